@@ -1,0 +1,106 @@
+"""One problem found in the content, as a value: where it is, what is wrong, how to fix it.
+
+Lower layers collect `Problem`s; only the edges (`cli`, `serve`) turn them into text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a problem is: errors fail every build, warnings only `check --strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A content problem with its place. `line` and `column` are 1-based; 0 means unknown."""
+
+    file: str
+    """Path relative to the project root, with forward slashes, e.g. `content/facts/russia.yaml`."""
+    line: int
+    column: int
+    field: str
+    """The field at fault as a dotted path, e.g. `citations[1].quote`; empty for whole-file problems."""
+    message: str
+    """What is wrong and what was expected."""
+    hint: str = ""
+    """How to fix it, in the editor's terms."""
+    severity: Severity = Severity.ERROR
+    excerpt: str = ""
+    """Extra context shown under the message, e.g. the closest passage of a source."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        """`file:line:col` as editors and terminals understand it."""
+        if self.line and self.column:
+            return f"{self.file}:{self.line}:{self.column}"
+        if self.line:
+            return f"{self.file}:{self.line}"
+        return self.file
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.field, self.message)
+
+    def as_text(self) -> str:
+        """The one human format, shared by the terminal and the browser overlay."""
+        where = self.location()
+        field = f" [{self.field}]" if self.field else ""
+        lines = [f"{where}: {self.severity.value}{field}: {self.message}"]
+        if self.excerpt:
+            lines.extend("    " + part for part in self.excerpt.splitlines())
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+    def as_github(self) -> str:
+        """A GitHub Actions workflow command that annotates the line in a pull request."""
+        kind = "error" if self.is_error else "warning"
+        text = self.message + (f" Hint: {self.hint}" if self.hint else "")
+        if self.field:
+            text = f"{self.field}: {text}"
+        parts = [f"file={_gh_property(self.file)}"]
+        if self.line:
+            parts.append(f"line={self.line}")
+        if self.column:
+            parts.append(f"col={self.column}")
+        return f"::{kind} {','.join(parts)}::{_gh_data(text)}"
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in file and line order, duplicates dropped, so output is stable."""
+    return sorted(set(problems), key=Problem.sort_key)
+
+
+def problems_as_json(problems: Iterable[Problem]) -> str:
+    return json.dumps([p.as_dict() for p in sorted_problems(problems)], indent=2, ensure_ascii=False)
+
+
+class ContentError(Exception):
+    """Raised by a stage that cannot go on; carries every problem found so far."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted_problems(problems)
+        super().__init__(f"{len(self.problems)} content problem(s)")

@@ -1,0 +1,308 @@
+"""The briefing as typed, immutable objects, plus the derived indexes every page needs.
+
+Goes in: validated values (from `validate`). Comes out: a `Briefing`, read by `render`.
+Nothing here reads files or knows about HTML.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date known to the day (`2026-01-06`) or only to the month (`2026-01`)."""
+
+    year: int
+    month: int
+    day: int = 0
+    """0 when the source gives only the month."""
+
+    def iso(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def human(self) -> str:
+        """`6 January 2026` or `January 2026`."""
+        month = MONTHS[self.month - 1]
+        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+class SourceKind(str, Enum):
+    NEWS = "news"
+    ANALYSIS = "analysis"
+    AGGREGATOR = "aggregator"
+    OFFICIAL = "official"
+
+
+class ActorKind(str, Enum):
+    COUNTRY = "country"
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Stance(str, Enum):
+    COMMITTED = "committed"
+    CONDITIONAL = "conditional"
+    RULED_OUT = "ruled-out"
+    OFFERED_OTHER = "offered-other"
+    UNSTATED = "unstated"
+
+
+class Status(str, Enum):
+    REPORTED = "reported"
+    CLAIMED = "claimed"
+    DISPUTED = "disputed"
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A subject facts are filed under; each has a page."""
+
+    id: str
+    title: str
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PositionIssue:
+    """A column of the allied-positions matrix (ground troops, air support, ...)."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """`content/site.yaml`: the briefing's identity and navigation."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str
+    """Always starts and ends with `/` (a path, e.g. `/briefing/`), or a full origin + path."""
+    as_of: PartialDate
+    nav: tuple[str, ...]
+    """Page slugs in navigation order."""
+    topics: tuple[Topic, ...]
+    issues: tuple[PositionIssue, ...]
+    author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One archived source document (`content/sources.yaml` + its file under `seeds/`)."""
+
+    id: str
+    title: str
+    outlet: str
+    """Who published it, or `unknown`."""
+    published: PartialDate | None
+    """None when the document does not make its date clear (shown as unknown)."""
+    kind: SourceKind
+    file: str
+    """Path relative to the project root, e.g. `seeds/000_55bc.txt`."""
+    text: str
+    """The full archived text, exactly as on disk (decoded UTF-8, newlines normalised)."""
+    url: str | None = None
+    cites: tuple[str, ...] = ()
+    """Outlets the document itself names."""
+    strand: str = ""
+    """Independence group: two sources of one strand count once in "corroborated by N".
+    Defaults to the outlet when known, else the source id."""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """An ally's stance on one issue, with the facts that support it."""
+
+    issue: str
+    stance: Stance
+    facts: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A country, person or organisation (`content/actors.yaml`)."""
+
+    id: str
+    name: str
+    kind: ActorKind
+    aliases: tuple[str, ...] = ()
+    role: str = ""
+    country: str | None = None
+    """Actor id of the country a person or organisation belongs to."""
+    positions: tuple[Position, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A verbatim quote of a source that supports a fact, located in the source text."""
+
+    source: str
+    quote: str
+    """As the editor wrote it."""
+    number: int
+    """1-based position among the fact's citations; shown as the citation mark."""
+    start: int
+    """Offset of the matched passage in `Source.text`."""
+    end: int
+    line: int
+    """1-based line of the source file where the passage starts."""
+    anchor: str
+    """Fragment id of the marked passage on the source page, e.g. `cite-fact-id-1`."""
+    passage: str
+    """The passage exactly as it appears in the source (may differ from `quote` in quotes,
+    dashes and whitespace)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """A link from a fact to a fact that contradicts it."""
+
+    fact: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One short, dated, attributed claim, with its citations (`content/facts/*.yaml`)."""
+
+    id: str
+    claim: str
+    """Inline markdown, no raw HTML."""
+    topic: str
+    date: PartialDate | None
+    actors: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    status: Status = Status.REPORTED
+    disputes: tuple[Dispute, ...] = ()
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A markdown page of framing prose (`content/pages/<slug>.md`)."""
+
+    slug: str
+    """URL segment; `index` is the home page."""
+    title: str
+    summary: str
+    order: int
+    body: str
+    """Markdown; `[@fact-id]` cites a fact inline."""
+    facts: tuple[str, ...] = ()
+    """Key facts shown as cards on the page, in order."""
+    topic: str | None = None
+    """When set, the page also lists every fact of this topic."""
+    file: str = ""
+
+
+def _freeze(index: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in sorted(index.items())})
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The whole validated briefing with its derived indexes (ids, not objects, so they
+    stay cheap and hashable). Build it with `Briefing.assemble`."""
+
+    site: Site
+    sources: tuple[Source, ...]
+    actors: tuple[Actor, ...]
+    facts: tuple[Fact, ...]
+    pages: tuple[Page, ...]
+    source_by_id: Mapping[str, Source] = field(repr=False)
+    actor_by_id: Mapping[str, Actor] = field(repr=False)
+    fact_by_id: Mapping[str, Fact] = field(repr=False)
+    topic_by_id: Mapping[str, Topic] = field(repr=False)
+    facts_by_topic: Mapping[str, tuple[str, ...]] = field(repr=False)
+    facts_by_actor: Mapping[str, tuple[str, ...]] = field(repr=False)
+    facts_by_source: Mapping[str, tuple[str, ...]] = field(repr=False)
+    disputes_of: Mapping[str, tuple[Dispute, ...]] = field(repr=False)
+    """Both directions: if A disputes B, B's entry lists A too (with A's note)."""
+    strands_of: Mapping[str, tuple[str, ...]] = field(repr=False)
+    """Independent strands (outlets) behind each fact, sorted."""
+    timeline: tuple[str, ...] = field(repr=False)
+    """Dated fact ids, oldest first (month-only dates sort before days of that month)."""
+    undated: tuple[str, ...] = field(repr=False)
+
+    @classmethod
+    def assemble(
+        cls,
+        site: Site,
+        sources: Iterable[Source],
+        actors: Iterable[Actor],
+        facts: Iterable[Fact],
+        pages: Iterable[Page],
+    ) -> Briefing:
+        sources_t = tuple(sorted(sources, key=lambda s: s.id))
+        actors_t = tuple(sorted(actors, key=lambda a: a.id))
+        facts_t = tuple(facts)
+        pages_t = tuple(sorted(pages, key=lambda p: (p.order, p.slug)))
+        source_by_id = {s.id: s for s in sources_t}
+        by_topic: dict[str, list[str]] = defaultdict(list)
+        by_actor: dict[str, list[str]] = defaultdict(list)
+        by_source: dict[str, list[str]] = defaultdict(list)
+        disputes: dict[str, list[Dispute]] = defaultdict(list)
+        strands: dict[str, tuple[str, ...]] = {}
+        for fact in facts_t:
+            by_topic[fact.topic].append(fact.id)
+            for actor in fact.actors:
+                by_actor[actor].append(fact.id)
+            seen: set[str] = set()
+            for cit in fact.citations:
+                if cit.source not in seen:
+                    seen.add(cit.source)
+                    by_source[cit.source].append(fact.id)
+            strands[fact.id] = tuple(sorted({source_by_id[s].strand for s in seen}))
+            for d in fact.disputes:
+                disputes[fact.id].append(d)
+                disputes[d.fact].append(Dispute(fact=fact.id, note=d.note))
+        disputes_of: dict[str, tuple[Dispute, ...]] = {}
+        for fid, found in disputes.items():
+            unique: dict[str, Dispute] = {}
+            for d in found:
+                unique.setdefault(d.fact, d)
+            disputes_of[fid] = tuple(unique[k] for k in sorted(unique))
+        dated = sorted((f for f in facts_t if f.date), key=lambda f: (f.date, f.id))
+        return cls(
+            site=site,
+            sources=sources_t,
+            actors=actors_t,
+            facts=facts_t,
+            pages=pages_t,
+            source_by_id=MappingProxyType(source_by_id),
+            actor_by_id=MappingProxyType({a.id: a for a in actors_t}),
+            fact_by_id=MappingProxyType({f.id: f for f in facts_t}),
+            topic_by_id=MappingProxyType({t.id: t for t in site.topics}),
+            facts_by_topic=_freeze(by_topic),
+            facts_by_actor=_freeze(by_actor),
+            facts_by_source=_freeze(by_source),
+            disputes_of=MappingProxyType(dict(sorted(disputes_of.items()))),
+            strands_of=MappingProxyType(strands),
+            timeline=tuple(f.id for f in dated),
+            undated=tuple(sorted(f.id for f in facts_t if not f.date)),
+        )
+
+    def page(self, slug: str) -> Page | None:
+        for p in self.pages:
+            if p.slug == slug:
+                return p
+        return None
