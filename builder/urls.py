@@ -1,0 +1,134 @@
+"""Every URL of the site, and the output file behind it, built in one place.
+
+Goes in: the site's `base_url` and ids. Comes out: absolute-path URLs (`/briefing/facts/x/`)
+for links, full URLs for feeds and sitemaps, and output paths (`facts/x/index.html`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+
+def normalise_base_url(base_url: str) -> str:
+    """`briefing` / `/briefing` / `/briefing/` -> `/briefing/`; full URLs keep their origin."""
+    base = base_url.strip() or "/"
+    parts = urlsplit(base)
+    if parts.scheme and parts.netloc:
+        path = parts.path or "/"
+        prefix = f"{parts.scheme}://{parts.netloc}"
+    else:
+        path, prefix = base, ""
+    if not path.startswith("/"):
+        path = "/" + path
+    if not path.endswith("/"):
+        path += "/"
+    return prefix + path
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """URL builder. `path()` results are site-absolute paths under the base path; `absolute()`
+    adds the origin when `base_url` has one (feeds and sitemaps need it)."""
+
+    base_url: str = "/"
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    def path(self, relative: str) -> str:
+        """`facts/x/` -> `/base/facts/x/`."""
+        return self.base_path + quote(relative.lstrip("/"), safe="/#:~=,&-._")
+
+    def absolute(self, relative: str) -> str:
+        return self.origin + self.path(relative)
+
+    # Pages -------------------------------------------------------------------------------
+    def home(self) -> str:
+        return self.path("")
+
+    def page(self, slug: str) -> str:
+        return self.home() if slug == "index" else self.path(f"{slug}/")
+
+    def topic(self, topic_id: str) -> str:
+        return self.path(f"topics/{topic_id}/")
+
+    def fact(self, fact_id: str) -> str:
+        return self.path(f"facts/{fact_id}/")
+
+    def actor(self, actor_id: str) -> str:
+        return self.path(f"actors/{actor_id}/")
+
+    def actors(self) -> str:
+        return self.path("actors/")
+
+    def ally(self, actor_id: str) -> str:
+        return self.path(f"allies/{actor_id}/")
+
+    def source(self, source_id: str) -> str:
+        return self.path(f"sources/{source_id}/")
+
+    def sources(self) -> str:
+        return self.path("sources/")
+
+    def citation(self, source_id: str, anchor: str) -> str:
+        """The marked passage on the source page."""
+        return f"{self.source(source_id)}#{anchor}"
+
+    def timeline(self) -> str:
+        return self.path("timeline/")
+
+    def disputes(self) -> str:
+        return self.path("disputes/")
+
+    def search(self) -> str:
+        return self.path("search/")
+
+    def static(self, name: str) -> str:
+        return self.path(f"static/{name}")
+
+    def feed(self) -> str:
+        return self.path("feed.xml")
+
+    def facts_json(self) -> str:
+        return self.path("facts.json")
+
+    def facts_csv(self) -> str:
+        return self.path("facts.csv")
+
+    def sitemap(self) -> str:
+        return self.path("sitemap.xml")
+
+
+def output_path(relative_url: str) -> str:
+    """`facts/x/` -> `facts/x/index.html`; `feed.xml` stays; `` -> `index.html`."""
+    rel = relative_url.lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        return rel + "index.html"
+    return rel
+
+
+def text_fragment_url(url: str, passage: str, words: int = 4) -> str:
+    """A link to `passage` in the original document: `url#:~:text=start,end`.
+
+    Long passages use the first and last few words so the link survives small edits.
+    """
+    tokens = passage.split()
+    if len(tokens) <= 2 * words:
+        fragment = _fragment_quote(" ".join(tokens))
+    else:
+        start = _fragment_quote(" ".join(tokens[:words]))
+        end = _fragment_quote(" ".join(tokens[-words:]))
+        fragment = f"{start},{end}"
+    return f"{url.split('#', 1)[0]}#:~:text={fragment}"
+
+
+def _fragment_quote(text: str) -> str:
+    # '-', ',' and '&' are syntax inside a text directive and must be escaped.
+    return quote(text, safe="").replace("-", "%2D")
