@@ -1,0 +1,171 @@
+"""The search box in a real browser: Pagefind's index queried through `search.js`."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from builder.search import index_site
+from tests.conftest import ROOT, BuiltSite, serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
+
+pytestmark = pytest.mark.browser
+
+SEARCH_JS = ROOT / "templates" / "static" / "search.js"
+
+LAYOUT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><main{body}><h1>{title}</h1>{content}</main>{script}</body></html>
+"""
+
+SEARCH_UI = """
+<div class="search" data-search data-base-path="{base}" hidden>
+  <form role="search" data-search-form>
+    <label for="search-input">Search facts, actors and sources</label>
+    <input id="search-input" type="search" name="q" data-search-input>
+    <button type="submit">Search</button>
+  </form>
+  <p role="status" aria-live="polite" data-search-status></p>
+  <ol data-search-results></ol>
+  <button type="button" data-search-more hidden>More results</button>
+</div>
+<ul class="no-js-index"><li><a href="{base}facts/putin-vladivostok/">Putin</a></li></ul>
+"""
+
+PAGES = {
+    "facts/macron-26-countries/": ("Macron: 26 countries", "Fact",
+        "Twenty-six countries pledged to deploy a reassurance force."),
+    "facts/putin-vladivostok/": ("Putin answers from Vladivostok", "Fact",
+        "Putin said foreign troops would be <b>legitimate</b> targets &lt;script&gt;."),
+    "actors/putin/": ("Vladimir Putin", "Actor", "President of Russia, spoke in Vladivostok."),
+    "sources/bbc/": ("BBC report", "Source", "The archived text of the BBC report."),
+}
+
+
+def write_fixture_site(out: Path, base: str) -> None:
+    for path, (title, kind, text) in PAGES.items():
+        page = out / path / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        body = f' data-pagefind-body data-pagefind-meta="kind:{kind}"'
+        page.write_text(LAYOUT.format(title=title, body=body, content=f"<p>{text}</p>", script=""))
+    search = out / "search" / "index.html"
+    search.parent.mkdir(parents=True)
+    script = f'<script src="{base}static/search.js" defer></script>'
+    search.write_text(LAYOUT.format(title="Search", body="", content=SEARCH_UI.format(base=base),
+                                    script=script))
+    (out / "static").mkdir()
+    shutil.copy(SEARCH_JS, out / "static" / "search.js")
+
+
+@pytest.fixture(scope="module", params=["/", "/briefing/"])
+def fixture_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[BuiltSite]:
+    base: str = request.param
+    docroot = tmp_path_factory.mktemp("search-site")
+    out = docroot / base.strip("/") if base.strip("/") else docroot
+    out.mkdir(parents=True, exist_ok=True)
+    write_fixture_site(out, base)
+    assert index_site(out).ok
+    running = serve(BuiltSite(out=out, docroot=docroot, base_path=base))
+    yield running.site
+    running.stop()
+
+
+@pytest.fixture
+def page(browser_context: BrowserContext) -> Iterator[Page]:
+    page = browser_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    page.close()
+    assert not errors, errors
+
+
+def results(page: Page) -> list[tuple[str, str, str]]:
+    """(kind, link text, href) of each result shown."""
+    items = page.locator("[data-search-results] > li")
+    return [
+        (item.locator(".search-kind").inner_text(), item.locator("a").inner_text(),
+         item.locator("a").get_attribute("href") or "")
+        for item in items.all()
+    ]
+
+
+def test_typing_finds_the_fact_and_says_how_many(page: Page, fixture_site: BuiltSite) -> None:
+    page.goto(fixture_site.url + "search/")
+    box = page.get_by_label("Search facts, actors and sources")
+    box.fill("reassurance")
+    status = page.locator("[data-search-status]")
+    status.filter(has_text="1 result").wait_for()
+    assert status.get_attribute("aria-live") == "polite"
+    assert results(page) == [
+        ("Fact", "Macron: 26 countries", f"{fixture_site.base_path}facts/macron-26-countries/")
+    ]
+    excerpt = page.locator(".search-excerpt mark").first.inner_text()
+    assert excerpt.lower() == "reassurance"
+
+
+def test_results_say_their_kind_and_link_to_the_page(page: Page, fixture_site: BuiltSite) -> None:
+    page.goto(fixture_site.url + "search/?q=Vladivostok")
+    page.locator("[data-search-status]").filter(has_text="2 results").wait_for()
+    found = sorted(results(page))
+    assert found == sorted([
+        ("Actor", "Vladimir Putin", f"{fixture_site.base_path}actors/putin/"),
+        ("Fact", "Putin answers from Vladivostok",
+         f"{fixture_site.base_path}facts/putin-vladivostok/"),
+    ])
+    page.locator("[data-search-results] a", has_text="Vladimir Putin").click()
+    page.wait_for_url(f"**{fixture_site.base_path}actors/putin/")
+    assert page.locator("h1").inner_text() == "Vladimir Putin"
+
+
+def test_no_results_is_announced(page: Page, fixture_site: BuiltSite) -> None:
+    page.goto(fixture_site.url + "search/")
+    page.get_by_label("Search facts, actors and sources").fill("zzzyxq")
+    page.locator("[data-search-status]").filter(has_text="No results").wait_for()
+    assert results(page) == []
+
+
+def test_excerpts_are_text_not_markup(page: Page, fixture_site: BuiltSite) -> None:
+    page.goto(fixture_site.url + "search/?q=legitimate")
+    page.locator("[data-search-status]").filter(has_text="1 result").wait_for()
+    excerpt = page.locator(".search-excerpt")
+    assert excerpt.locator("script, b, a, img").count() == 0
+    assert "<script>" in excerpt.inner_text()
+
+
+def test_the_keyboard_reaches_every_result(page: Page, fixture_site: BuiltSite) -> None:
+    page.goto(fixture_site.url + "search/")
+    box = page.get_by_label("Search facts, actors and sources")
+    box.focus()
+    page.keyboard.type("Vladivostok")
+    page.locator("[data-search-status]").filter(has_text="2 results").wait_for()
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("document.activeElement.textContent")
+    assert sorted([first, second]) == ["Putin answers from Vladivostok", "Vladimir Putin"]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.press("Escape")
+    assert box.input_value() == ""
+    page.locator("[data-search-results] > li").first.wait_for(state="detached")
+
+
+def test_without_javascript_the_box_stays_hidden(browser_context: BrowserContext,
+                                                 fixture_site: BuiltSite) -> None:
+    browser = browser_context.browser
+    assert browser is not None
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(fixture_site.url + "search/")
+    assert not page.locator("[data-search]").is_visible()
+    assert page.locator(".no-js-index a").count() == 1
+    context.close()
