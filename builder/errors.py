@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem is: errors fail every build, warnings only `check --strict`."""
 
     ERROR = "error"
@@ -23,11 +23,11 @@ class Problem:
     """A content problem with its place. `line` and `column` are 1-based; 0 means unknown."""
 
     file: str
-    """Path relative to the project root, with forward slashes, e.g. `content/facts/russia.yaml`."""
+    """Path relative to the project root, with forward slashes: `content/facts/russia.yaml`."""
     line: int
     column: int
     field: str
-    """The field at fault as a dotted path, e.g. `citations[1].quote`; empty for whole-file problems."""
+    """The field at fault as a dotted path, e.g. `citations[1].quote`; empty for a whole file."""
     message: str
     """What is wrong and what was expected."""
     hint: str = ""
@@ -95,7 +95,8 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def problems_as_json(problems: Iterable[Problem]) -> str:
-    return json.dumps([p.as_dict() for p in sorted_problems(problems)], indent=2, ensure_ascii=False)
+    data = [p.as_dict() for p in sorted_problems(problems)]
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 class ContentError(Exception):

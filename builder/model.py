@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 MONTHS = (
@@ -41,20 +41,20 @@ class PartialDate:
         return self.iso()
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     NEWS = "news"
     ANALYSIS = "analysis"
     AGGREGATOR = "aggregator"
     OFFICIAL = "official"
 
 
-class ActorKind(str, Enum):
+class ActorKind(StrEnum):
     COUNTRY = "country"
     PERSON = "person"
     ORGANISATION = "organisation"
 
 
-class Stance(str, Enum):
+class Stance(StrEnum):
     COMMITTED = "committed"
     CONDITIONAL = "conditional"
     RULED_OUT = "ruled-out"
@@ -62,7 +62,7 @@ class Stance(str, Enum):
     UNSTATED = "unstated"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     REPORTED = "reported"
     CLAIMED = "claimed"
     DISPUTED = "disputed"
@@ -218,6 +218,26 @@ def _freeze(index: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({k: tuple(v) for k, v in sorted(index.items())})
 
 
+def _coverage(sources: tuple[Source, ...], facts: tuple[Fact, ...]) -> dict[str, float]:
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for fact in facts:
+        for cit in fact.citations:
+            spans[cit.source].append((cit.start, cit.end))
+    result: dict[str, float] = {}
+    for source in sources:
+        visible = len(source.text) - sum(map(source.text.count, " \n\t\u00a0"))
+        covered = 0
+        end_so_far = 0
+        for start, end in sorted(spans.get(source.id, ())):
+            start = max(start, end_so_far)
+            if end > start:
+                chunk = source.text[start:end]
+                covered += len(chunk) - sum(map(chunk.count, " \n\t\u00a0"))
+                end_so_far = end
+        result[source.id] = covered / visible if visible else 0.0
+    return result
+
+
 @dataclass(frozen=True)
 class Briefing:
     """The whole validated briefing with its derived indexes (ids, not objects, so they
@@ -242,6 +262,8 @@ class Briefing:
     timeline: tuple[str, ...] = field(repr=False)
     """Dated fact ids, oldest first (month-only dates sort before days of that month)."""
     undated: tuple[str, ...] = field(repr=False)
+    coverage: Mapping[str, float] = field(repr=False)
+    """Share (0..1) of each source's visible characters inside at least one cited passage."""
 
     @classmethod
     def assemble(
@@ -299,6 +321,7 @@ class Briefing:
             strands_of=MappingProxyType(strands),
             timeline=tuple(f.id for f in dated),
             undated=tuple(sorted(f.id for f in facts_t if not f.date)),
+            coverage=MappingProxyType(_coverage(sources_t, facts_t)),
         )
 
     def page(self, slug: str) -> Page | None:

@@ -1,0 +1,5 @@
+"""`python -m builder` runs the `briefing` command."""
+
+from builder.cli import run
+
+run()

@@ -1,0 +1,120 @@
+"""The build as one readable function; `check` is the build minus rendering and writing.
+
+Goes in: a project root. Comes out: a `CheckResult` or `BuildResult` carrying every problem;
+`site/` is replaced only when the whole build succeeded.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.errors import Problem, Severity, sorted_problems
+from builder.model import Briefing
+
+
+@dataclass
+class CheckResult:
+    briefing: Briefing | None
+    problems: list[Problem]
+    strict: bool = False
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error or self.strict]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return self.briefing is not None and not self.errors
+
+
+@dataclass
+class BuildResult(CheckResult):
+    out: Path | None = None
+    pages: int = 0
+    files: int = 0
+    written: int = 0
+    bytes: int = 0
+    search_seconds: float | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def check(root: Path, *, strict: bool = False) -> CheckResult:
+    """Load and validate everything; nothing is written."""
+    from builder.load import load_project
+    from builder.validate import validate
+
+    started = time.perf_counter()
+    briefing, problems = validate(load_project(root))
+    return CheckResult(briefing, sorted_problems(problems), strict,
+                       time.perf_counter() - started)
+
+
+def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
+          search: bool = True, strict: bool = False) -> BuildResult:
+    """Check, render every page, and swap the new site in place of `out` (default `site/`)."""
+    from dataclasses import replace
+
+    from builder.render import render_site  # type: ignore[import-not-found,unused-ignore]
+    from builder.urls import Urls, normalise_base_url
+    from builder.write import UnsafePath, write_site
+
+    started = time.perf_counter()
+    out = out if out is not None else root / "site"
+    checked = check(root, strict=strict)
+    result = BuildResult(checked.briefing, checked.problems, strict, out=out)
+    result.timings["check"] = checked.seconds
+    if not checked.ok or checked.briefing is None:
+        result.seconds = time.perf_counter() - started
+        return result
+    briefing = checked.briefing
+    if base_url is not None:
+        site = replace(briefing.site, base_url=normalise_base_url(base_url))
+        briefing = replace(briefing, site=site)
+    urls = Urls(briefing.site.base_url)
+    t = time.perf_counter()
+    files = render_site(briefing, root / "templates", urls)
+    result.timings["render"] = time.perf_counter() - t
+    result.pages = sum(1 for path in files if path.endswith(".html"))
+    result.files = len(files)
+
+    def finish(tmp: Path) -> None:
+        if not search:
+            return
+        from builder.search import index_site  # type: ignore[import-not-found,unused-ignore]
+
+        t0 = time.perf_counter()
+        problems = index_site(tmp)
+        result.search_seconds = time.perf_counter() - t0
+        if problems:
+            result.problems.extend(problems)
+            raise _SearchFailed
+
+    t = time.perf_counter()
+    try:
+        written = write_site(files, out, finish)
+    except _SearchFailed:
+        result.briefing = None
+        result.seconds = time.perf_counter() - started
+        return result
+    except UnsafePath as exc:
+        result.problems.append(Problem("", 0, 0, "", str(exc),
+                                       hint="an id produced an unsafe path: rename it"))
+        result.briefing = None
+        result.seconds = time.perf_counter() - started
+        return result
+    result.timings["write"] = time.perf_counter() - t
+    result.written = written.written
+    result.bytes = written.bytes
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class _SearchFailed(Exception):
+    pass

@@ -1,0 +1,156 @@
+"""Command-line parsing, and the only place (with `serve`) where problems become text.
+
+Exit codes: 0 ok, 1 content errors, 2 usage errors. Heavy modules are imported inside the
+handlers so that `briefing --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from builder.build import CheckResult
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="briefing",
+        description="Build a static site of cited facts from content/ and seeds/.",
+    )
+    parser.add_argument("--root", type=Path, default=Path("."),
+                        help="project folder holding content/, templates/ and seeds/ "
+                             "(default: the current folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("build", help="check everything and build the site into site/")
+    p.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
+    p.add_argument("--base-url", help="deploy path or URL, overriding site.yaml's base_url "
+                                      "(e.g. /briefing/ or https://example.org/briefing/)")
+    p.add_argument("--no-search", action="store_true", help="skip search indexing (Pagefind)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="how problems are printed (default: text)")
+
+    p = sub.add_parser("check", help="validate content and citations without writing anything")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text for people, json for tools, github for Actions annotations")
+    p.add_argument("--coverage", action="store_true",
+                   help="also print how much of each source is cited")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    root: Path = args.root
+    if not (root / "content").is_dir():
+        print(f"briefing: error: no content/ folder in {root.resolve()}", file=sys.stderr)
+        print("  hint: run briefing from the project folder, or pass --root", file=sys.stderr)
+        return EXIT_USAGE
+    handler = {"build": _build, "check": _check}[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
+
+
+def _check(args: argparse.Namespace) -> int:
+    from builder.build import check
+
+    result = check(args.root, strict=args.strict)
+    report(result, args.format)
+    if args.coverage and result.briefing is not None:
+        print_coverage(result)
+    if args.format == "text":
+        print(_summary_line(result, "checked"), file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _build(args: argparse.Namespace) -> int:
+    from builder.build import build
+
+    result = build(args.root, out=args.out, base_url=args.base_url,
+                   search=not args.no_search, strict=args.strict)
+    report(result, args.format)
+    if not result.ok:
+        if args.format == "text":
+            print(f"build failed: {len(result.errors)} error(s); "
+                  f"{_display(result.out)} was left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.format == "text":
+        print(f"built {result.pages} pages ({result.files} files, {result.written} changed, "
+              f"{result.bytes / 1e6:.1f} MB) into {_display(result.out)} "
+              f"in {result.seconds:.2f} s", file=sys.stderr)
+        if result.search_seconds is not None:
+            print(f"search index: {result.search_seconds:.2f} s", file=sys.stderr)
+    return EXIT_OK
+
+
+def _display(path: Path | None) -> str:
+    if path is None:
+        return "site/"
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) + "/"
+    except ValueError:
+        return str(path) + "/"
+
+
+def report(result: CheckResult, fmt: str) -> None:
+    """Print every problem in the chosen format (text and github on stderr, json on stdout)."""
+    from builder.errors import problems_as_json
+
+    if fmt == "json":
+        print(problems_as_json(result.problems))
+        return
+    for problem in result.problems:
+        line = problem.as_github() if fmt == "github" else problem.as_text()
+        print(line, file=sys.stdout if fmt == "github" else sys.stderr)
+
+
+def _summary_line(result: CheckResult, verb: str) -> str:
+    b = result.briefing
+    counts = (f"{len(b.facts)} facts, {len(b.sources)} sources, {len(b.actors)} actors, "
+              f"{len(b.pages)} pages" if b is not None else "content")
+    return (f"{verb} {counts}: {len(result.errors)} error(s), "
+            f"{len(result.warnings)} warning(s) in {result.seconds:.2f} s")
+
+
+def print_coverage(result: CheckResult) -> None:
+    b = result.briefing
+    assert b is not None
+    print("coverage: share of each source's text cited by at least one fact")
+    for source in b.sources:
+        share = b.coverage.get(source.id, 0.0)
+        facts = len(b.facts_by_source.get(source.id, ()))
+        print(f"  {share:6.1%}  {facts:4d} facts  {source.id}")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    if os.environ.get("BRIEFING_DEBUG"):
+        sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception as exc:  # an internal bug, not an editor's mistake
+        print(f"briefing: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("  this is a bug in briefing, not in your content; rerun with BRIEFING_DEBUG=1 "
+              "for the traceback and report it", file=sys.stderr)
+        sys.exit(70)

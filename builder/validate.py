@@ -1,0 +1,676 @@
+"""Raw records -> the typed `Briefing`, or every problem found (never just the first).
+
+Goes in: a `RawProject` from `load`. Comes out: a `Briefing` (when there is no error) and
+the list of `Problem`s, warnings included. Every problem names the file, line, column and
+field, says what was expected, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from builder.errors import Problem, Severity
+from builder.load import Entry, Mapping, Node, RawFile, RawPage, RawProject, Scalar, Sequence
+from builder.model import (
+    Actor,
+    ActorKind,
+    Briefing,
+    Citation,
+    Dispute,
+    Fact,
+    Page,
+    PartialDate,
+    Position,
+    PositionIssue,
+    Site,
+    Source,
+    SourceKind,
+    Stance,
+    Status,
+    Topic,
+)
+from builder.quotes import SourceIndex
+from builder.urls import normalise_base_url
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+DATE_PATTERN = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+CITE_PATTERN = re.compile(r"\[@([^\]\s]*)\]")
+MAX_FIELD_CHARS = 5_000
+"""A claim, title or quote longer than this is refused: it is surely a paste gone wrong."""
+BUILTIN_PAGES = frozenset(("timeline", "disputes", "sources", "actors", "search"))
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+T = TypeVar("T")
+
+SITE_FIELDS = ("title", "description", "language", "base_url", "as_of", "nav", "topics",
+               "issues", "author")
+SOURCE_FIELDS = ("id", "title", "outlet", "published", "kind", "file", "url", "cites",
+                 "strand", "notes")
+ACTOR_FIELDS = ("id", "name", "kind", "aliases", "role", "country", "positions")
+POSITION_FIELDS = ("stance", "facts", "note")
+FACT_FIELDS = ("id", "claim", "topic", "date", "actors", "citations", "status", "disputes")
+CITATION_FIELDS = ("source", "quote")
+DISPUTE_FIELDS = ("fact", "note")
+PAGE_FIELDS = ("title", "summary", "order", "facts", "topic")
+TOPIC_FIELDS = ("id", "title", "summary")
+ISSUE_FIELDS = ("id", "title")
+
+
+@dataclass
+class _Ref:
+    """An id mentioned somewhere, to be checked once everything is known."""
+
+    kind: str
+    value: str
+    file: str
+    line: int
+    column: int
+    field: str
+
+
+@dataclass
+class _Reader:
+    """Typed access to located nodes, recording a problem for every mismatch."""
+
+    file: str
+    problems: list[Problem]
+
+    def problem(self, node: Node | Entry | None, field: str, message: str, hint: str = "",
+                severity: Severity = Severity.ERROR, excerpt: str = "") -> None:
+        line = node.line if node is not None else 0
+        column = node.column if node is not None else 0
+        self.problems.append(Problem(self.file, line, column, field, message, hint, severity,
+                                     excerpt))
+
+    def mapping(self, node: Node | None, field: str, what: str) -> Mapping | None:
+        if isinstance(node, Mapping):
+            return node
+        self.problem(node, field, f"expected {what} (a mapping of `name: value` lines)",
+                     hint=f"write {what} as indented `name: value` lines")
+        return None
+
+    def sequence(self, node: Node | None, field: str, what: str) -> list[Node]:
+        if isinstance(node, Sequence):
+            return node.items
+        if node is None or (isinstance(node, Scalar) and node.value is None):
+            return []
+        self.problem(node, field, f"expected a list of {what}",
+                     hint=f"write `{field.rsplit('.', 1)[-1]}: [a, b]` or one `- item` per line")
+        return []
+
+    def fields(self, node: Mapping, allowed: Iterable[str], prefix: str) -> None:
+        """Unknown keys get a did-you-mean hint; invisible characters are named."""
+        allowed = tuple(allowed)
+        for key, entry in node.entries.items():
+            if key in allowed:
+                continue
+            where = f"{prefix}{key}"
+            visible = _INVISIBLE.sub("", key)
+            if visible != key:
+                chars = ", ".join(f"U+{ord(c):04X}" for c in _INVISIBLE.findall(key))
+                self.problem(entry, where, f"field name `{visible}` contains invisible "
+                             f"character(s) {chars}", hint=f"retype the name `{visible}`")
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = (f"did you mean `{close[0]}`?" if close else
+                    "allowed fields: " + ", ".join(f"`{a}`" for a in allowed))
+            self.problem(entry, where, f"unknown field `{key}`", hint=hint)
+
+    def text(self, node: Mapping, key: str, prefix: str, *, required: bool = True,
+             what: str = "text") -> str | None:
+        entry = node.entries.get(key)
+        where = f"{prefix}{key}"
+        if entry is None or (isinstance(entry.value, Scalar) and entry.value.value is None):
+            if required:
+                self.problem(entry or node, where, f"missing required field `{key}`",
+                             hint=f"add `{key}: <{what}>`")
+            return None
+        value = entry.value
+        if not isinstance(value, Scalar):
+            self.problem(value, where, f"`{key}` must be {what}, not a "
+                         f"{'list' if isinstance(value, Sequence) else 'mapping'}",
+                         hint="write it on one line after the colon (quote it if needed)")
+            return None
+        text = value.value or ""
+        if len(text) > MAX_FIELD_CHARS:
+            self.problem(value, where, f"`{key}` is {len(text):,} characters long; the limit "
+                         f"is {MAX_FIELD_CHARS:,}", hint="shorten it")
+            return None
+        return text
+
+    def ident(self, node: Mapping, key: str, prefix: str, *, required: bool = True) -> str | None:
+        value = self.text(node, key, prefix, required=required, what="an id")
+        if value is None:
+            return None
+        if not ID_PATTERN.fullmatch(value):
+            self.problem(node.entries[key].value, f"{prefix}{key}",
+                         f"`{value}` is not a valid id",
+                         hint="ids are kebab-case: lower-case letters, digits and single "
+                              f"hyphens, starting with a letter, e.g. `{_suggest_id(value)}`")
+            return None
+        return value
+
+    def ids(self, node: Mapping, key: str, prefix: str, kind: str,
+            refs: list[_Ref]) -> tuple[str, ...]:
+        entry = node.entries.get(key)
+        if entry is None:
+            return ()
+        out: list[str] = []
+        value = entry.value
+        items = [value] if isinstance(value, Scalar) and value.value is not None else \
+            self.sequence(value, f"{prefix}{key}", f"{kind} ids")
+        for i, item in enumerate(items):
+            where = f"{prefix}{key}[{i + 1}]" if not isinstance(value, Scalar) else f"{prefix}{key}"
+            if not isinstance(item, Scalar) or item.value is None:
+                self.problem(item, where, f"expected a {kind} id", hint="write the id as text")
+                continue
+            if not ID_PATTERN.fullmatch(item.value):
+                self.problem(item, where, f"`{item.value}` is not a valid {kind} id",
+                             hint=f"ids are kebab-case, e.g. `{_suggest_id(item.value)}`")
+                continue
+            refs.append(_Ref(kind, item.value, self.file, item.line, item.column, where))
+            out.append(item.value)
+        return tuple(out)
+
+    def strings(self, node: Mapping, key: str, prefix: str) -> tuple[str, ...]:
+        entry = node.entries.get(key)
+        if entry is None:
+            return ()
+        out = []
+        for i, item in enumerate(self.sequence(entry.value, f"{prefix}{key}", "names")):
+            if isinstance(item, Scalar) and item.value is not None:
+                out.append(item.value)
+            else:
+                self.problem(item, f"{prefix}{key}[{i + 1}]", "expected a name (text)",
+                             hint="write each entry as text")
+        return tuple(out)
+
+    def choice(self, node: Mapping, key: str, prefix: str, enum: type[T], *,
+               required: bool = True, default: T | None = None) -> T | None:
+        value = self.text(node, key, prefix, required=required, what="a choice")
+        if value is None:
+            return default
+        options = [m.value for m in enum]  # type: ignore[attr-defined]
+        if value in options:
+            return enum(value)  # type: ignore[call-arg]
+        close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.5)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        self.problem(node.entries[key].value, f"{prefix}{key}", f"`{value}` is not a valid {key}",
+                     hint=hint + "expected one of: " + ", ".join(f"`{o}`" for o in options))
+        return default
+
+    def date(self, node: Mapping, key: str, prefix: str, *, required: bool = False,
+             unknown_ok: bool = False) -> PartialDate | None:
+        value = self.text(node, key, prefix, required=required, what="a date")
+        if value is None or (unknown_ok and value == "unknown"):
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            extra = " or `unknown`" if unknown_ok else ""
+            self.problem(node.entries[key].value, f"{prefix}{key}",
+                         f"`{value}` is not a valid date",
+                         hint=f"write `YYYY-MM-DD` or `YYYY-MM`{extra}, e.g. `2026-01-06`; "
+                              "leave the date out when no source states it")
+        return parsed
+
+    def integer(self, node: Mapping, key: str, prefix: str, default: int) -> int:
+        value = self.text(node, key, prefix, required=False, what="a whole number")
+        if value is None:
+            return default
+        if re.fullmatch(r"-?\d{1,9}", value):
+            return int(value)
+        self.problem(node.entries[key].value, f"{prefix}{key}", f"`{value}` is not a whole number",
+                     hint=f"write a number, e.g. `{key}: 3`")
+        return default
+
+
+def parse_date(value: str) -> PartialDate | None:
+    """`YYYY-MM-DD` or `YYYY-MM` -> PartialDate; None when malformed or impossible."""
+    import calendar
+
+    match = DATE_PATTERN.fullmatch(value.strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    day = int(match.group(3)) if match.group(3) else 0
+    if not 1 <= month <= 12 or year < 1:
+        return None
+    if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return PartialDate(year, month, day)
+
+
+def _suggest_id(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if not slug or not slug[0].isalpha():
+        slug = "x-" + slug if slug else "my-id"
+    return slug
+
+
+@dataclass
+class _State:
+    """Everything collected while validating, before cross-references are checked."""
+
+    problems: list[Problem] = field(default_factory=list)
+    refs: list[_Ref] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    indexes: dict[str, SourceIndex] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    places: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    """(kind, id) -> (file, line) of the first definition, for duplicate-id messages."""
+
+
+def validate(project: RawProject) -> tuple[Briefing | None, list[Problem]]:
+    """Check everything; return the Briefing when there is no error, and all problems."""
+    state = _State(problems=list(project.problems))
+    site = _site(project.site, state)
+    _sources(project.sources, project.seeds, state)
+    _actors(project.actors, state)
+    for raw in project.facts:
+        _facts(raw, state)
+    pages = [p for p in (_page(raw, state) for raw in project.pages) if p is not None]
+    _check_refs(state, site, pages)
+    errors = any(p.is_error for p in state.problems)
+    if errors or site is None:
+        return None, state.problems
+    briefing = Briefing.assemble(site, state.sources.values(), state.actors.values(),
+                                 state.facts.values(), pages)
+    return briefing, state.problems
+
+
+def _define(state: _State, kind: str, ident: str, r: _Reader, node: Node | Entry) -> bool:
+    """Register an id; a duplicate gets a problem naming the first definition."""
+    key = (kind, ident)
+    if key in state.places:
+        file, line = state.places[key]
+        r.problem(node, "id", f"duplicate {kind} id `{ident}` (first defined at {file}:{line})",
+                  hint="ids must be unique across all files: rename one of them")
+        return False
+    state.places[key] = (r.file, node.line)
+    return True
+
+
+def _list_of_records(raw: RawFile, state: _State, what: str) -> list[tuple[int, Mapping]]:
+    r = _Reader(raw.path, state.problems)
+    if raw.node is None:
+        if not any(p.file == raw.path for p in state.problems):
+            r.problem(None, "", f"the file is empty; expected a list of {what}",
+                      hint=f"add {what} as `- id: ...` entries (see docs/content-format.md)")
+        return []
+    if not isinstance(raw.node, Sequence):
+        r.problem(raw.node, "", f"expected a list of {what} at the top level",
+                  hint="start each entry with `- ` at the beginning of the line")
+        return []
+    out = []
+    for i, item in enumerate(raw.node.items):
+        node = r.mapping(item, f"[{i + 1}]", f"a {what[:-1]} entry")
+        if node is not None:
+            out.append((i + 1, node))
+    return out
+
+
+def _site(raw: RawFile, state: _State) -> Site | None:
+    r = _Reader(raw.path, state.problems)
+    if raw.node is None:
+        if not any(p.file == raw.path for p in state.problems):
+            r.problem(None, "", "the file is empty", hint="add title, language, base_url, as_of")
+        return None
+    node = r.mapping(raw.node, "", "the site settings")
+    if node is None:
+        return None
+    r.fields(node, SITE_FIELDS, "")
+    title = r.text(node, "title", "")
+    as_of = r.date(node, "as_of", "", required=True)
+    topics = [Topic(i, t, summary) for i, t, summary in
+              _titled(node, "topics", "topic", TOPIC_FIELDS, r, state)]
+    if "topics" not in node.entries:
+        r.problem(node, "topics", "missing required field `topics`",
+                  hint="declare the topics facts are filed under: "
+                       "`topics: [{id: ..., title: ...}]`")
+    issues = [PositionIssue(i, t) for i, t, _ in
+              _titled(node, "issues", "issue", ISSUE_FIELDS, r, state)]
+    nav_refs: list[_Ref] = []
+    nav = r.ids(node, "nav", "", "page", nav_refs)
+    state.refs.extend(nav_refs)
+    if title is None or as_of is None:
+        return None
+    return Site(
+        title=title,
+        description=r.text(node, "description", "", required=False) or "",
+        language=r.text(node, "language", "", required=False) or "en",
+        base_url=normalise_base_url(r.text(node, "base_url", "", required=False) or "/"),
+        as_of=as_of,
+        nav=nav,
+        topics=tuple(topics),
+        issues=tuple(issues),
+        author=r.text(node, "author", "", required=False) or "",
+    )
+
+
+def _titled(node: Mapping, key: str, kind: str, allowed: tuple[str, ...], r: _Reader,
+            state: _State) -> list[tuple[str, str, str]]:
+    """A list of `{id, title, summary?}` entries (topics, issues) as (id, title, summary)."""
+    out: list[tuple[str, str, str]] = []
+    entry = node.entries.get(key)
+    for i, item in enumerate(r.sequence(entry.value, key, f"{kind}s") if entry else [], 1):
+        t = r.mapping(item, f"{key}[{i}]", f"a {kind}")
+        if t is None:
+            continue
+        r.fields(t, allowed, f"{key}[{i}].")
+        ident = r.ident(t, "id", f"{key}[{i}].")
+        title = r.text(t, "title", f"{key}[{i}].")
+        summary = r.text(t, "summary", f"{key}[{i}].", required=False) or ""
+        if ident and title is not None and _define(state, kind, ident, r, t):
+            out.append((ident, title, summary))
+    return out
+
+
+def _sources(raw: RawFile, seeds: dict[str, str], state: _State) -> None:
+    r = _Reader(raw.path, state.problems)
+    for i, node in _list_of_records(raw, state, "sources"):
+        sid = r.ident(node, "id", f"[{i}].")
+        p = f"{sid}." if sid else f"[{i}]."
+        defined = bool(sid) and _define(state, "source", sid or "", r, node)
+        r.fields(node, SOURCE_FIELDS, p)
+        title = r.text(node, "title", p)
+        outlet = r.text(node, "outlet", p, what="the publisher, or `unknown`")
+        published = r.date(node, "published", p, required=True, unknown_ok=True)
+        kind = r.choice(node, "kind", p, SourceKind)
+        file = r.text(node, "file", p, what="a path under seeds/")
+        url = r.text(node, "url", p, required=False)
+        if url is not None and not re.match(r"https?://[^\s/]+", url):
+            r.problem(node.entries["url"].value, f"{p}url", f"`{url}` is not a web address",
+                      hint="give the full `https://...` address, or leave `url` out")
+            url = None
+        text = None
+        if file is not None:
+            text = seeds.get(file)
+            if text is None:
+                near = difflib.get_close_matches(file, list(seeds), n=1)
+                if not file.startswith("seeds/") or ".." in file.split("/"):
+                    hint = "source files live under seeds/: write `file: seeds/<name>.txt`"
+                else:
+                    hint = f"did you mean `{near[0]}`?" if near else "check the file name"
+                r.problem(node.entries["file"].value, f"{p}file",
+                          f"source file `{file}` not found under seeds/", hint=hint)
+        if None in (sid, title, outlet, kind, file, text):
+            continue
+        assert sid and title is not None and outlet is not None and kind and file and text
+        if not defined:
+            continue
+        strand = r.text(node, "strand", p, required=False) or (
+            outlet if outlet != "unknown" else sid)
+        state.sources[sid] = Source(
+            id=sid, title=title, outlet=outlet, published=published, kind=kind, file=file,
+            text=text, url=url, cites=r.strings(node, "cites", p), strand=strand,
+            notes=r.text(node, "notes", p, required=False) or "",
+        )
+
+
+def _actors(raw: RawFile, state: _State) -> None:
+    r = _Reader(raw.path, state.problems)
+    for i, node in _list_of_records(raw, state, "actors"):
+        aid = r.ident(node, "id", f"[{i}].")
+        p = f"{aid}." if aid else f"[{i}]."
+        defined = bool(aid) and _define(state, "actor", aid or "", r, node)
+        r.fields(node, ACTOR_FIELDS, p)
+        name = r.text(node, "name", p)
+        kind = r.choice(node, "kind", p, ActorKind)
+        country = r.ident(node, "country", p, required=False)
+        if country:
+            where = node.entries["country"].value
+            state.refs.append(_Ref("actor", country, r.file, where.line, where.column,
+                                   f"{p}country"))
+        positions: list[Position] = []
+        pos_entry = node.entries.get("positions")
+        if pos_entry is not None and not (isinstance(pos_entry.value, Scalar)
+                                          and pos_entry.value.value is None):
+            pos_node = r.mapping(pos_entry.value, f"{p}positions", "positions by issue")
+            for issue, entry in (pos_node.entries.items() if pos_node else ()):
+                pp = f"{p}positions.{issue}."
+                state.refs.append(_Ref("issue", issue, r.file, entry.line, entry.column,
+                                       f"{p}positions.{issue}"))
+                cell = r.mapping(entry.value, pp.rstrip("."), "a position (stance + facts)")
+                if cell is None:
+                    continue
+                r.fields(cell, POSITION_FIELDS, pp)
+                stance = r.choice(cell, "stance", pp, Stance)
+                facts = r.ids(cell, "facts", pp, "fact", state.refs)
+                if "facts" not in cell.entries or not facts:
+                    r.problem(cell, f"{pp}facts", "a position needs at least one supporting fact",
+                              hint="add `facts: [fact-id]` naming the facts behind this stance")
+                if stance is not None and facts:
+                    positions.append(Position(issue, stance, facts,
+                                              r.text(cell, "note", pp, required=False) or ""))
+        if aid and name is not None and kind and defined:
+            state.actors[aid] = Actor(
+                id=aid, name=name, kind=kind, aliases=r.strings(node, "aliases", p),
+                role=r.text(node, "role", p, required=False) or "", country=country,
+                positions=tuple(positions),
+            )
+
+
+def _facts(raw: RawFile, state: _State) -> None:
+    r = _Reader(raw.path, state.problems)
+    for i, node in _list_of_records(raw, state, "facts"):
+        fid, fact = _fact(node, i, r, state)
+        # An invalid fact still claims its id, so references to it are not reported twice.
+        if fid and _define(state, "fact", fid, r, node) and fact is not None:
+            state.facts[fid] = fact
+
+
+def _fact(node: Mapping, i: int, r: _Reader, state: _State) -> tuple[str | None, Fact | None]:
+    fid = r.ident(node, "id", "")
+    p = f"{fid}." if fid else f"[{i}]."
+    r.fields(node, FACT_FIELDS, p)
+    claim = r.text(node, "claim", p, what="one or two sentences")
+    topic = r.ident(node, "topic", p)
+    if topic:
+        value = node.entries["topic"].value
+        state.refs.append(_Ref("topic", topic, r.file, value.line, value.column, f"{p}topic"))
+    date = r.date(node, "date", p)
+    actors = r.ids(node, "actors", p, "actor", state.refs)
+    status = r.choice(node, "status", p, Status, required=False, default=Status.REPORTED)
+    citations = _citations(node, fid, p, r, state)
+    disputes: list[Dispute] = []
+    dispute_entry = node.entries.get("disputes")
+    if dispute_entry is not None:
+        for j, item in enumerate(r.sequence(dispute_entry.value, f"{p}disputes", "disputes")):
+            dp = f"{p}disputes[{j + 1}]."
+            d = r.mapping(item, dp.rstrip("."), "a dispute (fact + note)")
+            if d is None:
+                continue
+            r.fields(d, DISPUTE_FIELDS, dp)
+            other = r.ident(d, "fact", dp)
+            note = r.text(d, "note", dp, what="one line saying what differs")
+            if other:
+                value = d.entries["fact"].value
+                state.refs.append(_Ref("fact", other, r.file, value.line, value.column,
+                                       f"{dp}fact"))
+                if other == fid:
+                    r.problem(value, f"{dp}fact", "a fact cannot dispute itself",
+                              hint="name the id of the contradicting fact")
+            if other and note is not None:
+                disputes.append(Dispute(other, note))
+    if claim is not None and citations:
+        _check_numbers(claim, citations, node, p, r)
+    if not (fid and claim is not None and topic and citations is not None and status):
+        return fid, None
+    return fid, Fact(id=fid, claim=claim, topic=topic, date=date, actors=actors,
+                citations=tuple(citations), status=status, disputes=tuple(disputes),
+                file=r.file, line=node.line)
+
+
+def _citations(node: Mapping, fid: str | None, p: str, r: _Reader,
+               state: _State) -> list[Citation] | None:
+    entry = node.entries.get("citations")
+    items = r.sequence(entry.value, f"{p}citations", "citations") if entry else []
+    if not items:
+        r.problem(entry or node, f"{p}citations", "a fact needs at least one citation",
+                  hint="add `citations:` with `- source: <id>` and `quote: \"<verbatim words>\"`")
+        return None
+    out: list[Citation] = []
+    ok = True
+    for j, item in enumerate(items, 1):
+        cp = f"{p}citations[{j}]."
+        c = r.mapping(item, cp.rstrip("."), "a citation (source + quote)")
+        if c is None:
+            ok = False
+            continue
+        r.fields(c, CITATION_FIELDS, cp)
+        sid = r.ident(c, "source", cp)
+        quote = r.text(c, "quote", cp, what="a verbatim passage of the source")
+        if sid is None or quote is None:
+            ok = False
+            continue
+        source = state.sources.get(sid)
+        if source is None:
+            value = c.entries["source"].value
+            state.refs.append(_Ref("source", sid, r.file, value.line, value.column, f"{cp}source"))
+            ok = False
+            continue
+        citation = _verify(source, quote, fid or "fact", j, c, cp, r, state)
+        if citation is None:
+            ok = False
+        else:
+            out.append(citation)
+    return out if ok else None
+
+
+def _verify(source: Source, quote: str, fid: str, number: int, c: Mapping, cp: str,
+            r: _Reader, state: _State) -> Citation | None:
+    """Locate the quote in its source: exactly one place, or a problem with the closest."""
+    index = state.indexes.get(source.id)
+    if index is None:
+        index = state.indexes[source.id] = SourceIndex(source.text)
+    where = c.entries["quote"].value
+    matches = index.find(quote)
+    if len(matches) == 1:
+        m = matches[0]
+        return Citation(source=source.id, quote=quote, number=number, start=m.start, end=m.end,
+                        line=index.line_of(m.start), anchor=f"cite-{fid}-{number}",
+                        passage=index.passage(m))
+    if matches:
+        lines = ", ".join(str(index.line_of(m.start)) for m in matches[:5])
+        r.problem(where, f"{cp}quote", f"the quote occurs {len(matches)} times in "
+                  f"{source.file} (lines {lines}), so it cannot be anchored to one passage",
+                  hint="lengthen the quote with the words around the passage you mean")
+        return None
+    if not quote.strip():
+        r.problem(where, f"{cp}quote", "the quote is empty",
+                  hint="paste the exact words of the source")
+        return None
+    closest = index.closest(quote)
+    excerpt = ""
+    hint = f"copy the words exactly from {source.file}, or run `briefing cite {source.id} " \
+           f"\"{_short(quote)}\"`"
+    if closest is not None and closest.score >= 50:
+        passage = " ".join(index.passage(closest).split())
+        excerpt = f"closest passage ({source.file}, line {index.line_of(closest.start)}):\n" \
+                  f"\u201c{passage}\u201d"
+        if _INVISIBLE.search(quote):
+            hint = "the quote contains an invisible character: retype it or copy it again"
+        elif "\u2026" in quote or "..." in quote:
+            hint = "an ellipsis is not in the source: cite the passage in two quotes instead"
+    r.problem(where, f"{cp}quote", f"the quote is not in source `{source.id}` ({source.file})",
+              hint=hint, excerpt=excerpt)
+    return None
+
+
+def _short(quote: str, words: int = 8) -> str:
+    return " ".join(quote.split()[:words]).replace('"', "'")
+
+
+def _check_numbers(claim: str, citations: list[Citation], node: Mapping, p: str,
+                   r: _Reader) -> None:
+    """Warn when the claim states a number that none of its quotes contains."""
+    plain = re.sub(r"\]\([^)]*\)", "]", claim)
+    numbers = {n.rstrip(".,") for n in _NUMBER.findall(plain)}
+    if not numbers:
+        return
+    quoted: set[str] = set()
+    for c in citations:
+        quoted.update(n.rstrip(".,") for n in _NUMBER.findall(c.passage))
+    missing = sorted(numbers - quoted, key=lambda n: (len(n), n))
+    if missing:
+        r.problem(node.entries["claim"].value, f"{p}claim",
+                  "the claim states " + ", ".join(f"`{n}`" for n in missing) +
+                  " but none of its quotes does",
+                  hint="quote the passage that states it, or correct the claim",
+                  severity=Severity.WARNING)
+
+
+def _page(raw: RawPage, state: _State) -> Page | None:
+    r = _Reader(raw.path, state.problems)
+    slug = raw.path.rsplit("/", 1)[-1].removesuffix(".md")
+    if raw.front is None:
+        if not any(p.file == raw.path for p in state.problems):
+            r.problem(None, "", "the front matter is empty", hint="add at least `title: ...`")
+        return None
+    node = r.mapping(raw.front, "", "the front matter")
+    if node is None:
+        return None
+    if not ID_PATTERN.fullmatch(slug) and slug != "index":
+        r.problem(None, "", f"the file name `{slug}.md` is not a valid page slug",
+                  hint=f"rename it to `{_suggest_id(slug)}.md`")
+        return None
+    r.fields(node, PAGE_FIELDS, "")
+    title = r.text(node, "title", "")
+    facts = r.ids(node, "facts", "", "fact", state.refs)
+    topic = r.ident(node, "topic", "", required=False)
+    if topic:
+        value = node.entries["topic"].value
+        state.refs.append(_Ref("topic", topic, r.file, value.line, value.column, "topic"))
+    for number, line in enumerate(raw.body.split("\n"), raw.body_line):
+        for m in CITE_PATTERN.finditer(line):
+            ref = m.group(1)
+            if ID_PATTERN.fullmatch(ref):
+                state.refs.append(_Ref("fact", ref, r.file, number, m.start() + 1, "body"))
+            else:
+                state.problems.append(Problem(r.file, number, m.start() + 1, "body",
+                                              f"`[@{ref}]` does not name a fact id",
+                                              hint="write `[@fact-id]` with a kebab-case id"))
+    if title is None:
+        return None
+    return Page(slug=slug, title=title, summary=r.text(node, "summary", "", required=False) or "",
+                order=r.integer(node, "order", "", 100), body=raw.body, facts=facts, topic=topic,
+                file=raw.path)
+
+
+def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
+    known: dict[str, Callable[[str], bool]] = {
+        "actor": state.actors.__contains__,
+        "fact": state.facts.__contains__,
+        "source": state.sources.__contains__,
+        "topic": lambda t: site is not None and any(x.id == t for x in site.topics),
+        "issue": lambda t: site is not None and any(x.id == t for x in site.issues),
+        "page": lambda slug: slug in BUILTIN_PAGES or any(p.slug == slug for p in pages),
+    }
+    pools: dict[str, list[str]] = {
+        "actor": list(state.actors), "fact": list(state.facts), "source": list(state.sources),
+        "topic": [t.id for t in site.topics] if site else [],
+        "issue": [t.id for t in site.issues] if site else [],
+        "page": sorted({p.slug for p in pages} | BUILTIN_PAGES),
+    }
+    where_defined = {"actor": "content/actors.yaml", "source": "content/sources.yaml",
+                     "topic": "`topics` in content/site.yaml",
+                     "issue": "`issues` in content/site.yaml", "fact": "content/facts/",
+                     "page": "content/pages/<slug>.md (or use a built-in page)"}
+    for ref in state.refs:
+        if known[ref.kind](ref.value):
+            continue
+        if (ref.kind, ref.value) in state.places:
+            continue  # defined, but invalid: its own problem is reported already
+        close = difflib.get_close_matches(ref.value, pools[ref.kind], n=1, cutoff=0.6)
+        hint = (f"did you mean `{close[0]}`?" if close else
+                f"define it in {where_defined[ref.kind]} or fix the id")
+        state.problems.append(Problem(ref.file, ref.line, ref.column, ref.field,
+                                      f"unknown {ref.kind} `{ref.value}`", hint=hint))

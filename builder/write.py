@@ -1,0 +1,152 @@
+"""{path: bytes} -> the output folder, atomically, keeping files whose bytes did not change.
+
+The new site is written into a temporary folder next to the output folder and swapped in
+only when everything (writing, then any `finish` step such as search indexing) succeeded,
+so a failed build leaves the previous site exactly as it was. Files whose bytes are
+unchanged are hard-linked from the previous site, which keeps their modification times:
+static hosts and rsync see only real changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MANIFEST_SUFFIX = ".manifest.json"
+
+
+class UnsafePath(ValueError):
+    """An output path that would land outside the output folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    written: int
+    """Files whose bytes changed (or are new)."""
+    unchanged: int
+    removed: int
+    bytes: int
+
+
+def checked_path(rel: str) -> PurePosixPath:
+    """A relative output path with no `..`, no absolute part and no empty segment."""
+    path = PurePosixPath(rel)
+    if (not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel
+            or any(part in ("", ".", "..") for part in rel.split("/"))):
+        raise UnsafePath(f"refusing to write outside the output folder: {rel!r}")
+    return path
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def write_site(files: Mapping[str, bytes], out: Path,
+               finish: Callable[[Path], None] | None = None) -> WriteResult:
+    """Write `files` as the new content of `out`, all or nothing.
+
+    `finish(tmp_dir)` runs on the complete new tree before the swap (e.g. search indexing);
+    if it raises, nothing changes. Raises `UnsafePath` before writing anything when a path
+    would escape the output folder.
+    """
+    checked = {rel: checked_path(rel) for rel in files}
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    manifest_path = out.parent / f".{out.name}{MANIFEST_SUFFIX}"
+    previous = _read_manifest(manifest_path) if out.is_dir() else {}
+    shutil.rmtree(tmp, ignore_errors=True)
+    written = unchanged = total = 0
+    manifest: dict[str, str] = {}
+    try:
+        tmp.mkdir()
+        made: set[PurePosixPath] = set()
+        for rel in sorted(files):
+            data = files[rel]
+            path = checked[rel]
+            if path.parent not in made:
+                (tmp / path.parent).mkdir(parents=True, exist_ok=True)
+                made.update(path.parents)
+            target = tmp / path
+            key = digest(data)
+            manifest[rel] = key
+            total += len(data)
+            if previous.get(rel) == key and _link(out / path, target):
+                unchanged += 1
+                continue
+            target.write_bytes(data)
+            written += 1
+        if finish is not None:
+            finish(tmp)
+        _swap(tmp, out, old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _write_manifest(manifest_path, manifest)
+    removed = len(set(previous) - set(manifest))
+    return WriteResult(written=written, unchanged=unchanged, removed=removed, bytes=total)
+
+
+def _link(source: Path, target: Path) -> bool:
+    try:
+        if source.is_symlink() or not source.is_file():
+            return False
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def _swap(tmp: Path, out: Path, old: Path) -> None:
+    """Put `tmp` in place of `out`; the window without `out` is two renames wide."""
+    if out.exists():
+        os.replace(out, old)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            os.replace(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, out)
+
+
+def clean_stale(out: Path) -> None:
+    """Remove temporary folders left by builds that were killed mid-way."""
+    for path in out.parent.glob(f".{out.name}.*-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_manifest(path: Path, manifest: dict[str, str]) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}")
+    tmp.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,36 @@
+"""Shared helpers for tests: copy a fixture tree, edit a file in it, run the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+
+def copy_fixture(tmp_path: Path, name: str = "mini") -> Path:
+    """A private copy of a fixture project, with the repository's templates when it has none."""
+    root = tmp_path / name
+    shutil.copytree(FIXTURES / name, root)
+    if not (root / "templates").exists() and (REPO / "templates").exists():
+        shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace `old` (which must occur) by `new` in a project file."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m builder` for real, as an editor would."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "builder", "--root", str(root), *args],
+                          capture_output=True, text=True, env=env, timeout=120)

@@ -1,0 +1,59 @@
+"""The command line as an editor and CI use it: exit codes, formats, summaries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import copy_fixture, edit, run_cli
+
+
+def test_check_ok(tmp_path: Path) -> None:
+    result = run_cli(copy_fixture(tmp_path), "check", "--coverage")
+    assert result.returncode == 0, result.stderr
+    assert "checked 6 facts, 2 sources, 4 actors, 3 pages: 0 error(s)" in result.stderr
+    assert "alpha" in result.stdout and "%" in result.stdout
+
+
+def test_content_error_exits_1_with_place_and_no_traceback(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, "content/facts/russia.yaml", "actors: [zakharova]", "actors: [zakarova]")
+    result = run_cli(root, "check")
+    assert result.returncode == 1
+    assert "content/facts/russia.yaml:15:12: error [axis-of-war.actors[1]]" in result.stderr
+    assert "did you mean `zakharova`?" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_github_format_prints_annotations(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, "content/facts/russia.yaml", "actors: [zakharova]", "actors: [zakarova]")
+    result = run_cli(root, "check", "--format", "github")
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        "::error file=content/facts/russia.yaml,line=15,col=12::axis-of-war.actors[1]: "
+        "unknown actor `zakarova`")
+
+
+def test_json_format_is_machine_readable(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, "content/facts/paris.yaml", "date: 2026-01-06", "date: 2026-02-30")
+    result = run_cli(root, "check", "--format", "json")
+    [problem] = json.loads(result.stdout)
+    assert problem["file"] == "content/facts/paris.yaml" and problem["line"] == 4
+    assert problem["severity"] == "error"
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run_cli(copy_fixture(tmp_path), "frobnicate").returncode == 2
+    assert run_cli(copy_fixture(tmp_path / "b"), "check", "--format", "xml").returncode == 2
+    missing = run_cli(tmp_path / "nowhere", "check")
+    assert missing.returncode == 2 and "no content/ folder" in missing.stderr
+
+
+def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, "content/facts/paris.yaml", "claim: 27 European", "claim: 28 European")
+    assert run_cli(root, "check").returncode == 0
+    strict = run_cli(root, "check", "--strict")
+    assert strict.returncode == 1 and "`28`" in strict.stderr

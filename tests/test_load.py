@@ -1,0 +1,125 @@
+"""Reading files: encodings, YAML that PyYAML would accept too quietly, front matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.errors import Problem
+from builder.load import Mapping, Scalar, Sequence, load_page, load_project, parse_yaml, read_text
+
+
+def parse(text: str) -> tuple[object, list[Problem]]:
+    problems: list[Problem] = []
+    return parse_yaml(text, "f.yaml", problems), problems
+
+
+def test_nodes_keep_lines_and_columns() -> None:
+    node, problems = parse("- id: a\n  claim: 'x'\n  actors: [b, c]\n")
+    assert not problems and isinstance(node, Sequence)
+    fact = node.items[0]
+    assert isinstance(fact, Mapping)
+    claim = fact.entries["claim"]
+    assert (claim.line, claim.column) == (2, 3)
+    assert isinstance(claim.value, Scalar) and claim.value.quoted
+    actors = fact.entries["actors"].value
+    assert isinstance(actors, Sequence)
+    assert [(a.line, a.column) for a in actors.items] == [(3, 12), (3, 15)]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("a: NO", "NO"), ("a: 08", "08"), ("a: 2026-01-06", "2026-01-06"), ("a: yes", "yes"),
+    ("a: 1e3", "1e3"), ("a: ~", None), ("a:", None), ("a: 'null'", "null"),
+])
+def test_scalars_stay_text(text: str, value: str | None) -> None:
+    node, problems = parse(text)
+    assert not problems and isinstance(node, Mapping)
+    scalar = node.entries["a"].value
+    assert isinstance(scalar, Scalar) and scalar.value == value
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a: &x [1]\nb: *x\n", "anchors and aliases"),
+    ("a: !!python/object:os.system x\n", "tag `tag:yaml.org,2002:python/object:os.system`"),
+    ("a: 1\na: 2\n", "duplicate key `a`"),
+    ("a: 1\n---\nb: 2\n", "several YAML documents"),
+    ("base: &b {x: 1}\nc:\n  <<: *b\n", "merge keys"),
+    ("a: [" * 40 + "]" * 40, "nested too deeply"),
+    ("a: 'open\n", "YAML syntax error"),
+])
+def test_unsafe_or_ambiguous_yaml_is_refused(text: str, message: str) -> None:
+    _, problems = parse(text)
+    assert problems and message in problems[0].message, problems
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
+              for i in range(1, 12)]
+    _, problems = parse("\n".join(lines))
+    assert "anchors and aliases" in problems[0].message
+
+
+def write(tmp_path: Path, data: bytes, name: str = "f.yaml") -> tuple[str | None, list[Problem]]:
+    (tmp_path / name).write_bytes(data)
+    problems: list[Problem] = []
+    return read_text(tmp_path, name, problems), problems
+
+
+def test_bom_and_crlf_are_harmless(tmp_path: Path) -> None:
+    text, problems = write(tmp_path, b"\xef\xbb\xbfa: 1\r\nb: 2\r\n")
+    assert not problems and text == "a: 1\nb: 2\n"
+
+
+@pytest.mark.parametrize("data, message, line", [
+    ("a: 1\n".encode("utf-16"), "UTF-16", 1),
+    (b"a: 1\nb: \xe9t\xe9\n", "not valid UTF-8", 2),
+    (b"a: 1\n\nb: \x00\n", "NUL byte", 3),
+])
+def test_unreadable_encodings_are_named(tmp_path: Path, data: bytes, message: str,
+                                        line: int) -> None:
+    text, problems = write(tmp_path, data)
+    assert text is None
+    assert message in problems[0].message and problems[0].line == line
+
+
+def test_symlink_out_of_the_project_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "link.txt").symlink_to(outside)
+    problems: list[Problem] = []
+    assert read_text(project, "link.txt", problems) is None
+    assert "outside the project" in problems[0].message
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    ("\n\n---\ntitle: x\n---\nbody\n", "no front matter", "blank lines"),
+    ("---\ntitle: x\nbody\n", "not closed", "add a line `---`"),
+    ("title: x\n", "no front matter", "start the file"),
+])
+def test_front_matter_mistakes(tmp_path: Path, text: str, message: str, hint: str) -> None:
+    (tmp_path / "p.md").write_text(text)
+    problems: list[Problem] = []
+    load_page(tmp_path, "p.md", problems)
+    assert message in problems[0].message and hint in problems[0].hint
+
+
+def test_front_matter_after_a_bom_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "p.md").write_bytes("\ufeff---\ntitle: x\n---\nBody [@a].\n".encode())
+    problems: list[Problem] = []
+    page = load_page(tmp_path, "p.md", problems)
+    assert not problems and isinstance(page.front, Mapping)
+    assert page.body == "Body [@a].\n" and page.body_line == 4
+
+
+def test_project_loads_every_kind_of_file() -> None:
+    root = Path(__file__).parent / "fixtures" / "mini"
+    project = load_project(root)
+    assert not project.problems
+    assert [f.path for f in project.facts] == ["content/facts/paris.yaml",
+                                               "content/facts/russia.yaml"]
+    assert project.pages[0].path == "content/pages/allies.md"
+    assert set(project.seeds) == {"seeds/alpha.txt", "seeds/beta.txt"}

@@ -1,0 +1,143 @@
+"""One editor mistake at a time: each must be reported at its file and line, with a fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.build import check
+from builder.errors import Severity
+from tests.helpers import copy_fixture, edit
+
+PARIS = "content/facts/paris.yaml"
+RUSSIA = "content/facts/russia.yaml"
+SOURCES = "content/sources.yaml"
+ACTORS = "content/actors.yaml"
+SITE = "content/site.yaml"
+INDEX = "content/pages/index.md"
+
+# (case id, file, old text, new text, expected file, line, words in message, words in hint)
+MISTAKES = [
+    ("typo-in-field-name", PARIS, "  citations:\n    - source: alpha\n      quote: Leaders",
+     "  citatons:\n    - source: alpha\n      quote: Leaders", PARIS, 6, "unknown field `citatons`",
+     "did you mean `citations`?"),
+    ("quote-not-in-source", PARIS, "on 6 January 2026 to sign", "on 7 January 2026 to sign",
+     PARIS, 8, "not in source `alpha`", "briefing cite alpha"),
+    ("unknown-source", PARIS, "- source: beta", "- source: betta", PARIS, 34,
+     "unknown source `betta`", "did you mean `beta`?"),
+    ("unknown-actor", RUSSIA, "actors: [zakharova]", "actors: [zakarova]", RUSSIA, 15,
+     "unknown actor `zakarova`", "did you mean `zakharova`?"),
+    ("unknown-topic", RUSSIA, "topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
+     "topic: russian-response\n  date: 2026-01-08\n  actors: [z", RUSSIA, 13,
+     "unknown topic `russian-response`", "did you mean `russian-responses`?"),
+    ("impossible-date", PARIS, "date: 2026-01-06", "date: 2026-02-30", PARIS, 4,
+     "`2026-02-30` is not a valid date", "YYYY-MM-DD"),
+    ("day-first-date", PARIS, "date: 2026-01-06", "date: 06/01/2026", PARIS, 4,
+     "`06/01/2026` is not a valid date", "YYYY-MM-DD"),
+    ("not-kebab-id", PARIS, "id: declaration-signed", "id: Declaration_Signed", PARIS, 1,
+     "not a valid id", "declaration-signed"),
+    ("duplicate-id-across-files", RUSSIA, "id: axis-of-war", "id: declaration-signed", RUSSIA, 11,
+     "duplicate fact id `declaration-signed` (first defined at content/facts/paris.yaml:1)",
+     "unique across all files"),
+    ("duplicate-key", PARIS, "  topic: paris-declaration\n  date: 2026-01-06",
+     "  topic: paris-declaration\n  topic: paris-declaration\n  date: 2026-01-06", PARIS, 4,
+     "duplicate key `topic` (first given on line 3)", "keep one"),
+    ("missing-citations", RUSSIA,
+     "  citations:\n    - source: beta\n      quote: \"called the coalition an 'axis of war'\"\n",
+     "", RUSSIA, 11, "at least one citation", "add `citations:`"),
+    ("yes-no-surprise", PARIS, "status: disputed\n  citations:\n    - source: alpha",
+     "status: NO\n  citations:\n    - source: alpha", PARIS, 21, "`NO` is not a valid status",
+     "expected one of"),
+    ("unquoted-colon", PARIS, "claim: 27 European states took part in the talks.",
+     "claim: Officials said: 27 states took part.", PARIS, 18,
+     "mapping values are not allowed", 'must be quoted'),
+    ("tab-indent", PARIS, "  topic: paris-declaration\n  date: 2026-01-06",
+     "\ttopic: paris-declaration\n  date: 2026-01-06", PARIS, 3, "tab character", "spaces"),
+    ("source-file-missing", SOURCES, "file: seeds/beta.txt", "file: seeds/betta.txt", SOURCES, 14,
+     "`seeds/betta.txt` not found", "did you mean `seeds/beta.txt`?"),
+    ("source-file-outside-seeds", SOURCES, "file: seeds/beta.txt", "file: ../../etc/passwd",
+     SOURCES, 14, "not found under seeds/", "live under seeds/"),
+    ("position-without-facts", ACTORS, "      facts: [uk-france-lead-force]\n", "", ACTORS, 8,
+     "at least one supporting fact", "facts: [fact-id]"),
+    ("bad-stance", ACTORS, "stance: committed", "stance: commited", ACTORS, 8,
+     "`commited` is not a valid stance", "did you mean `committed`?"),
+    ("unknown-fact-in-page", INDEX, "[@legitimate-targets]", "[@legit-targets]", INDEX, 7,
+     "unknown fact `legit-targets`", "did you mean `legitimate-targets`?"),
+    ("ambiguous-quote", RUSSIA, "quote: \"called the coalition an 'axis of war'\"",
+     "quote: \"the\"", RUSSIA, 18, "occurs", "lengthen the quote"),
+    ("unknown-dispute-target", PARIS, "- fact: dozens-of-countries", "- fact: dozen-countries",
+     PARIS, 26, "unknown fact `dozen-countries`", "did you mean `dozens-of-countries`?"),
+    ("bad-kind", SOURCES, "kind: aggregator", "kind: blog", SOURCES, 13,
+     "`blog` is not a valid kind", "`aggregator`"),
+    ("missing-as-of", SITE, "as_of: 2026-01-08\n", "", SITE, 1, "missing required field `as_of`",
+     "add `as_of:"),
+    ("unknown-nav-page", SITE, "nav: [paris-declaration,", "nav: [paris-declaraton,", SITE, 7,
+     "unknown page `paris-declaraton`", "did you mean `paris-declaration`?"),
+    ("two-documents", RUSSIA, "- id: axis-of-war", "---\n- id: axis-of-war", RUSSIA, 11,
+     "several YAML documents", "remove the `---`"),
+]
+
+
+@pytest.mark.parametrize("case", MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_mistake_is_reported_at_its_place(tmp_path: Path, case: tuple[str, ...]) -> None:
+    _, rel, old, new, file, line, message, hint = case
+    root = copy_fixture(tmp_path)
+    edit(root, rel, old, new)
+    result = check(root)
+    assert not result.ok
+    matching = [p for p in result.errors if message in p.message]
+    assert matching, "\n".join(p.as_text() for p in result.problems)
+    problem = matching[0]
+    assert (problem.file, problem.line) == (file, int(line)), problem.as_text()
+    assert hint in problem.hint, problem.as_text()
+
+
+def test_valid_fixture_has_no_problem(tmp_path: Path) -> None:
+    result = check(copy_fixture(tmp_path))
+    assert result.ok
+    assert result.problems == []
+
+
+def test_every_problem_is_collected_not_just_the_first(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, PARIS, "date: 2026-01-06", "date: 2026-13-01")
+    edit(root, RUSSIA, "actors: [zakharova]", "actors: [nobody]")
+    edit(root, SOURCES, "kind: aggregator", "kind: blog")
+    assert len(check(root).errors) == 3
+
+
+def test_closest_passage_is_shown_for_a_wrong_quote(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, PARIS, "on 6 January 2026 to sign", "on 7 January 2026 to sign")
+    [problem] = check(root).errors
+    assert "closest passage (seeds/alpha.txt, line 1)" in problem.excerpt
+    assert "on 6 January 2026 to sign" in problem.excerpt
+
+
+def test_number_missing_from_quotes_is_a_warning(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, PARIS, "claim: 27 European states", "claim: 28 European states")
+    result = check(root)
+    assert result.ok
+    [warning] = result.warnings
+    assert warning.severity is Severity.WARNING
+    assert "`28`" in warning.message and warning.line == 18
+    assert not check(root, strict=True).ok
+
+
+def test_invisible_character_in_a_key_is_named(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, PARIS, "  topic: paris-declaration\n  date: 2026-01-06",
+         "  topic: paris-declaration\n  da\u200bte: 2026-01-06")
+    problems = [p for p in check(root).errors if "invisible" in p.message]
+    assert problems and "U+200B" in problems[0].message
+
+
+def test_quoted_and_plain_dates_mean_the_same(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    plain = check(root).briefing
+    edit(root, PARIS, "date: 2026-01-06", 'date: "2026-01-06"')
+    quoted = check(root).briefing
+    assert plain is not None and quoted is not None
+    assert plain.fact_by_id["declaration-signed"] == quoted.fact_by_id["declaration-signed"]

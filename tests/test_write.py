@@ -1,0 +1,70 @@
+"""Writing is all or nothing, keeps unchanged files, and never leaves the output folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from builder.write import UnsafePath, write_site
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_writes_every_file(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = write_site({"index.html": b"home", "facts/a/index.html": b"a"}, out)
+    assert tree(out) == {"index.html": b"home", "facts/a/index.html": b"a"}
+    assert result.written == 2 and result.bytes == 5
+
+
+def test_unchanged_files_keep_their_modification_time(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a.html": b"same", "b.html": b"old"}, out)
+    os.utime(out / "a.html", (1_000_000, 1_000_000))
+    result = write_site({"a.html": b"same", "b.html": b"new"}, out)
+    assert (out / "a.html").stat().st_mtime == 1_000_000
+    assert (out / "b.html").read_bytes() == b"new"
+    assert (result.written, result.unchanged) == (1, 1)
+
+
+def test_removed_pages_disappear(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a.html": b"a", "gone/index.html": b"g"}, out)
+    result = write_site({"a.html": b"a"}, out)
+    assert tree(out) == {"a.html": b"a"} and result.removed == 1
+
+
+def test_failure_in_finish_leaves_previous_site_and_no_temporary_folder(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a.html": b"good"}, out)
+
+    def explode(tmp: Path) -> None:
+        assert (tmp / "a.html").read_bytes() == b"bad"
+        raise RuntimeError("indexer crashed")
+
+    with pytest.raises(RuntimeError):
+        write_site({"a.html": b"bad"}, out, explode)
+    assert tree(out) == {"a.html": b"good"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.manifest.json", "site"]
+
+
+@pytest.mark.parametrize("rel", ["../escape.html", "/etc/x", "a/../../b", "a//b", "", "a\\b"])
+def test_paths_outside_the_output_are_refused_before_writing(tmp_path: Path, rel: str) -> None:
+    out = tmp_path / "site"
+    with pytest.raises(UnsafePath):
+        write_site({"ok.html": b"x", rel: b"x"}, out)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_leftovers_of_a_killed_build_are_cleaned(tmp_path: Path) -> None:
+    stale = tmp_path / ".site.tmp-999999999"
+    stale.mkdir()
+    (stale / "half.html").write_bytes(b"half")
+    write_site({"a.html": b"a"}, tmp_path / "site")
+    assert not stale.exists()
