@@ -87,13 +87,12 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     def finish(tmp: Path) -> None:
         if not search:
             return
-        from builder.search import index_site  # type: ignore[import-not-found,unused-ignore]
+        from builder.search import index_site
 
-        t0 = time.perf_counter()
-        problems = index_site(tmp)
-        result.search_seconds = time.perf_counter() - t0
-        if problems:
-            result.problems.extend(problems)
+        indexed = index_site(tmp)
+        result.search_seconds = indexed.seconds
+        if not indexed.ok:
+            result.problems.extend(indexed.problems)
             raise _SearchFailed
 
     t = time.perf_counter()
