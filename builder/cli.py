@@ -50,6 +50,24 @@ def make_parser() -> argparse.ArgumentParser:
                    help="text for people, json for tools, github for Actions annotations")
     p.add_argument("--coverage", action="store_true",
                    help="also print how much of each source is cited")
+
+    p = sub.add_parser("cite", help="find a passage in a source and print a ready-to-paste "
+                                    "citation")
+    p.add_argument("source", nargs="?", help="source id from content/sources.yaml")
+    p.add_argument("words", help="a few words of the passage, as you remember them")
+    p.add_argument("--all", action="store_true", help="search every source and rank them")
+
+    p = sub.add_parser("schema", help="write JSON Schemas of the content files for editors")
+    p.add_argument("--out", type=Path, help="folder (default: ROOT/schemas)")
+
+    p = sub.add_parser("new", help="print or add a skeleton fact with a fresh id")
+    p.add_argument("kind", choices=("fact",), help="what to create")
+    p.add_argument("--topic", required=True, help="topic id from content/site.yaml")
+    p.add_argument("--title", help="a few words the id is made from")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--file", type=Path, help="append to this facts file")
+    where.add_argument("--write", action="store_true",
+                       help="append to content/facts/TOPIC.yaml")
     return parser
 
 
@@ -64,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"briefing: error: no content/ folder in {root.resolve()}", file=sys.stderr)
         print("  hint: run briefing from the project folder, or pass --root", file=sys.stderr)
         return EXIT_USAGE
-    handler = {"build": _build, "check": _check}[args.command]
+    handler = {"build": _build, "check": _check, "cite": _cite,
+               "schema": _schema, "new": _new}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
@@ -102,6 +121,28 @@ def _build(args: argparse.Namespace) -> int:
         if result.search_seconds is not None:
             print(f"search index: {result.search_seconds:.2f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from builder.cite import cite_command
+
+    return cite_command(args.root, args.source, args.words, every_source=args.all)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from builder.schema import write_schemas
+
+    out = args.out if args.out is not None else args.root / "schemas"
+    written = write_schemas(out)
+    print(f"wrote {len(written)} schema file(s) into {_display(out)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from builder.scaffold import new_fact_command
+
+    return new_fact_command(args.root, args.topic, title=args.title, file=args.file,
+                            write=args.write)
 
 
 def _display(path: Path | None) -> str:

@@ -97,8 +97,8 @@ def site_schema() -> Schema:
         {
             "title": _text("The briefing's title."),
             "description": _text("One line for search engines and link previews."),
-            "language": _text("The language of the pages, e.g. `en`."),
-            "base_url": _text("A path such as `/briefing/`, or a full URL."),
+            "language": _text("The language of the pages (default `en`)."),
+            "base_url": _text("A path such as `/briefing/`, or a full URL (default `/`)."),
             "as_of": {"$ref": "#/$defs/date",
                       "description": "The date the briefing is current to."},
             "author": {"type": "string", "description": "Optional; used in the Atom feed."},
@@ -109,7 +109,7 @@ def site_schema() -> Schema:
             "issues": {"type": "array", "items": issue,
                        "description": "The columns of the allied-positions matrix."},
         },
-        ["title", "description", "language", "base_url", "as_of", "nav", "topics"],
+        ["title", "as_of", "topics"],
         "`content/site.yaml`: the briefing's identity and navigation.",
     )
 
@@ -131,9 +131,8 @@ def sources_schema() -> Schema:
                     "description": "Optional: only a real, known address of the original."},
             "cites": {"type": "array", "items": {"type": "string", "minLength": 1},
                       "description": "Outlets the document itself names."},
-            "strand": {"$ref": "#/$defs/id",
-                       "description": "Sources with the same strand count as one independent "
-                       "outlet in \"corroborated by N sources\"."},
+            "strand": _text("Sources with the same strand count as one independent outlet "
+                            "in \"corroborated by N sources\" (default: the outlet)."),
             "notes": {"type": "string", "description": "Shown on the source page."},
         },
         ["id", "title", "outlet", "published", "kind", "file"],

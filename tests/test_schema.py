@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from builder.model import ActorKind, SourceKind, Stance, Status
-from builder.schema import KINDS, content_schema, schema_files, write_schemas
+from builder.schema import COMMON_DEFS, KINDS, content_schema, schema_files, write_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,3 +157,38 @@ def test_the_schema_files_parse_as_json() -> None:
     for name in (f"{kind}.schema.json" for kind in KINDS):
         data = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
         assert data["$schema"].endswith("2020-12/schema")
+
+
+def test_field_names_are_the_validators() -> None:
+    from builder import validate
+
+    def names(schema: dict[str, Any]) -> set[str]:
+        return set(schema["properties"])
+
+    site = content_schema("site")
+    assert names(site) == set(validate.SITE_FIELDS)
+    assert names(site["properties"]["topics"]["items"]) == set(validate.TOPIC_FIELDS)
+    assert names(site["properties"]["issues"]["items"]) == set(validate.ISSUE_FIELDS)
+    assert names(content_schema("sources")["items"]) == set(validate.SOURCE_FIELDS)
+    actor = content_schema("actors")["items"]
+    assert names(actor) == set(validate.ACTOR_FIELDS)
+    assert names(actor["properties"]["positions"]["additionalProperties"]) == set(
+        validate.POSITION_FIELDS
+    )
+    fact = content_schema("facts")["items"]
+    assert names(fact) == set(validate.FACT_FIELDS)
+    assert names(fact["properties"]["citations"]["items"]) == set(validate.CITATION_FIELDS)
+    assert names(fact["properties"]["disputes"]["items"]) == set(validate.DISPUTE_FIELDS)
+
+
+def test_patterns_are_the_validators() -> None:
+    from builder import validate
+
+    for good in ("uk", "macron-26-countries", "a1-b2"):
+        assert validate.ID_PATTERN.fullmatch(good)
+        assert jsonschema.Draft202012Validator({"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
+                                               ).is_valid(good)
+    for bad in ("UK", "-a", "a--b", "a-", "1a", "a_b"):
+        assert not validate.ID_PATTERN.fullmatch(bad)
+        assert not jsonschema.Draft202012Validator({"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
+                                                   ).is_valid(bad)
