@@ -1,0 +1,143 @@
+"""The real briefing under content/: it checks clean, every topic and source carries facts,
+disputes are linked both ways, the earlier Paris summit is never dated, and every cell of the
+allied-positions matrix rests on a fact about that ally."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.build import CheckResult, check
+from builder.model import Briefing
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The two documents about the earlier Paris summit (26 countries, Vladivostok, "a summit
+# last month in Alaska"). Neither states a date.
+EARLIER_SUMMIT_FILES = (
+    "seeds/001_a5364f17ee564ad6.txt",
+    "seeds/002_3424222e119d69a9.txt",
+)
+
+
+@pytest.fixture(scope="module")
+def result() -> CheckResult:
+    return check(ROOT)
+
+
+@pytest.fixture(scope="module")
+def briefing(result: CheckResult) -> Briefing:
+    assert result.briefing is not None, "\n".join(p.as_text() for p in result.problems)
+    return result.briefing
+
+
+def test_real_content_has_no_errors_and_no_warnings(result: CheckResult) -> None:
+    assert result.ok
+    assert result.problems == [], "\n".join(p.as_text() for p in result.problems)
+
+
+def test_every_topic_has_a_page_and_facts(briefing: Briefing) -> None:
+    topics_with_page = {p.topic for p in briefing.pages if p.topic}
+    for topic in briefing.site.topics:
+        assert topic.id in topics_with_page, f"topic {topic.id} has no page listing it"
+        assert briefing.facts_by_topic.get(topic.id), f"topic {topic.id} has no facts"
+    counts = {t.id: len(briefing.facts_by_topic.get(t.id, ())) for t in briefing.site.topics}
+    assert sum(counts.values()) == len(briefing.facts)
+
+
+def test_every_source_is_cited_by_facts(briefing: Briefing) -> None:
+    counts = {s.id: len(briefing.facts_by_source.get(s.id, ())) for s in briefing.sources}
+    assert len(counts) == len(list((ROOT / "seeds").glob("*.txt")))
+    empty = [sid for sid, n in counts.items() if n == 0]
+    assert not empty, f"sources without a single fact: {empty}; counts: {counts}"
+
+
+def test_dispute_links_resolve_and_show_on_both_sides(briefing: Briefing) -> None:
+    declared = [(f.id, d.fact) for f in briefing.facts for d in f.disputes]
+    assert declared, "the briefing records no disagreement between sources"
+    for fact_id, other in declared:
+        assert other in briefing.fact_by_id, f"{fact_id} disputes unknown fact {other}"
+        assert other != fact_id
+        assert other in {d.fact for d in briefing.disputes_of[fact_id]}
+        assert fact_id in {d.fact for d in briefing.disputes_of[other]}
+        assert all(d.note.strip() for d in briefing.disputes_of[other])
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("declaration-signed-6-january", "declaration-signed-7-january"),
+        ("signatories-uk-france", "signatories-uk-france-ukraine"),
+        ("signatories-uk-france", "signatories-starmer-macron-zelensky"),
+        ("paris-27-european-states", "paris-dozens-of-countries"),
+        ("witkoff-us-strongly-stands-behind", "witkoff-kushner-endorse-8-january"),
+        ("us-commitment-deter-defend", "zelensky-no-clear-pledge"),
+        ("zelensky-90-percent-done", "zelensky-90-percent-ready"),
+    ],
+)
+def test_known_disagreements_between_sources_are_recorded(
+    briefing: Briefing, one: str, other: str
+) -> None:
+    assert other in {d.fact for d in briefing.disputes_of.get(one, ())}
+    # Each side of a disagreement cites a different passage.
+    passages = {(c.source, c.start) for c in briefing.fact_by_id[one].citations}
+    assert passages.isdisjoint((c.source, c.start) for c in briefing.fact_by_id[other].citations)
+
+
+def test_earlier_summit_facts_are_never_dated(briefing: Briefing) -> None:
+    earlier = {s.id for s in briefing.sources if s.file in EARLIER_SUMMIT_FILES}
+    assert len(earlier) == len(EARLIER_SUMMIT_FILES)
+    citing = [f for f in briefing.facts if earlier & {c.source for c in f.citations}]
+    assert len(citing) >= 20
+    for fact in citing:
+        assert fact.date is None, f"{fact.id} cites an undated document but has date {fact.date}"
+        assert not re.search(r"\bJanuary\b|\b2026\b", fact.claim), fact.id
+    for source_id in earlier:
+        source = briefing.source_by_id[source_id]
+        assert source.published is None
+
+
+def test_dated_facts_fall_on_or_before_the_as_of_date(briefing: Briefing) -> None:
+    late = [f.id for f in briefing.facts if f.date and f.date > briefing.site.as_of]
+    assert not late
+
+
+def _allies_of(briefing: Briefing, ally: str) -> set[str]:
+    """The ally itself and the people and organisations that belong to it."""
+    return {ally} | {a.id for a in briefing.actors if a.country == ally}
+
+
+def test_every_position_cell_rests_on_facts_about_that_ally(briefing: Briefing) -> None:
+    issues = {i.id for i in briefing.site.issues}
+    allies = [a for a in briefing.actors if a.positions]
+    assert {"uk", "france", "us", "italy", "germany"} <= {a.id for a in allies}
+    for ally in allies:
+        own = _allies_of(briefing, ally.id)
+        for position in ally.positions:
+            assert position.issue in issues
+            assert position.facts, f"{ally.id}/{position.issue} has no fact"
+            for fact_id in position.facts:
+                fact = briefing.fact_by_id[fact_id]
+                assert own & set(fact.actors), (
+                    f"{ally.id}/{position.issue} cites {fact_id}, which is not about {ally.id}"
+                )
+
+
+_CITE = re.compile(r"\[@[a-z][a-z0-9-]*\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+
+
+def test_every_prose_sentence_of_every_page_cites_a_fact(briefing: Briefing) -> None:
+    uncited: list[str] = []
+    for page in briefing.pages:
+        for block in page.body.split("\n\n"):
+            text = " ".join(line.strip() for line in block.splitlines()).strip()
+            if not text or text.startswith("#"):
+                continue
+            text = re.sub(r"^[-*] |^\d+\. ", "", text)
+            for sentence in _SENTENCE_END.split(text):
+                if len(sentence.split()) >= 4 and not _CITE.search(sentence):
+                    uncited.append(f"{page.slug}: {sentence}")
+    assert not uncited, "\n".join(uncited)
