@@ -1,0 +1,217 @@
+"""A briefing's facts -> their view data and HTML fragments, each made once per build.
+
+Goes in: the `Briefing`, the `Urls`, the Jinja environment and the markdown renderer.
+Comes out: `FactView`s (the data every template shows about a fact) and, memoised, the
+fact card and citation-mark fragments as `Markup`, reused on every page that shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from builder.markdown import Markdown
+from builder.model import Briefing, Fact, PartialDate, Source
+from builder.urls import Urls, text_fragment_url
+
+STATUS_LABELS = {"reported": "Reported", "claimed": "Claimed", "disputed": "Disputed"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link as templates show it: where it goes and its visible text."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateView:
+    """A date for `<time datetime="{iso}">{human}</time>`."""
+
+    iso: str
+    human: str
+
+    @classmethod
+    def of(cls, date: PartialDate | None) -> DateView | None:
+        return None if date is None else cls(iso=date.iso(), human=date.human())
+
+
+@dataclass(frozen=True, slots=True)
+class CiteMark:
+    """One numbered citation of a fact: `[n]`, linking to the marked passage."""
+
+    number: int
+    url: str
+    """The marked passage on the source page."""
+    label: str
+    """Accessible name: `Citation 1: <source title>`."""
+    source: Link
+    passage: str
+    """The cited words exactly as the source has them."""
+    original_url: str
+    """Text-fragment link to the passage in the original document; empty without a url."""
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeNote:
+    """A contradicting fact, shown wherever the disputed fact is."""
+
+    fact_id: str
+    fact: Link
+    """The other fact; `text` is its claim as plain text."""
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    """Everything a template may show about one fact, prepared once."""
+
+    id: str
+    url: str
+    claim_html: Markup
+    claim_text: str
+    """The claim without markup, for titles, labels and descriptions."""
+    date: DateView | None
+    actors: tuple[Link, ...]
+    cites: tuple[CiteMark, ...]
+    corroboration: str
+    """`single source` or `corroborated by N sources` (N independent strands)."""
+    status: str
+    status_label: str
+    disputes: tuple[DisputeNote, ...]
+    topic: Link
+
+
+def original_url(source: Source) -> str:
+    """The source's own address when it is a real web address (http or https), else ``."""
+    url = (source.url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def passage_link(source: Source, passage: str) -> str:
+    """A text-fragment link to `passage` in the original document, or `` without one."""
+    url = original_url(source)
+    return text_fragment_url(url, passage) if url else ""
+
+
+def corroboration(strands: int) -> str:
+    return f"corroborated by {strands} sources" if strands > 1 else "single source"
+
+
+def topic_links(briefing: Briefing, urls: Urls) -> dict[str, Link]:
+    """Each topic's home: the content page that lists it, else `/topics/<id>/`."""
+    links = {t.id: Link(urls.topic(t.id), t.title) for t in briefing.site.topics}
+    for page in briefing.pages:
+        if page.topic in links and page.slug != "index":
+            links[page.topic] = Link(urls.page(page.slug), page.title)
+    return links
+
+
+def card_deps(briefing: Briefing, fact_id: str) -> frozenset[str]:
+    """What a fact card shows: the fact, its actors, its sources and disputing facts."""
+    fact = briefing.fact_by_id[fact_id]
+    return frozenset(
+        {f"fact:{fact.id}"}
+        | {f"actor:{a}" for a in fact.actors}
+        | {f"source:{c.source}" for c in fact.citations}
+        | {f"fact:{d.fact}" for d in briefing.disputes_of.get(fact.id, ())}
+    )
+
+
+class Cards:
+    """Memoised fact views and fragments: each claim is rendered once per build."""
+
+    def __init__(
+        self,
+        briefing: Briefing,
+        urls: Urls,
+        env: Environment,
+        markdown: Markdown,
+        topics: Mapping[str, Link],
+    ) -> None:
+        self.briefing = briefing
+        self.urls = urls
+        self.env = env
+        self.markdown = markdown
+        self.topics = topics
+        self._claims: dict[str, tuple[Markup, str]] = {}
+        self._views: dict[str, FactView] = {}
+        self._cards: dict[str, Markup] = {}
+        self._marks: dict[str, Markup] = {}
+
+    def claim(self, fact_id: str) -> tuple[Markup, str]:
+        """The claim as HTML and as plain text."""
+        if fact_id not in self._claims:
+            text = self.briefing.fact_by_id[fact_id].claim
+            self._claims[fact_id] = (self.markdown.inline(text), self.markdown.plain(text))
+        return self._claims[fact_id]
+
+    def view(self, fact_id: str) -> FactView:
+        if fact_id not in self._views:
+            self._views[fact_id] = self._make_view(self.briefing.fact_by_id[fact_id])
+        return self._views[fact_id]
+
+    def card(self, fact_id: str) -> Markup:
+        """The fact card: claim, marks, date, actors, corroboration, disputes."""
+        if fact_id not in self._cards:
+            template = self.env.get_template("_fact_card.html")
+            html = template.render(fact=self.view(fact_id), marks=self.marks(fact_id))
+            self._cards[fact_id] = Markup(html.strip())
+        return self._cards[fact_id]
+
+    def marks(self, fact_id: str) -> Markup:
+        """The fact's numbered citation marks `[1][2]`, each linking to its passage."""
+        if fact_id not in self._marks:
+            template = self.env.get_template("_cite_marks.html")
+            html = template.render(fact=self.view(fact_id))
+            self._marks[fact_id] = Markup(html.strip())
+        return self._marks[fact_id]
+
+    def cards(self, fact_ids: tuple[str, ...]) -> tuple[Markup, ...]:
+        return tuple(self.card(f) for f in fact_ids)
+
+    def _make_view(self, fact: Fact) -> FactView:
+        claim_html, claim_text = self.claim(fact.id)
+        briefing, urls = self.briefing, self.urls
+        actors = tuple(
+            Link(urls.actor(a), briefing.actor_by_id[a].name)
+            for a in fact.actors
+            if a in briefing.actor_by_id
+        )
+        cites = []
+        for cit in fact.citations:
+            source = briefing.source_by_id[cit.source]
+            cites.append(
+                CiteMark(
+                    number=cit.number,
+                    url=urls.citation(source.id, cit.anchor),
+                    label=f"Citation {cit.number}: {source.title}",
+                    source=Link(urls.source(source.id), source.title),
+                    passage=cit.passage,
+                    original_url=passage_link(source, cit.passage),
+                )
+            )
+        disputes = tuple(
+            DisputeNote(d.fact, Link(urls.fact(d.fact), self.claim(d.fact)[1]), d.note)
+            for d in briefing.disputes_of.get(fact.id, ())
+            if d.fact in briefing.fact_by_id
+        )
+        topic = self.topics.get(fact.topic, Link(urls.topic(fact.topic), fact.topic))
+        return FactView(
+            id=fact.id,
+            url=urls.fact(fact.id),
+            claim_html=claim_html,
+            claim_text=claim_text,
+            date=DateView.of(fact.date),
+            actors=actors,
+            cites=tuple(cites),
+            corroboration=corroboration(len(briefing.strands_of.get(fact.id, ()))),
+            status=fact.status.value,
+            status_label=STATUS_LABELS[fact.status.value],
+            disputes=disputes,
+            topic=topic,
+        )

@@ -1,0 +1,690 @@
+"""Briefing + one page's choice of facts -> the finished data its template shows.
+
+Goes in: a `SiteContext` (briefing, urls, memoised fact cards) and what the plan decided a
+page shows. Comes out: `{"layout": Layout, "page": <page view>}`, a tested contract: the
+templates only loop over and branch on these fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from builder.cards import Cards, DateView, Link, original_url, passage_link
+from builder.markdown import Markdown
+from builder.marks import Segment, Span, segment
+from builder.model import Actor, Briefing, Page
+from builder.urls import Urls
+
+BUILTIN_TITLES = {
+    "timeline": "Timeline",
+    "disputes": "Disputes",
+    "sources": "Sources",
+    "actors": "Actors",
+    "search": "Search",
+}
+BUILTIN_SUMMARIES = {
+    "timeline": "Every dated fact in order; undated facts listed apart.",
+    "disputes": "Where sources disagree, both sides cited.",
+    "sources": "The archived source documents, with every cited passage marked.",
+    "actors": "Countries, people and organisations, with their facts.",
+    "search": "Find a fact, an actor or a source.",
+}
+STANCE_LABELS = {
+    "committed": "Committed",
+    "conditional": "Conditional",
+    "ruled-out": "Ruled out",
+    "offered-other": "Offered other help",
+    "unstated": "Unstated",
+}
+KIND_LABELS = {"country": "Countries", "person": "People", "organisation": "Organisations"}
+WHAT_CHANGED = 5
+"""How many of the latest dated facts the home page shows."""
+
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    url: str
+    text: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What `base.html` needs on every page."""
+
+    lang: str
+    site_title: str
+    title: str
+    """The `<title>`: page title — site title."""
+    description: str
+    canonical: str
+    """Full URL when `base_url` has an origin, else the site-absolute path; empty on 404."""
+    og_url: str
+    """Only when `base_url` has an origin (Open Graph wants absolute URLs)."""
+    og_type: str
+    home_url: str
+    style_url: str
+    feed_url: str
+    search_url: str
+    facts_json_url: str
+    facts_csv_url: str
+    sources_url: str
+    nav: tuple[NavItem, ...]
+    as_of: DateView
+    indexed: bool
+    """Mark `<main>` as the Pagefind search body."""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionLink:
+    url: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    title: str
+    body_html: Markup
+    description: str
+    as_of: DateView
+    key_facts: tuple[Markup, ...]
+    changed: tuple[Markup, ...]
+    """The latest dated facts, newest first."""
+    sections: tuple[SectionLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FactGroup:
+    """A run of fact cards under an optional heading: an actor, a date, or none."""
+
+    title: str
+    url: str
+    """Where the heading links to; empty for no link."""
+    date: DateView | None
+    facts: tuple[Markup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixFact:
+    url: str
+    text: str
+    hidden: str
+    """Read by screen readers before `text`: which ally and issue the link is about."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    stance: str
+    """The stance id (css class); `none` when no fact says anything."""
+    label: str
+    note: str
+    facts: tuple[MatrixFact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    ally: Link
+    cells: tuple[MatrixCell, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    issues: tuple[str, ...]
+    rows: tuple[MatrixRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentPage:
+    """`/<slug>/`; `/allies/` adds the matrix, `/russia/` groups its topic by actor."""
+
+    slug: str
+    title: str
+    summary: str
+    body_html: Markup
+    key_facts: tuple[Markup, ...]
+    matrix: Matrix | None
+    topic_title: str
+    topic_groups: tuple[FactGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPage:
+    title: str
+    summary: str
+    facts: tuple[Markup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AllyPosition:
+    issue: str
+    stance: str
+    label: str
+    note: str
+    facts: tuple[Markup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AllyPage:
+    title: str
+    actor: Link
+    positions: tuple[AllyPosition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    title: str
+    groups: tuple[FactGroup, ...]
+    undated: tuple[Markup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRow:
+    actor: Link
+    role: str
+    fact_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorGroup:
+    title: str
+    actors: tuple[ActorRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorsPage:
+    title: str
+    groups: tuple[ActorGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorPage:
+    title: str
+    kind: str
+    role: str
+    aliases: tuple[str, ...]
+    country: Link | None
+    ally_url: str
+    positions: tuple[AllyPosition, ...]
+    facts: tuple[Markup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    source: Link
+    outlet: str
+    published: DateView | None
+    kind: str
+    fact_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesPage:
+    title: str
+    rows: tuple[SourceRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A cited passage on its source page."""
+
+    anchor: str
+    url: str
+    """The marked passage in the text below."""
+    fact_id: str
+    fact: Link
+    number: int
+    text: str
+    original_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextSegment:
+    text: str
+    marked: bool
+    anchors: tuple[str, ...]
+    """Anchors of the citations that begin here (targets of citation links)."""
+    backrefs: tuple[Link, ...]
+    """Facts whose cited passage ends here (`text` is the fact id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePage:
+    title: str
+    outlet: str
+    published: DateView | None
+    kind: str
+    file: str
+    url: str
+    cites: tuple[str, ...]
+    strand: str
+    notes: str
+    facts: tuple[Link, ...]
+    passages: tuple[Passage, ...]
+    text: tuple[TextSegment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CitationBlock:
+    number: int
+    url: str
+    source: Link
+    passage: str
+    original_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactDispute:
+    note: str
+    card: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class FactPage:
+    title: str
+    claim_html: Markup
+    marks: Markup
+    date: DateView | None
+    actors: tuple[Link, ...]
+    status: str
+    corroboration: str
+    topic: Link
+    citations: tuple[CitationBlock, ...]
+    disputes: tuple[FactDispute, ...]
+    appearances: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DisputePair:
+    title: str
+    """The notes the editors gave, joined."""
+    notes: tuple[str, ...]
+    sides: tuple[Markup, Markup]
+
+
+@dataclass(frozen=True, slots=True)
+class DisputesPage:
+    title: str
+    pairs: tuple[DisputePair, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    title: str
+    facts: tuple[Link, ...]
+    actors: tuple[Link, ...]
+    sources: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundPage:
+    title: str
+    links: tuple[Link, ...]
+
+
+class SiteContext:
+    """What every context builder reads: the briefing, URLs, and the memoised cards."""
+
+    def __init__(self, briefing: Briefing, urls: Urls, cards: Cards, markdown: Markdown) -> None:
+        self.briefing = briefing
+        self.urls = urls
+        self.cards = cards
+        self.markdown = markdown
+        self.as_of = DateView(briefing.site.as_of.iso(), briefing.site.as_of.human())
+        self._nav = nav_links(briefing, urls)
+
+    def layout(
+        self, url: str, title: str, description: str = "", *, indexed: bool = False,
+        og_type: str = "article", canonical: bool = True,
+    ) -> Layout:
+        site, urls = self.briefing.site, self.urls
+        full = urls.origin + url if urls.origin else ""
+        return Layout(
+            lang=site.language,
+            site_title=site.title,
+            title=site.title if title == site.title else f"{title} — {site.title}",
+            description=" ".join((description or site.description).split()),
+            canonical=(full or url) if canonical else "",
+            og_url=full if canonical else "",
+            og_type=og_type,
+            home_url=urls.home(),
+            style_url=urls.static("style.css"),
+            feed_url=urls.feed(),
+            search_url=urls.search(),
+            facts_json_url=urls.facts_json(),
+            facts_csv_url=urls.facts_csv(),
+            sources_url=urls.sources(),
+            nav=tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav),
+            as_of=self.as_of,
+            indexed=indexed,
+        )
+
+    def body(self, page: Page) -> Markup:
+        return self.markdown.block(page.body, self.inline_cite)
+
+    def inline_cite(self, fact_id: str) -> Markup:
+        """`[@fact-id]` in prose: the fact's citation marks and a link to its permalink."""
+        if fact_id not in self.briefing.fact_by_id:
+            return Markup('<span class="missing-fact">[@{}]</span>').format(fact_id)
+        view = self.cards.view(fact_id)
+        return Markup(
+            '<span class="inline-cite">{marks}<a class="fact-ref" href="{url}">'
+            '<span class="visually-hidden">Fact: </span>{icon}</a></span>'
+        ).format(marks=self.cards.marks(fact_id), url=view.url, icon=Markup("&#8599;"))
+
+
+def nav_links(briefing: Briefing, urls: Urls) -> tuple[Link, ...]:
+    """The site's navigation in `site.nav` order; Search is always offered, last if unlisted."""
+    links = []
+    for slug in (*briefing.site.nav, *(() if "search" in briefing.site.nav else ("search",))):
+        page = briefing.page(slug)
+        if page is not None:
+            links.append(Link(urls.page(slug), page.title))
+        elif slug in BUILTIN_TITLES:
+            links.append(Link(urls.path(f"{slug}/"), BUILTIN_TITLES[slug]))
+    return tuple(links)
+
+
+def _sections(briefing: Briefing, urls: Urls) -> tuple[SectionLink, ...]:
+    sections = []
+    for slug in briefing.site.nav:
+        page = briefing.page(slug)
+        if page is not None:
+            sections.append(SectionLink(urls.page(slug), page.title, page.summary))
+        elif slug in BUILTIN_TITLES:
+            sections.append(
+                SectionLink(urls.path(f"{slug}/"), BUILTIN_TITLES[slug], BUILTIN_SUMMARIES[slug])
+            )
+    return tuple(sections)
+
+
+def home(ctx: SiteContext, *, url: str, key_facts: tuple[str, ...],
+         changed: tuple[str, ...]) -> Context:
+    b = ctx.briefing
+    index = b.page("index")
+    title = index.title if index else b.site.title
+    body = ctx.body(index) if index else Markup()
+    page = HomePage(
+        title=title,
+        body_html=body,
+        description=(index.summary if index and index.summary else b.site.description),
+        as_of=ctx.as_of,
+        key_facts=ctx.cards.cards(key_facts),
+        changed=ctx.cards.cards(changed),
+        sections=_sections(b, ctx.urls),
+    )
+    return {"layout": ctx.layout(url, title, page.description, og_type="website"), "page": page}
+
+
+def content_page(ctx: SiteContext, *, url: str, slug: str, key_facts: tuple[str, ...],
+                 topic_facts: tuple[str, ...], group_by_actor: bool,
+                 allies: tuple[str, ...]) -> Context:
+    b = ctx.briefing
+    page = b.page(slug)
+    assert page is not None
+    topic = b.topic_by_id.get(page.topic or "")
+    if group_by_actor:
+        groups = _group_by_actor(ctx, topic_facts)
+    elif topic_facts:
+        groups = (FactGroup("", "", None, ctx.cards.cards(topic_facts)),)
+    else:
+        groups = ()
+    view = ContentPage(
+        slug=slug,
+        title=page.title,
+        summary=page.summary,
+        body_html=ctx.body(page),
+        key_facts=ctx.cards.cards(key_facts),
+        matrix=_matrix(ctx, allies) if allies else None,
+        topic_title=topic.title if topic else "",
+        topic_groups=groups,
+    )
+    return {"layout": ctx.layout(url, page.title, page.summary, indexed=True), "page": view}
+
+
+def _group_by_actor(ctx: SiteContext, fact_ids: tuple[str, ...]) -> tuple[FactGroup, ...]:
+    """Facts under the actor who said or did them (their first actor), actors by name."""
+    b = ctx.briefing
+    groups: dict[str, list[str]] = {}
+    for fid in fact_ids:
+        actors = b.fact_by_id[fid].actors
+        groups.setdefault(actors[0] if actors else "", []).append(fid)
+
+    def name(actor_id: str) -> str:
+        actor = b.actor_by_id.get(actor_id)
+        return actor.name if actor else "Unattributed"
+
+    return tuple(
+        FactGroup(
+            name(aid),
+            ctx.urls.actor(aid) if aid in b.actor_by_id else "",
+            None,
+            ctx.cards.cards(tuple(fids)),
+        )
+        for aid, fids in sorted(groups.items(), key=lambda kv: (kv[0] == "", name(kv[0])))
+    )
+
+
+def _matrix(ctx: SiteContext, allies: tuple[str, ...]) -> Matrix:
+    b, urls = ctx.briefing, ctx.urls
+    rows = []
+    for actor_id in allies:
+        actor = b.actor_by_id[actor_id]
+        by_issue = {p.issue: p for p in actor.positions}
+        cells = []
+        for issue in b.site.issues:
+            pos = by_issue.get(issue.id)
+            if pos is None:
+                cells.append(MatrixCell("none", "no fact", "", ()))
+                continue
+            facts = tuple(
+                MatrixFact(urls.fact(fid), f"fact {n}", f"{actor.name}, {issue.title}: ")
+                for n, fid in enumerate(pos.facts, start=1)
+            )
+            cells.append(MatrixCell(pos.stance.value, STANCE_LABELS[pos.stance.value],
+                                    pos.note, facts))
+        rows.append(MatrixRow(Link(urls.ally(actor.id), actor.name), tuple(cells)))
+    return Matrix(tuple(i.title for i in b.site.issues), tuple(rows))
+
+
+def topic_page(ctx: SiteContext, *, url: str, topic_id: str, facts: tuple[str, ...]) -> Context:
+    topic = ctx.briefing.topic_by_id[topic_id]
+    view = TopicPage(topic.title, topic.summary, ctx.cards.cards(facts))
+    return {"layout": ctx.layout(url, topic.title, topic.summary, indexed=True), "page": view}
+
+
+def _positions(ctx: SiteContext, actor: Actor) -> tuple[AllyPosition, ...]:
+    by_issue = {p.issue: p for p in actor.positions}
+    out = []
+    for issue in ctx.briefing.site.issues:
+        pos = by_issue.get(issue.id)
+        if pos is None:
+            out.append(AllyPosition(issue.title, "none", "no fact", "", ()))
+        else:
+            out.append(AllyPosition(issue.title, pos.stance.value,
+                                    STANCE_LABELS[pos.stance.value], pos.note,
+                                    ctx.cards.cards(pos.facts)))
+    return tuple(out)
+
+
+def ally_page(ctx: SiteContext, *, url: str, actor_id: str) -> Context:
+    actor = ctx.briefing.actor_by_id[actor_id]
+    title = f"{actor.name}: positions"
+    view = AllyPage(title, Link(ctx.urls.actor(actor.id), actor.name), _positions(ctx, actor))
+    description = f"Where {actor.name} stands on each issue, with the facts behind it."
+    return {"layout": ctx.layout(url, title, description, indexed=True), "page": view}
+
+
+def timeline_page(ctx: SiteContext, *, url: str) -> Context:
+    b = ctx.briefing
+    groups: list[FactGroup] = []
+    for fid in b.timeline:
+        date = DateView.of(b.fact_by_id[fid].date)
+        if groups and groups[-1].date == date:
+            last = groups[-1]
+            groups[-1] = FactGroup(last.title, "", date, (*last.facts, ctx.cards.card(fid)))
+        else:
+            title = date.human if date else ""
+            groups.append(FactGroup(title, "", date, (ctx.cards.card(fid),)))
+    view = TimelinePage("Timeline", tuple(groups), ctx.cards.cards(b.undated))
+    return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["timeline"]), "page": view}
+
+
+def actors_page(ctx: SiteContext, *, url: str) -> Context:
+    b = ctx.briefing
+    groups = []
+    for kind, title in KIND_LABELS.items():
+        rows = tuple(
+            ActorRow(Link(ctx.urls.actor(a.id), a.name), a.role,
+                     len(b.facts_by_actor.get(a.id, ())))
+            for a in sorted(b.actors, key=lambda a: (a.name.casefold(), a.id))
+            if a.kind.value == kind
+        )
+        if rows:
+            groups.append(ActorGroup(title, rows))
+    view = ActorsPage("Actors", tuple(groups))
+    return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["actors"]), "page": view}
+
+
+def actor_page(ctx: SiteContext, *, url: str, actor_id: str, facts: tuple[str, ...]) -> Context:
+    b, urls = ctx.briefing, ctx.urls
+    actor = b.actor_by_id[actor_id]
+    country = b.actor_by_id.get(actor.country or "")
+    view = ActorPage(
+        title=actor.name,
+        kind=actor.kind.value,
+        role=actor.role,
+        aliases=actor.aliases,
+        country=Link(urls.actor(country.id), country.name) if country else None,
+        ally_url=urls.ally(actor.id) if actor.positions else "",
+        positions=_positions(ctx, actor) if actor.positions else (),
+        facts=ctx.cards.cards(facts),
+    )
+    description = actor.role or f"Facts about {actor.name}."
+    return {"layout": ctx.layout(url, actor.name, description, indexed=True), "page": view}
+
+
+def sources_page(ctx: SiteContext, *, url: str) -> Context:
+    b = ctx.briefing
+    rows = tuple(
+        SourceRow(Link(ctx.urls.source(s.id), s.title), s.outlet, DateView.of(s.published),
+                  s.kind.value, len(b.facts_by_source.get(s.id, ())))
+        for s in b.sources
+    )
+    view = SourcesPage("Sources", rows)
+    return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["sources"]), "page": view}
+
+
+def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
+    b, urls = ctx.briefing, ctx.urls
+    source = b.source_by_id[source_id]
+    fact_ids = b.facts_by_source.get(source_id, ())
+    passages: list[Passage] = []
+    for fid in fact_ids:
+        for cit in b.fact_by_id[fid].citations:
+            if cit.source == source_id:
+                passages.append(Passage(
+                    anchor=cit.anchor,
+                    url=urls.citation(source_id, cit.anchor),
+                    fact_id=fid,
+                    fact=Link(urls.fact(fid), ctx.cards.claim(fid)[1]),
+                    number=cit.number,
+                    text=cit.passage,
+                    original_url=passage_link(source, cit.passage),
+                ))
+    spans = [Span(c.start, c.end, c.anchor)
+             for fid in fact_ids for c in b.fact_by_id[fid].citations if c.source == source_id]
+    order = {s.anchor: (s.start, i) for i, s in enumerate(spans)}
+    by_anchor = {p.anchor: p for p in passages}
+    view = SourcePage(
+        title=source.title,
+        outlet=source.outlet,
+        published=DateView.of(source.published),
+        kind=source.kind.value,
+        file=source.file,
+        url=original_url(source),
+        cites=source.cites,
+        strand=source.strand,
+        notes=source.notes,
+        facts=tuple(Link(urls.fact(fid), ctx.cards.claim(fid)[1]) for fid in fact_ids),
+        passages=tuple(sorted(passages, key=lambda p: order[p.anchor])),
+        text=tuple(_text_segment(seg, by_anchor) for seg in segment(source.text, spans)),
+    )
+    description = f"{source.title} ({source.outlet}): the archived text with cited passages."
+    return {"layout": ctx.layout(url, source.title, description, indexed=True), "page": view}
+
+
+def _text_segment(seg: Segment, passages: Mapping[str, Passage]) -> TextSegment:
+    return TextSegment(
+        text=seg.text,
+        marked=bool(seg.covering),
+        anchors=seg.starting,
+        backrefs=tuple(Link(passages[a].fact.url, passages[a].fact_id) for a in seg.ending),
+    )
+
+
+def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
+              appearances: tuple[Link, ...]) -> Context:
+    view = ctx.cards.view(fact_id)
+    citations = tuple(
+        CitationBlock(c.number, c.url, c.source, c.passage, c.original_url) for c in view.cites
+    )
+    disputes = tuple(FactDispute(d.note, ctx.cards.card(d.fact_id))
+                     for d in view.disputes)
+    page = FactPage(
+        title=view.claim_text,
+        claim_html=view.claim_html,
+        marks=ctx.cards.marks(fact_id),
+        date=view.date,
+        actors=view.actors,
+        status=view.status_label,
+        corroboration=view.corroboration,
+        topic=view.topic,
+        citations=citations,
+        disputes=disputes,
+        appearances=appearances,
+    )
+    return {"layout": ctx.layout(url, view.claim_text, view.claim_text, indexed=True),
+            "page": page}
+
+
+def disputes_page(ctx: SiteContext, *, url: str) -> Context:
+    """Each disputed pair once, both sides as cards, with every note either side gave."""
+    notes: dict[tuple[str, str], set[str]] = {}
+    for fid, disputes in ctx.briefing.disputes_of.items():
+        for d in disputes:
+            left, right = sorted((fid, d.fact))
+            notes.setdefault((left, right), set()).add(d.note)
+    pairs = tuple(
+        DisputePair(" / ".join(sorted(n)), tuple(sorted(n)),
+                    (ctx.cards.card(left), ctx.cards.card(right)))
+        for (left, right), n in sorted(notes.items())
+        if left in ctx.briefing.fact_by_id and right in ctx.briefing.fact_by_id
+    )
+    view = DisputesPage("Disputes", pairs)
+    return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["disputes"]), "page": view}
+
+
+def search_page(ctx: SiteContext, *, url: str) -> Context:
+    b, urls = ctx.briefing, ctx.urls
+    view = SearchPage(
+        title="Search",
+        facts=tuple(Link(urls.fact(f.id), ctx.cards.claim(f.id)[1])
+                    for f in sorted(b.facts, key=lambda f: f.id)),
+        actors=tuple(Link(urls.actor(a.id), a.name)
+                     for a in sorted(b.actors, key=lambda a: (a.name.casefold(), a.id))),
+        sources=tuple(Link(urls.source(s.id), s.title) for s in b.sources),
+    )
+    return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["search"]), "page": view}
+
+
+def not_found_page(ctx: SiteContext, *, url: str) -> Context:
+    links = (Link(ctx.urls.home(), "Home"), *nav_links(ctx.briefing, ctx.urls))
+    view = NotFoundPage("Page not found", links)
+    return {"layout": ctx.layout(url, view.title, canonical=False), "page": view}

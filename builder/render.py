@@ -1,0 +1,271 @@
+"""Briefing -> the whole site as `{output path: bytes}` (pages, static files, machine outputs).
+
+Rendering is a list of page jobs: `plan_pages` decides every page, what it shows and what it
+depends on (`fact:<id>`, `source:<id>`, `actor:<id>`, `page:<slug>`, `site`,
+`template:<name>`); `render_pages` renders any subset of them, so the preview server can
+redo only the pages a change touches (see `affected`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from builder import contexts
+from builder.cards import Cards, Link, card_deps, topic_links
+from builder.contexts import SiteContext
+from builder.markdown import Markdown, cited_facts
+from builder.model import Briefing
+from builder.urls import Urls, output_path
+
+ContextBuilder = Callable[[SiteContext], Mapping[str, Any]]
+
+CARD_TEMPLATES = ("_fact_card.html", "_cite_marks.html")
+TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
+    "home.html": ("base.html", "_fact_list.html"),
+    "page.html": ("base.html", "_fact_list.html", "_matrix.html"),
+    "topic.html": ("base.html", "_fact_list.html"),
+    "ally.html": ("base.html", "_fact_list.html"),
+    "timeline.html": ("base.html", "_fact_list.html"),
+    "actors.html": ("base.html",),
+    "actor.html": ("base.html", "_fact_list.html"),
+    "sources.html": ("base.html",),
+    "source.html": ("base.html",),
+    "fact.html": ("base.html",),
+    "disputes.html": ("base.html",),
+    "search.html": ("base.html",),
+    "404.html": ("base.html",),
+}
+"""Templates each page template pulls in (extends/include); a test keeps it true."""
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: where it goes, with which template, from which data."""
+
+    path: str
+    """Output path relative to the site root, e.g. `facts/x/index.html`."""
+    url: str
+    title: str
+    template: str
+    build: ContextBuilder
+    deps: frozenset[str]
+    """Everything the page shows; a change to any of them means re-rendering it."""
+    shows: tuple[str, ...] = ()
+    """Fact ids shown as cards ("where it appears" on fact pages is made of these)."""
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+class Renderer:
+    """One build's rendering state: the Jinja environment and the memoised fact cards.
+
+    Make a new one per build; its caches assume the briefing does not change.
+    """
+
+    def __init__(self, briefing: Briefing, urls: Urls, templates_dir: Path) -> None:
+        self.env = make_environment(templates_dir)
+        self.markdown = Markdown()
+        cards = Cards(briefing, urls, self.env, self.markdown, topic_links(briefing, urls))
+        self.site = SiteContext(briefing, urls, cards, self.markdown)
+
+    def render(self, job: PageJob) -> bytes:
+        context = job.build(self.site)
+        return self.env.get_template(job.template).render(context).encode("utf-8")
+
+
+def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
+    names = {name, *TEMPLATE_USES.get(name, ())}
+    if shows_facts:
+        names.update(CARD_TEMPLATES)
+    return frozenset(f"template:{n}" for n in names)
+
+
+class _Plan:
+    """Collects page jobs and, for each fact, the pages it appears on."""
+
+    def __init__(self, briefing: Briefing, urls: Urls) -> None:
+        self.briefing = briefing
+        self.urls = urls
+        self.jobs: list[PageJob] = []
+        self.card_deps = {f.id: card_deps(briefing, f.id) for f in briefing.facts}
+        self.appearances: dict[str, list[Link]] = defaultdict(list)
+        self.appearance_deps: dict[str, set[str]] = defaultdict(set)
+        order = {fid: i for i, fid in enumerate(briefing.timeline)}
+        self._order = order
+
+    def chrono(self, ids: Iterable[str]) -> tuple[str, ...]:
+        """Dated facts oldest first, then undated ones by id."""
+        end = len(self._order)
+        return tuple(sorted(set(ids), key=lambda f: (self._order.get(f, end), f)))
+
+    def add(self, rel: str, title: str, template: str, build: Callable[..., Mapping[str, Any]],
+            *, own: str = "site", shows: Iterable[str] = (), cites: Iterable[str] = (),
+            deps: Iterable[str] = (), **kwargs: Any) -> None:
+        """Plan one page. `own` names what the page is about (its title comes from it);
+        `shows` are the facts shown as cards, `cites` the facts cited inline or listed."""
+        url = self.urls.path(rel)
+        shown = tuple(dict.fromkeys(f for f in shows if f in self.card_deps))
+        cited = tuple(dict.fromkeys(f for f in cites if f in self.card_deps))
+        all_deps = {"site", own, *deps, *_template_deps(template, bool(shown or cited))}
+        for fid in (*shown, *cited):
+            all_deps |= self.card_deps[fid]
+            if rel != f"facts/{fid}/":
+                self.appearances[fid].append(Link(url, title))
+                self.appearance_deps[fid].add(own)
+        self.jobs.append(PageJob(
+            path=output_path(rel), url=url, title=title, template=template,
+            build=partial(build, url=url, **kwargs), deps=frozenset(all_deps), shows=shown,
+        ))
+
+
+def plan_pages(briefing: Briefing, urls: Urls) -> list[PageJob]:
+    """Every page of the site, in a stable order, with what it shows and depends on."""
+    plan = _Plan(briefing, urls)
+    known = briefing.fact_by_id
+
+    # Home: key facts from the index page, and what changed (the latest dated facts).
+    index = briefing.page("index")
+    key = tuple(f for f in (index.facts if index else ()) if f in known)
+    changed = tuple(reversed(briefing.timeline[-contexts.WHAT_CHANGED:]))
+    plan.add("", index.title if index else briefing.site.title, "home.html", contexts.home,
+             own="page:index", shows=(*key, *changed),
+             cites=cited_facts(index.body) if index else (), key_facts=key, changed=changed)
+
+    allies = tuple(a.id for a in briefing.actors if a.positions)
+    for page in briefing.pages:
+        if page.slug == "index":
+            continue
+        key = tuple(f for f in page.facts if f in known)
+        topic_facts = plan.chrono(briefing.facts_by_topic.get(page.topic or "", ()))
+        matrix = allies if page.slug == "allies" else ()
+        plan.add(f"{page.slug}/", page.title, "page.html", contexts.content_page,
+                 own=f"page:{page.slug}", shows=(*key, *topic_facts),
+                 cites=cited_facts(page.body),
+                 deps=_matrix_deps(briefing, matrix), slug=page.slug, key_facts=key,
+                 topic_facts=topic_facts, group_by_actor=page.slug == "russia", allies=matrix)
+
+    topics_with_page = {p.topic for p in briefing.pages if p.topic and p.slug != "index"}
+    for topic in briefing.site.topics:
+        if topic.id not in topics_with_page:
+            facts = plan.chrono(briefing.facts_by_topic.get(topic.id, ()))
+            plan.add(f"topics/{topic.id}/", topic.title, "topic.html", contexts.topic_page,
+                     shows=facts, topic_id=topic.id, facts=facts)
+
+    for actor in briefing.actors:
+        if actor.positions:
+            plan.add(f"allies/{actor.id}/", f"{actor.name}: positions", "ally.html",
+                     contexts.ally_page, own=f"actor:{actor.id}",
+                     shows=(f for p in actor.positions for f in p.facts), actor_id=actor.id)
+
+    plan.add("timeline/", "Timeline", "timeline.html", contexts.timeline_page,
+             shows=(*briefing.timeline, *briefing.undated))
+
+    plan.add("actors/", "Actors", "actors.html", contexts.actors_page,
+             deps=[f"actor:{a.id}" for a in briefing.actors]
+             + [f"fact:{f}" for fs in briefing.facts_by_actor.values() for f in fs])
+    for actor in briefing.actors:
+        facts = plan.chrono(briefing.facts_by_actor.get(actor.id, ()))
+        plan.add(f"actors/{actor.id}/", actor.name, "actor.html", contexts.actor_page,
+                 own=f"actor:{actor.id}",
+                 shows=(*facts, *(f for p in actor.positions for f in p.facts)),
+                 deps=[f"actor:{actor.country}"] if actor.country else [],
+                 actor_id=actor.id, facts=facts)
+
+    plan.add("sources/", "Sources", "sources.html", contexts.sources_page,
+             deps=[f"source:{s.id}" for s in briefing.sources]
+             + [f"fact:{f}" for fs in briefing.facts_by_source.values() for f in fs])
+    for source in briefing.sources:
+        plan.add(f"sources/{source.id}/", source.title, "source.html", contexts.source_page,
+                 own=f"source:{source.id}", cites=briefing.facts_by_source.get(source.id, ()),
+                 source_id=source.id)
+
+    disputed = tuple(sorted(briefing.disputes_of))
+    plan.add("disputes/", "Disputes", "disputes.html", contexts.disputes_page, shows=disputed)
+    plan.add("search/", "Search", "search.html", contexts.search_page,
+             deps=[f"fact:{f.id}" for f in briefing.facts]
+             + [f"actor:{a.id}" for a in briefing.actors]
+             + [f"source:{s.id}" for s in briefing.sources])
+
+    # Fact permalinks come last: "where it appears" lists the pages planned above.
+    for fact in briefing.facts:
+        plan.add(f"facts/{fact.id}/", fact.id, "fact.html", contexts.fact_page,
+                 own=f"fact:{fact.id}",
+                 shows=(d.fact for d in briefing.disputes_of.get(fact.id, ())),
+                 deps={*plan.card_deps[fact.id], *plan.appearance_deps[fact.id]},
+                 fact_id=fact.id, appearances=tuple(plan.appearances[fact.id]))
+
+    plan.add("404.html", "Page not found", "404.html", contexts.not_found_page)
+    return plan.jobs
+
+
+def _matrix_deps(briefing: Briefing, allies: tuple[str, ...]) -> list[str]:
+    return [f"actor:{a}" for a in allies] + [
+        f"fact:{f}" for a in allies for p in briefing.actor_by_id[a].positions for f in p.facts
+    ]
+
+
+def render_pages(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes]:
+    """Render the given jobs (all of them, or only those a change touched)."""
+    return {job.path: renderer.render(job) for job in jobs}
+
+
+def affected(old: Iterable[PageJob], new: Iterable[PageJob],
+             changed: Collection[str]) -> list[PageJob]:
+    """The jobs of the new plan to re-render after `changed` names changed: those whose
+    deps in the old or the new plan meet `changed`, plus pages the old plan did not have."""
+    old_deps = {job.path: job.deps for job in old}
+    touched = frozenset(changed)
+    return [
+        job for job in new
+        if job.path not in old_deps or job.deps & touched or old_deps[job.path] & touched
+    ]
+
+
+def static_files(templates_dir: Path) -> dict[str, bytes]:
+    """`templates/static/**` copied to `static/**`."""
+    root = templates_dir / "static"
+    if not root.is_dir():
+        return {}
+    return {
+        f"static/{p.relative_to(root).as_posix()}": p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def render_site(briefing: Briefing, templates_dir: Path, urls: Urls) -> dict[str, bytes]:
+    """The whole site: every page, the static files and the machine-readable outputs."""
+    renderer = Renderer(briefing, urls, templates_dir)
+    jobs = plan_pages(briefing, urls)
+    out = render_pages(jobs, renderer)
+    out.update(static_files(templates_dir))
+    out.update(_machine_outputs(briefing, urls, [j.url for j in jobs if j.path != "404.html"]))
+    return dict(sorted(out.items()))
+
+
+def _machine_outputs(briefing: Briefing, urls: Urls, page_urls: list[str]) -> dict[str, bytes]:
+    """facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt from `builder.feeds`."""
+    try:
+        feeds = importlib.import_module("builder.feeds")
+    except ModuleNotFoundError:  # the feeds stage has not landed yet
+        return {}
+    outputs: dict[str, bytes] = feeds.machine_outputs(briefing, urls, page_urls)
+    return outputs
