@@ -8,7 +8,6 @@ templates only loop over and branch on these fields.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -18,6 +17,38 @@ from builder.markdown import Markdown
 from builder.marks import Segment, Span, segment
 from builder.model import Actor, Briefing, Page
 from builder.urls import Urls
+from builder.views import (
+    ActorGroup,
+    ActorPage,
+    ActorRow,
+    ActorsPage,
+    AllyPage,
+    AllyPosition,
+    CitationBlock,
+    ContentPage,
+    DisputePair,
+    DisputesPage,
+    FactDispute,
+    FactGroup,
+    FactPage,
+    HomePage,
+    Layout,
+    Matrix,
+    MatrixCell,
+    MatrixFact,
+    MatrixRow,
+    NavItem,
+    NotFoundPage,
+    Passage,
+    SearchPage,
+    SectionLink,
+    SourcePage,
+    SourceRow,
+    SourcesPage,
+    TextSegment,
+    TimelinePage,
+    TopicPage,
+)
 
 BUILTIN_TITLES = {
     "timeline": "Timeline",
@@ -45,287 +76,6 @@ WHAT_CHANGED = 5
 """How many of the latest dated facts the home page shows."""
 
 Context = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    url: str
-    text: str
-    current: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """What `base.html` needs on every page."""
-
-    lang: str
-    site_title: str
-    title: str
-    """The `<title>`: page title — site title."""
-    description: str
-    canonical: str
-    """Full URL when `base_url` has an origin, else the site-absolute path; empty on 404."""
-    og_url: str
-    """Only when `base_url` has an origin (Open Graph wants absolute URLs)."""
-    og_type: str
-    home_url: str
-    style_url: str
-    feed_url: str
-    search_url: str
-    facts_json_url: str
-    facts_csv_url: str
-    sources_url: str
-    nav: tuple[NavItem, ...]
-    as_of: DateView
-    indexed: bool
-    """Mark `<main>` as the Pagefind search body."""
-
-
-@dataclass(frozen=True, slots=True)
-class SectionLink:
-    url: str
-    title: str
-    summary: str
-
-
-@dataclass(frozen=True, slots=True)
-class HomePage:
-    title: str
-    body_html: Markup
-    description: str
-    as_of: DateView
-    key_facts: tuple[Markup, ...]
-    changed: tuple[Markup, ...]
-    """The latest dated facts, newest first."""
-    sections: tuple[SectionLink, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FactGroup:
-    """A run of fact cards under an optional heading: an actor, a date, or none."""
-
-    title: str
-    url: str
-    """Where the heading links to; empty for no link."""
-    date: DateView | None
-    facts: tuple[Markup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MatrixFact:
-    url: str
-    text: str
-    hidden: str
-    """Read by screen readers before `text`: which ally and issue the link is about."""
-
-
-@dataclass(frozen=True, slots=True)
-class MatrixCell:
-    stance: str
-    """The stance id (css class); `none` when no fact says anything."""
-    label: str
-    note: str
-    facts: tuple[MatrixFact, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MatrixRow:
-    ally: Link
-    cells: tuple[MatrixCell, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Matrix:
-    issues: tuple[str, ...]
-    rows: tuple[MatrixRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ContentPage:
-    """`/<slug>/`; `/allies/` adds the matrix, `/russia/` groups its topic by actor."""
-
-    slug: str
-    title: str
-    summary: str
-    body_html: Markup
-    key_facts: tuple[Markup, ...]
-    matrix: Matrix | None
-    topic_title: str
-    topic_groups: tuple[FactGroup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TopicPage:
-    title: str
-    summary: str
-    facts: tuple[Markup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AllyPosition:
-    issue: str
-    stance: str
-    label: str
-    note: str
-    facts: tuple[Markup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AllyPage:
-    title: str
-    actor: Link
-    positions: tuple[AllyPosition, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TimelinePage:
-    title: str
-    groups: tuple[FactGroup, ...]
-    undated: tuple[Markup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ActorRow:
-    actor: Link
-    role: str
-    fact_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class ActorGroup:
-    title: str
-    actors: tuple[ActorRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ActorsPage:
-    title: str
-    groups: tuple[ActorGroup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ActorPage:
-    title: str
-    kind: str
-    role: str
-    aliases: tuple[str, ...]
-    country: Link | None
-    ally_url: str
-    positions: tuple[AllyPosition, ...]
-    facts: tuple[Markup, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRow:
-    source: Link
-    outlet: str
-    published: DateView | None
-    kind: str
-    fact_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class SourcesPage:
-    title: str
-    rows: tuple[SourceRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A cited passage on its source page."""
-
-    anchor: str
-    url: str
-    """The marked passage in the text below."""
-    fact_id: str
-    fact: Link
-    number: int
-    text: str
-    original_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class TextSegment:
-    text: str
-    marked: bool
-    anchors: tuple[str, ...]
-    """Anchors of the citations that begin here (targets of citation links)."""
-    backrefs: tuple[Link, ...]
-    """Facts whose cited passage ends here (`text` is the fact id)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SourcePage:
-    title: str
-    outlet: str
-    published: DateView | None
-    kind: str
-    file: str
-    url: str
-    cites: tuple[str, ...]
-    strand: str
-    notes: str
-    facts: tuple[Link, ...]
-    passages: tuple[Passage, ...]
-    text: tuple[TextSegment, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CitationBlock:
-    number: int
-    url: str
-    source: Link
-    passage: str
-    original_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class FactDispute:
-    note: str
-    card: Markup
-
-
-@dataclass(frozen=True, slots=True)
-class FactPage:
-    title: str
-    claim_html: Markup
-    marks: Markup
-    date: DateView | None
-    actors: tuple[Link, ...]
-    status: str
-    corroboration: str
-    topic: Link
-    citations: tuple[CitationBlock, ...]
-    disputes: tuple[FactDispute, ...]
-    appearances: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DisputePair:
-    title: str
-    """The notes the editors gave, joined."""
-    notes: tuple[str, ...]
-    sides: tuple[Markup, Markup]
-
-
-@dataclass(frozen=True, slots=True)
-class DisputesPage:
-    title: str
-    pairs: tuple[DisputePair, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    title: str
-    facts: tuple[Link, ...]
-    actors: tuple[Link, ...]
-    sources: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class NotFoundPage:
-    title: str
-    links: tuple[Link, ...]
 
 
 class SiteContext:
@@ -624,6 +374,7 @@ def _text_segment(seg: Segment, passages: Mapping[str, Passage]) -> TextSegment:
     return TextSegment(
         text=seg.text,
         marked=bool(seg.covering),
+        overlap=len(seg.covering) > 1,
         anchors=seg.starting,
         backrefs=tuple(Link(passages[a].fact.url, passages[a].fact_id) for a in seg.ending),
     )

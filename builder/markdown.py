@@ -71,12 +71,11 @@ def _render_fact_cite(
     return str(cite(token.meta["fact"]))
 
 
-def _shift_headings(state: Any) -> None:
+def _demote_h1(state: Any) -> None:
     """Core rule: body `#` headings become `<h2>`, so each page keeps its one `<h1>`."""
     for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
 
 
 def _new_parser() -> MarkdownIt:
@@ -85,7 +84,7 @@ def _new_parser() -> MarkdownIt:
     md.disable("image")
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.inline.ruler.before("link", "fact_cite", _fact_cite_rule)
-    md.core.ruler.push("shift_headings", _shift_headings)
+    md.core.ruler.push("demote_h1", _demote_h1)
     md.add_render_rule("fact_cite", _render_fact_cite)
     return md
 
