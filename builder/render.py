@@ -77,11 +77,13 @@ def make_environment(templates_dir: Path) -> Environment:
 class Renderer:
     """One build's rendering state: the Jinja environment and the memoised fact cards.
 
-    Make a new one per build; its caches assume the briefing does not change.
+    Make a new one per build; its caches assume the briefing does not change. The preview
+    passes the previous build's `env` while no template changed, so templates compile once.
     """
 
-    def __init__(self, briefing: Briefing, urls: Urls, templates_dir: Path) -> None:
-        self.env = make_environment(templates_dir)
+    def __init__(self, briefing: Briefing, urls: Urls, templates_dir: Path,
+                 env: Environment | None = None) -> None:
+        self.env = env if env is not None else make_environment(templates_dir)
         self.markdown = Markdown()
         cards = Cards(briefing, urls, self.env, self.markdown, topic_links(briefing, urls))
         self.site = SiteContext(briefing, urls, cards, self.markdown)
@@ -256,9 +258,16 @@ def render_site(briefing: Briefing, templates_dir: Path, urls: Urls) -> dict[str
     renderer = Renderer(briefing, urls, templates_dir)
     jobs = plan_pages(briefing, urls)
     out = render_pages(jobs, renderer)
-    out.update(static_files(templates_dir))
-    out.update(_machine_outputs(briefing, urls, [j.url for j in jobs if j.path != "404.html"]))
+    out.update(other_files(briefing, templates_dir, urls, jobs))
     return dict(sorted(out.items()))
+
+
+def other_files(briefing: Briefing, templates_dir: Path, urls: Urls,
+                jobs: Iterable[PageJob]) -> dict[str, bytes]:
+    """Everything but the pages: static files and the machine-readable outputs."""
+    out = static_files(templates_dir)
+    out.update(_machine_outputs(briefing, urls, [j.url for j in jobs if j.path != "404.html"]))
+    return out
 
 
 def _machine_outputs(briefing: Briefing, urls: Urls, page_urls: list[str]) -> dict[str, bytes]:

@@ -1,0 +1,231 @@
+"""Rebuild only what a change touches: goes in the previous build's state and the project
+root, comes out the new state, the output files written or removed, and the problems.
+
+A change is named the way page jobs name what they show (`fact:<id>`, `source:<id>`,
+`actor:<id>`, `page:<slug>`, `site`, `template:<name>`): the new briefing is compared with the
+previous one object by object (dataclasses compare by value), templates by their bytes. Only
+the jobs whose dependencies meet the change are rendered, only files whose bytes differ are
+written (each atomically), and the result is byte for byte what a clean build writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
+
+from builder.build import build, check
+from builder.errors import Problem
+from builder.lock import build_lock
+from builder.model import Briefing
+from builder.render import (
+    PageJob,
+    Renderer,
+    affected,
+    make_environment,
+    other_files,
+    plan_pages,
+    render_pages,
+)
+from builder.search import BUNDLE_DIR
+from builder.urls import Urls, normalise_base_url
+from builder.write import MANIFEST_SUFFIX, checked_path, digest
+
+LOCK_WAIT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What the last good build made, enough to tell what the next change touches."""
+
+    root: Path
+    out: Path
+    base_url: str | None
+    """`--base-url` override, or None for site.yaml's."""
+    briefing: Briefing
+    jobs: tuple[PageJob, ...]
+    templates: Mapping[str, str]
+    """Template name (relative to `templates/`, static files excluded) -> digest."""
+    files: Mapping[str, str]
+    """Every output file the build owns (pages, static files, machine outputs) -> digest."""
+    env: Environment | None = field(default=None, compare=False, repr=False)
+    """The Jinja environment with the templates compiled, reused while they do not change."""
+
+
+@dataclass
+class Rebuild:
+    """One rebuild's outcome. `state` is None only when no build has succeeded yet."""
+
+    state: SiteState | None
+    problems: list[Problem]
+    changes: tuple[str, ...] = ()
+    """What changed, as dependency names (sorted)."""
+    rendered: int = 0
+    """Pages rendered (a page whose bytes came out unchanged is rendered but not written)."""
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    full: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+
+def full_build(root: Path, out: Path, *, base_url: str | None = None,
+               search: bool = True) -> Rebuild:
+    """A clean build (the same as `briefing build`), remembered as the state to build on."""
+    started = time.perf_counter()
+    try:
+        result = build(root, out=out, base_url=base_url, search=search)
+    except TemplateError as exc:
+        return Rebuild(None, [template_problem(exc)], full=True,
+                       seconds=time.perf_counter() - started)
+    if not result.ok or result.briefing is None:
+        return Rebuild(None, result.problems, full=True, seconds=time.perf_counter() - started)
+    briefing = _with_base_url(result.briefing, base_url)
+    jobs = tuple(plan_pages(briefing, Urls(briefing.site.base_url)))
+    state = SiteState(root, out, base_url, briefing, jobs, template_digests(root),
+                      output_digests(out))
+    return Rebuild(state, result.problems, rendered=result.pages, full=True,
+                   seconds=time.perf_counter() - started)
+
+
+def rebuild(previous: SiteState | None, root: Path, out: Path, *,
+            base_url: str | None = None, search: bool = True) -> Rebuild:
+    """Bring `out` up to date with the content after a change.
+
+    With no previous state this is a full build. With content errors nothing is written and
+    the previous state is kept, so the last good site stays served."""
+    if previous is None:
+        return full_build(root, out, base_url=base_url, search=search)
+    started = time.perf_counter()
+    checked = check(root)
+    if not checked.ok or checked.briefing is None:
+        return Rebuild(previous, checked.problems, seconds=time.perf_counter() - started)
+    briefing = _with_base_url(checked.briefing, base_url)
+    urls = Urls(briefing.site.base_url)
+    templates = template_digests(root)
+    changed = changes(previous.briefing, briefing) | _differ(
+        "template", previous.templates, templates
+    )
+    jobs = tuple(plan_pages(briefing, urls))
+    todo = affected(previous.jobs, jobs, changed)
+    env = previous.env if previous.env is not None and templates == previous.templates else (
+        make_environment(root / "templates"))
+    try:
+        files = render_pages(todo, Renderer(briefing, urls, root / "templates", env))
+    except TemplateError as exc:
+        problem = template_problem(exc)
+        return Rebuild(previous, [*checked.problems, problem], tuple(sorted(changed)),
+                       seconds=time.perf_counter() - started)
+    files.update(other_files(briefing, root / "templates", urls, jobs))
+    outputs = {job.path for job in jobs} | files.keys()
+    stale = sorted(previous.files.keys() - outputs)
+    digests = {rel: digest(data) for rel, data in files.items()}
+    changed_files = {rel: files[rel] for rel, d in digests.items() if previous.files.get(rel) != d}
+    with build_lock(out, wait=LOCK_WAIT_SECONDS):
+        write_files(out, changed_files, stale)
+    new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
+    state = SiteState(root, out, base_url, briefing, jobs, templates, new_files, env)
+    return Rebuild(
+        state, checked.problems, tuple(sorted(changed)), rendered=len(todo),
+        written=sorted(changed_files), removed=stale, seconds=time.perf_counter() - started,
+    )
+
+
+def _with_base_url(briefing: Briefing, base_url: str | None) -> Briefing:
+    if base_url is None:
+        return briefing
+    return replace(briefing, site=replace(briefing.site, base_url=normalise_base_url(base_url)))
+
+
+def changes(old: Briefing, new: Briefing) -> set[str]:
+    """The dependency names of everything that differs between two briefings."""
+    found: set[str] = set()
+    if old.site != new.site:
+        found.add("site")
+    found |= _differ("fact", _facts(old), _facts(new))
+    found |= _differ("source", old.source_by_id, new.source_by_id)
+    found |= _differ("actor", old.actor_by_id, new.actor_by_id)
+    found |= _differ("page", {p.slug: p for p in old.pages}, {p.slug: p for p in new.pages})
+    # Lists follow file order: a fact that moved is shown elsewhere in them.
+    old_order = [f.id for f in old.facts]
+    new_order = [f.id for f in new.facts]
+    if old_order != new_order:
+        found |= {f"fact:{a}" for a, b in zip(old_order, new_order, strict=False) if a != b}
+    return found
+
+
+def _facts(briefing: Briefing) -> dict[str, object]:
+    # Where a fact sits in its file is not shown anywhere: adding a line above it is no change.
+    return {f.id: replace(f, line=0) for f in briefing.facts}
+
+
+def _differ(kind: str, old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
+    return {f"{kind}:{key}" for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
+def template_digests(root: Path) -> dict[str, str]:
+    """Every template (not the static files, which are copied) by name -> digest."""
+    templates = root / "templates"
+    static = templates / "static"
+    if not templates.is_dir():
+        return {}
+    return {
+        path.relative_to(templates).as_posix(): digest(path.read_bytes())
+        for path in sorted(templates.rglob("*"))
+        if path.is_file() and static not in path.parents
+    }
+
+
+def template_problem(exc: TemplateError) -> Problem:
+    """A template mistake as a problem with its place (templates are editors' files too)."""
+    if isinstance(exc, TemplateSyntaxError):
+        place = f"templates/{exc.name}" if exc.name else "templates"
+        return Problem(place, exc.lineno or 0, 0, "", f"template error: {exc.message}",
+                       hint="fix the template; the preview keeps the last good pages")
+    return Problem("templates", 0, 0, "", f"template error: {exc}",
+                   hint="fix the template; the preview keeps the last good pages")
+
+
+def write_files(out: Path, files: Mapping[str, bytes], removed: Iterable[str]) -> None:
+    """Write each file atomically (a reader sees the old bytes or the new, never half) and
+    remove `removed`. The build manifest is dropped: it no longer describes `out`, and the
+    next full build must not reuse files by it."""
+    for rel, data in sorted(files.items()):
+        target = out / checked_path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    for rel in removed:
+        target = out / checked_path(rel)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        for parent in target.parents:
+            if parent == out or not parent.is_relative_to(out):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+    if files or removed:
+        manifest = out.parent / f".{out.name}{MANIFEST_SUFFIX}"
+        with contextlib.suppress(FileNotFoundError):
+            manifest.unlink()
+
+
+def output_digests(out: Path) -> dict[str, str]:
+    """Digest of every file a build wrote into `out` (the search bundle is the indexer's)."""
+    found: dict[str, str] = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and not rel.startswith(BUNDLE_DIR + "/"):
+            found[rel] = digest(path.read_bytes())
+    return found

@@ -1,0 +1,157 @@
+"""Incremental rebuilds: redo only what an edit touches, and end up byte for byte where a
+clean build would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.incremental import Rebuild, SiteState, full_build, output_digests, rebuild
+from tests.helpers import copy_fixture, edit
+
+MACHINE = {"facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt"}
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_fixture(tmp_path)
+
+
+def start(root: Path) -> tuple[Path, SiteState]:
+    out = root / "site"
+    first = full_build(root, out, search=False)
+    assert first.state is not None, [p.as_text() for p in first.problems]
+    return out, first.state
+
+
+def step(state: SiteState, root: Path, out: Path) -> tuple[SiteState, Rebuild]:
+    result = rebuild(state, root, out, search=False)
+    assert result.state is not None
+    return result.state, result
+
+
+def assert_same_as_clean_build(root: Path, out: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    result = build(root, out=clean, search=False)
+    assert result.ok, [p.as_text() for p in result.problems]
+    ours, theirs = output_digests(out), output_digests(clean)
+    assert sorted(ours) == sorted(theirs)
+    assert [rel for rel in ours if ours[rel] != theirs[rel]] == []
+
+
+def test_nothing_changed_writes_nothing(root: Path) -> None:
+    out, state = start(root)
+    _, result = step(state, root, out)
+    assert (result.changes, result.rendered, result.written, result.removed) == ((), 0, [], [])
+
+
+def test_one_claim_rewrites_only_the_pages_that_show_it(root: Path, tmp_path: Path) -> None:
+    out, state = start(root)
+    untouched = out / "facts" / "declaration-signed" / "index.html"
+    before = untouched.stat().st_mtime_ns
+    edit(root, "content/facts/russia.yaml", "an 'axis of war'.", "an 'axis of war' (edited).")
+    state, result = step(state, root, out)
+    assert result.changes == ("fact:axis-of-war",)
+    pages = {rel for rel in result.written if rel.endswith(".html")}
+    shows_it = {job.path for job in state.jobs if "fact:axis-of-war" in job.deps}
+    assert "facts/axis-of-war/index.html" in pages
+    assert pages <= shows_it
+    assert len(shows_it) < len(state.jobs) / 2
+    assert set(result.written) - pages <= MACHINE
+    assert untouched.stat().st_mtime_ns == before
+    assert "(edited)" in (out / "facts" / "axis-of-war" / "index.html").read_text()
+    assert_same_as_clean_build(root, out, tmp_path)
+
+
+NEW_FACT = """
+- id: zakharova-new-remark
+  claim: A spokeswoman called the coalition an 'axis of war' once more.
+  topic: paris-declaration
+  actors: [zakharova]
+  citations:
+    - source: beta
+      quote: "called the coalition an 'axis of war'"
+"""
+
+
+def test_a_sequence_of_edits_ends_where_a_clean_build_does(root: Path, tmp_path: Path) -> None:
+    out, state = start(root)
+    facts = root / "content" / "facts" / "russia.yaml"
+
+    # A new fact: its own page appears, and the topic lists it.
+    facts.write_text(facts.read_text(encoding="utf-8") + NEW_FACT, encoding="utf-8")
+    state, result = step(state, root, out)
+    assert "facts/zakharova-new-remark/index.html" in result.written
+    assert_same_as_clean_build(root, out, tmp_path / "1")
+
+    # Lines shift above every fact of a file: nothing a reader sees changed.
+    facts.write_text("# Russian responses\n\n" + facts.read_text(encoding="utf-8"), "utf-8")
+    state, result = step(state, root, out)
+    assert result.written == []
+
+    # A source's title, an actor's name, a page's prose, the site title.
+    edit(root, "content/sources.yaml", "title: Beta digest", "title: Beta weekly digest")
+    edit(root, "content/actors.yaml", "name: Maria Zakharova", "name: Maria V. Zakharova")
+    edit(root, "content/pages/allies.md", "Positions of the allies", "Where the allies stand")
+    state, result = step(state, root, out)
+    assert {"source:beta", "actor:zakharova", "page:allies"} <= set(result.changes)
+    assert_same_as_clean_build(root, out, tmp_path / "2")
+
+    # A dispute added on one side shows on both facts.
+    edit(root, "content/facts/russia.yaml", "- id: axis-of-war\n",
+         "- id: axis-of-war\n  disputes:\n    - fact: legitimate-targets\n"
+         "      note: Testing.\n")
+    state, result = step(state, root, out)
+    assert "facts/legitimate-targets/index.html" in result.written
+    assert_same_as_clean_build(root, out, tmp_path / "3")
+
+    # A template: every page that uses it.
+    edit(root, "templates/base.html", "</body>", "<!-- edited --></body>")
+    state, result = step(state, root, out)
+    assert "template:base.html" in result.changes
+    assert_same_as_clean_build(root, out, tmp_path / "4")
+
+    # The fact goes away again: its page is removed.
+    facts.write_text(facts.read_text(encoding="utf-8").replace(NEW_FACT, ""), "utf-8")
+    state, result = step(state, root, out)
+    assert result.removed == ["facts/zakharova-new-remark/index.html"]
+    assert not (out / "facts" / "zakharova-new-remark").exists()
+    edit(root, "content/site.yaml", "title: Mini briefing", "title: Small briefing")
+    state, result = step(state, root, out)
+    assert result.changes == ("site",)
+    assert_same_as_clean_build(root, out, tmp_path / "5")
+
+
+def test_a_broken_edit_writes_nothing_and_keeps_the_state(root: Path, tmp_path: Path) -> None:
+    out, state = start(root)
+    before = output_digests(out)
+    edit(root, "content/facts/russia.yaml", "quote: \"called the coalition",
+         "quote: \"phoned the coalition")
+    result = rebuild(state, root, out, search=False)
+    assert not result.ok and result.state is state
+    assert any(p.file == "content/facts/russia.yaml" and p.line for p in result.problems)
+    assert output_digests(out) == before
+    edit(root, "content/facts/russia.yaml", "phoned the coalition", "called the coalition")
+    _, fixed = step(state, root, out)
+    assert fixed.ok and fixed.written == []
+    assert_same_as_clean_build(root, out, tmp_path)
+
+
+def test_a_broken_template_is_a_problem_with_its_line(root: Path) -> None:
+    out, state = start(root)
+    edit(root, "templates/fact.html", "{%", "{% bogus_tag %}{%")
+    result = rebuild(state, root, out, search=False)
+    assert result.state is state
+    [problem] = [p for p in result.problems if p.is_error]
+    assert problem.file == "templates/fact.html" and problem.line >= 1
+
+
+def test_without_a_good_build_the_next_one_is_full(root: Path) -> None:
+    edit(root, "content/site.yaml", "title: Mini briefing", "title: [unclosed")
+    first = full_build(root, root / "site", search=False)
+    assert first.state is None and first.problems
+    edit(root, "content/site.yaml", "title: [unclosed", "title: Mini briefing")
+    second = rebuild(None, root, root / "site", search=False)
+    assert second.full and second.state is not None
