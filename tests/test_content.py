@@ -141,3 +141,16 @@ def test_every_prose_sentence_of_every_page_cites_a_fact(briefing: Briefing) -> 
                 if len(sentence.split()) >= 4 and not _CITE.search(sentence):
                     uncited.append(f"{page.slug}: {sentence}")
     assert not uncited, "\n".join(uncited)
+
+
+def test_every_actor_is_named_by_some_fact(briefing: Briefing) -> None:
+    idle = [a.id for a in briefing.actors if not briefing.facts_by_actor.get(a.id)]
+    assert not idle, f"actors no fact mentions: {idle}"
+
+
+def test_no_two_facts_make_the_same_claim(briefing: Briefing) -> None:
+    seen: dict[str, str] = {}
+    for fact in briefing.facts:
+        key = " ".join(fact.claim.lower().split())
+        assert key not in seen, f"{fact.id} repeats {seen[key]}"
+        seen[key] = fact.id
