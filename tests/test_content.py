@@ -54,6 +54,13 @@ def test_every_source_is_cited_by_facts(briefing: Briefing) -> None:
     assert not empty, f"sources without a single fact: {empty}; counts: {counts}"
 
 
+def test_most_of_every_source_is_cited(briefing: Briefing) -> None:
+    # What stays uncited is connective tissue: bracketed source numbers, list markers,
+    # "X said that" lead-ins. A drop below this means a passage of substance lost its fact.
+    thin = {sid: share for sid, share in briefing.coverage.items() if share < 0.9}
+    assert not thin, f"sources less than 90% cited: {thin}"
+
+
 def test_dispute_links_resolve_and_show_on_both_sides(briefing: Briefing) -> None:
     declared = [(f.id, d.fact) for f in briefing.facts for d in f.disputes]
     assert declared, "the briefing records no disagreement between sources"
