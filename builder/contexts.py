@@ -105,6 +105,7 @@ class SiteContext:
             og_type=og_type,
             home_url=urls.home(),
             style_url=urls.static("style.css"),
+            icon_url=urls.static("icon.svg"),
             feed_url=urls.feed(),
             search_url=urls.search(),
             facts_json_url=urls.facts_json(),

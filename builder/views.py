@@ -36,6 +36,7 @@ class Layout:
     og_type: str
     home_url: str
     style_url: str
+    icon_url: str
     feed_url: str
     search_url: str
     facts_json_url: str
