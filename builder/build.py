@@ -9,9 +9,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.errors import Problem, Severity, sorted_problems
 from builder.model import Briefing
+
+if TYPE_CHECKING:
+    from builder.load import ParseCache
 
 
 @dataclass
@@ -45,13 +49,14 @@ class BuildResult(CheckResult):
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def check(root: Path, *, strict: bool = False) -> CheckResult:
-    """Load and validate everything; nothing is written."""
+def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None) -> CheckResult:
+    """Load and validate everything; nothing is written. The preview passes a `cache` so
+    files whose text did not change are not parsed again."""
     from builder.load import load_project
     from builder.validate import validate
 
     started = time.perf_counter()
-    briefing, problems = validate(load_project(root))
+    briefing, problems = validate(load_project(root, cache))
     return CheckResult(briefing, sorted_problems(problems), strict,
                        time.perf_counter() - started)
 

@@ -51,6 +51,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--coverage", action="store_true",
                    help="also print how much of each source is cited")
 
+    p = sub.add_parser("serve", help="preview the site on 127.0.0.1, rebuilding and reloading "
+                                     "the browser on every save")
+    p.add_argument("--port", type=int, default=8000,
+                   help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this computer only)")
+    p.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
+
     p = sub.add_parser("cite", help="find a passage in a source and print a ready-to-paste "
                                     "citation")
     p.add_argument("source", nargs="?", help="source id from content/sources.yaml")
@@ -82,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"briefing: error: no content/ folder in {root.resolve()}", file=sys.stderr)
         print("  hint: run briefing from the project folder, or pass --root", file=sys.stderr)
         return EXIT_USAGE
-    handler = {"build": _build, "check": _check, "cite": _cite,
+    handler = {"build": _build, "check": _check, "serve": _serve, "cite": _cite,
                "schema": _schema, "new": _new}[args.command]
     try:
         return handler(args)
@@ -121,6 +129,12 @@ def _build(args: argparse.Namespace) -> int:
         if result.search_seconds is not None:
             print(f"search index: {result.search_seconds:.2f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from builder.serve import serve_command
+
+    return serve_command(args.root, host=args.host, port=args.port, out=args.out)
 
 
 def _cite(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from builder.build import build, check
 from builder.errors import Problem
+from builder.load import ParseCache
 from builder.lock import build_lock
 from builder.model import Briefing
 from builder.render import (
@@ -55,6 +56,8 @@ class SiteState:
     """Every output file the build owns (pages, static files, machine outputs) -> digest."""
     env: Environment | None = field(default=None, compare=False, repr=False)
     """The Jinja environment with the templates compiled, reused while they do not change."""
+    cache: ParseCache = field(default_factory=ParseCache, compare=False, repr=False)
+    """Parsed YAML files, reused while their text does not change."""
 
 
 @dataclass
@@ -105,7 +108,7 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     if previous is None:
         return full_build(root, out, base_url=base_url, search=search)
     started = time.perf_counter()
-    checked = check(root)
+    checked = check(root, cache=previous.cache)
     if not checked.ok or checked.briefing is None:
         return Rebuild(previous, checked.problems, seconds=time.perf_counter() - started)
     briefing = _with_base_url(checked.briefing, base_url)
@@ -132,7 +135,8 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     with build_lock(out, wait=LOCK_WAIT_SECONDS):
         write_files(out, changed_files, stale)
     new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
-    state = SiteState(root, out, base_url, briefing, jobs, templates, new_files, env)
+    state = SiteState(root, out, base_url, briefing, jobs, templates, new_files, env,
+                      previous.cache)
     return Rebuild(
         state, checked.problems, tuple(sorted(changed)), rendered=len(todo),
         written=sorted(changed_files), removed=stale, seconds=time.perf_counter() - started,

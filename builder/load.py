@@ -98,13 +98,32 @@ class RawProject:
     problems: list[Problem] = field(default_factory=list)
 
 
-def load_project(root: Path) -> RawProject:
+class ParseCache:
+    """The last parse of each YAML file, reused while its text is unchanged: the preview
+    re-loads the project after every save, and usually only one file differs."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[str, Node | None, tuple[Problem, ...]]] = {}
+
+    def parse(self, text: str, rel: str, problems: list[Problem]) -> Node | None:
+        hit = self._files.get(rel)
+        if hit is not None and hit[0] == text:
+            problems.extend(hit[2])
+            return hit[1]
+        found: list[Problem] = []
+        node = parse_yaml(text, rel, found)
+        problems.extend(found)
+        self._files[rel] = (text, node, tuple(found))
+        return node
+
+
+def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
     """Read every content file and seed of the project at `root`."""
     problems: list[Problem] = []
     content = root / "content"
 
     def yaml_file(rel: str) -> RawFile:
-        return load_yaml_file(root, rel, problems)
+        return load_yaml_file(root, rel, problems, cache)
 
     facts_dir = content / "facts"
     fact_files = sorted(p.name for p in facts_dir.glob("*.yaml")) if facts_dir.is_dir() else []
@@ -197,10 +216,13 @@ def decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
     return text
 
 
-def load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> RawFile:
+def load_yaml_file(root: Path, rel: str, problems: list[Problem],
+                   cache: ParseCache | None = None) -> RawFile:
     text = read_text(root, rel, problems)
     if text is None:
         return RawFile(rel, None)
+    if cache is not None:
+        return RawFile(rel, cache.parse(text, rel, problems))
     return RawFile(rel, parse_yaml(text, rel, problems))
 
 

@@ -441,3 +441,146 @@ def stop_server(server: PreviewServer, state: PreviewState) -> None:
     server.shutdown()
     server.server_close()
 
+
+
+# The editor's loop -------------------------------------------------------------------------
+
+WATCHED = ("content", "templates", "seeds")
+
+
+class SearchIndexer:
+    """Re-indexes the site for search in the background after rebuilds, coalescing bursts of
+    saves into one run, so a reload never waits for the indexer."""
+
+    def __init__(self, out: Path, log: TextIO) -> None:
+        self.out = out
+        self.log = log
+        self._wanted = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="preview-search", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wanted.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        from builder.search import index_site
+
+        while True:
+            self._wanted.wait()
+            if self._stopping.is_set():
+                return
+            self._wanted.clear()
+            result = index_site(self.out)
+            for problem in result.problems:
+                print(problem.as_text(), file=self.log, flush=True)
+
+
+def describe_changes(changes: Iterable[str]) -> str:
+    """`("fact:a", "fact:b", "site")` -> `fact: a, b; site`."""
+    kinds: dict[str, list[str]] = {}
+    for change in changes:
+        kind, _, name = change.partition(":")
+        kinds.setdefault(kind, [])
+        if name:
+            kinds[kind].append(name)
+    return "; ".join(f"{k}: {', '.join(v)}" if v else k for k, v in kinds.items())
+
+
+def _save_time(paths: Iterable[str]) -> float:
+    """Monotonic time of the latest save among `paths` (now, when none can be read)."""
+    now_wall, now = time.time(), time.monotonic()
+    newest = 0.0
+    for path in paths:
+        try:
+            newest = max(newest, Path(path).stat().st_mtime)
+        except OSError:
+            continue
+    if not newest or newest > now_wall:
+        return now
+    return now - (now_wall - newest)
+
+
+def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
+                  out: Path | None = None, log: TextIO = sys.stdout) -> int:
+    """`briefing serve`: build, serve on `host:port`, and rebuild on every save until Ctrl+C."""
+    from watchfiles import DefaultFilter, watch
+
+    from builder.incremental import full_build, rebuild
+    from builder.urls import Urls
+
+    root = root.resolve()
+    out = (out if out is not None else root / "site").resolve()
+    started = time.monotonic()
+    result = full_build(root, out, search=True)
+    _report(result.problems, log)
+    site_state = result.state
+    state = PreviewState(site_dir=out, log=log)
+    if site_state is not None:
+        state.base_path = Urls(site_state.briefing.site.base_url).base_path
+        print(f"built {result.rendered} pages in {time.monotonic() - started:.2f} s", file=log)
+    state.problems = tuple(result.problems)
+    try:
+        server, _ = start_server(state, host, port)
+    except OSError as exc:
+        print(f"briefing serve: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        print("  hint: another program uses the port; try --port 0 for a free one",
+              file=sys.stderr)
+        return 2
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"serving http://{shown_host}:{server.server_port}{state.base_path} "
+          "(press Ctrl+C to stop)", file=log, flush=True)
+    indexer = SearchIndexer(out, log)
+    watched = [root / name for name in WATCHED if (root / name).is_dir()]
+    try:
+        ready = False
+        for batch in watch(*watched, watch_filter=DefaultFilter(), debounce=400, step=20,
+                           stop_event=state.stopping, raise_interrupt=False,
+                           rust_timeout=500, yield_on_timeout=True):
+            if not ready:  # the watcher runs from here on: saves are no longer missed
+                ready = True
+                names = ", ".join(f"{p.name}/" for p in watched)
+                print(f"watching {names} for changes", file=log, flush=True)
+            if not batch:
+                continue
+            saved_at = _save_time(path for _, path in batch)
+            try:
+                result = rebuild(site_state, root, out, search=True)
+            except Exception as exc:  # a bug in briefing, not the editor's content
+                problem = Problem("", 0, 0, "", f"internal error: {type(exc).__name__}: {exc}",
+                                  hint="this is a bug in briefing; restart the preview")
+                print(problem.as_text(), file=log, flush=True)
+                state.publish([problem], saved_at=saved_at)
+                continue
+            site_state = result.state
+            if site_state is not None:
+                state.base_path = Urls(site_state.briefing.site.base_url).base_path
+            _report(result.problems, log)
+            generation = state.publish(result.problems, saved_at=saved_at)
+            elapsed = (time.monotonic() - saved_at) * 1000
+            if not result.ok:
+                errors = sum(1 for p in result.problems if p.is_error)
+                print(f"{errors} error(s): the preview keeps the last good site "
+                      f"[{generation}]", file=log, flush=True)
+                continue
+            what = describe_changes(result.changes) or "no visible change"
+            verb = "built" if result.full else "rebuilt"
+            print(f"{verb} {result.rendered} pages, wrote {len(result.written)} files "
+                  f"in {elapsed:.0f} ms ({what}) [{generation}]", file=log, flush=True)
+            if any(rel.endswith(".html") for rel in result.written) or result.removed:
+                indexer.request()
+    finally:
+        indexer.stop()
+        stop_server(server, state)
+    print("stopped", file=log)
+    return 0
+
+
+def _report(problems: Iterable[Problem], log: TextIO) -> None:
+    for problem in problems:
+        print(problem.as_text(), file=log, flush=True)

@@ -19,6 +19,8 @@ from builder.serve import (
     start_server,
     stop_server,
 )
+from tests.helpers import copy_fixture, edit
+from tests.serve_process import Preview, running_preview
 
 PAGE = (
     b"<!doctype html><html lang=en><head><title>t</title></head>"
@@ -220,3 +222,80 @@ def test_site_under_a_base_path(site: Path) -> None:
 def test_inject_without_head_or_body_still_adds_the_script() -> None:
     out = inject(b"<p>bare</p>", [], 3)
     assert b'data-generation="3"' in out and out.endswith(b"<p>bare</p>")
+
+
+# The real command, as a subprocess -----------------------------------------------------------
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    with running_preview(copy_fixture(tmp_path)) as running:
+        yield running
+
+
+def fetch(preview: Preview, path: str, headers: dict[str, str] | None = None
+          ) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+    conn.request("GET", path, headers=headers or {})
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, body
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses with a socket listening on `port`, from the kernel's tables."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            local, state = row.split()[1], row.split()[3]
+            address, port_hex = local.split(":")
+            if state == "0A" and int(port_hex, 16) == port:
+                found.add(address)
+    return found
+
+
+def test_serve_binds_loopback_only_by_default(preview: Preview) -> None:
+    assert preview.url.startswith("http://127.0.0.1:")
+    assert listening_addresses(preview.port) == {"0100007F"}  # 127.0.0.1, nothing else
+
+
+def test_serve_rebuilds_only_what_a_fact_edit_touches(preview: Preview) -> None:
+    page = preview.root / "site" / "facts" / "declaration-signed" / "index.html"
+    untouched = page.stat().st_mtime_ns
+    edit(preview.root, "content/facts/russia.yaml", "an 'axis of war'.",
+         "an 'axis of war' (said twice).")
+    line = preview.wait_for(r"rebuilt (\d+) pages, wrote (\d+) files in (\d+) ms \((.*)\)")
+    assert line[4] == "fact: axis-of-war"
+    assert 0 < int(line[1]) < 20
+    assert page.stat().st_mtime_ns == untouched
+    status, body = fetch(preview, "/facts/axis-of-war/")
+    assert status == 200 and b"(said twice)" in body
+
+
+def test_serve_shows_content_errors_in_every_page_and_recovers(preview: Preview) -> None:
+    good = (preview.root / "content" / "facts" / "russia.yaml").read_text(encoding="utf-8")
+    edit(preview.root, "content/facts/russia.yaml", "  topic: russian-responses\n  date",
+         "  topic: russian-responses\n  date: [\n  x")
+    preview.wait_for(r"error\(s\): the preview keeps the last good site")
+    for path in ("/", "/facts/axis-of-war/"):
+        status, body = fetch(preview, path)
+        assert status == 200
+        overlay = BeautifulSoup(body, "html.parser").find(id="briefing-problems")
+        assert overlay is not None
+        assert "content/facts/russia.yaml:" in overlay.get_text()
+    assert not any("Traceback" in line for line in preview.seen)
+    (preview.root / "content" / "facts" / "russia.yaml").write_text(good, encoding="utf-8")
+    preview.wait_for(r"rebuilt \d+ pages")
+    _, body = fetch(preview, "/")
+    assert BeautifulSoup(body, "html.parser").find(id="briefing-problems") is None
+
+
+def test_serve_refuses_rebinding_and_foreign_origins(preview: Preview) -> None:
+    assert fetch(preview, "/", {"Host": "attacker.example"})[0] == 403
+    assert fetch(preview, "/__briefing__/events", {"Origin": "http://attacker.example"})[0] == 403
+    assert fetch(preview, "/%2e%2e/content/site.yaml")[0] in (400, 403)
