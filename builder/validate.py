@@ -278,6 +278,7 @@ def validate(project: RawProject) -> tuple[Briefing | None, list[Problem]]:
         _facts(raw, state)
     pages = [p for p in (_page(raw, state) for raw in project.pages) if p is not None]
     _check_refs(state, site, pages)
+    _check_countries(project.actors.path, state)
     errors = any(p.is_error for p in state.problems)
     if errors or site is None:
         return None, state.problems
@@ -674,3 +675,17 @@ def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
                 f"define it in {where_defined[ref.kind]} or fix the id")
         state.problems.append(Problem(ref.file, ref.line, ref.column, ref.field,
                                       f"unknown {ref.kind} `{ref.value}`", hint=hint))
+
+
+def _check_countries(file: str, state: _State) -> None:
+    """An actor's `country` must name an actor of kind `country`."""
+    where = {ref.field: ref for ref in state.refs if ref.field.endswith(".country")}
+    for actor in state.actors.values():
+        target = state.actors.get(actor.country or "")
+        if target is not None and target.kind is not ActorKind.COUNTRY:
+            ref = where[f"{actor.id}.country"]
+            state.problems.append(Problem(
+                file, ref.line, ref.column, ref.field,
+                f"`country: {target.id}` names a{'n' if target.kind.value[0] in 'aeiou' else ''} "
+                f"{target.kind.value}, not a country",
+                hint="name the actor of kind `country` this one belongs to, or leave it out"))

@@ -74,6 +74,8 @@ MISTAKES = [
      "add `as_of:"),
     ("unknown-nav-page", SITE, "nav: [paris-declaration,", "nav: [paris-declaraton,", SITE, 7,
      "unknown page `paris-declaraton`", "did you mean `paris-declaration`?"),
+    ("country-is-not-a-country", ACTORS, "  country: russia", "  country: zakharova", ACTORS, 20,
+     "names a person, not a country", "of kind `country`"),
     ("two-documents", RUSSIA, "- id: axis-of-war", "---\n- id: axis-of-war", RUSSIA, 11,
      "several YAML documents", "remove the `---`"),
 ]

@@ -1,0 +1,78 @@
+"""The package is a pipeline: each module imports only from stages before it.
+
+A new module must be placed in STAGES, which reads like the pipeline's table of contents.
+Lazy imports inside functions count too: they are still dependencies.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "builder"
+
+STAGES = [
+    "__init__",
+    "errors",      # the problem value
+    "model",       # frozen dataclasses and indexes
+    "urls",        # every URL, honouring base_url
+    "load",        # files -> located YAML nodes
+    "quotes",      # quote normalisation and lookup
+    "validate",    # raw records -> model, or every problem
+    "markdown",    # the one markdown renderer
+    "marks",       # cited passages marked in source texts
+    "cards",       # fact cards, rendered once
+    "views",
+    "contexts",    # template contexts (the tested contract)
+    "feeds",       # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
+    "render",      # model -> {path: bytes}
+    "search",      # Pagefind indexing
+    "write",       # {path: bytes} -> site/, atomically
+    "lock",        # one build at a time per output folder
+    "progress",    # stage and page progress on a terminal
+    "build",       # the build as one function; check = build minus write
+    "incremental", # rebuild only what a change touches
+    "schema",      # JSON Schemas of the content files
+    "scaffold",    # `briefing new`
+    "cite",        # `briefing cite`
+    "serve",       # preview server with live reload
+    "cli",         # argument parsing; problems become text
+    "__main__",
+]
+
+
+def imports_of(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "builder":
+                found.update(alias.name for alias in node.names)
+            elif node.module.startswith("builder."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names
+                         if a.name.startswith("builder."))
+    return found - {path.stem}
+
+
+def test_every_module_has_a_place_in_the_pipeline() -> None:
+    modules = {p.stem for p in PACKAGE.glob("*.py")}
+    assert not modules - set(STAGES), "add these modules to STAGES in this test"
+
+
+def test_modules_import_only_earlier_stages() -> None:
+    rank = {name: i for i, name in enumerate(STAGES)}
+    backwards = [
+        f"builder/{path.name} imports builder.{dep}"
+        for path in sorted(PACKAGE.glob("*.py"))
+        for dep in sorted(imports_of(path))
+        if path.stem in rank and rank.get(dep, -1) > rank[path.stem]
+    ]
+    assert not backwards
+
+
+def test_every_module_says_what_it_does() -> None:
+    missing = [p.name for p in PACKAGE.glob("*.py")
+               if p.stem not in ("__init__", "__main__") and not ast.get_docstring(
+                   ast.parse(p.read_text(encoding="utf-8")))]
+    assert not missing
