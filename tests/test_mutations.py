@@ -1,0 +1,590 @@
+"""Break a valid briefing one edit at a time and check what the editor and the reader get.
+
+Each case copies the `mini` fixture (already built once, so a previous `site/` exists), applies
+one mutation, builds (through the real `python -m builder build` or the in-process API) and
+asserts one of:
+
+- ERROR: exit 1, a message naming `file:line[:col]`, the field and a hint; no traceback; the
+  previous `site/` byte for byte as it was; no temporary folder left behind.
+- SAME: a harmless variant (BOM, CRLF, quoted date...) builds output byte-identical to the
+  unmutated tree.
+- SHOWS: the build succeeds and a reader sees the text exactly as written (YAML 1.1 surprises).
+- INERT: hostile text builds and is shown as text: no element, attribute or URL injected
+  (checked with an HTML parser), the same scripts on every page as before.
+- QUOTE_OK: a quote that differs from its source only in what an editor cannot see is
+  anchored on the right passage.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import pytest
+from builder.build import build, check
+from tests.helpers import copy_fixture, run_cli
+from tests.mutate import (
+    Edit,
+    html_pages,
+    injected,
+    leftovers,
+    line_of,
+    sub,
+    transform,
+    tree_bytes,
+    tree_digest,
+    write,
+)
+
+PARIS = "content/facts/paris.yaml"
+RUSSIA = "content/facts/russia.yaml"
+SOURCES = "content/sources.yaml"
+ACTORS = "content/actors.yaml"
+SITE = "content/site.yaml"
+INDEX = "content/pages/index.md"
+ALLIES = "content/pages/allies.md"
+MARKER = "pwn"
+"""Hostile cases name their payload after this, so an injection is easy to spot."""
+
+
+class Expect(Enum):
+    ERROR = "error"
+    SAME = "same"
+    SHOWS = "shows"
+    INERT = "inert"
+    QUOTE_OK = "quote-ok"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    edit: Edit
+    expect: Expect
+    says: tuple[str, ...] = ()
+    """ERROR: words the message, field or hint must contain (case-insensitive)."""
+    shows: str = ""
+    """SHOWS/INERT: text a reader must see on some page; QUOTE_OK: the anchored passage."""
+    cli: bool = False
+    """Run the real CLI in a subprocess (else the in-process API)."""
+    extra: Callable[[Path], None] | None = None
+    """Another check on the project after the build (e.g. facts.csv, a file not created)."""
+
+
+# Edits that need more than one replacement -------------------------------------------------
+
+
+def both(first: Edit, second: Edit) -> Edit:
+    """Two edits that make one mistake; the second names the place."""
+
+    def edit(root: Path) -> str:
+        first(root)
+        return second(root)
+
+    return edit
+
+
+def symlink(rel: str, outside: str) -> Edit:
+    """Replace `rel` by a symlink to a file outside the project (created with some text)."""
+
+    def edit(root: Path) -> str:
+        target = root.parent / outside
+        target.write_text("- id: outside\n  secret: from outside the project\n", "utf-8")
+        path = root / rel
+        path.unlink(missing_ok=True)
+        path.symlink_to(target)
+        return rel
+
+    return edit
+
+
+def rename(old: str, new: str) -> Edit:
+    def edit(root: Path) -> str:
+        (root / old).rename(root / new)
+        return new
+
+    return edit
+
+
+def replace_bytes(rel: str, old: bytes, new: bytes) -> Edit:
+    """A byte-level edit; the mistake is at the line of `old`."""
+
+    def edit(root: Path) -> str:
+        path = root / rel
+        data = path.read_bytes()
+        at = data.find(old)
+        assert at >= 0, f"{old!r} not in {rel}"
+        path.write_bytes(data.replace(old, new, 1))
+        return f"{rel}:{data.count(b'\n', 0, at) + 1}"
+
+    return edit
+
+
+def directory(rel: str) -> Edit:
+    def edit(root: Path) -> str:
+        (root / rel).mkdir()
+        return rel
+
+    return edit
+
+
+ALIAS_BOMB = "- &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"- &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+    for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def no_file(name: str) -> Callable[[Path], None]:
+    def check_absent(project: Path) -> None:
+        assert not (project / name).exists(), f"{name} was created: YAML ran code"
+
+    return check_absent
+
+
+def csv_is_inert(project: Path) -> None:
+    text = (project / "site" / "facts.csv").read_text(encoding="utf-8")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert any("HYPERLINK" in c for c in cells), "the claim is in facts.csv"
+    formulas = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert formulas == [], "a spreadsheet would run these cells as formulas"
+
+
+def no_image_from(host: str) -> Callable[[Path], None]:
+    def check_images(project: Path) -> None:
+        for rel, soup in html_pages(project / "site"):
+            for img in soup.find_all("img"):
+                assert host not in str(img.get("src", "")), f"{rel} loads an image from {host}"
+
+    return check_images
+
+
+def scripts_still_parse(project: Path) -> None:
+    """Inline JSON (JSON-LD, search data) still parses after hostile text went into it."""
+    for rel, soup in html_pages(project / "site"):
+        for script in soup.find_all("script"):
+            kind = str(script.get("type", ""))
+            if "json" in kind and script.string:
+                json.loads(script.string)
+            assert f"{MARKER}()" not in (script.string or ""), f"{rel}: payload inside a script"
+    json.loads((project / "site" / "facts.json").read_text(encoding="utf-8"))
+
+
+NORWAY = "France has a YAML 1.1 name"
+
+
+def h1_is(text: str) -> Callable[[Path], None]:
+    def check_h1(project: Path) -> None:
+        headings = [
+            h1.get_text(" ", strip=True) for _, soup in html_pages(project / "site")
+            for h1 in soup.find_all("h1")
+        ]
+        assert text in headings, f"no page is headed {text!r}"
+
+    return check_h1
+
+
+E, SAME, SHOWS, INERT, QOK = (Expect.ERROR, Expect.SAME, Expect.SHOWS, Expect.INERT,
+                              Expect.QUOTE_OK)
+
+CASES = [
+    # YAML syntax ---------------------------------------------------------------------------
+    Case("yaml-tab-indent", sub(RUSSIA, "  claim: A spokeswoman", "\tclaim: A spokeswoman"),
+         E, ("tab", "spaces"), cli=True),
+    Case("yaml-bad-indent", sub(PARIS, "  date: 2026-01-06", "   date: 2026-01-06"), E, ("yaml",)),
+    Case("yaml-unclosed-quote",
+         sub(PARIS, '"The United Kingdom and France agreed to lead a multinational force"',
+             '"The United Kingdom and France agreed to lead a multinational force'),
+         E, ("not closed",), cli=True),
+    Case("yaml-unquoted-colon",
+         sub(RUSSIA, "claim: A spokeswoman called", "claim: Zakharova said: the spokeswoman called"),
+         E, ("quoted",)),
+    Case("yaml-leading-star", sub(PARIS, "claim: Dozens of", "claim: *Dozens* of"),
+         E, ("quote",), cli=True),
+    Case("yaml-leading-bracket", sub(PARIS, "claim: Dozens of", "claim: [Draft] Dozens of"),
+         E, ("quote",)),
+    Case("yaml-leading-at", sub(RUSSIA, "claim: A spokeswoman", "claim: @Zakharova, a spokeswoman"),
+         E, ("quote",), cli=True),
+    Case("yaml-comment-cuts-text",
+         sub(PARIS, "claim: 27 European states took part in the talks.",
+             "claim: 27 European states took part in the talks #1 on the agenda."),
+         E, ("#", "quote"), cli=True),
+    Case("yaml-duplicate-key",
+         sub(RUSSIA, "  topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
+             "  topic: russian-responses\n  claim: Again.\n  date: 2026-01-08\n  actors: [z",
+             report="+1"),
+         E, ("duplicate key", "claim"), cli=True),
+    Case("yaml-several-documents", sub(SOURCES, "- id: beta", "---\n- id: beta"),
+         E, ("several yaml documents",), cli=True),
+    Case("yaml-anchor-and-alias",
+         both(sub(PARIS, "actors: [uk, france]", "actors: &both [uk, france]"),
+              sub(PARIS, "actors: [uk, france]", "actors: *both")),
+         E, ("alias",)),
+    Case("yaml-scalar-alias",
+         both(sub(PARIS, "topic: paris-declaration", "topic: &t paris-declaration"),
+              sub(PARIS, "topic: paris-declaration", "topic: *t")),
+         E, ("alias",), cli=True),
+    Case("yaml-alias-bomb", write("content/facts/bomb.yaml", ALIAS_BOMB, report=":2"),
+         E, ("alias",), cli=True),
+    Case("yaml-merge-key",
+         sub(RUSSIA, "- id: axis-of-war\n", "- id: axis-of-war\n  <<: {status: claimed}\n",
+             report="+1"),
+         E, ("merge",)),
+    Case("yaml-deep-nesting",
+         write("content/facts/deep.yaml", "- id: deep\n  claim: " + "[" * 60 + "]" * 60 + "\n"),
+         E, ("nested too deeply",)),
+    Case("yaml-nesting-that-crashes-libyaml",
+         write("content/facts/deep.yaml", "- " + "[" * 200_000 + "]" * 200_000 + "\n"),
+         E, ("nested too deeply",), cli=True),
+    Case("yaml-python-tag",
+         sub(PARIS, "claim: Dozens of countries joined the coalition.",
+             f'claim: !!python/object/apply:os.system ["touch {MARKER}"]'),
+         E, ("tag",), cli=True, extra=no_file(MARKER)),
+    Case("yaml-custom-tag", sub(RUSSIA, "claim: A spokeswoman", "claim: !include A spokeswoman"),
+         E, ("tag",)),
+    Case("yaml-complex-key", sub(RUSSIA, "  date: 2026-01-08\n  actors: [z",
+                                 "  ? [date]\n  : 2026-01-08\n  actors: [z"),
+         E, ("key",)),
+    # Encoding and shape --------------------------------------------------------------------
+    Case("shape-empty-file", write(RUSSIA, ""), E, ("empty",), cli=True),
+    Case("shape-comment-only", write(RUSSIA, "# facts about Russia go here\n"), E, ("empty",)),
+    Case("shape-mapping-not-list", write(SOURCES, "id: alpha\ntitle: Alpha report\n",
+                                         report=":1"), E, ("list",)),
+    Case("shape-site-is-a-list", write(SITE, "- title: Mini briefing\n", report=":1"),
+         E, ("site settings",), cli=True),
+    Case("shape-plain-text", write(ACTORS, "United Kingdom, France and Russia\n", report=":1"),
+         E, ("list",)),
+    Case("enc-latin-1", replace_bytes(PARIS, b"Leaders signed", b"Leaders sign\xe9d"),
+         E, ("utf-8",), cli=True),
+    Case("enc-nul-byte", replace_bytes(RUSSIA, b"A spokeswoman", b"A spokes\x00woman"),
+         E, ("nul",)),
+    Case("enc-utf-16", transform(SITE, lambda b: b.decode("utf-8").encode("utf-16")),
+         E, ("utf-16",), cli=True),
+    Case("enc-utf-8-bom", transform(PARIS, lambda b: b"\xef\xbb\xbf" + b), SAME, cli=True),
+    Case("enc-crlf", transform(RUSSIA, lambda b: b.replace(b"\n", b"\r\n")), SAME),
+    Case("enc-cr-only", transform(SITE, lambda b: b.replace(b"\n", b"\r")), SAME),
+    # Front matter --------------------------------------------------------------------------
+    Case("fm-bom-and-crlf",
+         transform(INDEX, lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n")), SAME, cli=True),
+    Case("fm-unclosed", sub(ALLIES, "order: 2\n---\n", "order: 2\n", report="file"),
+         E, ("not closed",), cli=True),
+    Case("fm-leading-blank-line", transform(ALLIES, lambda b: b"\n" + b), E, ("blank",)),
+    Case("fm-not-a-mapping", sub(ALLIES, "title: Allied positions", "- Allied positions"),
+         E, ("front matter",)),
+    Case("fm-unknown-field", sub(ALLIES, "summary: Who", "sumary: Who"),
+         E, ("did you mean", "summary"), cli=True),
+    # Types ---------------------------------------------------------------------------------
+    Case("type-impossible-date", sub(RUSSIA, "date: 2026-01-08", "date: 2026-02-29"),
+         E, ("not a valid date", "yyyy-mm-dd"), cli=True),
+    Case("type-day-first-as-of", sub(SITE, "as_of: 2026-01-08", "as_of: 08/01/2026"),
+         E, ("as_of", "yyyy-mm-dd"), cli=True),
+    Case("type-single-digit-month", sub(PARIS, "date: 2026-01-06", "date: 2026-1-6"),
+         E, ("not a valid date",)),
+    Case("type-quoted-date", sub(PARIS, "date: 2026-01-06", 'date: "2026-01-06"'), SAME, cli=True),
+    Case("type-no-is-norway", sub(ACTORS, "name: France", "name: NO"), SHOWS, shows="NO",
+         extra=h1_is("NO")),
+    Case("type-octal-looking-role", sub(ACTORS, "role: Co-lead nation", "role: 017"), SHOWS,
+         shows="017"),
+    Case("type-numeric-id", sub(RUSSIA, "id: axis-of-war", "id: 123"),
+         E, ("not a valid id", "kebab-case"), cli=True),
+    Case("type-yes-as-status", sub(PARIS, "status: disputed", "status: yes"),
+         E, ("status", "expected one of")),
+    Case("type-list-for-text", sub(RUSSIA, "claim: A spokeswoman called",
+                                   "claim:\n    - A spokeswoman called", report="+1"),
+         E, ("claim", "not a list")),
+    # Fields and references -----------------------------------------------------------------
+    Case("ref-typo-did-you-mean", sub(RUSSIA, "actors: [zakharova]", "actor: [zakharova]"),
+         E, ("unknown field `actor`", "did you mean `actors`"), cli=True),
+    Case("ref-invisible-char-in-key", sub(PARIS, "  claim: Dozens", "  cl\u200baim: Dozens"),
+         E, ("invisible", "U+200B")),
+    Case("ref-missing-field",
+         both(sub(RUSSIA, "  topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
+                  "  date: 2026-01-08\n  actors: [z"),
+              lambda root: f"{RUSSIA}:{line_of(root / RUSSIA, 'id: axis-of-war')}"),
+         E, ("missing required field `topic`",), cli=True),
+    Case("ref-dangling-country", sub(ACTORS, "country: russia", "country: rusia"),
+         E, ("unknown actor `rusia`", "did you mean `russia`"), cli=True),
+    Case("ref-dangling-position-fact",
+         sub(ACTORS, "facts: [uk-france-lead-force]", "facts: [uk-france-lead]"),
+         E, ("unknown fact", "did you mean `uk-france-lead-force`")),
+    Case("ref-unknown-issue", sub(ACTORS, "    ground-troops:", "    ground-troop:"),
+         E, ("unknown issue", "ground-troops")),
+    Case("ref-duplicate-source-id", sub(SOURCES, "- id: beta", "- id: alpha"),
+         E, ("duplicate source id", "content/sources.yaml:1"), cli=True),
+    Case("ref-duplicate-fact-new-file",
+         write("content/facts/zz-more.yaml",
+               "- id: axis-of-war\n  claim: Again.\n  topic: russian-responses\n  citations:\n"
+               "    - source: beta\n      quote: Dozens of countries joined the coalition\n",
+               report=":1"),
+         E, ("duplicate fact id", RUSSIA)),
+    # Paths ---------------------------------------------------------------------------------
+    Case("path-id-with-dot-dot", sub(RUSSIA, "id: axis-of-war", "id: ../../axis-of-war"),
+         E, ("not a valid id",), cli=True),
+    Case("path-source-absolute", sub(SOURCES, "file: seeds/beta.txt", "file: /etc/passwd"),
+         E, ("seeds/",)),
+    Case("path-source-outside-seeds", sub(SOURCES, "file: seeds/beta.txt",
+                                          "file: content/site.yaml"),
+         E, ("seeds/",), cli=True),
+    Case("path-seed-symlink-out", symlink("seeds/beta.txt", "outside.txt"),
+         E, ("outside the project",), cli=True),
+    Case("path-fact-file-symlink-out", symlink("content/facts/zz-linked.yaml", "outside.yaml"),
+         E, ("outside the project",)),
+    Case("path-page-name-not-a-slug", both(sub(SITE, "allies, ", ""),
+                                           rename(ALLIES, "content/pages/Allies Page.md")),
+         E, ("slug",)),
+    # Quotes --------------------------------------------------------------------------------
+    Case("quote-curly-apostrophes",
+         sub(RUSSIA, "\"called the coalition an 'axis of war'\"",
+             "\"called the coalition an \u2018axis of war\u2019\""),
+         QOK, shows="called the coalition an \u2018axis of war\u2019"),
+    Case("quote-en-dash-for-em-dash", sub(RUSSIA, "Prime Minister said - and",
+                                          "Prime Minister said \u2013 and"),
+         QOK, shows="\u201cWe stand side by side,\u201d the Prime Minister said \u2014 and the "
+                    "hardest yards"),
+    Case("quote-no-break-space", sub(PARIS, "quote: Leaders met in Paris",
+                                     "quote: Leaders met\u00a0in Paris"),
+         QOK, shows="Leaders met in Paris on 6 January 2026 to sign a declaration of intent."),
+    Case("quote-nfd-accents",
+         both(sub("seeds/alpha.txt", "sign a declaration", "sign a d\u00e9claration"),
+              sub(PARIS, "sign a declaration", unicodedata.normalize("NFD", "sign a déclaration"))),
+         QOK, shows="Leaders met in Paris on 6 January 2026 to sign a d\u00e9claration of intent."),
+    Case("quote-folded-lines", sub(PARIS, "quote: Leaders met in Paris on 6 January 2026 to",
+                                   "quote: >-\n        Leaders met in Paris\n        on 6 January"
+                                   " 2026 to"),
+         QOK, shows="Leaders met in Paris on 6 January 2026 to sign a declaration of intent."),
+    Case("quote-edited-word", sub(PARIS, "quote: Leaders met in Paris", "quote: Leaders met in Lyon"),
+         E, ("not in source", "closest passage", "Leaders met in Paris on 6 January"), cli=True),
+    Case("quote-changed-case", sub(RUSSIA, "Moscow warned on 8 January", "Moscow warned on 8 january"),
+         E, ("not in source", "Moscow warned on 8 January that")),
+    Case("quote-ellipsis", sub(PARIS, "Leaders met in Paris on 6 January 2026 to sign",
+                               "Leaders met in Paris \u2026 to sign"),
+         E, ("ellipsis", "closest passage"), cli=True),
+    Case("quote-zero-width-space", sub(RUSSIA, "Moscow warned on", "Moscow\u200b warned on"),
+         E, ("invisible", "Moscow warned on 8 January")),
+    Case("quote-too-common", sub(RUSSIA, "\"called the coalition an 'axis of war'\"",
+                                 "the coalition"),
+         E, ("occurs 2 times", "lengthen"), cli=True),
+    Case("quote-empty", sub(RUSSIA, "\"called the coalition an 'axis of war'\"", '""'),
+         E, ("quote", "empty")),
+    # Injection -----------------------------------------------------------------------------
+    Case("inject-raw-html-in-claim",
+         sub(PARIS, "claim: Dozens of countries", f"claim: <img src=x on{MARKER}=alert(1)> Dozens"
+                                                  " of countries"),
+         INERT, shows=f"<img src=x on{MARKER}=alert(1)>", cli=True),
+    Case("inject-script-in-claim",
+         sub(PARIS, "claim: Dozens of countries",
+             f"claim: '<script>{MARKER}()</script> Dozens of countries"),
+         INERT, shows=f"<script>{MARKER}()</script>", extra=scripts_still_parse),
+    Case("inject-javascript-link",
+         sub(PARIS, "claim: Dozens of countries", "claim: Dozens of [countries](javascript:alert(1))"),
+         INERT, shows="countries", cli=True),
+    Case("inject-obfuscated-javascript-link",
+         sub(PARIS, "claim: Dozens of countries",
+             "claim: Dozens of [countries](jav&#x09;ascript:alert(1)) and <JaVaScRiPt:alert(2)>"),
+         INERT, shows="countries"),
+    Case("inject-data-link",
+         sub(PARIS, "claim: Dozens of countries",
+             "claim: Dozens of [countries](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"),
+         INERT, shows="countries"),
+    Case("inject-attribute-breaking-actor-name",
+         sub(ACTORS, "name: France", f"name: France\" on{MARKER}=\"alert(1)' x='"),
+         INERT, shows=f"France\" on{MARKER}=\"alert(1)' x='", cli=True),
+    Case("inject-attribute-breaking-site-title",
+         sub(SITE, "title: Mini briefing", f"title: Mini\" on{MARKER}=\"x' <{MARKER}> briefing"),
+         INERT, shows=f"Mini\" on{MARKER}=\"x' <{MARKER}> briefing"),
+    Case("inject-script-end-in-source-title",
+         sub(SOURCES, "title: Beta digest",
+             f"title: \"</script><script>{MARKER}()</script><!-- Beta\""),
+         INERT, shows=f"</script><script>{MARKER}()</script><!-- Beta", cli=True,
+         extra=scripts_still_parse),
+    Case("inject-script-end-in-claim",
+         sub(RUSSIA, "claim: A spokeswoman",
+             f"claim: \"</script><script>{MARKER}()</script> A spokeswoman\""),
+         INERT, shows=f"</script><script>{MARKER}()</script>", extra=scripts_still_parse),
+    Case("inject-csv-formula",
+         sub(PARIS, "claim: Dozens of countries joined the coalition.",
+             "claim: '=HYPERLINK(\"https://evil.example\",\"Dozens of countries\")'"),
+         INERT, shows="=HYPERLINK", cli=True, extra=csv_is_inert),
+    Case("inject-jinja-in-claim",
+         sub(PARIS, "claim: Dozens of countries", "claim: '{{ 7*7 }} {% raw %}Dozens of countries'"),
+         INERT, shows="{{ 7*7 }} {% raw %}Dozens"),
+    Case("inject-raw-html-in-page",
+         sub(INDEX, "Leaders signed a declaration",
+             f'<iframe src="javascript:alert(1)" on{MARKER}="1"></iframe> Leaders signed'),
+         INERT, shows="<iframe", cli=True),
+    Case("inject-markdown-image",
+         sub(PARIS, "claim: Dozens of countries",
+             "claim: Dozens of ![countries](https://evil.example/track.png)"),
+         INERT, shows="countries", extra=no_image_from("evil.example")),
+    Case("inject-bidi-override", sub(RUSSIA, "claim: A spokeswoman", "claim: A \u202espokeswoman"),
+         E, ("U+202E",), cli=True),
+    Case("inject-javascript-source-url",
+         sub(SOURCES, "url: https://example.org/alpha", "url: javascript:alert(1)"),
+         E, ("url", "https://")),
+    # Limits --------------------------------------------------------------------------------
+    Case("limit-huge-file",
+         write("content/facts/huge.yaml", "# " + "x" * (9 * 1024 * 1024) + "\n"),
+         E, ("limit",)),
+    Case("limit-long-field",
+         sub(RUSSIA, "claim: A spokeswoman called", "claim: " + "very " * 1300 + "long; called"),
+         E, ("claim", "limit"), cli=True),
+    # Environment ---------------------------------------------------------------------------
+    Case("env-unreadable-file", directory("content/facts/zz-folder.yaml"), E, ("cannot read",)),
+]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini project, built once (without search indexing, like every case here)."""
+    project = copy_fixture(tmp_path_factory.mktemp("baseline"))
+    result = run_cli(project, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture()
+def project(built: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    shutil.copytree(built, copy, symlinks=True)
+    return copy
+
+
+def test_the_table_is_big_and_named() -> None:
+    assert len(CASES) >= 40
+    ids = [c.id for c in CASES]
+    assert len(set(ids)) == len(ids)
+    for expect in Expect:
+        assert any(c.expect is expect for c in CASES), expect
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_mutation(case: Case, project: Path, built: Path) -> None:
+    site_before = tree_digest(project / "site")
+    where = case.edit(project)
+    if case.expect is Expect.ERROR:
+        _assert_refused(case, project, where)
+        assert tree_digest(project / "site") == site_before, "the previous site/ was changed"
+        assert leftovers(project) == [], "a temporary folder was left behind"
+    elif case.expect is Expect.QUOTE_OK:
+        result = check(project)
+        assert result.ok, [p.as_text() for p in result.errors]
+        assert result.briefing is not None
+        passages = [c.passage for f in result.briefing.facts for c in f.citations]
+        assert case.shows in passages
+    else:
+        _assert_builds(case, project)
+        if case.expect is Expect.SAME:
+            assert tree_bytes(project / "site") == tree_bytes(built / "site")
+        else:
+            _assert_shown(case, project, built)
+    if case.extra is not None:
+        case.extra(project)
+
+
+def _assert_refused(case: Case, project: Path, where: str) -> None:
+    file, _, line = where.partition(":")
+    if case.cli:
+        run = run_cli(project, "build", "--no-search")
+        output = run.stdout + run.stderr
+        assert run.returncode == 1, output
+        assert "Traceback" not in output and "internal error" not in output, output
+        place = re.escape(file) + (rf":{line}\b" if line else r"(:\d+)*:")
+        assert re.search(f"(?m)^{place}", output), f"no problem at {where} in:\n{output}"
+        assert "hint:" in output
+        text = output
+    else:
+        result = build(project, search=False)
+        assert not result.ok
+        found = [
+            p for p in result.errors
+            if p.file == file and (not line or p.line == int(line))
+        ]
+        assert found, f"no problem at {where}: {[p.as_text() for p in result.problems]}"
+        assert all(p.hint for p in found), "every problem says how to fix it"
+        text = "\n".join(f"{p.field} {p.as_text()}" for p in found)
+    for words in case.says:
+        assert words.lower() in text.lower(), f"{words!r} not in:\n{text}"
+
+
+def _assert_builds(case: Case, project: Path) -> None:
+    if case.cli:
+        run = run_cli(project, "build", "--no-search")
+        assert run.returncode == 0, run.stdout + run.stderr
+    else:
+        result = build(project, search=False)
+        assert result.ok, [p.as_text() for p in result.problems]
+    assert leftovers(project) == []
+
+
+def _assert_shown(case: Case, project: Path, built: Path) -> None:
+    before = {rel: len(soup.find_all("script")) for rel, soup in html_pages(built / "site")}
+    seen = False
+    for rel, soup in html_pages(project / "site"):
+        assert injected(soup, MARKER) == [], rel
+        assert len(soup.find_all("script")) == before.get(rel, 0), f"{rel}: a script was added"
+        seen = seen or case.shows in soup.get_text()
+    assert seen, f"no page shows {case.shows!r} as text"
+
+
+# Environment: a template error, a build killed mid-way ----------------------------------------
+
+
+def test_template_error_is_reported_with_its_place(project: Path) -> None:
+    template = sorted((project / "templates").rglob("*.html"))[0]
+    rel = template.relative_to(project).as_posix()
+    lines = template.read_text(encoding="utf-8").split("\n")
+    lines.insert(1, "{% if %}")
+    template.write_text("\n".join(lines), encoding="utf-8")
+    site_before = tree_digest(project / "site")
+    run = run_cli(project, "build", "--no-search")
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "Traceback" not in output
+    assert f"{rel}:2" in output, output
+    assert tree_digest(project / "site") == site_before
+    assert leftovers(project) == []
+
+
+KILL_AFTER_WRITES = """
+import os, pathlib, signal, sys
+from builder.cli import main
+real = pathlib.Path.write_bytes
+count = 0
+def write_bytes(self, data):
+    global count
+    count += 1
+    if count == int(os.environ["KILL_AFTER"]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, data)
+pathlib.Path.write_bytes = write_bytes
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_build_killed_mid_way_leaves_the_old_site_and_is_cleaned_up(project: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    sub(PARIS, "Leaders signed", "Leaders have signed")(project)
+    site_before = tree_digest(project / "site")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_WRITES, "--root", str(project), "build", "--no-search"],
+        env={**os.environ, "PYTHONPATH": str(REPO), "KILL_AFTER": "5"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert tree_digest(project / "site") == site_before, "a killed build changed site/"
+    run = run_cli(project, "build", "--no-search")
+    assert run.returncode == 0, run.stderr
+    assert leftovers(project) == [], "the next build removes what the killed one left"
+    pages = "".join(soup.get_text() for _, soup in html_pages(project / "site"))
+    assert "Leaders have signed" in pages
