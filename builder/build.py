@@ -63,15 +63,33 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None) 
 
 def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
           search: bool = True, strict: bool = False) -> BuildResult:
-    """Check, render every page, and swap the new site in place of `out` (default `site/`)."""
+    """Check, render every page, and swap the new site in place of `out` (default `site/`).
+
+    One build at a time per output folder: a second one is refused with a problem.
+    """
+    from builder.lock import BuildLocked, build_lock
+
+    out = out if out is not None else root / "site"
+    try:
+        with build_lock(out):
+            return _build(root, out, base_url, search, strict)
+    except BuildLocked as exc:
+        problem = Problem(exc.lock_file.name, 0, 0, "", str(exc),
+                          hint="run the build again once the other one has finished")
+        return BuildResult(None, [problem], strict, out=out)
+
+
+def _build(root: Path, out: Path, base_url: str | None, search: bool,
+           strict: bool) -> BuildResult:
     from dataclasses import replace
+
+    from jinja2 import TemplateError
 
     from builder.render import render_site  # type: ignore[import-not-found,unused-ignore]
     from builder.urls import Urls, normalise_base_url
     from builder.write import UnsafePath, write_site
 
     started = time.perf_counter()
-    out = out if out is not None else root / "site"
     checked = check(root, strict=strict)
     result = BuildResult(checked.briefing, checked.problems, strict, out=out)
     result.timings["check"] = checked.seconds
@@ -84,7 +102,13 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
         briefing = replace(briefing, site=site)
     urls = Urls(briefing.site.base_url)
     t = time.perf_counter()
-    files = render_site(briefing, root / "templates", urls)
+    try:
+        files = render_site(briefing, root / "templates", urls)
+    except TemplateError as exc:
+        result.problems.append(template_problem(exc, root))
+        result.briefing = None
+        result.seconds = time.perf_counter() - started
+        return result
     result.timings["render"] = time.perf_counter() - t
     result.pages = sum(1 for path in files if path.endswith(".html"))
     result.files = len(files)
@@ -122,3 +146,20 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
 
 class _SearchFailed(Exception):
     pass
+
+
+def template_problem(exc: Exception, root: Path) -> Problem:
+    """A broken template as a problem at its file and line (the innermost template frame)."""
+    import traceback
+
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or ""
+    line = getattr(exc, "lineno", None) or 0
+    if not line:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith(".html"):
+                name, line = frame.f_code.co_filename, lineno
+    path, base = Path(name).resolve(), root.resolve()
+    rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(name)
+    message = getattr(exc, "message", None) or str(exc)
+    return Problem(rel or "templates/", line, 0, "", f"template error: {message}",
+                   hint="fix the template under templates/ (this is not a content mistake)")

@@ -7,6 +7,7 @@ is typed or checked here beyond "is this readable, plain YAML".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 """Larger content or seed files are refused: no briefing needs them, and they hint at a mistake."""
 MAX_DEPTH = 32
 """YAML nested deeper than this is refused (the content model is at most five levels deep)."""
+SAFE_NESTING = 1_000
+"""Text that could nest deeper than this is measured with the (iterative) event parser before
+it is composed: libyaml's recursive composer overflows the C stack at a few ten thousand levels."""
 
 _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp",
@@ -237,15 +241,24 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
                                         "", "a tab character is used for indentation",
                                         hint="indent with spaces only"))
                 return None
+    deep = _too_deep(text)
+    if deep is not None:
+        problems.append(Problem(rel, deep[0] + line_offset, deep[1], "",
+                                f"YAML is nested too deeply (limit {MAX_DEPTH})",
+                                hint="flatten the structure"))
+        return None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "quoted scalar" in (exc.context or "") and exc.context_mark:
+            mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line = (mark.line + 1 + line_offset) if mark else 0
         column = (mark.column + 1) if mark else 0
+        row = text.split("\n")[mark.line] if mark else ""
         problems.append(Problem(rel, line, column, "", _yaml_message(exc),
-                                hint=_yaml_hint(exc)))
+                                hint=_yaml_hint(exc, row)))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(rel, 0, 0, "", f"YAML error: {exc}",
@@ -259,11 +272,39 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
         loader.dispose()
     if node is None:
         return None
-    converter = _Converter(rel, problems, line_offset)
+    converter = _Converter(rel, problems, line_offset, text.split("\n"))
     try:
         return converter.convert(node, 0)
     except _Abort:
         return None
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Line and column where nesting passes MAX_DEPTH, for text that could nest deeper than
+    SAFE_NESTING; None otherwise (ordinary depth is checked while converting).
+
+    Block nesting needs a deeper indent (or another `- `) per level and flow nesting a
+    bracket, so their sum bounds the depth without parsing.
+    """
+    indents = max((len(row) - len(row.lstrip(" -?")) for row in text.split("\n")), default=0)
+    if indents + text.count("[") + text.count("{") <= SAFE_NESTING:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error with its place
+    return None
+
+
+_VALUE_START = re.compile(r"\s*(?:-\s+)*(?:[^\s#'\"][^#]*?:\s+)?([*&@`%\[{])")
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -275,8 +316,17 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return text
 
 
-def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_hint(exc: yaml.MarkedYAMLError, row: str = "") -> str:
+    """How to fix a syntax error; `row` is the line it was found on."""
     problem = exc.problem or ""
+    start = _VALUE_START.match(row)
+    if start and "quoted scalar" not in (exc.context or ""):
+        char = start.group(1)
+        if char in "[{":
+            return (f"a value that starts with `{char}` is read as a list: put the whole value "
+                    f"in quotes if it is text, or close the list")
+        return (f"a value that starts with `{char}` must be in quotes, e.g. "
+                f"claim: \"{char}...\" (YAML reads `{char}` as syntax)")
     if "mapping values are not allowed" in problem:
         return 'a value containing ": " must be quoted, e.g. claim: "He said: yes"'
     if "found character" in problem and "cannot start any token" in problem:
@@ -299,26 +349,42 @@ class _Abort(Exception):
 class _Converter:
     """yaml.Node -> our located nodes; refuses aliases, tags, merge keys, duplicate keys."""
 
-    def __init__(self, rel: str, problems: list[Problem], line_offset: int) -> None:
+    def __init__(self, rel: str, problems: list[Problem], line_offset: int,
+                 lines: list[str]) -> None:
         self.rel = rel
         self.problems = problems
         self.offset = line_offset
+        self.lines = lines
         self.seen: set[int] = set()
 
     def fail(self, node: yaml.Node, message: str, hint: str, field: str = "") -> None:
         self.problems.append(Problem(self.rel, node.start_mark.line + 1 + self.offset,
                                      node.start_mark.column + 1, field, message, hint=hint))
 
+    def check_cut(self, node: yaml.Node, key: str) -> None:
+        """Text cut at ` #`: an unquoted value of several words followed by one space and `#`
+        is surely text YAML took for a comment (a real comment has two spaces before it)."""
+        if not isinstance(node, yaml.ScalarNode) or node.style or " " not in node.value:
+            return
+        end = node.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        if rest[:1] in (" ", "\t") and rest[1:2] == "#":
+            self.problems.append(Problem(
+                self.rel, end.line + 1 + self.offset, end.column + 2, key,
+                f"`{key}` is cut off before `{rest[1:].strip()[:30]}`: YAML reads ` #` and "
+                "what follows as a comment",
+                hint=f'put the whole value in quotes: {key}: "{node.value}{rest.rstrip()}", '
+                     "or leave two spaces before a comment you mean"))
+
     def convert(self, node: yaml.Node, depth: int) -> Node:
         if depth > MAX_DEPTH:
             self.fail(node, f"YAML is nested too deeply (limit {MAX_DEPTH})", "flatten it")
             raise _Abort
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            if id(node) in self.seen:
-                self.fail(node, "anchors and aliases (`&name`, `*name`) are not supported",
-                          "write the value out in full")
-                raise _Abort
-            self.seen.add(id(node))
+        if id(node) in self.seen:  # a node met twice is an alias of an anchored one
+            self.fail(node, "anchors and aliases (`&name`, `*name`) are not supported",
+                      "write the value out in full")
+            raise _Abort
+        self.seen.add(id(node))
         line, column = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
         if node.tag not in _STANDARD_TAGS:
             self.fail(node, f"YAML tag `{node.tag}` is not allowed",
@@ -350,6 +416,7 @@ class _Converter:
             entries[key] = Entry(key, key_node.start_mark.line + 1 + self.offset,
                                  key_node.start_mark.column + 1,
                                  self.convert(value_node, depth + 1))
+            self.check_cut(value_node, key)
         return Mapping(entries, line, column)
 
 

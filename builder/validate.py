@@ -44,6 +44,9 @@ MAX_FIELD_CHARS = 5_000
 """A claim, title or quote longer than this is refused: it is surely a paste gone wrong."""
 BUILTIN_PAGES = frozenset(("timeline", "disputes", "sources", "actors", "search"))
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters and bidi overrides/isolates: invisible, and able to make text display
+in another order than it reads ("Trojan Source"); refused in every text field."""
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 T = TypeVar("T")
@@ -142,7 +145,20 @@ class _Reader:
             self.problem(value, where, f"`{key}` is {len(text):,} characters long; the limit "
                          f"is {MAX_FIELD_CHARS:,}", hint="shorten it")
             return None
+        if not self.visible(value, where, text):
+            return None
         return text
+
+    def visible(self, node: Node, where: str, text: str) -> bool:
+        """False (with a problem) when the text hides control or bidi-override characters."""
+        hidden = _HIDDEN.search(text)
+        if hidden is None:
+            return True
+        self.problem(node, where, f"`{where}` contains the invisible control character "
+                     f"U+{ord(hidden.group()):04X} at character {hidden.start() + 1}",
+                     hint="delete it (retype the words around it): control and bidi characters "
+                          "can make text display differently from what it says")
+        return False
 
     def ident(self, node: Mapping, key: str, prefix: str, *, required: bool = True) -> str | None:
         value = self.text(node, key, prefix, required=required, what="an id")
@@ -185,7 +201,8 @@ class _Reader:
         out = []
         for i, item in enumerate(self.sequence(entry.value, f"{prefix}{key}", "names")):
             if isinstance(item, Scalar) and item.value is not None:
-                out.append(item.value)
+                if self.visible(item, f"{prefix}{key}[{i + 1}]", item.value):
+                    out.append(item.value)
             else:
                 self.problem(item, f"{prefix}{key}[{i + 1}]", "expected a name (text)",
                              hint="write each entry as text")
@@ -631,6 +648,8 @@ def _page(raw: RawPage, state: _State) -> Page | None:
         value = node.entries["topic"].value
         state.refs.append(_Ref("topic", topic, r.file, value.line, value.column, "topic"))
     for number, line in enumerate(raw.body.split("\n"), raw.body_line):
+        if _HIDDEN.search(line):
+            r.visible(Scalar(line, number, 1), "body", line)
         for m in CITE_PATTERN.finditer(line):
             ref = m.group(1)
             if ID_PATTERN.fullmatch(ref):

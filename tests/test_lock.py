@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from builder.lock import BuildLocked, build_lock, lock_path
+from tests.helpers import copy_fixture, run_cli
+from tests.mutate import tree_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,3 +93,44 @@ def test_the_same_process_cannot_take_the_lock_twice(tmp_path: Path) -> None:
     with build_lock(tmp_path / "site"), pytest.raises(BuildLocked):  # noqa: SIM117
         with build_lock(tmp_path / "site"):
             pass
+
+
+# Real builds ---------------------------------------------------------------------------------
+
+
+def test_a_build_is_refused_while_another_holds_the_lock(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path)
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("previous site", encoding="utf-8")
+    holder = _hold(project / "site", 60)
+    try:
+        run = run_cli(project, "build", "--no-search")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run.returncode == 1, run.stderr
+    assert f"another build is running (pid {holder.pid})" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert (project / "site" / "index.html").read_text(encoding="utf-8") == "previous site"
+    assert sorted(p.name for p in (project / "site").iterdir()) == ["index.html"]
+
+
+def test_two_builds_started_at_once_never_interleave(tmp_path: Path) -> None:
+    pytest.importorskip("builder.render", reason="the render stage has not landed yet")
+    project = copy_fixture(tmp_path)
+    clean = run_cli(project, "build", "--no-search", "--out", str(tmp_path / "clean"))
+    assert clean.returncode == 0, clean.stderr
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "builder", "--root", str(project), "build", "--no-search"]
+    for _ in range(3):
+        builds = [
+            subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+            for _ in range(2)
+        ]
+        outcomes = [(b.wait(timeout=120), b.stderr.read() if b.stderr else "") for b in builds]
+        for code, stderr in outcomes:
+            assert code == 0 or (code == 1 and "another build is running" in stderr), stderr
+            assert "Traceback" not in stderr
+        assert any(code == 0 for code, _ in outcomes)
+        assert tree_bytes(project / "site") == tree_bytes(tmp_path / "clean")
+        assert not lock_path(project / "site").exists()

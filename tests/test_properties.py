@@ -82,7 +82,9 @@ def test_invisible_differences_are_forgiven(found: tuple[str, int, int], edit: s
 
 @settings(max_examples=60)
 @given(unique_passages(), st.data())
-def test_a_one_letter_edit_inside_a_word_fails(found: tuple[str, int, int], data: st.DataObject) -> None:
+def test_a_one_letter_edit_inside_a_word_fails(
+    found: tuple[str, int, int], data: st.DataObject
+) -> None:
     name, start, end = found
     passage = SEEDS[name][start:end]
     inside = [
