@@ -1,0 +1,89 @@
+"""The whole build on a small real content tree, its output read back with an HTML parser."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from builder.build import build
+from tests.helpers import copy_fixture, edit, run_cli
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_build_writes_the_pages_a_reader_needs(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    result = build(root, search=False)
+    assert result.ok, [p.as_text() for p in result.problems]
+    site = root / "site"
+    for rel in ["index.html", "404.html", "paris-declaration/index.html",
+                "allies/index.html", "allies/uk/index.html", "timeline/index.html",
+                "disputes/index.html", "search/index.html", "sources/index.html",
+                "sources/alpha/index.html", "actors/zakharova/index.html",
+                "facts/declaration-signed/index.html", "facts.json", "facts.csv", "feed.xml",
+                "sitemap.xml", "robots.txt"]:
+        assert (site / rel).is_file(), rel
+    assert result.pages == len(list(site.rglob("*.html")))
+
+
+def test_a_citation_mark_leads_to_its_marked_passage(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    assert build(root, search=False).ok
+    page = soup(root / "site/facts/declaration-signed/index.html")
+    hrefs = [a["href"] for a in page.select("main a[href*='/sources/alpha/#']")]
+    assert hrefs, "the fact page links no passage"
+    anchor = str(hrefs[0]).split("#", 1)[1]
+    source = soup(root / "site/sources/alpha/index.html")
+    target = source.find(id=anchor)
+    assert target is not None
+    passage = target if target.name == "mark" else target.find_next("mark")
+    assert passage is not None
+    assert "Leaders met in Paris on 6 January 2026" in passage.get_text()
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    assert build(root, out=tmp_path / "one", search=False).ok
+    assert build(root, out=tmp_path / "two", search=False).ok
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    assert build(root, search=False).ok
+    before = snapshot(root / "site")
+    edit(root, "content/facts/paris.yaml", "on 6 January 2026 to sign", "on 7 January 2026 to sign")
+    edit(root, "content/pages/index.md", "Leaders signed", "Leaders (changed) signed")
+    result = run_cli(root, "build", "--no-search")
+    assert result.returncode == 1
+    assert "site/ was left as it was" in result.stderr
+    assert snapshot(root / "site") == before
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == [
+        ".site.manifest.json"]
+
+
+def test_base_url_sub_path_prefixes_every_internal_link(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    assert build(root, base_url="/briefing/", search=False).ok
+    page = soup(root / "site/paris-declaration/index.html")
+    links = [str(a["href"]) for a in page.find_all("a", href=True)]
+    internal = [h for h in links if h.startswith("/")]
+    assert internal and all(h.startswith("/briefing/") for h in internal), internal
+    css = [str(link["href"]) for link in page.find_all("link", rel="stylesheet")]
+    assert css and all(h.startswith("/briefing/") for h in css)
+
+
+def test_build_summary_and_exit_code(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    result = run_cli(root, "build", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert "built " in result.stderr and " pages (" in result.stderr and "s\n" in result.stderr
