@@ -64,6 +64,7 @@ def write_site(files: Mapping[str, bytes], out: Path,
     previous = _read_manifest(manifest_path) if out.is_dir() else {}
     shutil.rmtree(tmp, ignore_errors=True)
     written = unchanged = total = 0
+    epoch = source_date_epoch()
     manifest: dict[str, str] = {}
     try:
         tmp.mkdir()
@@ -82,6 +83,8 @@ def write_site(files: Mapping[str, bytes], out: Path,
                 unchanged += 1
                 continue
             target.write_bytes(data)
+            if epoch is not None:
+                os.utime(target, (epoch, epoch))
             written += 1
         if finish is not None:
             finish(tmp)
@@ -92,6 +95,13 @@ def write_site(files: Mapping[str, bytes], out: Path,
     _write_manifest(manifest_path, manifest)
     removed = len(set(previous) - set(manifest))
     return WriteResult(written=written, unchanged=unchanged, removed=removed, bytes=total)
+
+
+def source_date_epoch() -> int | None:
+    """`SOURCE_DATE_EPOCH` (reproducible builds): new files get this modification time, so
+    an archive of the site is byte-identical too. None when unset or not a number."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def _link(source: Path, target: Path) -> bool:

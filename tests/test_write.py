@@ -68,3 +68,10 @@ def test_leftovers_of_a_killed_build_are_cleaned(tmp_path: Path) -> None:
     (stale / "half.html").write_bytes(b"half")
     write_site({"a.html": b"a"}, tmp_path / "site")
     assert not stale.exists()
+
+
+def test_source_date_epoch_sets_modification_times(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767657600")
+    write_site({"a.html": b"a", "b/index.html": b"b"}, tmp_path / "site")
+    assert {p.stat().st_mtime for p in (tmp_path / "site").rglob("*.html")} == {1767657600}
