@@ -68,10 +68,12 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     One build at a time per output folder: a second one is refused with a problem.
     """
     from builder.lock import BuildLocked, build_lock
+    from builder.write import clean_stale
 
     out = out if out is not None else root / "site"
     try:
         with build_lock(out):
+            clean_stale(out)  # even a failing build puts back a site a killed one moved away
             return _build(root, out, base_url, search, strict)
     except BuildLocked as exc:
         problem = Problem(exc.lock_file.name, 0, 0, "", str(exc),

@@ -129,11 +129,15 @@ def _swap(tmp: Path, out: Path, old: Path) -> None:
 
 
 def clean_stale(out: Path) -> None:
-    """Remove temporary folders left by builds that were killed mid-way."""
-    for path in out.parent.glob(f".{out.name}.*-*"):
+    """Remove temporary folders left by builds that were killed mid-way; a previous site
+    caught between the two renames of a swap is put back in place."""
+    for path in sorted(out.parent.glob(f".{out.name}.*-*")):
         pid = path.name.rsplit("-", 1)[-1]
         if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+            if path.name.startswith(f".{out.name}.old-") and not out.exists():
+                os.replace(path, out)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -23,6 +23,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ import pytest
 from builder.build import build, check
 
 pytest.importorskip("builder.render", reason="the render stage has not landed yet")
-from tests.helpers import copy_fixture, run_cli
+from tests.helpers import REPO, copy_fixture, run_cli
 from tests.mutate import (
     Edit,
     html_pages,
@@ -575,39 +577,59 @@ def test_template_error_is_reported_with_its_place(project: Path) -> None:
     assert leftovers(project) == []
 
 
-KILL_AFTER_WRITES = """
+KILLED_BUILD = """
 import os, pathlib, signal, sys
 from builder.cli import main
-real = pathlib.Path.write_bytes
-count = 0
+when = os.environ["KILL_WHEN"]
+real_write, real_replace = pathlib.Path.write_bytes, os.replace
+writes = 0
 def write_bytes(self, data):
-    global count
-    count += 1
-    if count == int(os.environ["KILL_AFTER"]):
+    global writes
+    writes += 1
+    if when == "fifth-page" and writes == 5:
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(self, data)
+    return real_write(self, data)
+def replace(src, dst):
+    if when == "between-renames" and ".site.tmp-" in str(src):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(src, dst)
 pathlib.Path.write_bytes = write_bytes
+os.replace = replace
 sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_a_build_killed_mid_way_leaves_the_old_site_and_is_cleaned_up(project: Path) -> None:
-    import subprocess
-    import sys
-
-    from tests.helpers import REPO
-
-    sub(PARIS, "Leaders signed", "Leaders have signed")(project)
-    site_before = tree_digest(project / "site")
+def _killed_build(project: Path, when: str) -> None:
+    """A real build process that SIGKILLs itself at `when`, like an OOM kill or a power cut."""
     killed = subprocess.run(
-        [sys.executable, "-c", KILL_AFTER_WRITES, "--root", str(project), "build", "--no-search"],
-        env={**os.environ, "PYTHONPATH": str(REPO), "KILL_AFTER": "5"},
+        [sys.executable, "-c", KILLED_BUILD, "--root", str(project), "build", "--no-search"],
+        env={**os.environ, "PYTHONPATH": str(REPO), "KILL_WHEN": when},
         capture_output=True, text=True, timeout=120,
     )
     assert killed.returncode == -9, killed.stderr
+
+
+def test_a_build_killed_mid_way_leaves_the_old_site_and_is_cleaned_up(project: Path) -> None:
+    sub(PARIS, "Leaders signed", "Leaders have signed")(project)
+    site_before = tree_digest(project / "site")
+    _killed_build(project, "fifth-page")
     assert tree_digest(project / "site") == site_before, "a killed build changed site/"
     run = run_cli(project, "build", "--no-search")
     assert run.returncode == 0, run.stderr
     assert leftovers(project) == [], "the next build removes what the killed one left"
     pages = "".join(soup.get_text() for _, soup in html_pages(project / "site"))
     assert "Leaders have signed" in pages
+
+
+def test_a_build_killed_between_the_renames_loses_no_site(project: Path) -> None:
+    """Killed after moving the old site aside and before moving the new one in: the next
+    build, even one that fails on a content error, puts the old site back."""
+    site_before = tree_digest(project / "site")
+    sub(PARIS, "Leaders signed", "Leaders have signed")(project)
+    _killed_build(project, "between-renames")
+    assert not (project / "site").exists()
+    sub(PARIS, "date: 2026-01-06", "date: 2026-02-30")(project)
+    run = run_cli(project, "build", "--no-search")
+    assert run.returncode == 1, run.stderr
+    assert tree_digest(project / "site") == site_before
+    assert leftovers(project) == []
