@@ -154,14 +154,20 @@ def template_problem(exc: Exception, root: Path) -> Problem:
     """A broken template as a problem at its file and line (the innermost template frame)."""
     import traceback
 
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or ""
+    filename, name = getattr(exc, "filename", None), getattr(exc, "name", None)
+    path = Path(filename) if filename else root / "templates" / name if name else None
     line = getattr(exc, "lineno", None) or 0
     if not line:
         for frame, lineno in traceback.walk_tb(exc.__traceback__):
             if frame.f_code.co_filename.endswith(".html"):
-                name, line = frame.f_code.co_filename, lineno
-    path, base = Path(name).resolve(), root.resolve()
-    rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(name)
+                path, line = Path(frame.f_code.co_filename), lineno
+    base = root.resolve()
+    if path is None:
+        rel = "templates"
+    elif path.resolve().is_relative_to(base):
+        rel = path.resolve().relative_to(base).as_posix()
+    else:
+        rel = str(path)
     message = getattr(exc, "message", None) or str(exc)
-    return Problem(rel or "templates/", line, 0, "", f"template error: {message}",
+    return Problem(rel, line, 0, "", f"template error: {message}",
                    hint="fix the template under templates/ (this is not a content mistake)")

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from jinja2 import Environment, TemplateError, TemplateSyntaxError
+from jinja2 import Environment, TemplateError
 
-from builder.build import build, check
+from builder.build import build, check, template_problem
 from builder.errors import Problem
 from builder.load import ParseCache
 from builder.lock import build_lock
@@ -87,7 +87,7 @@ def full_build(root: Path, out: Path, *, base_url: str | None = None,
     try:
         result = build(root, out=out, base_url=base_url, search=search)
     except TemplateError as exc:
-        return Rebuild(None, [template_problem(exc)], full=True,
+        return Rebuild(None, [template_problem(exc, root)], full=True,
                        seconds=time.perf_counter() - started)
     if not result.ok or result.briefing is None:
         return Rebuild(None, result.problems, full=True, seconds=time.perf_counter() - started)
@@ -124,7 +124,7 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     try:
         files = render_pages(todo, Renderer(briefing, urls, root / "templates", env))
     except TemplateError as exc:
-        problem = template_problem(exc)
+        problem = template_problem(exc, root)
         return Rebuild(previous, [*checked.problems, problem], tuple(sorted(changed)),
                        seconds=time.perf_counter() - started)
     files.update(other_files(briefing, root / "templates", urls, jobs))
@@ -186,16 +186,6 @@ def template_digests(root: Path) -> dict[str, str]:
         for path in sorted(templates.rglob("*"))
         if path.is_file() and static not in path.parents
     }
-
-
-def template_problem(exc: TemplateError) -> Problem:
-    """A template mistake as a problem with its place (templates are editors' files too)."""
-    if isinstance(exc, TemplateSyntaxError):
-        place = f"templates/{exc.name}" if exc.name else "templates"
-        return Problem(place, exc.lineno or 0, 0, "", f"template error: {exc.message}",
-                       hint="fix the template; the preview keeps the last good pages")
-    return Problem("templates", 0, 0, "", f"template error: {exc}",
-                   hint="fix the template; the preview keeps the last good pages")
 
 
 def write_files(out: Path, files: Mapping[str, bytes], removed: Iterable[str]) -> None:
