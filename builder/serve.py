@@ -446,11 +446,12 @@ def stop_server(server: PreviewServer, state: PreviewState) -> None:
 # The editor's loop -------------------------------------------------------------------------
 
 WATCHED = ("content", "templates", "seeds")
+SEARCH_QUIET_SECONDS = 2.0
 
 
 class SearchIndexer:
-    """Re-indexes the site for search in the background after rebuilds, coalescing bursts of
-    saves into one run, so a reload never waits for the indexer."""
+    """Re-indexes the site for search in the background once saves pause for a moment, so a
+    reload never waits for the indexer and a burst of saves costs one run."""
 
     def __init__(self, out: Path, log: TextIO) -> None:
         self.out = out
@@ -473,9 +474,12 @@ class SearchIndexer:
 
         while True:
             self._wanted.wait()
+            # Wait for a quiet moment: the indexer competes with rebuilds for the CPU.
+            while self._wanted.is_set() and not self._stopping.is_set():
+                self._wanted.clear()
+                self._stopping.wait(SEARCH_QUIET_SECONDS)
             if self._stopping.is_set():
                 return
-            self._wanted.clear()
             result = index_site(self.out)
             for problem in result.problems:
                 print(problem.as_text(), file=self.log, flush=True)
