@@ -82,6 +82,7 @@ def test_dispute_links_resolve_and_show_on_both_sides(briefing: Briefing) -> Non
         ("witkoff-us-strongly-stands-behind", "witkoff-kushner-endorse-8-january"),
         ("us-commitment-deter-defend", "zelensky-no-clear-pledge"),
         ("zelensky-90-percent-done", "zelensky-90-percent-ready"),
+        ("russia-warns-6-january", "foreign-ministry-legitimate-targets"),
     ],
 )
 def test_known_disagreements_between_sources_are_recorded(
