@@ -7,7 +7,7 @@ fact card and citation-mark fragments as `Markup`, reused on every page that sho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from jinja2 import Environment
@@ -173,6 +173,19 @@ class Cards:
 
     def cards(self, fact_ids: tuple[str, ...]) -> tuple[Markup, ...]:
         return tuple(self.card(f) for f in fact_ids)
+
+    def keep(self, previous: Cards, fact_ids: Iterable[str]) -> None:
+        """Reuse what `previous` made for `fact_ids`: the preview passes the facts whose card
+        dependencies (`card_deps`) a change did not touch, with the same templates and site."""
+        for fid in fact_ids:
+            if fid in previous._claims:
+                self._claims[fid] = previous._claims[fid]
+            if fid in previous._views:
+                self._views[fid] = previous._views[fid]
+            if fid in previous._cards:
+                self._cards[fid] = previous._cards[fid]
+            if fid in previous._marks:
+                self._marks[fid] = previous._marks[fid]
 
     def _make_view(self, fact: Fact) -> FactView:
         claim_html, claim_text = self.claim(fact.id)

@@ -20,6 +20,7 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError
 
 from builder.build import build, check, template_problem
+from builder.cards import card_deps
 from builder.errors import Problem
 from builder.load import ParseCache
 from builder.lock import build_lock
@@ -58,6 +59,8 @@ class SiteState:
     """The Jinja environment with the templates compiled, reused while they do not change."""
     cache: ParseCache = field(default_factory=ParseCache, compare=False, repr=False)
     """Parsed YAML files, reused while their text does not change."""
+    renderer: Renderer | None = field(default=None, compare=False, repr=False)
+    """The last rebuild's renderer: its fact cards are reused where no change touched them."""
 
 
 @dataclass
@@ -121,8 +124,12 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     todo = affected(previous.jobs, jobs, changed)
     env = previous.env if previous.env is not None and templates == previous.templates else (
         make_environment(root / "templates"))
+    renderer = Renderer(briefing, urls, root / "templates", env)
+    if previous.renderer is not None and env is previous.env and "site" not in changed:
+        renderer.site.cards.keep(previous.renderer.site.cards,
+                                 untouched_cards(previous.briefing, briefing, changed))
     try:
-        files = render_pages(todo, Renderer(briefing, urls, root / "templates", env))
+        files = render_pages(todo, renderer)
     except TemplateError as exc:
         problem = template_problem(exc, root)
         return Rebuild(previous, [*checked.problems, problem], tuple(sorted(changed)),
@@ -136,7 +143,7 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
         write_files(out, changed_files, stale)
     new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
     state = SiteState(root, out, base_url, briefing, jobs, templates, new_files, env,
-                      previous.cache)
+                      previous.cache, renderer)
     return Rebuild(
         state, checked.problems, tuple(sorted(changed)), rendered=len(todo),
         written=sorted(changed_files), removed=stale, seconds=time.perf_counter() - started,
@@ -164,6 +171,16 @@ def changes(old: Briefing, new: Briefing) -> set[str]:
     if old_order != new_order:
         found |= {f"fact:{a}" for a, b in zip(old_order, new_order, strict=False) if a != b}
     return found
+
+
+def untouched_cards(old: Briefing, new: Briefing, changed: set[str]) -> list[str]:
+    """Facts whose card shows nothing that changed, in the old briefing or the new (a
+    dispute taken away changes the card as much as one added)."""
+    return [
+        fid for fid in new.fact_by_id
+        if fid in old.fact_by_id
+        and not (card_deps(old, fid) | card_deps(new, fid)) & changed
+    ]
 
 
 def _facts(briefing: Briefing) -> dict[str, object]:

@@ -107,6 +107,13 @@ def test_a_sequence_of_edits_ends_where_a_clean_build_does(root: Path, tmp_path:
     assert "facts/legitimate-targets/index.html" in result.written
     assert_same_as_clean_build(root, out, tmp_path / "3")
 
+    # ... and taken away again: both cards lose it (cards of untouched facts are reused).
+    edit(root, "content/facts/russia.yaml",
+         "  disputes:\n    - fact: legitimate-targets\n      note: Testing.\n", "")
+    state, result = step(state, root, out)
+    assert "facts/legitimate-targets/index.html" in result.written
+    assert_same_as_clean_build(root, out, tmp_path / "3b")
+
     # A template: every page that uses it.
     edit(root, "templates/base.html", "</body>", "<!-- edited --></body>")
     state, result = step(state, root, out)
