@@ -90,7 +90,7 @@ class SiteContext:
         self._nav = nav_links(briefing, urls)
 
     def layout(
-        self, url: str, title: str, description: str = "", *, indexed: bool = False,
+        self, url: str, title: str, description: str = "", *, search_kind: str = "",
         og_type: str = "article", canonical: bool = True,
     ) -> Layout:
         site, urls = self.briefing.site, self.urls
@@ -113,7 +113,7 @@ class SiteContext:
             sources_url=urls.sources(),
             nav=tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav),
             as_of=self.as_of,
-            indexed=indexed,
+            search_kind=search_kind,
         )
 
     def body(self, page: Page) -> Markup:
@@ -196,7 +196,7 @@ def content_page(ctx: SiteContext, *, url: str, slug: str, key_facts: tuple[str,
         topic_title=topic.title if topic else "",
         topic_groups=groups,
     )
-    return {"layout": ctx.layout(url, page.title, page.summary, indexed=True), "page": view}
+    return {"layout": ctx.layout(url, page.title, page.summary, search_kind="Page"), "page": view}
 
 
 def _group_by_actor(ctx: SiteContext, fact_ids: tuple[str, ...]) -> tuple[FactGroup, ...]:
@@ -247,7 +247,8 @@ def _matrix(ctx: SiteContext, allies: tuple[str, ...]) -> Matrix:
 def topic_page(ctx: SiteContext, *, url: str, topic_id: str, facts: tuple[str, ...]) -> Context:
     topic = ctx.briefing.topic_by_id[topic_id]
     view = TopicPage(topic.title, topic.summary, ctx.cards.cards(facts))
-    return {"layout": ctx.layout(url, topic.title, topic.summary, indexed=True), "page": view}
+    layout = ctx.layout(url, topic.title, topic.summary, search_kind="Topic")
+    return {"layout": layout, "page": view}
 
 
 def _positions(ctx: SiteContext, actor: Actor) -> tuple[AllyPosition, ...]:
@@ -269,7 +270,7 @@ def ally_page(ctx: SiteContext, *, url: str, actor_id: str) -> Context:
     title = f"{actor.name}: positions"
     view = AllyPage(title, Link(ctx.urls.actor(actor.id), actor.name), _positions(ctx, actor))
     description = f"Where {actor.name} stands on each issue, with the facts behind it."
-    return {"layout": ctx.layout(url, title, description, indexed=True), "page": view}
+    return {"layout": ctx.layout(url, title, description, search_kind="Ally"), "page": view}
 
 
 def timeline_page(ctx: SiteContext, *, url: str) -> Context:
@@ -318,7 +319,7 @@ def actor_page(ctx: SiteContext, *, url: str, actor_id: str, facts: tuple[str, .
         facts=ctx.cards.cards(facts),
     )
     description = actor.role or f"Facts about {actor.name}."
-    return {"layout": ctx.layout(url, actor.name, description, indexed=True), "page": view}
+    return {"layout": ctx.layout(url, actor.name, description, search_kind="Actor"), "page": view}
 
 
 def sources_page(ctx: SiteContext, *, url: str) -> Context:
@@ -368,7 +369,8 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
         text=tuple(_text_segment(seg, by_anchor) for seg in segment(source.text, spans)),
     )
     description = f"{source.title} ({source.outlet}): the archived text with cited passages."
-    return {"layout": ctx.layout(url, source.title, description, indexed=True), "page": view}
+    layout = ctx.layout(url, source.title, description, search_kind="Source")
+    return {"layout": layout, "page": view}
 
 
 def _text_segment(seg: Segment, passages: Mapping[str, Passage]) -> TextSegment:
@@ -402,7 +404,7 @@ def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
         disputes=disputes,
         appearances=appearances,
     )
-    return {"layout": ctx.layout(url, view.claim_text, view.claim_text, indexed=True),
+    return {"layout": ctx.layout(url, view.claim_text, view.claim_text, search_kind="Fact"),
             "page": page}
 
 
@@ -427,6 +429,7 @@ def search_page(ctx: SiteContext, *, url: str) -> Context:
     b, urls = ctx.briefing, ctx.urls
     view = SearchPage(
         title="Search",
+        script_url=urls.static("search.js"),
         facts=tuple(Link(urls.fact(f.id), ctx.cards.claim(f.id)[1])
                     for f in sorted(b.facts, key=lambda f: f.id)),
         actors=tuple(Link(urls.actor(a.id), a.name)

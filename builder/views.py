@@ -44,8 +44,9 @@ class Layout:
     sources_url: str
     nav: tuple[NavItem, ...]
     as_of: DateView
-    indexed: bool
-    """Mark `<main>` as the Pagefind search body."""
+    search_kind: str
+    """What the page is in search results (`Fact`, `Actor`, `Source`...): `<main>` becomes
+    the Pagefind search body with this `kind` meta. Empty: the page is not indexed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +287,8 @@ class DisputesPage:
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     title: str
+    script_url: str
+    """`search.js`, the search box over the Pagefind index."""
     facts: tuple[Link, ...]
     actors: tuple[Link, ...]
     sources: tuple[Link, ...]

@@ -92,7 +92,7 @@ def test_fact_page_context_is_the_contract() -> None:
     assert "/facts/uk-france-signed/" not in appears
     assert layout.canonical == "/facts/uk-france-signed/"
     assert layout.og_url == ""  # no origin in base_url
-    assert layout.indexed
+    assert layout.search_kind == "Fact"
 
 
 def test_home_context_has_key_facts_and_latest_changes() -> None:
@@ -314,7 +314,10 @@ def test_hostile_claims_and_titles_render_inert() -> None:
     briefing = make_briefing(claims={"uk-air": HOSTILE}, extra_pages=[page])
     site = render(briefing)
     for path, doc in html_pages(site):
-        assert doc.find(["script", "img", "iframe", "b"]) is None, path
+        # The only script is the site's own search box, loaded by URL, never inline.
+        for script in doc.find_all("script"):
+            assert script.get("src") == "/static/search.js" and not script.string, (path, script)
+        assert doc.find(["img", "iframe", "b"]) is None, path
         for tag in doc.find_all(True):
             for name, value in tag.attrs.items():
                 assert not name.startswith("on"), (path, tag.name, name)

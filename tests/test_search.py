@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder.search import BUNDLE_DIR, index_site, pagefind_binary
+from tests.conftest import ROOT, BuiltSite
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
@@ -129,3 +130,33 @@ def test_an_indexer_that_hangs_is_stopped(tmp_path: Path) -> None:
 def test_indexing_a_missing_directory_is_a_problem(tmp_path: Path, missing: str) -> None:
     result = index_site(tmp_path / missing)
     assert not result.ok and "no built site" in result.problems[0].message
+
+
+# The repository's own site ---------------------------------------------------------------
+
+
+def test_the_real_site_indexes_every_page_marked_for_search(built_site: BuiltSite) -> None:
+    marked = [
+        page for page in built_site.html_pages()
+        if BUNDLE_DIR not in page.relative_to(built_site.out).parts
+        and "data-pagefind-body" in page.read_text(encoding="utf-8")
+    ]
+    entry = json.loads((built_site.out / BUNDLE_DIR / "pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(marked)
+    facts = json.loads((built_site.out / "facts.json").read_text())["facts"]
+    fact_pages = {built_site.out / "facts" / f["id"] / "index.html" for f in facts}
+    assert fact_pages <= set(marked)
+    # Every indexed page says what it is in search results.
+    for page in marked:
+        assert 'data-pagefind-meta="kind:' in page.read_text(encoding="utf-8"), page
+
+
+def test_two_builds_of_the_real_site_give_the_same_index(tmp_path: Path) -> None:
+    from builder.build import build
+
+    digests = []
+    for name in ("first", "second"):
+        result = build(ROOT, out=tmp_path / name)
+        assert not [p for p in result.problems if p.is_error]
+        digests.append(bundle_digest(tmp_path / name))
+    assert digests[0] == digests[1]

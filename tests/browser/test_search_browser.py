@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,7 +94,7 @@ def results(page: Page) -> list[tuple[str, str, str]]:
     """(kind, link text, href) of each result shown."""
     items = page.locator("[data-search-results] > li")
     return [
-        (item.locator(".search-kind").inner_text(), item.locator("a").inner_text(),
+        (item.locator(".search-kind").text_content() or "", item.locator("a").inner_text(),
          item.locator("a").get_attribute("href") or "")
         for item in items.all()
     ]
@@ -169,3 +172,54 @@ def test_without_javascript_the_box_stays_hidden(browser_context: BrowserContext
     assert not page.locator("[data-search]").is_visible()
     assert page.locator(".no-js-index a").count() == 1
     context.close()
+
+
+# The repository's own site, at / and under /briefing/ ------------------------------------
+
+
+@pytest.fixture(params=["built_site", "subpath_site"])
+def real_site(request: pytest.FixtureRequest) -> BuiltSite:
+    site: BuiltSite = request.getfixturevalue(request.param)
+    return site
+
+
+def a_word_only_one_claim_has(site: BuiltSite) -> tuple[str, str]:
+    """(word, fact URL): a word of one fact's claim that no other claim uses."""
+    facts = json.loads((site.out / "facts.json").read_text(encoding="utf-8"))["facts"]
+    words = {f["url"]: set(re.findall(r"[A-Za-z]{7,}", f["claim"]["text"].lower())) for f in facts}
+    counts = Counter(word for found in words.values() for word in found)
+    for url, found in sorted(words.items()):
+        for word in sorted(found):
+            if counts[word] == 1:
+                return word, url
+    raise AssertionError("every claim word is shared")
+
+
+def test_the_index_finds_a_fact_by_a_word_of_its_claim(page: Page, real_site: BuiltSite) -> None:
+    word, fact_url = a_word_only_one_claim_has(real_site)
+    page.goto(real_site.url + "search/")
+    found = page.evaluate(
+        """async ([base, word]) => {
+            const pagefind = await import(base + "pagefind/pagefind.js");
+            await pagefind.options({ baseUrl: base });
+            const answer = await pagefind.search(word);
+            const data = await Promise.all(answer.results.map((r) => r.data()));
+            return data.map((d) => [d.url, d.meta.kind, d.meta.title]);
+        }""",
+        [real_site.base_path, word],
+    )
+    assert [fact_url, "Fact"] in [row[:2] for row in found], (word, found)
+
+
+def test_the_search_box_shows_the_fact_as_a_fact(page: Page, real_site: BuiltSite) -> None:
+    word, fact_url = a_word_only_one_claim_has(real_site)
+    page.goto(real_site.url + "search/")
+    page.get_by_label("Search facts, actors and sources").fill(word)
+    page.locator("[data-search-status]").filter(has_text="for \u201c").wait_for()
+    more = page.locator("[data-search-more]")
+    while more.is_visible():
+        shown = page.locator("[data-search-results] > li").count()
+        more.click()
+        page.wait_for_function(
+            f"document.querySelectorAll('[data-search-results] > li').length > {shown}")
+    assert ("Fact", fact_url) in [(kind, href) for kind, _, href in results(page)]
