@@ -13,12 +13,10 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from html import escape as html_escape
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
+from builder.markdown import Markdown
 from builder.model import Briefing, Fact, PartialDate
 from builder.urls import Urls, text_fragment_url
 
@@ -38,15 +36,13 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # Spreadsheets run a cell starting with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-_markdown = MarkdownIt("commonmark", {"html": False})
-
 
 def machine_outputs(
     briefing: Briefing, urls: Urls, page_urls: Iterable[str] = ()
 ) -> dict[str, bytes]:
     """Every machine-readable file of the site. `page_urls` are the site's HTML page URLs
     (site-absolute paths as `Urls` builds them) for the sitemap."""
-    claims = {fact.id: _claim_parts(fact.claim) for fact in briefing.facts}
+    claims = _claim_parts(briefing)
     return {
         "facts.json": facts_json(briefing, urls, claims),
         "facts.csv": facts_csv(briefing, urls, claims),
@@ -59,23 +55,10 @@ def machine_outputs(
 # Claims ------------------------------------------------------------------------------------
 
 
-def _claim_parts(claim: str) -> tuple[str, str]:
-    """(html, plain text) of a claim's inline markdown, rendered once."""
-    tokens = _markdown.parseInline(claim)
-    html = _markdown.renderer.render(tokens, _markdown.options, {})
-    return html, _plain_text(tokens).strip()
-
-
-def _plain_text(tokens: Sequence[Token]) -> str:
-    parts: list[str] = []
-    for token in tokens:
-        if token.children:
-            parts.append(_plain_text(token.children))
-        elif token.type in ("text", "code_inline", "html_inline"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts)
+def _claim_parts(briefing: Briefing) -> dict[str, tuple[str, str]]:
+    """Each claim as (html, plain text), rendered once by the site's markdown renderer."""
+    markdown = Markdown()
+    return {f.id: (str(markdown.inline(f.claim)), markdown.plain(f.claim)) for f in briefing.facts}
 
 
 # facts.json --------------------------------------------------------------------------------

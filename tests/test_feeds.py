@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from bs4 import BeautifulSoup
 
 from builder.feeds import CSV_HEADER, machine_outputs
 from builder.model import (
@@ -27,6 +28,7 @@ from builder.model import (
     Topic,
 )
 from builder.urls import Urls
+from tests.conftest import BuiltSite
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -58,7 +60,7 @@ def cite(fact_id: str, source: Source, quote: str, number: int = 1) -> Citation:
     )
 
 
-def make_briefing(base_url: str = "/", author: str = "") -> Briefing:
+def make_briefing(base_url: str = "/", author: str = "", hostile: str = HOSTILE) -> Briefing:
     site = Site(
         title="Paris & MNF-U <briefing>",
         description="Cited facts.",
@@ -105,7 +107,7 @@ def make_briefing(base_url: str = "/", author: str = "") -> Briefing:
             citations=(cite("formula", seed, "=HYPERLINK(\"http://bad.example\")"),),
         ),
         Fact(
-            id="hostile", claim=HOSTILE, topic="russia", date=PartialDate(2025, 12, 31), actors=(),
+            id="hostile", claim=hostile, topic="russia", date=PartialDate(2025, 12, 31), actors=(),
             citations=(cite("hostile", seed, HOSTILE),),
         ),
         Fact(
@@ -304,3 +306,41 @@ def test_hostile_text_stays_inert(outputs: Outputs) -> None:
     hostile_row = next(row for row in rows if row[0] == "hostile")
     assert "\u202eevil" in hostile_row[1]
     assert "\x00" not in "".join(hostile_row)
+
+
+def test_unsafe_links_in_claims_do_not_reach_the_feed() -> None:
+    claim = "See [here](javascript:alert(1)) and [there](https://ok.example/)."
+    briefing = make_briefing(hostile=claim)
+    feed = ET.fromstring(machine_outputs(briefing, Urls("/"))["feed.xml"])
+    entry = next(e for e in feed.iter(f"{ATOM}entry")
+                 if e.findtext(f"{ATOM}title", "").startswith("See "))
+    content = BeautifulSoup(entry.findtext(f"{ATOM}content", ""), "html.parser")
+    hrefs = [a["href"] for a in content.find_all("a")]
+    assert "https://ok.example/" in hrefs
+    assert not [h for h in hrefs if not h.startswith(("https://", "/"))], hrefs
+
+
+# The repository's own site -----------------------------------------------------------------
+
+
+def test_the_real_sites_outputs_are_valid(built_site: BuiltSite) -> None:
+    out = built_site.out
+    data = json.loads((out / "facts.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert data["facts"], "the repository's briefing has facts"
+    # Every page of the site is in the sitemap, and nothing else.
+    locs = {loc.text for loc in ET.parse(out / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")}
+    pages = {"/" + built_site.url_of(p).removeprefix(built_site.url)
+             for p in built_site.html_pages() if p.name != "404.html"}
+    assert locs == pages
+    for fact in data["facts"]:
+        assert fact["url"] in locs
+        for citation in fact["citations"]:
+            source_page, anchor = citation["url"].split("#")
+            html = (out / source_page.strip("/") / "index.html").read_text(encoding="utf-8")
+            assert f'id="{anchor}"' in html, citation["url"]
+    feed = ET.parse(out / "feed.xml").getroot()
+    dated = [f for f in data["facts"] if f["date"]]
+    assert len(feed.findall(f"{ATOM}entry")) == len(dated)
+    rows = read_csv({"facts.csv": (out / "facts.csv").read_bytes()})
+    assert len(rows) - 1 == sum(len(f["citations"]) for f in data["facts"])
