@@ -13,7 +13,7 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape as html_escape
 
 from builder.markdown import Markdown
@@ -38,11 +38,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def machine_outputs(
-    briefing: Briefing, urls: Urls, page_urls: Iterable[str] = ()
+    briefing: Briefing,
+    urls: Urls,
+    page_urls: Iterable[str] = (),
+    claim: Callable[[str], tuple[str, str]] | None = None,
 ) -> dict[str, bytes]:
     """Every machine-readable file of the site. `page_urls` are the site's HTML page URLs
-    (site-absolute paths as `Urls` builds them) for the sitemap."""
-    claims = _claim_parts(briefing)
+    (site-absolute paths as `Urls` builds them) for the sitemap; `claim(fact_id)` gives a
+    claim as (html, plain text) when the pages have rendered it already."""
+    claims = _claim_parts(briefing, claim)
     return {
         "facts.json": facts_json(briefing, urls, claims),
         "facts.csv": facts_csv(briefing, urls, claims),
@@ -55,10 +59,15 @@ def machine_outputs(
 # Claims ------------------------------------------------------------------------------------
 
 
-def _claim_parts(briefing: Briefing) -> dict[str, tuple[str, str]]:
-    """Each claim as (html, plain text), rendered once by the site's markdown renderer."""
-    markdown = Markdown()
-    return {f.id: (str(markdown.inline(f.claim)), markdown.plain(f.claim)) for f in briefing.facts}
+def _claim_parts(
+    briefing: Briefing, claim: Callable[[str], tuple[str, str]] | None
+) -> dict[str, tuple[str, str]]:
+    """Each claim as (html, plain text), from `claim` or the site's one markdown renderer."""
+    if claim is None:
+        markdown = Markdown()
+        return {f.id: (str(markdown.inline(f.claim)), markdown.plain(f.claim))
+                for f in briefing.facts}
+    return {f.id: claim(f.id) for f in briefing.facts}
 
 
 # facts.json --------------------------------------------------------------------------------

@@ -134,7 +134,7 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
         problem = template_problem(exc, root)
         return Rebuild(previous, [*checked.problems, problem], tuple(sorted(changed)),
                        seconds=time.perf_counter() - started)
-    files.update(other_files(briefing, root / "templates", urls, jobs))
+    files.update(other_files(briefing, root / "templates", urls, jobs, renderer))
     outputs = {job.path for job in jobs} | files.keys()
     stale = sorted(previous.files.keys() - outputs)
     digests = {rel: digest(data) for rel, data in files.items()}

@@ -8,7 +8,6 @@ redo only the pages a change touches (see `affected`).
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from builder import contexts
 from builder.cards import Cards, Link, card_deps, topic_links
 from builder.contexts import SiteContext
+from builder.feeds import machine_outputs
 from builder.markdown import Markdown, cited_facts
 from builder.model import Briefing
 from builder.urls import Urls, output_path
@@ -258,23 +258,15 @@ def render_site(briefing: Briefing, templates_dir: Path, urls: Urls) -> dict[str
     renderer = Renderer(briefing, urls, templates_dir)
     jobs = plan_pages(briefing, urls)
     out = render_pages(jobs, renderer)
-    out.update(other_files(briefing, templates_dir, urls, jobs))
+    out.update(other_files(briefing, templates_dir, urls, jobs, renderer))
     return dict(sorted(out.items()))
 
 
 def other_files(briefing: Briefing, templates_dir: Path, urls: Urls,
-                jobs: Iterable[PageJob]) -> dict[str, bytes]:
-    """Everything but the pages: static files and the machine-readable outputs."""
+                jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes]:
+    """Everything but the pages: static files and the machine-readable outputs (facts.json,
+    facts.csv, feed.xml, sitemap.xml, robots.txt), which reuse the renderer's claims."""
     out = static_files(templates_dir)
-    out.update(_machine_outputs(briefing, urls, [j.url for j in jobs if j.path != "404.html"]))
+    page_urls = [j.url for j in jobs if j.path != "404.html"]
+    out.update(machine_outputs(briefing, urls, page_urls, renderer.site.cards.claim))
     return out
-
-
-def _machine_outputs(briefing: Briefing, urls: Urls, page_urls: list[str]) -> dict[str, bytes]:
-    """facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt from `builder.feeds`."""
-    try:
-        feeds = importlib.import_module("builder.feeds")
-    except ModuleNotFoundError:  # the feeds stage has not landed yet
-        return {}
-    outputs: dict[str, bytes] = feeds.machine_outputs(briefing, urls, page_urls)
-    return outputs

@@ -344,3 +344,18 @@ def test_the_real_sites_outputs_are_valid(built_site: BuiltSite) -> None:
     assert len(feed.findall(f"{ATOM}entry")) == len(dated)
     rows = read_csv({"facts.csv": (out / "facts.csv").read_bytes()})
     assert len(rows) - 1 == sum(len(f["citations"]) for f in data["facts"])
+
+
+def test_claims_rendered_by_the_pages_are_reused() -> None:
+    briefing = make_briefing()
+    asked: list[str] = []
+
+    def claim(fact_id: str) -> tuple[str, str]:
+        asked.append(fact_id)
+        return f"<em>{fact_id}</em>", f"plain {fact_id}"
+
+    out = machine_outputs(briefing, Urls("/"), (), claim)
+    assert sorted(asked) == sorted(f.id for f in briefing.facts)
+    data = json.loads(out["facts.json"])
+    assert {f["claim"]["text"] for f in data["facts"]} == {f"plain {f.id}" for f in briefing.facts}
+    assert "&lt;em&gt;formula&lt;/em&gt;" in out["feed.xml"].decode()
