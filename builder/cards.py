@@ -83,7 +83,6 @@ class FactView:
     status: str
     status_label: str
     disputes: tuple[DisputeNote, ...]
-    topic: Link
 
 
 def original_url(source: Source) -> str:
@@ -187,6 +186,11 @@ class Cards:
             if fid in previous._marks:
                 self._marks[fid] = previous._marks[fid]
 
+    def topic(self, fact_id: str) -> Link:
+        """Where the fact's topic is listed (not part of the card, so not memoised with it)."""
+        topic = self.briefing.fact_by_id[fact_id].topic
+        return self.topics.get(topic, Link(self.urls.topic(topic), topic))
+
     def _make_view(self, fact: Fact) -> FactView:
         claim_html, claim_text = self.claim(fact.id)
         briefing, urls = self.briefing, self.urls
@@ -213,7 +217,6 @@ class Cards:
             for d in briefing.disputes_of.get(fact.id, ())
             if d.fact in briefing.fact_by_id
         )
-        topic = self.topics.get(fact.topic, Link(urls.topic(fact.topic), fact.topic))
         return FactView(
             id=fact.id,
             url=urls.fact(fact.id),
@@ -226,5 +229,4 @@ class Cards:
             status=fact.status.value,
             status_label=STATUS_LABELS[fact.status.value],
             disputes=disputes,
-            topic=topic,
         )
