@@ -9,8 +9,10 @@ text as `briefing check`, and the last good site stays in place until the conten
 
 from __future__ import annotations
 
+import contextlib
 import html
 import mimetypes
+import os
 import posixpath
 import re
 import socket
@@ -446,7 +448,8 @@ def stop_server(server: PreviewServer, state: PreviewState) -> None:
 # The editor's loop -------------------------------------------------------------------------
 
 WATCHED = ("content", "templates", "seeds")
-SEARCH_QUIET_SECONDS = 2.0
+SEARCH_QUIET_SECONDS = 3.0
+INDEXER_NICENESS = 10
 
 
 class SearchIndexer:
@@ -472,9 +475,13 @@ class SearchIndexer:
     def _run(self) -> None:
         from builder.search import index_site
 
+        # Lower this thread's priority (Linux: per thread); the indexer process it starts
+        # inherits it, so rebuilds after a save get the CPU first.
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INDEXER_NICENESS)
         while True:
             self._wanted.wait()
-            # Wait for a quiet moment: the indexer competes with rebuilds for the CPU.
+            # Wait for a pause in saving: the indexer competes with rebuilds for the CPU.
             while self._wanted.is_set() and not self._stopping.is_set():
                 self._wanted.clear()
                 self._stopping.wait(SEARCH_QUIET_SECONDS)

@@ -162,3 +162,24 @@ def test_without_a_good_build_the_next_one_is_full(root: Path) -> None:
     edit(root, "content/site.yaml", "title: [unclosed", "title: Mini briefing")
     second = rebuild(None, root, root / "site", search=False)
     assert second.full and second.state is not None
+
+
+def test_a_stylesheet_edit_copies_that_file_and_renders_nothing(root: Path, tmp_path: Path
+                                                                ) -> None:
+    out, state = start(root)
+    with (root / "templates" / "static" / "style.css").open("a", encoding="utf-8") as css:
+        css.write("\n/* edited */\n")
+    state, result = step(state, root, out)
+    assert (result.rendered, result.written) == (0, ["static/style.css"])
+    assert_same_as_clean_build(root, out, tmp_path)
+
+
+def test_a_seed_edit_rerenders_its_source_page(root: Path, tmp_path: Path) -> None:
+    out, state = start(root)
+    with (root / "seeds" / "beta.txt").open("a", encoding="utf-8") as seed:
+        seed.write("A closing line added later.\n")
+    state, result = step(state, root, out)
+    assert result.changes == ("source:beta",)
+    assert "sources/beta/index.html" in result.written
+    assert "A closing line added later." in (out / "sources" / "beta" / "index.html").read_text()
+    assert_same_as_clean_build(root, out, tmp_path)

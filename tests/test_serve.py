@@ -299,3 +299,14 @@ def test_serve_refuses_rebinding_and_foreign_origins(preview: Preview) -> None:
     assert fetch(preview, "/", {"Host": "attacker.example"})[0] == 403
     assert fetch(preview, "/__briefing__/events", {"Origin": "http://attacker.example"})[0] == 403
     assert fetch(preview, "/%2e%2e/content/site.yaml")[0] in (400, 403)
+
+
+def test_an_explicit_host_is_accepted_besides_loopback() -> None:
+    from builder.serve import host_allowed, origin_allowed
+
+    lan = frozenset({"192.168.1.20"})
+    assert host_allowed("192.168.1.20:8000", lan)
+    assert not host_allowed("192.168.1.20:8000")
+    assert not host_allowed("evil.example:8000", lan)
+    assert origin_allowed("http://192.168.1.20:8000", 8000, lan)
+    assert not origin_allowed("http://192.168.1.20:8000", 8000)
