@@ -36,7 +36,7 @@ from builder.render import (
 )
 from builder.search import BUNDLE_DIR
 from builder.urls import Urls, normalise_base_url
-from builder.write import MANIFEST_SUFFIX, checked_path, digest
+from builder.write import MANIFEST_SUFFIX, digest, target_in
 
 LOCK_WAIT_SECONDS = 30.0
 
@@ -210,13 +210,13 @@ def write_files(out: Path, files: Mapping[str, bytes], removed: Iterable[str]) -
     remove `removed`. The build manifest is dropped: it no longer describes `out`, and the
     next full build must not reuse files by it."""
     for rel, data in sorted(files.items()):
-        target = out / checked_path(rel)
+        target = target_in(out, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         tmp.write_bytes(data)
         os.replace(tmp, target)
     for rel in removed:
-        target = out / checked_path(rel)
+        target = target_in(out, rel)
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
         for parent in target.parents:

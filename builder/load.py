@@ -162,7 +162,7 @@ def _rel(root: Path, path: Path) -> str:
 def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     """Read a project file as UTF-8 text: BOM dropped, CRLF/CR turned into LF.
 
-    Refuses files outside the project (through symlinks too), oversized files, NUL bytes and
+    Refuses files outside their top folder (through symlinks too), oversized files, NUL bytes and
     other encodings, each with a problem that says how to fix it.
     """
     path = root / rel
@@ -170,12 +170,15 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
         problems.append(Problem(rel, 0, 0, "", "file not found",
                                 hint=f"create {rel} (see docs/content-format.md)"))
         return None
+    # A file is confined to its top folder (content/, seeds/...), through symlinks too.
+    folder = rel.split("/", 1)[0] + "/" if "/" in rel else ""
     try:
         resolved = path.resolve(strict=True)
-        resolved.relative_to(root.resolve())
+        resolved.relative_to((root / folder).resolve())
     except (ValueError, OSError):
-        problems.append(Problem(rel, 0, 0, "", "file points outside the project",
-                                hint="replace the symlink by a real file inside the project"))
+        where = folder or "the project"
+        problems.append(Problem(rel, 0, 0, "", f"file points outside {where} (through a symlink)",
+                                hint=f"replace the symlink by a real file inside {where}"))
         return None
     try:
         size = path.stat().st_size

@@ -42,6 +42,15 @@ def checked_path(rel: str) -> PurePosixPath:
     return path
 
 
+def target_in(out: Path, rel: str) -> Path:
+    """`out / rel` for writing into an existing output folder: refused when it would leave
+    `out`, by `..` or through a symlinked folder inside it."""
+    target = out / checked_path(rel)
+    if not target.parent.resolve().is_relative_to(out.resolve()):
+        raise UnsafePath(f"refusing to write outside the output folder: {rel!r} (a symlink?)")
+    return target
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 

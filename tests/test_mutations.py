@@ -111,11 +111,13 @@ def anchor_then_alias(rel: str, old: str, anchored: str, aliased: str) -> Edit:
 
 
 def symlink(rel: str, outside: str) -> Edit:
-    """Replace `rel` by a symlink to a file outside the project (created with some text)."""
+    """Replace `rel` by a symlink to `outside` (relative to the project's parent folder;
+    created with some text when it does not exist)."""
 
     def edit(root: Path) -> str:
         target = root.parent / outside
-        target.write_text("- id: outside\n  secret: from outside the project\n", "utf-8")
+        if not target.exists():
+            target.write_text("- id: outside\n  secret: from outside the project\n", "utf-8")
         path = root / rel
         path.unlink(missing_ok=True)
         path.symlink_to(target)
@@ -354,9 +356,11 @@ CASES = [
                                           "file: content/site.yaml"),
          E, ("seeds/",), cli=True),
     Case("path-seed-symlink-out", symlink("seeds/beta.txt", "outside.txt"),
-         E, ("outside the project",), cli=True),
+         E, ("outside seeds/",), cli=True),
+    Case("path-seed-symlink-into-content", symlink("seeds/beta.txt", "project/content/site.yaml"),
+         E, ("outside seeds/",)),
     Case("path-fact-file-symlink-out", symlink("content/facts/zz-linked.yaml", "outside.yaml"),
-         E, ("outside the project",)),
+         E, ("outside content/",)),
     Case("path-page-name-not-a-slug", both(sub(SITE, "allies, ", ""),
                                            rename(ALLIES, "content/pages/Allies Page.md")),
          E, ("slug",)),
@@ -633,3 +637,22 @@ def test_a_build_killed_between_the_renames_loses_no_site(project: Path) -> None
     assert run.returncode == 1, run.stderr
     assert tree_digest(project / "site") == site_before
     assert leftovers(project) == []
+
+
+def test_a_symlinked_folder_in_the_output_cannot_make_a_rebuild_write_outside(
+    project: Path, tmp_path: Path
+) -> None:
+    from builder.incremental import full_build, rebuild
+    from builder.write import UnsafePath
+
+    first = full_build(project, project / "site", search=False)
+    assert first.state is not None
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    page_dir = project / "site" / "facts" / "dozens-of-countries"
+    shutil.rmtree(page_dir)
+    page_dir.symlink_to(outside, target_is_directory=True)
+    sub(PARIS, "Dozens of countries joined", "Many countries joined")(project)
+    with pytest.raises(UnsafePath):
+        rebuild(first.state, project, project / "site", search=False)
+    assert list(outside.iterdir()) == [], "a rebuild wrote through the symlink"
