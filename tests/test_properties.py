@@ -25,16 +25,20 @@ from tests.helpers import copy_fixture
 from tests.mutate import html_pages, injected, tree_bytes
 
 settings.register_profile(
-    "ci",
+    "security-ci",
     derandomize=True,
     deadline=None,
     print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile(
-    "dev", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.register_profile("security-dev", deadline=None)
+PROFILE = settings.get_profile("security-ci" if os.environ.get("CI") else "security-dev")
+"""This module's settings, applied per test (loading a profile would change every module's)."""
+
+
+def examples(default: int) -> settings:
+    """The profile with a modest number of examples (`PROPERTY_EXAMPLES` overrides it)."""
+    return settings(PROFILE, max_examples=int(os.environ.get("PROPERTY_EXAMPLES", default)))
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))}
@@ -62,7 +66,7 @@ def unique_passages(draw: st.DrawFn) -> tuple[str, int, int]:
     return name, start, end
 
 
-@settings(max_examples=60)
+@examples(60)
 @given(unique_passages())
 def test_every_unique_passage_is_found_where_it_is(found: tuple[str, int, int]) -> None:
     name, start, end = found
@@ -79,7 +83,7 @@ INVISIBLE_EDITS = {
 }
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(unique_passages(), st.sampled_from(sorted(INVISIBLE_EDITS)))
 def test_invisible_differences_are_forgiven(found: tuple[str, int, int], edit: str) -> None:
     name, start, end = found
@@ -87,7 +91,7 @@ def test_invisible_differences_are_forgiven(found: tuple[str, int, int], edit: s
     assert spans(INDEXES[name].find(variant)) == [(start, end)]
 
 
-@settings(max_examples=60)
+@examples(60)
 @given(unique_passages(), st.data())
 def test_a_one_letter_edit_inside_a_word_fails(
     found: tuple[str, int, int], data: st.DataObject
@@ -180,7 +184,7 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]
     return project, {rel: len(soup.find_all("script")) for rel, soup in pages}
 
 
-@settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "30")))
+@examples(30)
 @given(field=st.sampled_from([*sorted(FIELDS), "page-body"]), text=texts)
 def test_any_text_in_any_field_builds_or_is_refused_and_never_injects(
     mini: tuple[Path, dict[str, int]], field: str, text: str
@@ -275,7 +279,7 @@ EDITS = {
 }
 
 
-@settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "12")), deadline=None)
+@examples(12)
 @given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=4))
 def test_incremental_rebuilds_end_where_a_clean_build_does(
     mini: tuple[Path, dict[str, int]], edits: list[str]
