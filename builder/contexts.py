@@ -7,7 +7,7 @@ templates only loop over and branch on these fields.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from markupsafe import Markup
@@ -33,6 +33,7 @@ from builder.views import (
     FactPage,
     HomePage,
     Layout,
+    LinkGroup,
     Matrix,
     MatrixCell,
     MatrixFact,
@@ -128,6 +129,17 @@ class SiteContext:
             '<span class="inline-cite">{marks}<a class="fact-ref" href="{url}">'
             '<span class="visually-hidden">Fact: </span>{icon}</a></span>'
         ).format(marks=self.cards.marks(fact_id), url=view.url, icon=Markup("&#8599;"))
+
+
+def timeline_order(briefing: Briefing) -> dict[str, int]:
+    """Each dated fact's place on the timeline."""
+    return {fid: i for i, fid in enumerate(briefing.timeline)}
+
+
+def chronological(order: Mapping[str, int], fact_ids: Iterable[str]) -> tuple[str, ...]:
+    """Dated facts oldest first (`order` from `timeline_order`), then undated ones by id."""
+    end = len(order)
+    return tuple(sorted(set(fact_ids), key=lambda f: (order.get(f, end), f)))
 
 
 def nav_links(briefing: Briefing, urls: Urls) -> tuple[Link, ...]:
@@ -427,11 +439,16 @@ def disputes_page(ctx: SiteContext, *, url: str) -> Context:
 
 def search_page(ctx: SiteContext, *, url: str) -> Context:
     b, urls = ctx.briefing, ctx.urls
+    order = timeline_order(b)
     view = SearchPage(
         title="Search",
         script_url=urls.static("search.js"),
-        facts=tuple(Link(urls.fact(f.id), ctx.cards.claim(f.id)[1])
-                    for f in sorted(b.facts, key=lambda f: f.id)),
+        fact_groups=tuple(
+            LinkGroup(topic.title, tuple(Link(urls.fact(f), ctx.cards.claim(f)[1])
+                                         for f in chronological(order, b.facts_by_topic[topic.id])))
+            for topic in b.site.topics
+            if b.facts_by_topic.get(topic.id)
+        ),
         actors=tuple(Link(urls.actor(a.id), a.name)
                      for a in sorted(b.actors, key=lambda a: (a.name.casefold(), a.id))),
         sources=tuple(Link(urls.source(s.id), s.title) for s in b.sources),

@@ -110,13 +110,10 @@ class _Plan:
         self.card_deps = {f.id: card_deps(briefing, f.id) for f in briefing.facts}
         self.appearances: dict[str, list[Link]] = defaultdict(list)
         self.appearance_deps: dict[str, set[str]] = defaultdict(set)
-        order = {fid: i for i, fid in enumerate(briefing.timeline)}
-        self._order = order
+        self._order = contexts.timeline_order(briefing)
 
     def chrono(self, ids: Iterable[str]) -> tuple[str, ...]:
-        """Dated facts oldest first, then undated ones by id."""
-        end = len(self._order)
-        return tuple(sorted(set(ids), key=lambda f: (self._order.get(f, end), f)))
+        return contexts.chronological(self._order, ids)
 
     def add(self, rel: str, title: str, template: str, build: Callable[..., Mapping[str, Any]],
             *, own: str = "site", shows: Iterable[str] = (), cites: Iterable[str] = (),

@@ -285,11 +285,18 @@ class DisputesPage:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkGroup:
+    title: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SearchPage:
     title: str
     script_url: str
     """`search.js`, the search box over the Pagefind index."""
-    facts: tuple[Link, ...]
+    fact_groups: tuple[LinkGroup, ...]
+    """Every fact, by topic (topics in site order), oldest first within a topic."""
     actors: tuple[Link, ...]
     sources: tuple[Link, ...]
 
