@@ -259,9 +259,11 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line = (mark.line + 1 + line_offset) if mark else 0
         column = (mark.column + 1) if mark else 0
-        row = text.split("\n")[mark.line] if mark else ""
+        rows = text.split("\n")
+        row = rows[mark.line] if mark else ""
+        above = next((r for r in reversed(rows[:mark.line]) if r.strip()), "") if mark else ""
         problems.append(Problem(rel, line, column, "", _yaml_message(exc),
-                                hint=_yaml_hint(exc, row)))
+                                hint=_yaml_hint(exc, row, above)))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(rel, 0, 0, "", f"YAML error: {exc}",
@@ -319,9 +321,19 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return text
 
 
-def _yaml_hint(exc: yaml.MarkedYAMLError, row: str = "") -> str:
-    """How to fix a syntax error; `row` is the line it was found on."""
+def _indent(row: str) -> int:
+    """Where a line's content starts (a list's `- ` counts as indentation)."""
+    return len(row) - len(row.lstrip(" -"))
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError, row: str = "", above: str = "") -> str:
+    """How to fix a syntax error; `row` is the line it was found on, `above` the line before."""
     problem = exc.problem or ""
+    key = re.match(r"\s*([\w-]+):(\s|$)", row)
+    if ("mapping values are not allowed" in problem and key and above
+            and _indent(row) > _indent(above) and not above.rstrip().endswith(":")):
+        return (f"this line is indented more than the one above: line up `{key.group(1)}:` "
+                "with the other fields of the entry")
     start = _VALUE_START.match(row)
     if start and "quoted scalar" not in (exc.context or ""):
         char = start.group(1)

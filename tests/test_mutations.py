@@ -219,7 +219,8 @@ CASES = [
     # YAML syntax ---------------------------------------------------------------------------
     Case("yaml-tab-indent", sub(RUSSIA, "  claim: A spokeswoman", "\tclaim: A spokeswoman"),
          E, ("tab", "spaces"), cli=True),
-    Case("yaml-bad-indent", sub(PARIS, "  date: 2026-01-06", "   date: 2026-01-06"), E, ("yaml",)),
+    Case("yaml-bad-indent", sub(PARIS, "  date: 2026-01-06", "   date: 2026-01-06"),
+         E, ("indented more", "line up `date:`")),
     Case("yaml-unclosed-quote",
          sub(PARIS, '"The United Kingdom and France agreed to lead a multinational force"',
              '"The United Kingdom and France agreed to lead a multinational force'),
