@@ -70,6 +70,10 @@ OVERLAY_STYLE = b"""\
   color: #ffb4b4; }
 #briefing-problems p { margin: 0 0 0.75rem; font-family: system-ui, sans-serif; }
 #briefing-problems pre { margin: 0 0 0.75rem; white-space: pre-wrap; color: #fff; }
+#briefing-problems.briefing-warnings { inset: auto 0 0 auto; max-width: min(60rem, 100vw);
+  padding: 0.5rem 1rem; background: #2b2205; border: 0; border-top: 4px solid #f5a524; }
+#briefing-problems summary { cursor: pointer; font: bold 14px/1.6 system-ui, sans-serif;
+  color: #ffd58a; }
 """
 
 FALLBACK_PAGE = b"""<!doctype html>
@@ -237,6 +241,12 @@ def overlay_html(problems: Iterable[Problem]) -> str:
         if errors else "The site was rebuilt; these warnings fail `briefing check --strict`."
     )
     blocks = "".join(f"<pre>{html.escape(p.as_text())}</pre>" for p in found)
+    if not errors:  # warnings only: a folded note at the bottom, the page stays readable
+        return (
+            '<aside id="briefing-problems" class="briefing-warnings" role="status">'
+            f"<details><summary>briefing: {counts}</summary><p>{html.escape(lead)}</p>"
+            f"{blocks}</details></aside>"
+        )
     return (
         '<aside id="briefing-problems" role="alert" aria-live="assertive">'
         f"<h2>briefing: {counts}</h2><p>{html.escape(lead)}</p>{blocks}</aside>"

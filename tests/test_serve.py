@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.errors import Problem
+from builder.errors import Problem, Severity
 from builder.serve import (
     EVENTS,
     PreviewServer,
@@ -310,3 +310,16 @@ def test_an_explicit_host_is_accepted_besides_loopback() -> None:
     assert not host_allowed("evil.example:8000", lan)
     assert origin_allowed("http://192.168.1.20:8000", 8000, lan)
     assert not origin_allowed("http://192.168.1.20:8000", 8000)
+
+
+def test_warnings_alone_fold_into_a_note(server: tuple[PreviewServer, PreviewState]) -> None:
+    srv, state = server
+    warning = Problem(file="content/facts/a.yaml", line=3, column=1, field="claim",
+                      message="the claim states `27` but none of its quotes does",
+                      severity=Severity.WARNING)
+    state.publish([warning])
+    _, _, body = request(srv, "/")
+    overlay = BeautifulSoup(body, "html.parser").find(id="briefing-problems")
+    assert overlay is not None and overlay.find("details") is not None
+    assert overlay.get("role") == "status"
+    assert "1 warning" in overlay.get_text() and warning.as_text() in overlay.get_text()
