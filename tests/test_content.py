@@ -162,3 +162,25 @@ def test_no_two_facts_make_the_same_claim(briefing: Briefing) -> None:
         key = " ".join(fact.claim.lower().split())
         assert key not in seen, f"{fact.id} repeats {seen[key]}"
         seen[key] = fact.id
+
+
+# Words with which a source reports an intention, a leaning or a hint rather than a commitment.
+_HEDGE = re.compile(
+    r"\b(could|would|may|might|lean|leans|plans?|planned|hint(?:ed|s)?|probably|likely|"
+    r"envisions?|intends?)\b",
+    re.IGNORECASE,
+)
+
+
+def test_committed_cells_rest_on_a_fact_that_states_no_hedge(briefing: Briefing) -> None:
+    # "Committed" in the matrix must not be stronger than the source: at least one of the
+    # cell's facts has to state the commitment without "could", "would", "lean toward"...
+    overstated: list[str] = []
+    for ally in briefing.actors:
+        for position in ally.positions:
+            if position.stance.value != "committed":
+                continue
+            claims = [briefing.fact_by_id[fid].claim for fid in position.facts]
+            if all(_HEDGE.search(claim) for claim in claims):
+                overstated.append(f"{ally.id}/{position.issue}: {claims}")
+    assert not overstated, "\n".join(overstated)
