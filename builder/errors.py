@@ -6,6 +6,7 @@ Lower layers collect `Problem`s; only the edges (`cli`, `serve`) turn them into 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -52,7 +53,8 @@ class Problem:
         return (self.file, self.line, self.column, self.field, self.message)
 
     def as_text(self) -> str:
-        """The one human format, shared by the terminal and the browser overlay."""
+        """The one human format, shared by the terminal and the browser overlay. Control and
+        bidi characters quoted from content are shown as escapes, never sent to a terminal."""
         where = self.location()
         field = f" [{self.field}]" if self.field else ""
         lines = [f"{where}: {self.severity.value}{field}: {self.message}"]
@@ -60,7 +62,7 @@ class Problem:
             lines.extend("    " + part for part in self.excerpt.splitlines())
         if self.hint:
             lines.append(f"  hint: {self.hint}")
-        return "\n".join(lines)
+        return "\n".join(_CONTROL.sub(_escape, line) for line in lines)
 
     def as_github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a pull request."""
@@ -79,6 +81,13 @@ class Problem:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 def _gh_data(text: str) -> str:

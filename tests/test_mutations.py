@@ -61,6 +61,10 @@ MARKER = "pwn"
 """Hostile cases name their payload after this, so an injection is easy to spot."""
 
 
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""What must never reach a terminal from content: control and bidi characters."""
+
+
 class Expect(Enum):
     ERROR = "error"
     SAME = "same"
@@ -455,6 +459,9 @@ CASES = [
          INERT, shows="countries", extra=no_image_from("evil.example")),
     Case("inject-bidi-override", sub(RUSSIA, "claim: A spokeswoman", "claim: A \u202espokeswoman"),
          E, ("U+202E",), cli=True),
+    Case("inject-terminal-escape-in-message",
+         sub(PARIS, "  claim: Dozens", '  "\\e]0;pwned\\a\\e[2J": x\n  claim: Dozens'),
+         E, ("unknown field", "\\x1b]0;pwned\\x07"), cli=True),
     Case("inject-javascript-source-url",
          sub(SOURCES, "url: https://example.org/alpha", "url: javascript:alert(1)"),
          E, ("url", "https://")),
@@ -525,6 +532,7 @@ def _assert_refused(case: Case, project: Path, where: str) -> None:
         output = run.stdout + run.stderr
         assert run.returncode == 1, output
         assert "Traceback" not in output and "internal error" not in output, output
+        assert not CONTROL.search(output), "content sent control characters to the terminal"
         place = re.escape(file) + (rf":{line}\b" if line else r"(:\d+)*:")
         assert re.search(f"(?m)^{place}", output), f"no problem at {where} in:\n{output}"
         assert "hint:" in output
