@@ -111,6 +111,8 @@ class _Plan:
         self.appearances: dict[str, list[Link]] = defaultdict(list)
         self.appearance_deps: dict[str, set[str]] = defaultdict(set)
         self._order = contexts.timeline_order(briefing)
+        # Every page's navigation shows the titles of the pages it lists.
+        self.nav_deps = {f"page:{slug}" for slug in briefing.site.nav if briefing.page(slug)}
 
     def chrono(self, ids: Iterable[str]) -> tuple[str, ...]:
         return contexts.chronological(self._order, ids)
@@ -123,7 +125,8 @@ class _Plan:
         url = self.urls.path(rel)
         shown = tuple(dict.fromkeys(f for f in shows if f in self.card_deps))
         cited = tuple(dict.fromkeys(f for f in cites if f in self.card_deps))
-        all_deps = {"site", own, *deps, *_template_deps(template, bool(shown or cited))}
+        all_deps = {"site", own, *self.nav_deps, *deps,
+                    *_template_deps(template, bool(shown or cited))}
         for fid in (*shown, *cited):
             all_deps |= self.card_deps[fid]
             if rel != f"facts/{fid}/":

@@ -425,6 +425,9 @@ def test_a_changed_fact_re_renders_only_the_pages_that_show_it() -> None:
     assert len(redo) < len(jobs) / 2
     everything = {job.path for job in affected(jobs, jobs, {"template:base.html"})}
     assert everything == {job.path for job in jobs}
+    # A page listed in the navigation changes every page's navigation.
+    renamed = {job.path for job in affected(jobs, jobs, {"page:allies"})}
+    assert renamed == {job.path for job in jobs}
 
 
 def test_rendering_a_subset_matches_the_full_render() -> None:
