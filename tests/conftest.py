@@ -117,12 +117,9 @@ def build_site(workdir: Path, base_path: str) -> BuiltSite:
     out = docroot / base_path.strip("/") if base_path.strip("/") else docroot
     out.parent.mkdir(parents=True, exist_ok=True)
     result = build(ROOT, out=out, base_url=base_path)
-    errors = [p for p in result.problems if p.is_error]
-    if errors:
-        pytest.fail(
-            "the repository's content does not build:\n" + "\n".join(p.as_text() for p in errors),
-            pytrace=False,
-        )
+    if not result.ok:
+        problems = "\n".join(p.as_text() for p in result.errors or result.problems)
+        pytest.fail(f"the repository's content does not build:\n{problems}", pytrace=False)
     return BuiltSite(out=out, docroot=docroot, base_path=base_path)
 
 
