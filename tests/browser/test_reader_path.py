@@ -55,12 +55,12 @@ def test_home_to_topic_to_source_passage_and_back(
     fact, citation = citations[href]
     page.locator(f'main a[href="{href}"]').first.click()
     page.wait_for_load_state()
-    _assert_passage_in_view(page, citation["passage"])
+    _assert_passage_in_view(page, fact["url"], citation["passage"])
     source_url = page.url
 
-    # From the marked passage back to the fact it supports.
-    back = page.locator(f'a[href="{_path(fact["url"])}"]').first
-    assert back.count(), f"the source page has no link back to fact {fact['id']}"
+    # From the marked passage back to the fact it supports: the link that closes the passage.
+    back = page.locator(f':target ~ a[href="{_path(fact["url"])}"]').first
+    assert back.count(), f"the marked passage has no link back to fact {fact['id']}"
     back.click()
     page.wait_for_load_state()
     assert _path(page.url) == _path(fact["url"])
@@ -68,27 +68,53 @@ def test_home_to_topic_to_source_passage_and_back(
 
     page.go_back()
     assert page.url == source_url
-    _assert_passage_in_view(page, citation["passage"])
+    _assert_passage_in_view(page, fact["url"], citation["passage"], restored=True)
     page.go_back()
     assert page.url == topic_url
 
 
-def _assert_passage_in_view(page: Page, passage: str) -> None:
+def _assert_passage_in_view(
+    page: Page, fact_url: str, passage: str, *, restored: bool = False
+) -> None:
+    """The fragment's target starts the cited passage: the marked words that follow it, up to
+    the link back to the fact, are the quote, and the first of them is on screen (at least
+    partly, when `restored` by the Back button to where the reader left)."""
     target = page.locator(":target")
     assert target.count() == 1, f"{page.url}: the fragment names no element"
-    assert target.evaluate("e => e.tagName") == "MARK", "the cited passage is not a <mark>"
-    assert _words(passage) in _words(target.inner_text()), "the mark is not the quoted passage"
-    box = target.bounding_box()
+    marked = target.evaluate(
+        """(anchor, factPath) => {
+            const texts = [];
+            let first = null;
+            for (let node = anchor; node; node = node.nextElementSibling) {
+                if (node.tagName === "A" && new URL(node.href).pathname === factPath) break;
+                if (node.tagName === "MARK") {
+                    texts.push(node.textContent);
+                    first = first || node;
+                }
+            }
+            if (anchor.tagName === "MARK") { texts.unshift(anchor.textContent); first = anchor; }
+            const box = first && first.getBoundingClientRect();
+            return {text: texts.join(""), top: box ? box.top : -1, bottom: box ? box.bottom : -1};
+        }""",
+        _path(fact_url),
+    )
+    assert marked["text"], "no <mark> follows the citation's anchor"
+    assert _words(passage) in _words(marked["text"]), (
+        f"the marked words {marked['text']!r} are not the cited passage {passage!r}"
+    )
     viewport = page.viewport_size
-    assert box is not None and viewport is not None
-    assert 0 <= box["y"] < viewport["height"], "the marked passage is scrolled out of view"
+    assert viewport is not None
+    top, bottom, height = marked["top"], marked["bottom"], viewport["height"]
+    in_view = (bottom > 0 and top < height) if restored else (top >= 0 and bottom <= height)
+    assert in_view, f"the marked passage is out of view ({top:.0f}..{bottom:.0f}px of {height})"
 
 
 def test_search_finds_a_fact_by_a_word_of_its_claim(
     page: Page, built_site: BuiltSite, facts_json: dict[str, Any]
 ) -> None:
-    if not (built_site.out / "pagefind").is_dir():
-        pytest.xfail("the search index (pagefind/) is not in the build yet")
+    search_page = (built_site.out / "search" / "index.html").read_text("utf-8")
+    if 'type="search"' not in search_page:
+        pytest.xfail("the search box is not on /search/ yet")
     fact, word = _fact_with_a_rare_word(facts_json["facts"])
     page.goto(built_site.url + "search/")
     box = page.locator('input[type="search"], .pagefind-ui__search-input').first
