@@ -112,9 +112,6 @@ def _assert_passage_in_view(
 def test_search_finds_a_fact_by_a_word_of_its_claim(
     page: Page, built_site: BuiltSite, facts_json: dict[str, Any]
 ) -> None:
-    search_page = (built_site.out / "search" / "index.html").read_text("utf-8")
-    if 'type="search"' not in search_page:
-        pytest.xfail("the search box is not on /search/ yet")
     fact, word = _fact_with_a_rare_word(facts_json["facts"])
     page.goto(built_site.url + "search/")
     box = page.locator('input[type="search"], .pagefind-ui__search-input').first
