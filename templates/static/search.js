@@ -91,14 +91,18 @@
     return li;
   }
 
-  function showMore(run) {
+  // Shows the next page of results (in place of the old ones when `replace`); resolves to
+  // false when a newer search has started meanwhile.
+  function showMore(run, replace) {
     var next = pending.splice(0, PAGE_SIZE);
     return Promise.all(next.map(function (r) { return r.data(); })).then(function (items) {
-      if (run !== latest) return;
+      if (run !== latest) return false;
+      if (replace) list.replaceChildren();
       items.forEach(function (data) {
         list.appendChild(resultItem(data));
       });
       if (more) more.hidden = pending.length === 0;
+      return true;
     });
   }
 
@@ -114,13 +118,15 @@
       return module.search(query);
     }).then(function (answer) {
       if (run !== latest) return;
-      list.replaceChildren();
       pending = answer.results.slice();
       var count = answer.results.length;
-      say(count === 0
-        ? "No results for \u201c" + query + "\u201d."
-        : plural(count, "result", "results") + " for \u201c" + query + "\u201d.");
-      return showMore(run);
+      // The count is announced once the results it counts are on the page.
+      return showMore(run, true).then(function (current) {
+        if (!current) return;
+        say(count === 0
+          ? "No results for \u201c" + query + "\u201d."
+          : plural(count, "result", "results") + " for \u201c" + query + "\u201d.");
+      });
     }).catch(function () {
       if (run !== latest) return;
       say("Search is unavailable here; the index below lists every fact, actor and source.");
@@ -149,7 +155,7 @@
   if (more) {
     more.addEventListener("click", function () {
       var first = list.children.length;
-      showMore(latest).then(function () {
+      showMore(latest, false).then(function () {
         var link = list.children[first] && list.children[first].querySelector("a");
         if (link) link.focus();
       });

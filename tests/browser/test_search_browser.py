@@ -223,3 +223,20 @@ def test_the_search_box_shows_the_fact_as_a_fact(page: Page, real_site: BuiltSit
         page.wait_for_function(
             f"document.querySelectorAll('[data-search-results] > li').length > {shown}")
     assert ("Fact", fact_url) in [(kind, href) for kind, _, href in results(page)]
+
+
+def test_more_results_come_in_pages_and_focus_the_first_new_one(
+    page: Page, built_site: BuiltSite
+) -> None:
+    page.goto(built_site.url + "search/?q=Ukraine")
+    status = page.locator("[data-search-status]")
+    status.filter(has_text="results for").wait_for()
+    total = int((status.text_content() or "").split()[0])
+    assert total > 20, "the briefing mentions Ukraine on more than one page of results"
+    items = page.locator("[data-search-results] > li")
+    assert items.count() == 20
+    page.get_by_role("button", name="More results").click()
+    page.wait_for_function("document.querySelectorAll('[data-search-results] > li').length > 20")
+    assert items.count() == min(total, 40)
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == items.nth(20).locator("a").get_attribute("href")
