@@ -97,8 +97,14 @@ def passage_link(source: Source, passage: str) -> str:
     return text_fragment_url(url, passage) if url else ""
 
 
-def corroboration(strands: int) -> str:
-    return f"corroborated by {strands} sources" if strands > 1 else "single source"
+def corroboration(strands: int, documents: int) -> str:
+    """`corroborated by N sources` counts independent strands (outlets), not documents; a
+    single strand relayed by several documents says so, lest [1][2] look like two sources."""
+    if strands > 1:
+        return f"corroborated by {strands} sources"
+    if documents > 1:
+        return f"single source ({documents} documents relaying one outlet)"
+    return "single source"
 
 
 def topic_links(briefing: Briefing, urls: Urls) -> dict[str, Link]:
@@ -225,7 +231,8 @@ class Cards:
             date=DateView.of(fact.date),
             actors=actors,
             cites=tuple(cites),
-            corroboration=corroboration(len(briefing.strands_of.get(fact.id, ()))),
+            corroboration=corroboration(len(briefing.strands_of.get(fact.id, ())),
+                                        len({c.source for c in fact.citations})),
             status=fact.status.value,
             status_label=STATUS_LABELS[fact.status.value],
             disputes=disputes,

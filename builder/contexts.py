@@ -127,8 +127,9 @@ class SiteContext:
         view = self.cards.view(fact_id)
         return Markup(
             '<span class="inline-cite">{marks}<a class="fact-ref" href="{url}">'
-            '<span class="visually-hidden">Fact: </span>{icon}</a></span>'
-        ).format(marks=self.cards.marks(fact_id), url=view.url, icon=Markup("&#8599;"))
+            '<span aria-hidden="true">&#8599;</span>'
+            '<span class="visually-hidden">Fact: {claim}</span></a></span>'
+        ).format(marks=self.cards.marks(fact_id), url=view.url, claim=view.claim_text)
 
 
 def timeline_order(briefing: Briefing) -> dict[str, int]:

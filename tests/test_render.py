@@ -151,7 +151,7 @@ def test_cards_carry_numbered_citation_marks_with_accessible_names(site: dict[st
 def test_two_documents_of_one_outlet_are_a_single_source(site: dict[str, bytes]) -> None:
     card = card_for(soup(site["allies/index.html"]), "uk-air")
     assert len(card.select("a.cite")) == 2
-    assert "single source" in card.get_text()
+    assert "single source (2 documents relaying one outlet)" in card.get_text()
     assert "corroborated" not in card.get_text()
 
 
