@@ -68,9 +68,14 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     One build at a time per output folder: a second one is refused with a problem.
     """
     from builder.lock import BuildLocked, build_lock
-    from builder.write import clean_stale
+    from builder.write import clean_stale, output_clash
 
     out = out if out is not None else root / "site"
+    clash = output_clash(root, out)
+    if clash is not None:  # a build replaces the whole output folder: never the inputs
+        problem = Problem(str(out), 0, 0, "", f"{clash}; a build would replace it",
+                          hint="build into a folder of its own, such as site/ (the default)")
+        return BuildResult(None, [problem], strict, out=out)
     try:
         with build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away

@@ -51,6 +51,25 @@ def target_in(out: Path, rel: str) -> Path:
     return target
 
 
+INPUT_FOLDERS = ("content", "templates", "seeds")
+
+
+def output_clash(root: Path, out: Path) -> str | None:
+    """Why `out` must not be the output folder of the project at `root` (a build replaces the
+    whole folder), or None when it is safe: never the project itself, a folder holding it,
+    or anything inside its inputs."""
+    root, out = root.resolve(), out.resolve()
+    if root.is_relative_to(out):
+        return f"the output folder {out} holds the project itself"
+    for name in INPUT_FOLDERS:
+        if out.is_relative_to(root / name):
+            return f"the output folder {out} is inside the project's {name}/ folder"
+    package = Path(__file__).resolve().parent
+    if out.is_relative_to(package) or package.is_relative_to(out):
+        return f"the output folder {out} overlaps the briefing package"
+    return None
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 

@@ -665,3 +665,14 @@ def test_a_symlinked_folder_in_the_output_cannot_make_a_rebuild_write_outside(
     with pytest.raises(UnsafePath):
         rebuild(first.state, project, project / "site", search=False)
     assert list(outside.iterdir()) == [], "a rebuild wrote through the symlink"
+
+
+@pytest.mark.parametrize("out", [".", "..", "content", "content/facts", "seeds", "templates/x"])
+def test_an_output_folder_that_would_replace_the_inputs_is_refused(
+    project: Path, out: str
+) -> None:
+    before = {name: tree_digest(project / name) for name in ("content", "seeds", "templates")}
+    run = run_cli(project, "build", "--no-search", "--out", str(project / out))
+    assert run.returncode == 1, run.stderr
+    assert "a build would replace it" in run.stderr and "Traceback" not in run.stderr
+    assert {name: tree_digest(project / name) for name in before} == before
