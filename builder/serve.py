@@ -15,6 +15,7 @@ import mimetypes
 import os
 import posixpath
 import re
+import signal
 import socket
 import sys
 import threading
@@ -27,7 +28,11 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
+from watchfiles import DefaultFilter, watch
+
 from builder.errors import Problem
+from builder.incremental import SiteState, full_build, rebuild
+from builder.urls import Urls
 
 PREFIX = "/__briefing__/"
 """URL space of the preview's own resources; never part of a built site."""
@@ -529,77 +534,87 @@ def _save_time(paths: Iterable[str]) -> float:
 
 def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
                   out: Path | None = None, log: TextIO = sys.stdout) -> int:
-    """`briefing serve`: build, serve on `host:port`, and rebuild on every save until Ctrl+C."""
-    from watchfiles import DefaultFilter, watch
-
-    from builder.incremental import full_build, rebuild
-    from builder.urls import Urls
-
+    """`briefing serve`: build, serve on `host:port`, and rebuild on every save until Ctrl+C
+    (or SIGTERM)."""
     root = root.resolve()
     out = (out if out is not None else root / "site").resolve()
-    started = time.monotonic()
-    result = full_build(root, out, search=True)
-    _report(result.problems, log)
-    site_state = result.state
     state = PreviewState(site_dir=out, log=log)
-    if site_state is not None:
-        state.base_path = Urls(site_state.briefing.site.base_url).base_path
-        print(f"built {result.rendered} pages in {time.monotonic() - started:.2f} s", file=log)
-    state.problems = tuple(result.problems)
-    try:
-        server, _ = start_server(state, host, port)
+    try:  # bind first: a busy port is said at once, not after a build
+        server = PreviewServer(state, host, port)
     except OSError as exc:
         print(f"briefing serve: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
         print("  hint: another program uses the port; try --port 0 for a free one",
               file=sys.stderr)
         return 2
+    started = time.monotonic()
+    result = full_build(root, out, search=True)
+    _report(result.problems, log)
+    if result.state is not None:
+        state.base_path = _base_path(result.state)
+        print(f"built {result.rendered} pages in {time.monotonic() - started:.2f} s", file=log)
+    state.problems = tuple(result.problems)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     name="preview-http", daemon=True).start()
     shown_host = f"[{host}]" if ":" in host else host
     print(f"serving http://{shown_host}:{server.server_port}{state.base_path} "
           "(press Ctrl+C to stop)", file=log, flush=True)
+    previous_handler = signal.signal(signal.SIGTERM, lambda *_: state.stop())
     indexer = SearchIndexer(out, log)
-    watched = [root / name for name in WATCHED if (root / name).is_dir()]
     try:
-        ready = False
-        for batch in watch(*watched, watch_filter=DefaultFilter(), debounce=400, step=20,
-                           stop_event=state.stopping, raise_interrupt=False,
-                           rust_timeout=500, yield_on_timeout=True):
-            if not ready:  # the watcher runs from here on: saves are no longer missed
-                ready = True
-                names = ", ".join(f"{p.name}/" for p in watched)
-                print(f"watching {names} for changes", file=log, flush=True)
-            if not batch:
-                continue
-            saved_at = _save_time(path for _, path in batch)
-            try:
-                result = rebuild(site_state, root, out, search=True)
-            except Exception as exc:  # a bug in briefing, not the editor's content
-                problem = Problem("", 0, 0, "", f"internal error: {type(exc).__name__}: {exc}",
-                                  hint="this is a bug in briefing; restart the preview")
-                print(problem.as_text(), file=log, flush=True)
-                state.publish([problem], saved_at=saved_at)
-                continue
-            site_state = result.state
-            if site_state is not None:
-                state.base_path = Urls(site_state.briefing.site.base_url).base_path
-            _report(result.problems, log)
-            generation = state.publish(result.problems, saved_at=saved_at)
-            elapsed = (time.monotonic() - saved_at) * 1000
-            if not result.ok:
-                errors = sum(1 for p in result.problems if p.is_error)
-                print(f"{errors} error(s): the preview keeps the last good site "
-                      f"[{generation}]", file=log, flush=True)
-                continue
-            what = describe_changes(result.changes) or "no visible change"
-            verb = "built" if result.full else "rebuilt"
-            print(f"{verb} {result.rendered} pages, wrote {len(result.written)} files "
-                  f"in {elapsed:.0f} ms ({what}) [{generation}]", file=log, flush=True)
-            if any(rel.endswith(".html") for rel in result.written) or result.removed:
-                indexer.request()
+        _watch_and_rebuild(root, out, state, result.state, indexer)
     finally:
+        signal.signal(signal.SIGTERM, previous_handler)
         indexer.stop()
         stop_server(server, state)
     print("stopped", file=log)
     return 0
+
+
+def _base_path(site_state: SiteState) -> str:
+    return Urls(site_state.briefing.site.base_url).base_path
+
+
+def _watch_and_rebuild(root: Path, out: Path, state: PreviewState,
+                       site_state: SiteState | None, indexer: SearchIndexer) -> None:
+    """The loop: each batch of saves -> one rebuild -> one reload (or the problems shown)."""
+    log = state.log
+    watched = [root / name for name in WATCHED if (root / name).is_dir()]
+    ready = False
+    for batch in watch(*watched, watch_filter=DefaultFilter(), debounce=400, step=20,
+                       stop_event=state.stopping, raise_interrupt=False,
+                       rust_timeout=500, yield_on_timeout=True):
+        if not ready:  # the watcher runs from here on: saves are no longer missed
+            ready = True
+            names = ", ".join(f"{p.name}/" for p in watched)
+            print(f"watching {names} for changes", file=log, flush=True)
+        if not batch:
+            continue
+        saved_at = _save_time(path for _, path in batch)
+        try:
+            result = rebuild(site_state, root, out, search=True)
+        except Exception as exc:  # a bug in briefing, not the editor's content
+            problem = Problem("", 0, 0, "", f"internal error: {type(exc).__name__}: {exc}",
+                              hint="this is a bug in briefing; restart the preview")
+            print(problem.as_text(), file=log, flush=True)
+            state.publish([problem], saved_at=saved_at)
+            continue
+        site_state = result.state
+        if site_state is not None:
+            state.base_path = _base_path(site_state)
+        _report(result.problems, log)
+        generation = state.publish(result.problems, saved_at=saved_at)
+        elapsed = (time.monotonic() - saved_at) * 1000
+        if not result.ok:
+            errors = sum(1 for p in result.problems if p.is_error)
+            print(f"{errors} error(s): the preview keeps the last good site [{generation}]",
+                  file=log, flush=True)
+            continue
+        what = describe_changes(result.changes) or "no visible change"
+        verb = "built" if result.full else "rebuilt"
+        print(f"{verb} {result.rendered} pages, wrote {len(result.written)} files "
+              f"in {elapsed:.0f} ms ({what}) [{generation}]", file=log, flush=True)
+        if any(rel.endswith(".html") for rel in result.written) or result.removed:
+            indexer.request()
 
 
 def _report(problems: Iterable[Problem], log: TextIO) -> None:

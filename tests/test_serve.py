@@ -19,7 +19,7 @@ from builder.serve import (
     start_server,
     stop_server,
 )
-from tests.helpers import copy_fixture, edit
+from tests.helpers import copy_fixture, edit, run_cli
 from tests.serve_process import Preview, running_preview
 
 PAGE = (
@@ -323,3 +323,16 @@ def test_warnings_alone_fold_into_a_note(server: tuple[PreviewServer, PreviewSta
     assert overlay is not None and overlay.find("details") is not None
     assert overlay.get("role") == "status"
     assert "1 warning" in overlay.get_text() and warning.as_text() in overlay.get_text()
+
+
+def test_a_busy_port_is_refused_before_building(preview: Preview) -> None:
+    result = run_cli(preview.root, "serve", "--port", str(preview.port))
+    assert result.returncode == 2
+    assert "cannot listen" in result.stderr and "--port 0" in result.stderr
+    assert "built" not in result.stdout
+
+
+def test_sigterm_stops_the_preview_cleanly(preview: Preview) -> None:
+    preview.process.terminate()
+    assert preview.process.wait(timeout=20) == 0
+    preview.wait_for(r"^stopped$")
