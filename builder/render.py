@@ -129,7 +129,9 @@ class _Plan:
                     *_template_deps(template, bool(shown or cited))}
         for fid in (*shown, *cited):
             all_deps |= self.card_deps[fid]
-            if rel != f"facts/{fid}/":
+            # Fact pages come last and are not listed under "where it appears": each lists
+            # its disputes itself, and the list would depend on the order they are planned.
+            if not rel.startswith("facts/"):
                 self.appearances[fid].append(Link(url, title))
                 self.appearance_deps[fid].add(own)
         self.jobs.append(PageJob(

@@ -90,6 +90,13 @@ def test_fact_page_context_is_the_contract() -> None:
     appears = {link.url for link in page.appearances}
     assert {"/", "/paris/", "/timeline/", "/actors/uk/", "/sources/src-b/"} <= appears
     assert "/facts/uk-france-signed/" not in appears
+    # Disputing facts list each other under "Disputed", never under "where it appears".
+    ctxs = contexts_by_path(make_briefing())
+    for path in ("facts/france-troops/index.html", "facts/states-27/index.html"):
+        fact_page = ctxs[path]["page"]
+        assert isinstance(fact_page, views.FactPage)
+        assert not [a for a in fact_page.appearances if a.url.startswith("/facts/")], path
+        assert len(fact_page.disputes) == 1
     assert layout.canonical == "/facts/uk-france-signed/"
     assert layout.og_url == ""  # no origin in base_url
     assert layout.search_kind == "Fact"
