@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -240,3 +240,26 @@ def test_more_results_come_in_pages_and_focus_the_first_new_one(
     assert items.count() == min(total, 40)
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == items.nth(20).locator("a").get_attribute("href")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_box_with_results_passes_axe(
+    browser_context: BrowserContext, built_site: BuiltSite,
+    require_tool: Callable[[str], Path], scheme: str,
+) -> None:
+    page = browser_context.new_page()
+    page.add_init_script(require_tool("axe").read_text(encoding="utf-8"))
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    try:
+        page.goto(built_site.url + "search/?q=Ukraine")
+        page.locator("[data-search-status]").filter(has_text="results for").wait_for()
+        violations = page.evaluate(
+            """async () => {
+                const r = await axe.run(document, {runOnly: {type: "tag", values:
+                    ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
+                return r.violations.map(v => v.id + ": " + v.help + " at "
+                    + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
+            }""")
+    finally:
+        page.close()
+    assert violations == []
