@@ -149,7 +149,7 @@ def plan_pages(briefing: Briefing, urls: Urls) -> list[PageJob]:
     index = briefing.page("index")
     key = tuple(f for f in (index.facts if index else ()) if f in known)
     changed = tuple(reversed(briefing.timeline[-contexts.WHAT_CHANGED:]))
-    plan.add("", index.title if index else briefing.site.title, "home.html", contexts.home,
+    plan.add("", "Home page", "home.html", contexts.home,
              own="page:index", shows=(*key, *changed),
              cites=cited_facts(index.body) if index else (), key_facts=key, changed=changed)
 
