@@ -33,6 +33,20 @@ _STANDARD_TAGS = frozenset(
                                        "map", "seq")
 )
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+_SPECIAL_PLAIN = {"<<": "tag:yaml.org,2002:merge", "=": "tag:yaml.org,2002:value"}
+
+
+class _PlainLoader(_Loader):
+    """The loader with a quick tag resolver. Every scalar is read as text, so a plain scalar's
+    implicit type (int, bool, date...) is never used: only the two implicit tags that are not
+    standard (`<<` merge keys and `=`) matter, and they are kept so that they are refused."""
+
+    def resolve(self, kind: type[yaml.Node], value: str | None,
+                implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            return _SPECIAL_PLAIN.get(value or "", _STR) if implicit[0] else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 @dataclass(slots=True)
@@ -250,7 +264,7 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
                                 f"YAML is nested too deeply (limit {MAX_DEPTH})",
                                 hint="flatten the structure"))
         return None
-    loader = _Loader(text)
+    loader = _PlainLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -96,11 +96,14 @@ class Markdown:
     def __init__(self) -> None:
         self._md = _new_parser()
         self.calls = 0
+        self._last_plain: tuple[str | None, str] = (None, "")
 
     def inline(self, text: str) -> Markup:
         """A claim or a note: inline markdown, no paragraphs, no `[@...]` citations."""
         self.calls += 1
-        return Markup(self._md.renderInline(text, {}).strip())
+        tokens = self._md.parseInline(text, {})
+        self._last_plain = (text, _plain(tokens))
+        return Markup(self._md.renderer.render(tokens, self._md.options, {}).strip())
 
     def block(self, text: str, cite: CiteRenderer) -> Markup:
         """A page body; `cite(fact_id)` renders each `[@fact-id]`."""
@@ -109,12 +112,17 @@ class Markdown:
 
     def plain(self, text: str) -> str:
         """The text of inline markdown without its markup (titles, labels, descriptions)."""
-        tokens = self._md.parseInline(text, {})
-        parts: list[str] = []
-        for token in tokens:
-            for child in token.children or ():
-                if child.type in ("text", "code_inline"):
-                    parts.append(child.content)
-                elif child.type in ("softbreak", "hardbreak"):
-                    parts.append(" ")
-        return " ".join("".join(parts).split())
+        if self._last_plain[0] == text:  # `inline(text)` just parsed it: a claim needs both
+            return self._last_plain[1]
+        return _plain(self._md.parseInline(text, {}))
+
+
+def _plain(tokens: Sequence[Token]) -> str:
+    parts: list[str] = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    return " ".join("".join(parts).split())

@@ -6,8 +6,20 @@ for links, full URLs for feeds and sitemaps, and output paths (`facts/x/index.ht
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from functools import lru_cache
+from urllib.parse import SplitResult, quote, urlsplit
+
+_PATH_SAFE = "/#:~=,&-._"
+_NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9/#:~=,&._-]*").fullmatch
+"""Paths made only of characters `quote` keeps as they are (most ids): skip quoting them."""
+
+
+@lru_cache(maxsize=64)
+def _split(base_url: str) -> SplitResult:
+    """`urlsplit` of the base URL, parsed once rather than for each of a site's links."""
+    return urlsplit(base_url)
 
 
 def normalise_base_url(base_url: str) -> str:
@@ -35,16 +47,19 @@ class Urls:
 
     @property
     def origin(self) -> str:
-        parts = urlsplit(self.base_url)
+        parts = _split(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
     @property
     def base_path(self) -> str:
-        return urlsplit(self.base_url).path or "/"
+        return _split(self.base_url).path or "/"
 
     def path(self, relative: str) -> str:
         """`facts/x/` -> `/base/facts/x/`."""
-        return self.base_path + quote(relative.lstrip("/"), safe="/#:~=,&-._")
+        relative = relative.lstrip("/")
+        if _NEEDS_NO_QUOTING(relative):
+            return self.base_path + relative
+        return self.base_path + quote(relative, safe=_PATH_SAFE)
 
     def absolute(self, relative: str) -> str:
         return self.origin + self.path(relative)
