@@ -176,6 +176,23 @@ class Cards:
             self._marks[fact_id] = Markup(html.strip())
         return self._marks[fact_id]
 
+    def fragments(self, fact_id: str) -> tuple[str, str, str, str]:
+        """A fact's claim (HTML and text), card and marks as plain strings: made in another
+        process, they are handed back to this one with `adopt`."""
+        html, text = self.claim(fact_id)
+        return str(html), text, str(self.card(fact_id)), str(self.marks(fact_id))
+
+    def made(self, fact_id: str) -> bool:
+        """Whether the fact's card and marks are made already (here, kept or adopted)."""
+        return fact_id in self._cards and fact_id in self._marks
+
+    def adopt(self, fact_id: str, fragments: tuple[str, str, str, str]) -> None:
+        """Take a fact's fragments made elsewhere by `fragments`, as if made here."""
+        html, text, card, marks = fragments
+        self._claims[fact_id] = (Markup(html), text)
+        self._cards[fact_id] = Markup(card)
+        self._marks[fact_id] = Markup(marks)
+
     def cards(self, fact_ids: tuple[str, ...]) -> tuple[Markup, ...]:
         return tuple(self.card(f) for f in fact_ids)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from builder import contexts
+from builder import contexts, parallel
 from builder.cards import Cards, Link, card_deps, topic_links
 from builder.contexts import SiteContext
 from builder.feeds import machine_outputs
@@ -87,6 +87,8 @@ class Renderer:
         self.markdown = Markdown()
         cards = Cards(briefing, urls, self.env, self.markdown, topic_links(briefing, urls))
         self.site = SiteContext(briefing, urls, cards, self.markdown)
+        self.cards_shared = False
+        """Whether `share_cards` has made every card already."""
 
     def render(self, job: PageJob) -> bytes:
         context = job.build(self.site)
@@ -226,9 +228,39 @@ def _matrix_deps(briefing: Briefing, allies: tuple[str, ...]) -> list[str]:
     ]
 
 
+PARALLEL_MIN_PAGES = 500
+"""Below this many pages, forking workers costs more than it saves."""
+
+
 def render_pages(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes]:
-    """Render the given jobs (all of them, or only those a change touched)."""
-    return {job.path: renderer.render(job) for job in jobs}
+    """Render the given jobs (all of them, or only those a change touched).
+
+    Many pages are shared out among the machine's cores: first every fact's card, made
+    once and handed to all, then the pages; the bytes are the same either way.
+    """
+    jobs = list(jobs)
+    if len(jobs) < PARALLEL_MIN_PAGES or parallel.workers() < 2:
+        return {job.path: renderer.render(job) for job in jobs}
+    share_cards(renderer)
+    for name in {job.template for job in jobs}:  # compiled once, before the workers fork
+        for used in (name, *TEMPLATE_USES.get(name, ())):
+            renderer.env.get_template(used)
+    pages = parallel.fork_map(renderer.render, jobs)
+    return {job.path: page for job, page in zip(jobs, pages, strict=True)}
+
+
+def share_cards(renderer: Renderer) -> None:
+    """Make every fact's card on all cores and hand them to this process, once per build,
+    so that workers forked afterwards inherit them."""
+    if renderer.cards_shared:
+        return
+    cards = renderer.site.cards
+    for name in CARD_TEMPLATES:
+        renderer.env.get_template(name)
+    facts = [fid for fid in renderer.site.briefing.fact_by_id if not cards.made(fid)]
+    for fid, fragments in zip(facts, parallel.fork_map(cards.fragments, facts), strict=True):
+        cards.adopt(fid, fragments)
+    renderer.cards_shared = True
 
 
 def affected(old: Iterable[PageJob], new: Iterable[PageJob],
@@ -259,8 +291,20 @@ def render_site(briefing: Briefing, templates_dir: Path, urls: Urls) -> dict[str
     """The whole site: every page, the static files and the machine-readable outputs."""
     renderer = Renderer(briefing, urls, templates_dir)
     jobs = plan_pages(briefing, urls)
-    out = render_pages(jobs, renderer)
-    out.update(other_files(briefing, templates_dir, urls, jobs, renderer))
+    if len(jobs) < PARALLEL_MIN_PAGES or parallel.workers() < 2:
+        out = render_pages(jobs, renderer)
+        out.update(other_files(briefing, templates_dir, urls, jobs, renderer))
+        return dict(sorted(out.items()))
+    # A big site: the cards first, on every core; then the other files are made by one more
+    # process (it inherits the cards' claims) while the pages render.
+    share_cards(renderer)
+    others = parallel.Background(
+        lambda: other_files(briefing, templates_dir, urls, jobs, renderer))
+    try:
+        out = render_pages(jobs, renderer)
+        out.update(others.result())
+    finally:
+        others.cancel()
     return dict(sorted(out.items()))
 
 

@@ -1,0 +1,152 @@
+"""Work spread over the machine's cores: a function and its inputs -> the results, in order.
+
+Goes in: a function and a list of inputs (or one call to run alongside). Comes out: the
+same results as a plain loop, in input order. The work is shared out among forked child
+processes, which inherit everything already in memory (the briefing, the Jinja environment,
+rendered fact cards), so only the results cross back, pickled through a pipe. When forking
+is unavailable, unsafe (other threads are running) or not worth it (one core,
+`BRIEFING_WORKERS=1`), the work runs here, in this process, with the same results.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def workers() -> int:
+    """How many processes to use: `BRIEFING_WORKERS` if set, else the cores we may run on."""
+    wanted = os.environ.get("BRIEFING_WORKERS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Forking is safe only from a single-threaded process on a platform that has it."""
+    return (
+        hasattr(os, "fork")
+        and sys.platform != "darwin"
+        and threading.current_thread() is threading.main_thread()
+        and threading.active_count() == 1
+    )
+
+
+class WorkerFailed(RuntimeError):
+    """A forked worker raised or died; carries its traceback text."""
+
+
+class _Child:
+    """A forked process computing `func()`; its pickled result waits in a pipe."""
+
+    def __init__(self, func: Callable[[], Any]) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, and leave without running any cleanup
+            os.close(read)
+            status = 0
+            try:
+                try:
+                    payload = pickle.dumps((True, func()), pickle.HIGHEST_PROTOCOL)
+                except BaseException:
+                    payload = pickle.dumps((False, traceback.format_exc()))
+                    status = 1
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(payload)
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.pid = pid
+        self.read = read
+
+    def result(self) -> Any:
+        read, self.read = self.read, -1
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not data:
+            raise WorkerFailed(f"a build worker died (wait status {status})")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise WorkerFailed(f"a build worker failed:\n{value}")
+        return value
+
+    def kill(self) -> None:
+        """Stop the child if it still runs, and close its pipe (no-op once `result` ran)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+            self.pid = 0
+        if self.read >= 0:
+            os.close(self.read)
+            self.read = -1
+
+
+def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0) -> list[R]:
+    """`[func(x) for x in inputs]`, computed by `processes` processes (this one included).
+
+    Input i goes to process i % processes, so neighbouring inputs of one kind are spread
+    evenly. `func` may be any callable (a closure, a bound method): children inherit it.
+    Results must be picklable; plain `str`, `bytes` and tuples cross cheapest.
+    """
+    processes = min(processes or workers(), len(inputs))
+    if processes < 2 or not can_fork():
+        return [func(x) for x in inputs]
+
+    def share(k: int) -> Callable[[], list[R]]:
+        return lambda: [func(x) for x in inputs[k::processes]]
+
+    children: list[_Child] = []
+    try:
+        children = [_Child(share(k)) for k in range(1, processes)]
+        shares = [share(0)(), *(child.result() for child in children)]
+    finally:
+        for child in children:
+            child.kill()
+    results: list[R] = [None] * len(inputs)  # type: ignore[list-item]
+    for k, part in enumerate(shares):
+        results[k::processes] = part
+    return results
+
+
+class Background(Generic[R]):
+    """One call running in a forked process while this one goes on; `result()` waits for it.
+
+    Without forking, the call runs here when `result()` is first asked for.
+    """
+
+    def __init__(self, func: Callable[[], R]) -> None:
+        self._func = func
+        self._child = _Child(func) if workers() > 1 and can_fork() else None
+
+    def result(self) -> R:
+        if self._child is None:
+            return self._func()
+        child, self._child = self._child, None
+        try:
+            value: R = child.result()
+        finally:
+            child.kill()
+        return value
+
+    def cancel(self) -> None:
+        """Stop the call and forget its result (e.g. when the build failed elsewhere)."""
+        if self._child is not None:
+            self._child.kill()
+            self._child = None
