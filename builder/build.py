@@ -16,6 +16,7 @@ from builder.model import Briefing
 
 if TYPE_CHECKING:
     from builder.load import ParseCache
+    from builder.progress import Progress
 
 
 @dataclass
@@ -68,6 +69,7 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     One build at a time per output folder: a second one is refused with a problem.
     """
     from builder.lock import BuildLocked, build_lock
+    from builder.progress import Progress
     from builder.write import clean_stale, output_clash
 
     out = out if out is not None else root / "site"
@@ -76,18 +78,21 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
         problem = Problem(str(out), 0, 0, "", f"{clash}; a build would replace it",
                           hint="build into a folder of its own, such as site/ (the default)")
         return BuildResult(None, [problem], strict, out=out)
+    progress = Progress()
     try:
         with build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away
-            return _build(root, out, base_url, search, strict)
+            return _build(root, out, base_url, search, strict, progress)
     except BuildLocked as exc:
         problem = Problem(exc.lock_file.name, 0, 0, "", str(exc),
                           hint="run the build again once the other one has finished")
         return BuildResult(None, [problem], strict, out=out)
+    finally:
+        progress.done()
 
 
 def _build(root: Path, out: Path, base_url: str | None, search: bool,
-           strict: bool) -> BuildResult:
+           strict: bool, progress: Progress) -> BuildResult:
     from dataclasses import replace
 
     from jinja2 import TemplateError
@@ -97,6 +102,7 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
     from builder.write import UnsafePath, write_site
 
     started = time.perf_counter()
+    progress.stage("checking content")
     checked = check(root, strict=strict)
     result = BuildResult(checked.briefing, checked.problems, strict, out=out)
     result.timings["check"] = checked.seconds
@@ -109,6 +115,7 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
         briefing = replace(briefing, site=site)
     urls = Urls(briefing.site.base_url)
     t = time.perf_counter()
+    progress.stage("rendering pages")
     try:
         files = render_site(briefing, root / "templates", urls)
     except TemplateError as exc:
@@ -125,6 +132,7 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
             return
         from builder.search import index_site
 
+        progress.stage("indexing for search")
         indexed = index_site(tmp)
         result.search_seconds = indexed.seconds
         if not indexed.ok:
@@ -132,8 +140,9 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
             raise _SearchFailed
 
     t = time.perf_counter()
+    progress.stage("writing pages")
     try:
-        written = write_site(files, out, finish)
+        written = write_site(files, out, finish, progress.pages)
     except _SearchFailed:
         result.briefing = None
         result.seconds = time.perf_counter() - started

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -75,12 +76,13 @@ def digest(data: bytes) -> str:
 
 
 def write_site(files: Mapping[str, bytes], out: Path,
-               finish: Callable[[Path], None] | None = None) -> WriteResult:
+               finish: Callable[[Path], None] | None = None,
+               on_file: Callable[[int, int], None] | None = None) -> WriteResult:
     """Write `files` as the new content of `out`, all or nothing.
 
     `finish(tmp_dir)` runs on the complete new tree before the swap (e.g. search indexing);
     if it raises, nothing changes. Raises `UnsafePath` before writing anything when a path
-    would escape the output folder.
+    would escape the output folder. `on_file(done, total)` follows the progress.
     """
     checked = {rel: checked_path(rel) for rel in files}
     out = out.absolute()
@@ -96,24 +98,31 @@ def write_site(files: Mapping[str, bytes], out: Path,
     manifest: dict[str, str] = {}
     try:
         tmp.mkdir()
-        made: set[PurePosixPath] = set()
-        for rel in sorted(files):
+        # Plain string paths: pathlib's objects cost more than the writes for small files.
+        tmp_dir, out_dir = str(tmp), str(out)
+        made = {""}
+        for done, rel in enumerate(sorted(checked), 1):
             data = files[rel]
-            path = checked[rel]
-            if path.parent not in made:
-                (tmp / path.parent).mkdir(parents=True, exist_ok=True)
-                made.update(path.parents)
-            target = tmp / path
+            parent = rel.rpartition("/")[0]
+            if parent not in made:
+                os.makedirs(os.path.join(tmp_dir, parent), exist_ok=True)
+                while parent not in made:
+                    made.add(parent)
+                    parent = parent.rpartition("/")[0]
+            target = os.path.join(tmp_dir, rel)
             key = digest(data)
             manifest[rel] = key
             total += len(data)
-            if previous.get(rel) == key and _link(out / path, target):
+            if previous.get(rel) == key and _link(os.path.join(out_dir, rel), target):
                 unchanged += 1
-                continue
-            target.write_bytes(data)
-            if epoch is not None:
-                os.utime(target, (epoch, epoch))
-            written += 1
+            else:
+                with open(target, "wb") as file:
+                    file.write(data)
+                if epoch is not None:
+                    os.utime(target, (epoch, epoch))
+                written += 1
+            if on_file is not None:
+                on_file(done, len(checked))
         if finish is not None:
             finish(tmp)
         _swap(tmp, out, old)
@@ -132,9 +141,10 @@ def source_date_epoch() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _link(source: Path, target: Path) -> bool:
+def _link(source: str, target: str) -> bool:
+    """Hard-link the previous site's regular file `source` (never a symlink) as `target`."""
     try:
-        if source.is_symlink() or not source.is_file():
+        if not stat.S_ISREG(os.lstat(source).st_mode):
             return False
         os.link(source, target)
         return True

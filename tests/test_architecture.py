@@ -25,6 +25,7 @@ STAGES = [
     "views",
     "contexts",    # template contexts (the tested contract)
     "feeds",       # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
+    "parallel",    # work shared among forked processes, results in order
     "render",      # model -> {path: bytes}
     "search",      # Pagefind indexing
     "write",       # {path: bytes} -> site/, atomically

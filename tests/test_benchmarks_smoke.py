@@ -1,0 +1,89 @@
+"""The benchmark cannot rot: its synthetic corpus builds cleanly into the expected pages.
+
+No timings here (they live in `benchmarks/run.py`): only that the generator writes valid
+content in the real format, deterministically, and that the builder builds all of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from benchmarks import gen_corpus
+from builder.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+N = 50
+
+
+def make_corpus(root: Path, n: int = N) -> Path:
+    gen_corpus.generate(n, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_generator_is_deterministic(tmp_path: Path) -> None:
+    gen_corpus.generate(N, tmp_path / "a")
+    gen_corpus.generate(N, tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_the_corpus_has_the_shape_the_benchmark_promises(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "corpus", 250)
+    content = root / "content"
+    facts = [
+        f for p in sorted((content / "facts").glob("*.yaml"))
+        for f in yaml.safe_load(p.read_text(encoding="utf-8"))
+    ]
+    assert len(facts) == 250
+    assert len(list((content / "facts").glob("*.yaml"))) == 3  # 100 facts a file
+    assert all(1 <= len(f["citations"]) <= 3 for f in facts)
+    assert any("date" not in f for f in facts) and any("disputes" in f for f in facts)
+    sources = yaml.safe_load((content / "sources.yaml").read_text(encoding="utf-8"))
+    actors = yaml.safe_load((content / "actors.yaml").read_text(encoding="utf-8"))
+    assert (len(sources), len(actors)) == gen_corpus.sizes(250)
+    assert any(a.get("positions") for a in actors)
+    for fact in facts:
+        for cit in fact["citations"]:
+            text = (root / f"seeds/{cit['source']}.txt").read_text(encoding="utf-8")
+            assert text.count(cit["quote"]) == 1
+
+
+def test_the_corpus_builds_with_no_problems_into_every_page(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "corpus")
+    result = build(root, out=tmp_path / "site", search=False)
+    assert result.ok
+    assert result.problems == []
+
+    content = root / "content"
+    facts = [
+        f for p in (content / "facts").glob("*.yaml")
+        for f in yaml.safe_load(p.read_text(encoding="utf-8"))
+    ]
+    sources = yaml.safe_load((content / "sources.yaml").read_text(encoding="utf-8"))
+    actors = yaml.safe_load((content / "actors.yaml").read_text(encoding="utf-8"))
+    site = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+    pages = [p.stem for p in (content / "pages").glob("*.md")]
+    topics_with_page = {
+        yaml.safe_load((content / "pages" / f"{p}.md").read_text().split("---")[1]).get("topic")
+        for p in pages
+    } - {None}
+    expected = {
+        "index.html", "404.html", "timeline/index.html", "disputes/index.html",
+        "search/index.html", "actors/index.html", "sources/index.html",
+        *(f"{p}/index.html" for p in pages if p != "index"),
+        *(f"topics/{t['id']}/index.html" for t in site["topics"] if t["id"] not in topics_with_page),
+        *(f"facts/{f['id']}/index.html" for f in facts),
+        *(f"actors/{a['id']}/index.html" for a in actors),
+        *(f"allies/{a['id']}/index.html" for a in actors if a.get("positions")),
+        *(f"sources/{s['id']}/index.html" for s in sources),
+    }
+    built = {p for p in tree(tmp_path / "site") if p.endswith(".html")}
+    assert built == expected
+    assert result.pages == len(expected)

@@ -1,0 +1,67 @@
+"""Work shared among forked processes gives exactly what a plain loop gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks import gen_corpus
+from builder import parallel
+from builder.build import build
+from builder.render import PARALLEL_MIN_PAGES
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_fork_map_returns_every_result_in_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_WORKERS", "3")
+    offset = 1000  # a closure over local state: workers inherit it
+    results = parallel.fork_map(lambda x: (x + offset, os.getpid()), list(range(10)))
+    assert [r[0] for r in results] == [x + offset for x in range(10)]
+    assert len({r[1] for r in results}) == 3  # really spread over three processes
+
+
+def test_a_failing_worker_fails_the_call_with_its_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+
+    def explode(x: int) -> int:
+        if x == 3:
+            raise ValueError("bad input 3")
+        return x
+
+    with pytest.raises(parallel.WorkerFailed, match="bad input 3"):
+        parallel.fork_map(explode, [0, 1, 2, 3])
+
+
+def test_one_worker_means_no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_WORKERS", "1")
+    assert {pid for pid in parallel.fork_map(lambda _: os.getpid(), [1, 2, 3])} == {os.getpid()}
+
+
+def test_background_call_runs_in_another_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    job = parallel.Background(lambda: os.getpid())
+    assert job.result() != os.getpid()
+
+
+def test_a_big_site_is_byte_identical_built_on_one_core_or_several(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "corpus"
+    gen_corpus.generate(PARALLEL_MIN_PAGES, root)  # more pages than facts: the parallel path
+    shutil.copytree(REPO / "templates", root / "templates")
+    sites = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("BRIEFING_WORKERS", workers)
+        result = build(root, out=tmp_path / f"site-{workers}", search=False)
+        assert result.ok and result.pages > PARALLEL_MIN_PAGES
+        sites[workers] = {
+            p.relative_to(tmp_path / f"site-{workers}").as_posix(): p.read_bytes()
+            for p in (tmp_path / f"site-{workers}").rglob("*") if p.is_file()
+        }
+    assert sites["1"] == sites["2"]
