@@ -116,8 +116,7 @@ def write_site(files: Mapping[str, bytes], out: Path,
             if previous.get(rel) == key and _link(os.path.join(out_dir, rel), target):
                 unchanged += 1
             else:
-                with open(target, "wb") as file:
-                    file.write(data)
+                Path(target).write_bytes(data)
                 if epoch is not None:
                     os.utime(target, (epoch, epoch))
                 written += 1

@@ -16,6 +16,13 @@ from builder.render import PARALLEL_MIN_PAGES
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def forking_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other tests may leave helper threads behind (forking is refused then): allow it here,
+    where the forked work touches no lock those threads could hold."""
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
+
+
 def test_fork_map_returns_every_result_in_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFING_WORKERS", "3")
     offset = 1000  # a closure over local state: workers inherit it
