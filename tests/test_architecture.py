@@ -36,7 +36,8 @@ STAGES = [
     "schema",      # JSON Schemas of the content files
     "scaffold",    # `briefing new`
     "cite",        # `briefing cite`
-    "serve",       # preview server with live reload
+    "preview",     # the preview's HTTP server: safe paths, reload stream, overlay
+    "serve",       # `briefing serve`: watch, rebuild, reload
     "cli",         # argument parsing; problems become text
     "__main__",
 ]
