@@ -8,7 +8,9 @@ that forgets the base path or a colour with too little contrast fails the build 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.gates
 
+ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -256,3 +259,29 @@ def _site_path(url: str) -> str:
     """A feed's absolute URL reduced to its path, which is what the local build can check."""
     parts = urlsplit(url)
     return parts.path + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+# The missing-tool policy itself -------------------------------------------------------------
+
+MISSING_TOOL_TEST = """
+from tests.conftest import TOOLS, find_tool
+
+def test_needs_a_tool_nobody_has():
+    TOOLS["no-such-tool"] = (lambda: None, "install no-such-tool")
+    find_tool("no-such-tool")
+"""
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("", "1 skipped"), ("true", "1 failed")])
+def test_a_missing_tool_skips_locally_and_fails_in_ci(
+    tmp_path: Path, ci: str, outcome: str
+) -> None:
+    test_file = tmp_path / "test_missing_tool.py"
+    test_file.write_text(MISSING_TOOL_TEST, encoding="utf-8")
+    env = {**os.environ, "CI": ci, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", str(test_file)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert outcome in run.stdout, run.stdout
+    assert "no-such-tool is not available: install no-such-tool" in run.stdout
