@@ -71,7 +71,7 @@ def ensure_ci_tools() -> None:
         return
     _say("installing the HTML validator and axe-core into .ci/node_modules (npm ci)")
     command = [npm, "ci", "--prefix", str(CI_TOOLS), "--ignore-scripts", "--no-audit",
-               "--no-fund"]
+               "--no-fund", "--loglevel=error"]
     if run(command) != 0:
         if os.environ.get("CI") == "true":
             raise SystemExit("npm ci failed")
