@@ -86,7 +86,8 @@ def run_tests(pytest_args: list[str]) -> int:
         ("ruff", [str(BIN / "ruff"), "check", "."]),
         ("mypy", [str(BIN / "mypy")]),
     ) if run(command) != 0]
-    code = run([str(PYTHON), "-m", "pytest", *pytest_args])
+    timings = ["--durations=10"] if os.environ.get("CI") == "true" else []
+    code = run([str(PYTHON), "-m", "pytest", *timings, *pytest_args])
     if code == 5:
         print("pytest collected no tests: that is a failure here", file=sys.stderr)
     if failed:
