@@ -99,3 +99,19 @@ def test_sigterm_stops_the_preview_cleanly(preview: Preview) -> None:
     preview.process.terminate()
     assert preview.process.wait(timeout=20) == 0
     preview.wait_for(r"^stopped$")
+
+
+def test_serve_starts_on_broken_content_and_builds_once_it_is_fixed(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, "content/site.yaml", "title: Mini briefing", "title: [unclosed")
+    with running_preview(root) as preview:
+        assert any("content/site.yaml:" in line for line in preview.seen)
+        status, body = fetch(preview, "/")
+        overlay = BeautifulSoup(body, "html.parser").find(id="briefing-problems")
+        assert status == 404 and overlay is not None
+        assert "content/site.yaml:" in overlay.get_text()
+        edit(root, "content/site.yaml", "title: [unclosed", "title: Mini briefing")
+        preview.wait_for(r"^built \d+ pages")
+        status, body = fetch(preview, "/")
+        assert status == 200
+        assert BeautifulSoup(body, "html.parser").find(id="briefing-problems") is None
