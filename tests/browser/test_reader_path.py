@@ -48,10 +48,9 @@ def test_home_to_topic_to_source_passage_and_back(
     # The first citation mark on the topic page whose target facts.json knows.
     marks = page.locator('main a[href*="/sources/"][href*="#"]')
     assert marks.count(), "the topic page shows no citation mark linking to a source passage"
-    href = next(
-        h for h in (marks.nth(i).get_attribute("href") or "" for i in range(marks.count()))
-        if h in citations
-    )
+    hrefs = [marks.nth(i).get_attribute("href") or "" for i in range(marks.count())]
+    href = next((h for h in hrefs if h in citations), None)
+    assert href, f"no citation mark on the topic page is a citation of facts.json: {hrefs[:5]}"
     fact, citation = citations[href]
     page.locator(f'main a[href="{href}"]').first.click()
     page.wait_for_load_state()
