@@ -339,7 +339,8 @@ def sources_page(ctx: SiteContext, *, url: str) -> Context:
     b = ctx.briefing
     rows = tuple(
         SourceRow(Link(ctx.urls.source(s.id), s.title), s.outlet, DateView.of(s.published),
-                  s.kind.value, len(b.facts_by_source.get(s.id, ())))
+                  s.kind.value, len(b.facts_by_source.get(s.id, ())),
+                  _percent(b.coverage.get(s.id, 0.0)))
         for s in b.sources
     )
     view = SourcesPage("Sources", rows)
@@ -377,6 +378,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
         cites=source.cites,
         strand=source.strand,
         notes=source.notes,
+        coverage=_percent(b.coverage.get(source_id, 0.0)),
         facts=tuple(Link(urls.fact(fid), ctx.cards.claim(fid)[1]) for fid in fact_ids),
         passages=tuple(sorted(passages, key=lambda p: order[p.anchor])),
         text=tuple(_text_segment(seg, by_anchor) for seg in segment(source.text, spans)),
@@ -461,3 +463,7 @@ def not_found_page(ctx: SiteContext, *, url: str) -> Context:
     links = (Link(ctx.urls.home(), "Home"), *nav_links(ctx.briefing, ctx.urls))
     view = NotFoundPage("Page not found", links)
     return {"layout": ctx.layout(url, view.title, canonical=False), "page": view}
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}\u00a0%"

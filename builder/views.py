@@ -190,6 +190,8 @@ class SourceRow:
     published: DateView | None
     kind: str
     fact_count: int
+    coverage: str
+    """Share of the source's text cited by at least one fact, e.g. `94.7 %`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +237,7 @@ class SourcePage:
     cites: tuple[str, ...]
     strand: str
     notes: str
+    coverage: str
     facts: tuple[Link, ...]
     passages: tuple[Passage, ...]
     text: tuple[TextSegment, ...]
