@@ -108,14 +108,6 @@ def html_pages(site: Path) -> Iterator[tuple[str, BeautifulSoup]]:
         )
 
 
-def page_shape(soup: BeautifulSoup) -> dict[str, int]:
-    """How many elements of each kind, plus `script` elements and event-handler attributes."""
-    shape: dict[str, int] = {}
-    for tag in soup.find_all(True):
-        shape[tag.name] = shape.get(tag.name, 0) + 1
-    return shape
-
-
 def injected(soup: BeautifulSoup, marker: str) -> list[str]:
     """Everything on a page a hostile `marker` managed to turn into markup: an element or
     attribute named after it, an event handler, or a URL with a scheme other than http(s),
