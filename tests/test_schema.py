@@ -192,3 +192,13 @@ def test_patterns_are_the_validators() -> None:
         assert not validate.ID_PATTERN.fullmatch(bad)
         assert not jsonschema.Draft202012Validator({"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
                                                    ).is_valid(bad)
+
+
+def test_content_files_name_their_schema_on_the_first_line() -> None:
+    for kind, path in content_files():
+        depth = len(path.relative_to(ROOT).parts) - 1
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert first == f"# yaml-language-server: $schema={'../' * depth}schemas/{kind}.schema.json"
+        assert (path.parent / first.split("=", 1)[1]).resolve() == (
+            ROOT / "schemas" / f"{kind}.schema.json"
+        )
