@@ -42,6 +42,9 @@ DATE_PATTERN = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 CITE_PATTERN = re.compile(r"\[@([^\]\s]*)\]")
 MAX_FIELD_CHARS = 5_000
 """A claim, title or quote longer than this is refused: it is surely a paste gone wrong."""
+MAX_BODY_CHARS = 200_000
+"""A page's markdown prose longer than this is refused (markdown rendering is slow on huge,
+pathological text; a briefing page is a few thousand characters)."""
 BUILTIN_PAGES = frozenset(("timeline", "disputes", "sources", "actors", "search"))
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -635,6 +638,11 @@ def _page(raw: RawPage, state: _State) -> Page | None:
         return None
     node = r.mapping(raw.front, "", "the front matter")
     if node is None:
+        return None
+    if len(raw.body) > MAX_BODY_CHARS:
+        r.problem(Scalar(None, raw.body_line, 1), "body", f"the page's text is "
+                  f"{len(raw.body):,} characters long; the limit is {MAX_BODY_CHARS:,}",
+                  hint="split it into several pages, or move detail into facts")
         return None
     if not ID_PATTERN.fullmatch(slug) and slug != "index":
         r.problem(None, "", f"the file name `{slug}.md` is not a valid page slug",

@@ -472,6 +472,9 @@ CASES = [
     Case("limit-long-field",
          sub(RUSSIA, "claim: A spokeswoman called", "claim: " + "very " * 1300 + "long; called"),
          E, ("claim", "limit"), cli=True),
+    Case("limit-long-page-body",
+         sub(ALLIES, "Positions of the allies", "[" * 250_000 + " Positions", report="+0"),
+         E, ("body", "limit is 200,000")),
     # Environment ---------------------------------------------------------------------------
     Case("env-unreadable-file", directory("content/facts/zz-folder.yaml"), E, ("cannot read",)),
 ]
