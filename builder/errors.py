@@ -75,7 +75,7 @@ class Problem:
             parts.append(f"line={self.line}")
         if self.column:
             parts.append(f"col={self.column}")
-        return f"::{kind} {','.join(parts)}::{_gh_data(text)}"
+        return f"::{kind} {','.join(parts)}::{_gh_data(_CONTROL.sub(_escape, text))}"
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)

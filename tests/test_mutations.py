@@ -480,6 +480,9 @@ CASES = [
 ]
 
 
+CASES_BY_ID = {c.id: c for c in CASES}
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini project, built once (without search indexing, like every case here)."""
@@ -552,6 +555,14 @@ def _assert_refused(case: Case, project: Path, where: str) -> None:
         text = "\n".join(f"{p.field} {p.as_text()}" for p in found)
     for words in case.says:
         assert words.lower() in text.lower(), f"{words!r} not in:\n{text}"
+
+
+def test_github_annotations_carry_no_control_characters_from_content(project: Path) -> None:
+    CASES_BY_ID["inject-terminal-escape-in-message"].edit(project)
+    run = run_cli(project, "check", "--format", "github")
+    assert run.returncode == 1
+    assert "::error file=content/facts/paris.yaml,line=" in run.stdout
+    assert "\\x1b]0;pwned\\x07" in run.stdout and not CONTROL.search(run.stdout + run.stderr)
 
 
 def _assert_builds(case: Case, project: Path) -> None:
