@@ -12,6 +12,7 @@ usage: python benchmarks/run.py [--sizes 1000,10000,50000] [--runs 3]
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import os
@@ -79,6 +80,18 @@ class SizeResult:
     naive: Measure
     search: float | None = None
     incremental: dict[str, str] = field(default_factory=dict)
+
+
+def load_result(path: Path) -> SizeResult:
+    """A size measured by an earlier run (`--keep`), as saved after measuring it."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+
+    def measure(d: dict[str, object]) -> Measure:
+        runs = [Run(**r) for r in d.pop("runs")]  # type: ignore[attr-defined]
+        return Measure(runs=runs, **d)  # type: ignore[arg-type]
+
+    return SizeResult(data["n"], measure(data["ours"]), measure(data["hugo"]),
+                      measure(data["naive"]), data["search"], data["incremental"])
 
 
 class CommandFailed(Exception):
@@ -436,6 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-search", action="store_true", help="skip Pagefind timings")
     parser.add_argument("--no-incremental", action="store_true",
                         help="skip incremental rebuilds")
+    parser.add_argument("--search-max", type=int, default=10_000,
+                        help="time Pagefind only up to this many facts (default 10,000)")
+    parser.add_argument("--keep", action="store_true",
+                        help="reuse sizes measured by an earlier run (work/result-N.json)")
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
     parser.add_argument("--probe-incremental", nargs=2, type=Path, metavar=("ROOT", "OUT"),
                         help=argparse.SUPPRESS)
@@ -451,6 +468,11 @@ def main(argv: list[str] | None = None) -> int:
 
     results = []
     for n in sizes:
+        kept = args.work / f"result-{n}.json"
+        if args.keep and kept.exists():
+            say(f"{n:,} facts: kept from an earlier run ({kept.name})")
+            results.append(load_result(kept))
+            continue
         say(f"{n:,} facts: preparing")
         mine = ours(prepare_corpus(n, args.work), args.work / f"site-{n}")
         others = [
@@ -462,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"{n:,} facts: {args.runs} rounds of briefing, Hugo, plain Python")
         interleave([mine, *others], args.runs)
         search = None
-        if not args.no_search:
+        if not args.no_search and n <= args.search_max:
             say(f"{n:,} facts: with search")
             search = search_seconds(args.work / f"corpus-{n}", args.work / f"site-{n}",
                                     mine.measure)
@@ -472,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
             incremental = measure_incremental(n, args.work)
         results.append(SizeResult(n, mine.measure, others[0].measure, others[1].measure,
                                   search, incremental))
+        kept.write_text(json.dumps(dataclasses.asdict(results[-1])), encoding="utf-8")
     say("start-up and the real briefing")
     help_wall: float | None = None
     real: tuple[Measure, float | None] | None = None

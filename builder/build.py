@@ -17,6 +17,7 @@ from builder.model import Briefing
 if TYPE_CHECKING:
     from builder.load import ParseCache
     from builder.progress import Progress
+    from builder.render import Renderer
 
 
 @dataclass
@@ -47,6 +48,8 @@ class BuildResult(CheckResult):
     written: int = 0
     bytes: int = 0
     search_seconds: float | None = None
+    renderer: Renderer | None = field(default=None, repr=False, compare=False)
+    """The renderer that made the pages, with every fact card (the preview reuses them)."""
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -63,7 +66,8 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None) 
 
 
 def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
-          search: bool = True, strict: bool = False) -> BuildResult:
+          search: bool = True, strict: bool = False,
+          cache: ParseCache | None = None) -> BuildResult:
     """Check, render every page, and swap the new site in place of `out` (default `site/`).
 
     One build at a time per output folder: a second one is refused with a problem.
@@ -82,7 +86,7 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     try:
         with build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away
-            return _build(root, out, base_url, search, strict, progress)
+            return _build(root, out, base_url, search, strict, progress, cache)
     except BuildLocked as exc:
         problem = Problem(exc.lock_file.name, 0, 0, "", str(exc),
                           hint="run the build again once the other one has finished")
@@ -92,18 +96,18 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
 
 
 def _build(root: Path, out: Path, base_url: str | None, search: bool,
-           strict: bool, progress: Progress) -> BuildResult:
+           strict: bool, progress: Progress, cache: ParseCache | None) -> BuildResult:
     from dataclasses import replace
 
     from jinja2 import TemplateError
 
-    from builder.render import render_site  # type: ignore[import-not-found,unused-ignore]
+    from builder.render import Renderer, render_site
     from builder.urls import Urls, normalise_base_url
     from builder.write import UnsafePath, write_site
 
     started = time.perf_counter()
     progress.stage("checking content")
-    checked = check(root, strict=strict)
+    checked = check(root, strict=strict, cache=cache)
     result = BuildResult(checked.briefing, checked.problems, strict, out=out)
     result.timings["check"] = checked.seconds
     if not checked.ok or checked.briefing is None:
@@ -117,7 +121,8 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
     t = time.perf_counter()
     progress.stage("rendering pages")
     try:
-        files = render_site(briefing, root / "templates", urls)
+        result.renderer = Renderer(briefing, urls, root / "templates")
+        files = render_site(briefing, root / "templates", urls, result.renderer)
     except TemplateError as exc:
         result.problems.append(template_problem(exc, root))
         result.briefing = None

@@ -56,15 +56,16 @@ class _Child:
         pid = os.fork()
         if pid == 0:  # the child: compute, send, and leave without running any cleanup
             os.close(read)
-            status = 0
+            status = 1
             try:
-                try:
-                    payload = pickle.dumps((True, func()), pickle.HIGHEST_PROTOCOL)
-                except BaseException:
-                    payload = pickle.dumps((False, traceback.format_exc()))
-                    status = 1
                 with os.fdopen(write, "wb") as pipe:
-                    pipe.write(payload)
+                    try:
+                        result = (True, func())
+                    except BaseException:
+                        result = (False, traceback.format_exc())
+                    # Streamed, not pickled to bytes first: no second copy of the result.
+                    pickle.dump(result, pipe, pickle.HIGHEST_PROTOCOL)
+                    status = 0 if result[0] else 1
             finally:
                 os._exit(status)
         os.close(write)
@@ -74,12 +75,14 @@ class _Child:
     def result(self) -> Any:
         read, self.read = self.read, -1
         with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
+            try:
+                ok, value = pickle.load(pipe)  # streamed: no copy of the whole payload
+            except (EOFError, pickle.UnpicklingError):
+                ok, value = None, None
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if not data:
+        if ok is None:
             raise WorkerFailed(f"a build worker died (wait status {status})")
-        ok, value = pickle.loads(data)
         if not ok:
             raise WorkerFailed(f"a build worker failed:\n{value}")
         return value

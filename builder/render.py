@@ -305,9 +305,12 @@ def static_files(templates_dir: Path) -> dict[str, bytes]:
     }
 
 
-def render_site(briefing: Briefing, templates_dir: Path, urls: Urls) -> dict[str, bytes]:
-    """The whole site: every page, the static files and the machine-readable outputs."""
-    renderer = Renderer(briefing, urls, templates_dir)
+def render_site(briefing: Briefing, templates_dir: Path, urls: Urls,
+                renderer: Renderer | None = None) -> dict[str, bytes]:
+    """The whole site: every page, the static files and the machine-readable outputs.
+    Pass a `renderer` to keep its fact cards afterwards (the preview builds on them)."""
+    if renderer is None:
+        renderer = Renderer(briefing, urls, templates_dir)
     jobs = plan_pages(briefing, urls)
     if len(jobs) < PARALLEL_MIN_PAGES or parallel.workers() < 2:
         out = render_pages(jobs, renderer)
