@@ -394,7 +394,7 @@ def _text_segment(seg: Segment, passages: Mapping[str, Passage]) -> TextSegment:
         marked=bool(seg.covering),
         overlap=len(seg.covering) > 1,
         anchors=seg.starting,
-        backrefs=tuple(Link(passages[a].fact.url, passages[a].fact_id) for a in seg.ending),
+        backrefs=tuple(Link(passages[a].fact.url, passages[a].fact.text) for a in seg.ending),
     )
 
 
