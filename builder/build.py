@@ -91,6 +91,11 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
         problem = Problem(exc.lock_file.name, 0, 0, "", str(exc),
                           hint="run the build again once the other one has finished")
         return BuildResult(None, [problem], strict, out=out)
+    except OSError as exc:  # the output location, not the content: say where and why
+        problem = Problem(str(out), 0, 0, "", f"cannot write the site there: {exc.strerror}",
+                          hint="check that the folder's parent exists and is writable, "
+                               "or choose another one with --out")
+        return BuildResult(None, [problem], strict, out=out)
     finally:
         progress.done()
 
@@ -124,10 +129,7 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
         result.renderer = Renderer(briefing, urls, root / "templates")
         files = render_site(briefing, root / "templates", urls, result.renderer)
     except TemplateError as exc:
-        result.problems.append(template_problem(exc, root))
-        result.briefing = None
-        result.seconds = time.perf_counter() - started
-        return result
+        return _failed(result, started, template_problem(exc, root))
     result.timings["render"] = time.perf_counter() - t
     result.pages = sum(1 for path in files if path.endswith(".html"))
     result.files = len(files)
@@ -148,16 +150,11 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
     progress.stage("writing pages")
     try:
         written = write_site(files, out, finish, progress.pages)
-    except _SearchFailed:
-        result.briefing = None
-        result.seconds = time.perf_counter() - started
-        return result
+    except _SearchFailed:  # its problems are in the result already
+        return _failed(result, started)
     except UnsafePath as exc:
-        result.problems.append(Problem("", 0, 0, "", str(exc),
-                                       hint="an id produced an unsafe path: rename it"))
-        result.briefing = None
-        result.seconds = time.perf_counter() - started
-        return result
+        return _failed(result, started, Problem(
+            "", 0, 0, "", str(exc), hint="an id produced an unsafe path: rename it"))
     result.timings["write"] = time.perf_counter() - t
     result.written = written.written
     result.bytes = written.bytes
@@ -167,6 +164,15 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
 
 class _SearchFailed(Exception):
     pass
+
+
+def _failed(result: BuildResult, started: float, problem: Problem | None = None) -> BuildResult:
+    """The build stops here: nothing was swapped in, so there is no briefing to report."""
+    if problem is not None:
+        result.problems.append(problem)
+    result.briefing = None
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def template_problem(exc: Exception, root: Path) -> Problem:

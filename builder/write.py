@@ -60,6 +60,8 @@ def output_clash(root: Path, out: Path) -> str | None:
     whole folder), or None when it is safe: never the project itself, a folder holding it,
     or anything inside its inputs."""
     root, out = root.resolve(), out.resolve()
+    if out.exists() and not out.is_dir():
+        return f"{out} is a file, not a folder"
     if root.is_relative_to(out):
         return f"the output folder {out} holds the project itself"
     for name in INPUT_FOLDERS:

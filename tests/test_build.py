@@ -87,3 +87,21 @@ def test_build_summary_and_exit_code(tmp_path: Path) -> None:
     result = run_cli(root, "build", "--no-search")
     assert result.returncode == 0, result.stderr
     assert "built " in result.stderr and " pages (" in result.stderr and "s\n" in result.stderr
+
+
+def test_an_output_path_that_is_a_file_is_refused_and_kept(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me")
+    result = run_cli(root, "build", "--no-search", "--out", str(target))
+    assert result.returncode == 1
+    assert "is a file, not a folder" in result.stderr and "Traceback" not in result.stderr
+    assert target.read_text() == "keep me"
+
+
+def test_an_unwritable_output_location_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    result = run_cli(root, "build", "--no-search", "--out", "/proc/briefing-site")
+    assert result.returncode == 1
+    assert "cannot write the site there" in result.stderr
+    assert "internal error" not in result.stderr
