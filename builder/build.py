@@ -7,6 +7,7 @@ Goes in: a project root. Comes out: a `CheckResult` or `BuildResult` carrying ev
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +49,8 @@ class BuildResult(CheckResult):
     written: int = 0
     bytes: int = 0
     search_seconds: float | None = None
+    digests: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Digest of every file written, by output path (the incremental preview starts from it)."""
     renderer: Renderer | None = field(default=None, repr=False, compare=False)
     """The renderer that made the pages, with every fact card (the preview reuses them)."""
     timings: dict[str, float] = field(default_factory=dict)
@@ -157,6 +160,7 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
             "", 0, 0, "", str(exc), hint="an id produced an unsafe path: rename it"))
     result.timings["write"] = time.perf_counter() - t
     result.written = written.written
+    result.digests = written.digests
     result.bytes = written.bytes
     result.seconds = time.perf_counter() - started
     return result

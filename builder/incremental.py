@@ -88,18 +88,14 @@ def full_build(root: Path, out: Path, *, base_url: str | None = None,
     """A clean build (the same as `briefing build`), remembered as the state to build on."""
     started = time.perf_counter()
     cache = ParseCache()
-    try:
-        result = build(root, out=out, base_url=base_url, search=search, cache=cache)
-    except TemplateError as exc:
-        return Rebuild(None, [template_problem(exc, root)], full=True,
-                       seconds=time.perf_counter() - started)
+    result = build(root, out=out, base_url=base_url, search=search, cache=cache)
     if not result.ok or result.briefing is None:
         return Rebuild(None, result.problems, full=True, seconds=time.perf_counter() - started)
     briefing = _with_base_url(result.briefing, base_url)
     jobs = tuple(plan_pages(briefing, Urls(briefing.site.base_url)))
     renderer = result.renderer  # its cards and parsed files make the first rebuild quick
     state = SiteState(root, out, base_url, briefing, jobs, template_digests(root),
-                      output_digests(out), renderer.env if renderer else None, cache, renderer)
+                      dict(result.digests), renderer.env if renderer else None, cache, renderer)
     return Rebuild(state, result.problems, rendered=result.pages, full=True,
                    seconds=time.perf_counter() - started)
 

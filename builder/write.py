@@ -32,6 +32,8 @@ class WriteResult:
     unchanged: int
     removed: int
     bytes: int
+    digests: Mapping[str, str]
+    """Digest of every file written, by output path (the manifest of this build)."""
 
 
 def checked_path(rel: str) -> PurePosixPath:
@@ -132,7 +134,8 @@ def write_site(files: Mapping[str, bytes], out: Path,
         raise
     _write_manifest(manifest_path, manifest)
     removed = len(set(previous) - set(manifest))
-    return WriteResult(written=written, unchanged=unchanged, removed=removed, bytes=total)
+    return WriteResult(written=written, unchanged=unchanged, removed=removed, bytes=total,
+                       digests=manifest)
 
 
 def source_date_epoch() -> int | None:
