@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -93,6 +93,14 @@ class _Reader:
         column = node.column if node is not None else 0
         self.problems.append(Problem(self.file, line, column, field, message, hint, severity,
                                      excerpt))
+
+    def missing(self, node: Node | None, message: str, hint: str) -> bool:
+        """True when a file has no content; says so unless reading it already failed."""
+        if node is not None:
+            return False
+        if not any(p.file == self.file for p in self.problems):
+            self.problem(None, "", message, hint=hint)
+        return True
 
     def mapping(self, node: Node | None, field: str, what: str) -> Mapping | None:
         if isinstance(node, Mapping):
@@ -321,10 +329,8 @@ def _define(state: _State, kind: str, ident: str, r: _Reader, node: Node | Entry
 
 def _list_of_records(raw: RawFile, state: _State, what: str) -> list[tuple[int, Mapping]]:
     r = _Reader(raw.path, state.problems)
-    if raw.node is None:
-        if not any(p.file == raw.path for p in state.problems):
-            r.problem(None, "", f"the file is empty; expected a list of {what}",
-                      hint=f"add {what} as `- id: ...` entries (see docs/content-format.md)")
+    if r.missing(raw.node, f"the file is empty; expected a list of {what}",
+                 hint=f"add {what} as `- id: ...` entries (see the README's content format)"):
         return []
     if not isinstance(raw.node, Sequence):
         r.problem(raw.node, "", f"expected a list of {what} at the top level",
@@ -340,9 +346,7 @@ def _list_of_records(raw: RawFile, state: _State, what: str) -> list[tuple[int, 
 
 def _site(raw: RawFile, state: _State) -> Site | None:
     r = _Reader(raw.path, state.problems)
-    if raw.node is None:
-        if not any(p.file == raw.path for p in state.problems):
-            r.problem(None, "", "the file is empty", hint="add title, language, base_url, as_of")
+    if r.missing(raw.node, "the file is empty", hint="add title, language, base_url, as_of"):
         return None
     node = r.mapping(raw.node, "", "the site settings")
     if node is None:
@@ -632,9 +636,7 @@ def _check_numbers(claim: str, citations: list[Citation], node: Mapping, p: str,
 def _page(raw: RawPage, state: _State) -> Page | None:
     r = _Reader(raw.path, state.problems)
     slug = raw.path.rsplit("/", 1)[-1].removesuffix(".md")
-    if raw.front is None:
-        if not any(p.file == raw.path for p in state.problems):
-            r.problem(None, "", "the front matter is empty", hint="add at least `title: ...`")
+    if r.missing(raw.front, "the front matter is empty", hint="add at least `title: ...`"):
         return None
     node = r.mapping(raw.front, "", "the front matter")
     if node is None:
@@ -674,30 +676,22 @@ def _page(raw: RawPage, state: _State) -> Page | None:
 
 
 def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
-    known: dict[str, Callable[[str], bool]] = {
-        "actor": state.actors.__contains__,
-        "fact": state.facts.__contains__,
-        "source": state.sources.__contains__,
-        "topic": lambda t: site is not None and any(x.id == t for x in site.topics),
-        "issue": lambda t: site is not None and any(x.id == t for x in site.issues),
-        "page": lambda slug: slug in BUILTIN_PAGES or any(p.slug == slug for p in pages),
-    }
-    pools: dict[str, list[str]] = {
-        "actor": list(state.actors), "fact": list(state.facts), "source": list(state.sources),
-        "topic": [t.id for t in site.topics] if site else [],
-        "issue": [t.id for t in site.issues] if site else [],
-        "page": sorted({p.slug for p in pages} | BUILTIN_PAGES),
+    ids: dict[str, set[str]] = {
+        "actor": set(state.actors), "fact": set(state.facts), "source": set(state.sources),
+        "topic": {t.id for t in site.topics} if site else set(),
+        "issue": {t.id for t in site.issues} if site else set(),
+        "page": {p.slug for p in pages} | BUILTIN_PAGES,
     }
     where_defined = {"actor": "content/actors.yaml", "source": "content/sources.yaml",
                      "topic": "`topics` in content/site.yaml",
                      "issue": "`issues` in content/site.yaml", "fact": "content/facts/",
                      "page": "content/pages/<slug>.md (or use a built-in page)"}
     for ref in state.refs:
-        if known[ref.kind](ref.value):
+        if ref.value in ids[ref.kind]:
             continue
         if (ref.kind, ref.value) in state.places:
             continue  # defined, but invalid: its own problem is reported already
-        close = difflib.get_close_matches(ref.value, pools[ref.kind], n=1, cutoff=0.6)
+        close = difflib.get_close_matches(ref.value, sorted(ids[ref.kind]), n=1, cutoff=0.6)
         hint = (f"did you mean `{close[0]}`?" if close else
                 f"define it in {where_defined[ref.kind]} or fix the id")
         state.problems.append(Problem(ref.file, ref.line, ref.column, ref.field,
