@@ -60,10 +60,11 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None) 
     """Load and validate everything; nothing is written. The preview passes a `cache` so
     files whose text did not change are not parsed again."""
     from builder.load import load_project
+    from builder.parallel import fork_map
     from builder.validate import validate
 
     started = time.perf_counter()
-    briefing, problems = validate(load_project(root, cache))
+    briefing, problems = validate(load_project(root, cache), cache=cache, spread=fork_map)
     return CheckResult(briefing, sorted_problems(problems), strict,
                        time.perf_counter() - started)
 

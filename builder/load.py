@@ -95,6 +95,15 @@ class RawFile:
 
 
 @dataclass(slots=True)
+class RawText:
+    """A content file read but not parsed yet: fact files are parsed where they are checked,
+    one file at a time. `text` is None when the file could not be read."""
+
+    path: str
+    text: str | None
+
+
+@dataclass(slots=True)
 class RawPage:
     path: str
     front: Node | None
@@ -109,7 +118,7 @@ class RawProject:
     site: RawFile
     sources: RawFile
     actors: RawFile
-    facts: list[RawFile]
+    facts: list[RawText]
     pages: list[RawPage]
     seeds: dict[str, str]
     """Seed texts by project-relative path (`seeds/x.txt`)."""
@@ -118,10 +127,20 @@ class RawProject:
 
 class ParseCache:
     """The last parse of each YAML file, reused while its text is unchanged: the preview
-    re-loads the project after every save, and usually only one file differs."""
+    re-loads the project after every save, and usually only one file differs. Later stages
+    keep what they made of a file here too (`made`/`keep`), under a key of what it depends on."""
 
     def __init__(self) -> None:
         self._files: dict[str, tuple[str, Node | None, tuple[Problem, ...]]] = {}
+        self._made: dict[str, tuple[object, object]] = {}
+
+    def made(self, name: str, key: object) -> object | None:
+        """What was kept under `name`, if it was made from an equal `key`."""
+        hit = self._made.get(name)
+        return hit[1] if hit is not None and hit[0] == key else None
+
+    def keep(self, name: str, key: object, value: object) -> None:
+        self._made[name] = (key, value)
 
     def parse(self, text: str, rel: str, problems: list[Problem]) -> Node | None:
         hit = self._files.get(rel)
@@ -158,7 +177,8 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
         site=yaml_file("content/site.yaml"),
         sources=yaml_file("content/sources.yaml"),
         actors=yaml_file("content/actors.yaml"),
-        facts=[yaml_file(f"content/facts/{name}") for name in fact_files],
+        facts=[RawText(rel, read_text(root, rel, problems))
+               for rel in (f"content/facts/{name}" for name in fact_files)],
         pages=[load_page(root, f"content/pages/{name}", problems) for name in page_files],
         seeds=load_seeds(root, problems),
         problems=problems,

@@ -10,12 +10,24 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from builder.errors import Problem, Severity
-from builder.load import Entry, Mapping, Node, RawFile, RawPage, RawProject, Scalar, Sequence
+from builder.load import (
+    Entry,
+    Mapping,
+    Node,
+    ParseCache,
+    RawFile,
+    RawPage,
+    RawProject,
+    RawText,
+    Scalar,
+    Sequence,
+    parse_yaml,
+)
 from builder.model import (
     Actor,
     ActorKind,
@@ -68,8 +80,7 @@ TOPIC_FIELDS = ("id", "title", "summary")
 ISSUE_FIELDS = ("id", "title")
 
 
-@dataclass
-class _Ref:
+class _Ref(NamedTuple):
     """An id mentioned somewhere, to be checked once everything is known."""
 
     kind: str
@@ -296,14 +307,33 @@ class _State:
     """(kind, id) -> (file, line) of the first definition, for duplicate-id messages."""
 
 
-def validate(project: RawProject) -> tuple[Briefing | None, list[Problem]]:
-    """Check everything; return the Briefing when there is no error, and all problems."""
+Spread = Callable[[Callable[[RawText], "FactFile"], list[RawText]], list["FactFile"]]
+"""How fact files are shared out: `fork_map` (from `parallel`, a later stage) or a plain loop."""
+
+SPREAD_MIN_CHARS = 300_000
+"""Fact files are checked by several processes only when at least this much text is to be
+checked (a few files' worth): below it, starting a process costs more than it saves."""
+
+
+def validate(project: RawProject, *, cache: ParseCache | None = None,
+             spread: Spread | None = None) -> tuple[Briefing | None, list[Problem]]:
+    """Check everything; return the Briefing when there is no error, and all problems.
+
+    Each fact file is parsed and checked on its own against the sources (`check_fact_file`),
+    by `spread` when given; with a `cache`, a file whose text and sources did not change is
+    not checked again. Ids and references across files are checked afterwards, here."""
     state = _State(problems=list(project.problems))
     site = _site(project.site, state)
     _sources(project.sources, project.seeds, state)
     _actors(project.actors, state)
-    for raw in project.facts:
-        _facts(raw, state)
+    context = _context(state, cache)
+    for unit in _fact_files(project.facts, context, cache, spread):
+        state.problems.extend(unit.problems)
+        state.refs.extend(unit.refs)
+        for fid, line, column, fact in unit.defined:
+            # An invalid fact still claims its id, so references to it are not reported twice.
+            if _define(state, "fact", fid, unit.path, line, column) and fact is not None:
+                state.facts[fid] = fact
     pages = [p for p in (_page(raw, state) for raw in project.pages) if p is not None]
     _check_refs(state, site, pages)
     _check_countries(project.actors.path, state)
@@ -315,15 +345,100 @@ def validate(project: RawProject) -> tuple[Briefing | None, list[Problem]]:
     return briefing, state.problems
 
 
-def _define(state: _State, kind: str, ident: str, r: _Reader, node: Node | Entry) -> bool:
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What checking a fact file needs from elsewhere: the valid sources, each with its index.
+    `digest` changes whenever anything a fact file's check reads from them changes."""
+
+    sources: dict[str, Source]
+    indexes: dict[str, SourceIndex]
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class FactFile:
+    """One fact file, parsed and checked on its own."""
+
+    path: str
+    defined: tuple[tuple[str, int, int, Fact | None], ...]
+    """Every fact id the file defines, in order: (id, line, column, the fact if valid)."""
+    problems: tuple[Problem, ...]
+    refs: tuple[_Ref, ...]
+    """Ids it mentions (topics, actors, facts, unknown sources), checked once all are known."""
+
+
+def _context(state: _State, cache: ParseCache | None) -> Context:
+    """The sources with their indexes (reused from `cache` while a source's text is the same)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    indexes: dict[str, SourceIndex] = {}
+    for sid in sorted(state.sources):
+        source = state.sources[sid]
+        digest.update(f"{sid}\0{source.file}\0{len(source.text)}\0".encode())
+        digest.update(source.text.encode())
+        kept = cache.made(f"index:{sid}", source.text) if cache is not None else None
+        index = kept if isinstance(kept, SourceIndex) else SourceIndex(source.text)
+        if cache is not None and kept is None:
+            cache.keep(f"index:{sid}", source.text, index)
+        indexes[sid] = index
+    return Context(dict(state.sources), indexes, digest.hexdigest())
+
+
+def _fact_files(files: list[RawText], context: Context, cache: ParseCache | None,
+                spread: Spread | None) -> list[FactFile]:
+    """Every fact file checked: from `cache` when unchanged, the others by `spread`."""
+    units: dict[str, FactFile] = {}
+    todo: list[RawText] = []
+    for raw in files:
+        kept = cache.made(raw.path, (raw.text, context.digest)) if cache is not None else None
+        if isinstance(kept, FactFile):
+            units[raw.path] = kept
+        else:
+            todo.append(raw)
+
+    def one(raw: RawText) -> FactFile:
+        return check_fact_file(raw.path, raw.text, context)
+
+    big = sum(len(raw.text or "") for raw in todo) >= SPREAD_MIN_CHARS
+    for raw, unit in zip(todo, (spread or _loop)(one, todo) if big else map(one, todo),
+                         strict=True):
+        units[raw.path] = unit
+        if cache is not None:
+            cache.keep(raw.path, (raw.text, context.digest), unit)
+    return [units[raw.path] for raw in files]
+
+
+def _loop(func: Callable[[RawText], FactFile], inputs: list[RawText]) -> list[FactFile]:
+    return [func(x) for x in inputs]
+
+
+def check_fact_file(path: str, text: str | None, context: Context) -> FactFile:
+    """Parse and check one fact file (None: it could not be read, which load reported)."""
+    if text is None:
+        return FactFile(path, (), (), ())
+    state = _State(sources=context.sources, indexes=context.indexes)
+    node = parse_yaml(text, path, state.problems)
+    r = _Reader(path, state.problems)
+    defined: list[tuple[str, int, int, Fact | None]] = []
+    for i, record in _list_of_records(RawFile(path, node), state, "facts"):
+        fid, fact = _fact(record, i, r, state)
+        if fid:
+            defined.append((fid, record.line, record.column, fact))
+    return FactFile(path, tuple(defined), tuple(state.problems), tuple(state.refs))
+
+
+def _define(state: _State, kind: str, ident: str, file: str, line: int, column: int) -> bool:
     """Register an id; a duplicate gets a problem naming the first definition."""
     key = (kind, ident)
-    if key in state.places:
-        file, line = state.places[key]
-        r.problem(node, "id", f"duplicate {kind} id `{ident}` (first defined at {file}:{line})",
-                  hint="ids must be unique across all files: rename one of them")
+    first = state.places.get(key)
+    if first is not None:
+        state.problems.append(Problem(
+            file, line, column, "id",
+            f"duplicate {kind} id `{ident}` (first defined at {first[0]}:{first[1]})",
+            hint="ids must be unique across all files: rename one of them"))
         return False
-    state.places[key] = (r.file, node.line)
+    state.places[key] = (file, line)
     return True
 
 
@@ -393,7 +508,7 @@ def _titled(node: Mapping, key: str, kind: str, allowed: tuple[str, ...], r: _Re
         ident = r.ident(t, "id", f"{key}[{i}].")
         title = r.text(t, "title", f"{key}[{i}].")
         summary = r.text(t, "summary", f"{key}[{i}].", required=False) or ""
-        if ident and title is not None and _define(state, kind, ident, r, t):
+        if ident and title is not None and _define(state, kind, ident, r.file, t.line, t.column):
             out.append((ident, title, summary))
     return out
 
@@ -403,7 +518,8 @@ def _sources(raw: RawFile, seeds: dict[str, str], state: _State) -> None:
     for i, node in _list_of_records(raw, state, "sources"):
         sid = r.ident(node, "id", f"[{i}].")
         p = f"{sid}." if sid else f"[{i}]."
-        defined = bool(sid) and _define(state, "source", sid or "", r, node)
+        defined = bool(sid) and _define(state, "source", sid or "", r.file, node.line,
+                                               node.column)
         r.fields(node, SOURCE_FIELDS, p)
         title = r.text(node, "title", p)
         outlet = r.text(node, "outlet", p, what="the publisher, or `unknown`")
@@ -445,7 +561,8 @@ def _actors(raw: RawFile, state: _State) -> None:
     for i, node in _list_of_records(raw, state, "actors"):
         aid = r.ident(node, "id", f"[{i}].")
         p = f"{aid}." if aid else f"[{i}]."
-        defined = bool(aid) and _define(state, "actor", aid or "", r, node)
+        defined = bool(aid) and _define(state, "actor", aid or "", r.file, node.line,
+                                              node.column)
         r.fields(node, ACTOR_FIELDS, p)
         name = r.text(node, "name", p)
         kind = r.choice(node, "kind", p, ActorKind)
@@ -481,15 +598,6 @@ def _actors(raw: RawFile, state: _State) -> None:
                 role=r.text(node, "role", p, required=False) or "", country=country,
                 positions=tuple(positions),
             )
-
-
-def _facts(raw: RawFile, state: _State) -> None:
-    r = _Reader(raw.path, state.problems)
-    for i, node in _list_of_records(raw, state, "facts"):
-        fid, fact = _fact(node, i, r, state)
-        # An invalid fact still claims its id, so references to it are not reported twice.
-        if fid and _define(state, "fact", fid, r, node) and fact is not None:
-            state.facts[fid] = fact
 
 
 def _fact(node: Mapping, i: int, r: _Reader, state: _State) -> tuple[str | None, Fact | None]:
@@ -573,9 +681,7 @@ def _citations(node: Mapping, fid: str | None, p: str, r: _Reader,
 def _verify(source: Source, quote: str, fid: str, number: int, c: Mapping, cp: str,
             r: _Reader, state: _State) -> Citation | None:
     """Locate the quote in its source: exactly one place, or a problem with the closest."""
-    index = state.indexes.get(source.id)
-    if index is None:
-        index = state.indexes[source.id] = SourceIndex(source.text)
+    index = state.indexes[source.id]
     where = c.entries["quote"].value
     matches = index.find(quote)
     if len(matches) == 1:

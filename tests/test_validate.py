@@ -143,3 +143,84 @@ def test_quoted_and_plain_dates_mean_the_same(tmp_path: Path) -> None:
     quoted = check(root).briefing
     assert plain is not None and quoted is not None
     assert plain.fact_by_id["declaration-signed"] == quoted.fact_by_id["declaration-signed"]
+
+
+def _corpus_with_mistakes(root: Path, facts: int) -> None:
+    """A generated briefing with mistakes in several fact files, one repeating an id that an
+    earlier file defines and one whose quote no longer matches."""
+    from benchmarks import gen_corpus
+
+    gen_corpus.generate(facts, root)
+    first = root / "content/facts/facts-0000.yaml"
+    first.write_text(first.read_text().replace("topic: mnf-u", "topic: mnf-x", 1))
+    third = root / "content/facts/facts-0002.yaml"
+    third.write_text(third.read_text().replace("fact-000200", "fact-000007", 1))
+    last = sorted((root / "content/facts").glob("*.yaml"))[-1]
+    text = last.read_text()
+    quote_at = text.index("quote: \"") + len("quote: \"")
+    last.write_text(text[:quote_at] + "Not in the source " + text[quote_at:])
+
+
+def test_fact_files_checked_by_several_processes_give_what_one_process_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder import parallel, validate
+
+    root = tmp_path / "corpus"
+    _corpus_with_mistakes(root, 800)
+    assert sum(len(p.read_text()) for p in (root / "content/facts").glob("*.yaml")) > \
+        validate.SPREAD_MIN_CHARS  # big enough to be shared out
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # other tests may leave threads
+    results = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("BRIEFING_WORKERS", workers)
+        results[workers] = check(root)
+    messages = [p.message for p in results["1"].problems]
+    assert any("unknown topic `mnf-x`" in m for m in messages)
+    assert any("duplicate fact id `fact-000007` (first defined at content/facts/"
+               "facts-0000.yaml:" in m for m in messages)
+    assert any("is not in source" in m for m in messages)
+    assert results["1"].problems == results["2"].problems
+
+
+def test_a_cached_check_sees_every_edit_and_checks_only_changed_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks import gen_corpus
+    from builder import validate
+    from builder.load import ParseCache
+
+    root = tmp_path / "corpus"
+    gen_corpus.generate(300, root)
+    checked: list[str] = []
+    real = validate.check_fact_file
+
+    def counting(path: str, text: str | None, context: validate.Context) -> validate.FactFile:
+        checked.append(path)
+        return real(path, text, context)
+
+    monkeypatch.setattr(validate, "check_fact_file", counting)
+    monkeypatch.setenv("BRIEFING_WORKERS", "1")
+    cache = ParseCache()
+    assert check(root, cache=cache).ok and len(checked) == 3
+    checked.clear()
+    assert check(root, cache=cache).ok and checked == []
+
+    # One fact file edited: only it is checked again, and the result is a fresh check's.
+    edit(root, "content/facts/facts-0001.yaml", "topic: mnf-u", "topic: mnf-x")
+    cached = check(root, cache=cache)
+    assert checked == ["content/facts/facts-0001.yaml"]
+    assert cached.problems == check(root).problems
+    assert [p.message for p in cached.problems] == ["unknown topic `mnf-x`"]
+
+    # A seed edited: every file's quotes are looked up again in the new text.
+    checked.clear()
+    fact = (root / "content/facts/facts-0000.yaml").read_text()
+    quote = fact.split("quote: \"", 1)[1].split("\"", 1)[0]
+    seed = next(p for p in (root / "seeds").iterdir() if quote in p.read_text())
+    seed.write_text(seed.read_text().replace(quote, quote.upper()))
+    cached = check(root, cache=cache)
+    assert len(checked) == 3
+    assert cached.problems == check(root).problems
+    assert any("is not in source" in p.message and p.file.endswith("facts-0000.yaml")
+               for p in cached.problems)
