@@ -110,9 +110,9 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
 
     from jinja2 import TemplateError
 
-    from builder.render import Renderer, render_site
+    from builder.render import Renderer, TemplateFailed, render_site_into, template_problem
     from builder.urls import Urls, normalise_base_url
-    from builder.write import UnsafePath, write_site
+    from builder.write import TreeReport, UnsafePath, WriterFactory, write_tree
 
     started = time.perf_counter()
     progress.stage("checking content")
@@ -127,18 +127,15 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
         site = replace(briefing.site, base_url=normalise_base_url(base_url))
         briefing = replace(briefing, site=site)
     urls = Urls(briefing.site.base_url)
-    t = time.perf_counter()
-    progress.stage("rendering pages")
-    try:
-        result.renderer = Renderer(briefing, urls, root / "templates")
-        files = render_site(briefing, root / "templates", urls, result.renderer)
-    except TemplateError as exc:
-        return _failed(result, started, template_problem(exc, root))
-    result.timings["render"] = time.perf_counter() - t
-    result.pages = sum(1 for path in files if path.endswith(".html"))
-    result.files = len(files)
+    renderer = result.renderer = Renderer(briefing, urls, root / "templates")
+
+    def produce(new_writer: WriterFactory) -> list[TreeReport]:
+        """Pages go straight from the templates into the new site folder."""
+        return render_site_into(briefing, root / "templates", urls, renderer,
+                                lambda files: new_writer().put_all(files), progress.pages)
 
     def finish(tmp: Path) -> None:
+        result.timings["render and write"] = time.perf_counter() - t
         if not search:
             return
         from builder.search import index_site
@@ -151,15 +148,20 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
             raise _SearchFailed
 
     t = time.perf_counter()
-    progress.stage("writing pages")
+    progress.stage("rendering and writing pages")
     try:
-        written = write_site(files, out, finish, progress.pages)
+        written = write_tree(produce, out, finish)
+    except TemplateError as exc:
+        return _failed(result, started, template_problem(exc, root))
+    except TemplateFailed as exc:
+        return _failed(result, started, exc.problem)
     except _SearchFailed:  # its problems are in the result already
         return _failed(result, started)
     except UnsafePath as exc:
         return _failed(result, started, Problem(
             "", 0, 0, "", str(exc), hint="an id produced an unsafe path: rename it"))
-    result.timings["write"] = time.perf_counter() - t
+    result.pages = sum(1 for path in written.digests if path.endswith(".html"))
+    result.files = len(written.digests)
     result.written = written.written
     result.digests = written.digests
     result.bytes = written.bytes
@@ -181,23 +183,7 @@ def _failed(result: BuildResult, started: float, problem: Problem | None = None)
 
 
 def template_problem(exc: Exception, root: Path) -> Problem:
-    """A broken template as a problem at its file and line (the innermost template frame)."""
-    import traceback
+    """A broken template as a located problem (see `builder.render.template_problem`)."""
+    from builder import render
 
-    filename, name = getattr(exc, "filename", None), getattr(exc, "name", None)
-    path = Path(filename) if filename else root / "templates" / name if name else None
-    line = getattr(exc, "lineno", None) or 0
-    if not line:
-        for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            if frame.f_code.co_filename.endswith(".html"):
-                path, line = Path(frame.f_code.co_filename), lineno
-    base = root.resolve()
-    if path is None:
-        rel = "templates"
-    elif path.resolve().is_relative_to(base):
-        rel = path.resolve().relative_to(base).as_posix()
-    else:
-        rel = str(path)
-    message = getattr(exc, "message", None) or str(exc)
-    return Problem(rel, line, 0, "", f"template error: {message}",
-                   hint="fix the template under templates/ (this is not a content mistake)")
+    return render.template_problem(exc, root)

@@ -10,9 +10,11 @@ is unavailable, unsafe (other threads are running) or not worth it (one core,
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import signal
+import struct
 import sys
 import threading
 import traceback
@@ -153,3 +155,19 @@ class Background(Generic[R]):
         if self._child is not None:
             self._child.kill()
             self._child = None
+
+
+class Counter:
+    """Counts kept in memory shared with forked processes: each process adds to its own
+    slot (so no lock is needed), and any of them can read the sum."""
+
+    def __init__(self, slots: int) -> None:
+        self._slots = struct.Struct(f"{slots}q")
+        self._memory = mmap.mmap(-1, self._slots.size)
+
+    def add(self, slot: int, amount: int = 1) -> None:
+        (now,) = struct.unpack_from("q", self._memory, 8 * slot)
+        struct.pack_into("q", self._memory, 8 * slot, now + amount)
+
+    def total(self) -> int:
+        return sum(self._slots.unpack_from(self._memory))

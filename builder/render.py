@@ -9,11 +9,11 @@ redo only the pages a change touches (see `affected`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from jinja2 import (
     BytecodeCache,
@@ -21,18 +21,21 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
     select_autoescape,
 )
 
 from builder import contexts, parallel
 from builder.cards import Cards, Link, card_deps, topic_links
 from builder.contexts import SiteContext
+from builder.errors import Problem
 from builder.feeds import machine_outputs
 from builder.markdown import Markdown, cited_facts
 from builder.model import Briefing
 from builder.urls import Urls, output_path
 
 ContextBuilder = Callable[[SiteContext], Mapping[str, Any]]
+R = TypeVar("R")
 
 CARD_TEMPLATES = ("_fact_card.html", "_cite_marks.html")
 TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
@@ -249,6 +252,17 @@ def _matrix_deps(briefing: Briefing, allies: tuple[str, ...]) -> list[str]:
 PARALLEL_MIN_PAGES = 500
 """Below this many pages, forking workers costs more than it saves."""
 
+Files = Iterable[tuple[str, bytes]]
+"""Output files as (path relative to the site root, bytes), in the order they are made."""
+
+
+class TemplateFailed(Exception):
+    """A template failed while a worker process rendered with it: the problem, located."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
 
 def render_pages(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes]:
     """Render the given jobs (all of them, or only those a change touched).
@@ -259,12 +273,17 @@ def render_pages(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes
     jobs = list(jobs)
     if len(jobs) < PARALLEL_MIN_PAGES or parallel.workers() < 2:
         return {job.path: renderer.render(job) for job in jobs}
-    share_cards(renderer)
-    for name in {job.template for job in jobs}:  # compiled once, before the workers fork
-        for used in (name, *TEMPLATE_USES.get(name, ())):
-            renderer.env.get_template(used)
+    _prepare_workers(renderer, jobs)
     pages = parallel.fork_map(renderer.render, jobs)
     return {job.path: page for job, page in zip(jobs, pages, strict=True)}
+
+
+def _prepare_workers(renderer: Renderer, jobs: Iterable[PageJob]) -> None:
+    """Make what every worker needs before they fork: the cards, the compiled templates."""
+    share_cards(renderer)
+    for name in {job.template for job in jobs}:
+        for used in (name, *TEMPLATE_USES.get(name, ())):
+            renderer.env.get_template(used)
 
 
 def share_cards(renderer: Renderer) -> None:
@@ -307,26 +326,88 @@ def static_files(templates_dir: Path) -> dict[str, bytes]:
 
 def render_site(briefing: Briefing, templates_dir: Path, urls: Urls,
                 renderer: Renderer | None = None) -> dict[str, bytes]:
-    """The whole site: every page, the static files and the machine-readable outputs.
-    Pass a `renderer` to keep its fact cards afterwards (the preview builds on them)."""
+    """The whole site in memory, `{path: bytes}` sorted by path (tests, small sites).
+    Pass a `renderer` to keep its fact cards afterwards."""
     if renderer is None:
         renderer = Renderer(briefing, urls, templates_dir)
+    parts = render_site_into(briefing, templates_dir, urls, renderer, dict)
+    return dict(sorted(item for part in parts for item in part.items()))
+
+
+def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, renderer: Renderer,
+                     consume: Callable[[Files], R],
+                     on_page: Callable[[int, int], None] | None = None) -> list[R]:
+    """Every file of the site, handed to `consume` as it is made; its results, one per
+    process that made files.
+
+    On a big site the pages are shared out among the machine's cores (page i to process
+    i mod n, after every fact's card was made once for all), and one more process makes
+    the other files: each process streams what it renders into its own `consume` (the
+    build's writes straight into the new site folder), so no process holds the whole
+    site. Each file is made by exactly one process, with the same bytes as in one.
+    `on_page(done, total)` follows the pages rendered. Raises `TemplateError` or
+    `TemplateFailed` when a template breaks.
+    """
     jobs = plan_pages(briefing, urls)
-    if len(jobs) < PARALLEL_MIN_PAGES or parallel.workers() < 2:
-        out = render_pages(jobs, renderer)
-        out.update(other_files(briefing, templates_dir, urls, jobs, renderer))
-        return dict(sorted(out.items()))
-    # A big site: the cards first, on every core; then the other files are made by one more
-    # process (it inherits the cards' claims) while the pages render.
-    share_cards(renderer)
-    others = parallel.Background(
-        lambda: other_files(briefing, templates_dir, urls, jobs, renderer))
-    try:
-        out = render_pages(jobs, renderer)
-        out.update(others.result())
-    finally:
-        others.cancel()
-    return dict(sorted(out.items()))
+    total = len(jobs)
+    if total < PARALLEL_MIN_PAGES or parallel.workers() < 2 or not parallel.can_fork():
+        def everything() -> Iterator[tuple[str, bytes]]:
+            for done, job in enumerate(jobs, 1):
+                yield job.path, renderer.render(job)
+                if on_page is not None:
+                    on_page(done, total)
+            yield from other_files(briefing, templates_dir, urls, jobs, renderer).items()
+        return [consume(everything())]
+
+    _prepare_workers(renderer, jobs)
+    n = parallel.workers()
+    rendered = parallel.Counter(n)
+
+    def pages(k: int) -> Iterator[tuple[str, bytes]]:
+        for job in jobs[k::n]:
+            yield job.path, renderer.render(job)
+            rendered.add(k)
+            if on_page is not None and k == 0:
+                on_page(rendered.total(), total)
+
+    def share(k: int) -> tuple[R | None, Problem | None]:
+        try:
+            if k == n:  # the last process: everything but the pages
+                return consume(other_files(briefing, templates_dir, urls, jobs,
+                                           renderer).items()), None
+            return consume(pages(k)), None
+        except TemplateError as exc:  # a traceback does not cross processes: locate it here
+            return None, template_problem(exc, templates_dir.parent)
+
+    results = []
+    for result, problem in parallel.fork_map(share, list(range(n + 1)), processes=n + 1):
+        if problem is not None:
+            raise TemplateFailed(problem)
+        results.append(cast(R, result))
+    return results
+
+
+def template_problem(exc: Exception, root: Path) -> Problem:
+    """A broken template as a problem at its file and line (the innermost template frame)."""
+    import traceback
+
+    filename, name = getattr(exc, "filename", None), getattr(exc, "name", None)
+    path = Path(filename) if filename else root / "templates" / name if name else None
+    line = getattr(exc, "lineno", None) or 0
+    if not line:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename.endswith(".html"):
+                path, line = Path(frame.f_code.co_filename), lineno
+    base = root.resolve()
+    if path is None:
+        rel = "templates"
+    elif path.resolve().is_relative_to(base):
+        rel = path.resolve().relative_to(base).as_posix()
+    else:
+        rel = str(path)
+    message = getattr(exc, "message", None) or str(exc)
+    return Problem(rel, line, 0, "", f"template error: {message}",
+                   hint="fix the template under templates/ (this is not a content mistake)")
 
 
 def other_files(briefing: Briefing, templates_dir: Path, urls: Urls,

@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -79,16 +79,90 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def write_site(files: Mapping[str, bytes], out: Path,
-               finish: Callable[[Path], None] | None = None,
-               on_file: Callable[[int, int], None] | None = None) -> WriteResult:
-    """Write `files` as the new content of `out`, all or nothing.
+@dataclass(slots=True)
+class TreeReport:
+    """What one `TreeWriter` wrote: small and picklable, so a forked writer can hand it back."""
 
-    `finish(tmp_dir)` runs on the complete new tree before the swap (e.g. search indexing);
-    if it raises, nothing changes. Raises `UnsafePath` before writing anything when a path
-    would escape the output folder. `on_file(done, total)` follows the progress.
+    digests: dict[str, str]
+    written: int = 0
+    unchanged: int = 0
+    bytes: int = 0
+
+
+class TreeWriter:
+    """Puts files into the new site folder being made, one at a time, as they are rendered.
+
+    Several writers (one per process) may fill the same folder at once: folders are made
+    race-free, and each file is written by exactly one of them. A file whose bytes the
+    previous site already has is hard-linked from it instead (its modification time kept).
     """
-    checked = {rel: checked_path(rel) for rel in files}
+
+    def __init__(self, tmp_dir: str, out_dir: str, previous: Mapping[str, str],
+                 epoch: int | None) -> None:
+        self.tmp_dir = tmp_dir
+        self.out_dir = out_dir
+        self.previous = previous
+        self.epoch = epoch
+        self.made = {""}
+        self.report = TreeReport({})
+
+    def put(self, rel: str, data: bytes) -> None:
+        """Write `data` as `rel`; raises `UnsafePath` for a path that would leave the site."""
+        checked_path(rel)
+        parent = rel.rpartition("/")[0]
+        if parent not in self.made:
+            self._folder(parent)
+        # Plain string paths and bare system calls: for small files, pathlib's objects and
+        # buffered files cost more than the writes themselves.
+        target = f"{self.tmp_dir}/{rel}"
+        key = digest(data)
+        report = self.report
+        report.digests[rel] = key
+        report.bytes += len(data)
+        if self.previous.get(rel) == key and _link(f"{self.out_dir}/{rel}", target):
+            report.unchanged += 1
+            return
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        if self.epoch is not None:
+            os.utime(target, (self.epoch, self.epoch))
+        report.written += 1
+
+    def put_all(self, files: Iterable[tuple[str, bytes]]) -> TreeReport:
+        for rel, data in files:
+            self.put(rel, data)
+        return self.report
+
+    def _folder(self, rel: str) -> None:
+        path = f"{self.tmp_dir}/{rel}"
+        try:
+            os.mkdir(path)  # one system call when the parent exists, as it mostly does
+        except FileExistsError:
+            pass  # another writer made it
+        except FileNotFoundError:
+            os.makedirs(path, exist_ok=True)
+        while rel not in self.made:
+            self.made.add(rel)
+            rel = rel.rpartition("/")[0]
+
+
+WriterFactory = Callable[[], TreeWriter]
+
+
+def write_tree(produce: Callable[[WriterFactory], Iterable[TreeReport]], out: Path,
+               finish: Callable[[Path], None] | None = None) -> WriteResult:
+    """Make the new content of `out`, all or nothing.
+
+    `produce(new_writer)` writes every file through writers it asks `new_writer` for (one
+    per process when the work is shared out) and returns their reports. `finish(tmp_dir)`
+    then runs on the complete new tree before the swap (e.g. search indexing); if anything
+    raises, the temporary folder goes and `out` is left as it was.
+    """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
@@ -97,45 +171,47 @@ def write_site(files: Mapping[str, bytes], out: Path,
     manifest_path = out.parent / f".{out.name}{MANIFEST_SUFFIX}"
     previous = _read_manifest(manifest_path) if out.is_dir() else {}
     shutil.rmtree(tmp, ignore_errors=True)
-    written = unchanged = total = 0
     epoch = source_date_epoch()
-    manifest: dict[str, str] = {}
     try:
         tmp.mkdir()
-        # Plain string paths: pathlib's objects cost more than the writes for small files.
-        tmp_dir, out_dir = str(tmp), str(out)
-        made = {""}
-        for done, rel in enumerate(sorted(checked), 1):
-            data = files[rel]
-            parent = rel.rpartition("/")[0]
-            if parent not in made:
-                os.makedirs(os.path.join(tmp_dir, parent), exist_ok=True)
-                while parent not in made:
-                    made.add(parent)
-                    parent = parent.rpartition("/")[0]
-            target = os.path.join(tmp_dir, rel)
-            key = digest(data)
-            manifest[rel] = key
-            total += len(data)
-            if previous.get(rel) == key and _link(os.path.join(out_dir, rel), target):
-                unchanged += 1
-            else:
-                Path(target).write_bytes(data)
-                if epoch is not None:
-                    os.utime(target, (epoch, epoch))
-                written += 1
-            if on_file is not None:
-                on_file(done, len(checked))
+        reports = list(produce(lambda: TreeWriter(str(tmp), str(out), previous, epoch)))
         if finish is not None:
             finish(tmp)
         _swap(tmp, out, old)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    manifest = dict(sorted(kv for r in reports for kv in r.digests.items()))
     _write_manifest(manifest_path, manifest)
-    removed = len(set(previous) - set(manifest))
-    return WriteResult(written=written, unchanged=unchanged, removed=removed, bytes=total,
-                       digests=manifest)
+    return WriteResult(
+        written=sum(r.written for r in reports),
+        unchanged=sum(r.unchanged for r in reports),
+        removed=len(previous.keys() - manifest.keys()),
+        bytes=sum(r.bytes for r in reports),
+        digests=manifest,
+    )
+
+
+def write_site(files: Mapping[str, bytes], out: Path,
+               finish: Callable[[Path], None] | None = None,
+               on_file: Callable[[int, int], None] | None = None) -> WriteResult:
+    """Write `files` as the new content of `out`, all or nothing (see `write_tree`).
+
+    Raises `UnsafePath` before writing anything when a path would escape the output
+    folder. `on_file(done, total)` follows the progress.
+    """
+    for rel in files:
+        checked_path(rel)
+
+    def produce(new_writer: WriterFactory) -> list[TreeReport]:
+        writer = new_writer()
+        for done, rel in enumerate(sorted(files), 1):
+            writer.put(rel, files[rel])
+            if on_file is not None:
+                on_file(done, len(files))
+        return [writer.report]
+
+    return write_tree(produce, out, finish)
 
 
 def source_date_epoch() -> int | None:

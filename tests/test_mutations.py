@@ -605,22 +605,22 @@ def test_template_error_is_reported_with_its_place(project: Path) -> None:
 
 
 KILLED_BUILD = """
-import os, pathlib, signal, sys
+import os, signal, sys
 from builder.cli import main
 when = os.environ["KILL_WHEN"]
-real_write, real_replace = pathlib.Path.write_bytes, os.replace
+real_write, real_replace = os.write, os.replace
 writes = 0
-def write_bytes(self, data):
+def write(fd, data):
     global writes
     writes += 1
     if when == "fifth-page" and writes == 5:
         os.kill(os.getpid(), signal.SIGKILL)
-    return real_write(self, data)
+    return real_write(fd, data)
 def replace(src, dst):
     if when == "between-renames" and ".site.tmp-" in str(src):
         os.kill(os.getpid(), signal.SIGKILL)
     return real_replace(src, dst)
-pathlib.Path.write_bytes = write_bytes
+os.write = write
 os.replace = replace
 sys.exit(main(sys.argv[1:]))
 """

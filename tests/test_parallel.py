@@ -72,3 +72,45 @@ def test_a_big_site_is_byte_identical_built_on_one_core_or_several(
             for p in (tmp_path / f"site-{workers}").rglob("*") if p.is_file()
         }
     assert sites["1"] == sites["2"]
+
+
+def test_a_template_that_fails_in_a_worker_is_reported_at_its_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template error while workers render a big site is the editor's located problem,
+    not a crash report, and the previous site stays."""
+    root = tmp_path / "corpus"
+    gen_corpus.generate(PARALLEL_MIN_PAGES, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    out = tmp_path / "site"
+    assert build(root, out=out, search=False).ok
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    fact_template = root / "templates" / "fact.html"
+    lines = fact_template.read_text(encoding="utf-8").split("\n")
+    lines.insert(2, "{{ page.no_such_field }}")  # compiles; fails only when a page renders
+    fact_template.write_text("\n".join(lines), encoding="utf-8")
+
+    result = build(root, out=out, search=False)
+
+    assert not result.ok
+    [problem] = result.errors
+    assert (problem.file, problem.line) == ("templates/fact.html", 3)
+    assert "no_such_field" in problem.message
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert not list(tmp_path.glob(".site.tmp-*"))
+
+
+def test_a_shared_counter_adds_up_what_every_process_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BRIEFING_WORKERS", "3")
+    counter = parallel.Counter(3)
+
+    def count(k: int) -> int:
+        for _ in range(100 * (k + 1)):
+            counter.add(k)
+        return os.getpid()
+
+    assert len(set(parallel.fork_map(count, [0, 1, 2]))) == 3
+    assert counter.total() == 600

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.write import UnsafePath, write_site
+from builder.write import TreeReport, UnsafePath, WriterFactory, write_site, write_tree
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -75,3 +75,39 @@ def test_source_date_epoch_sets_modification_times(tmp_path: Path,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767657600")
     write_site({"a.html": b"a", "b/index.html": b"b"}, tmp_path / "site")
     assert {p.stat().st_mtime for p in (tmp_path / "site").rglob("*.html")} == {1767657600}
+
+
+def test_several_writers_fill_one_site_and_their_reports_add_up(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a/index.html": b"same", "b/index.html": b"old"}, out)
+
+    def produce(new_writer: WriterFactory) -> list[TreeReport]:
+        first, second = new_writer(), new_writer()
+        first.put("a/index.html", b"same")
+        second.put("b/index.html", b"new")
+        second.put("c/d/index.html", b"deep")
+        return [first.report, second.report]
+
+    result = write_tree(produce, out)
+
+    assert tree(out) == {"a/index.html": b"same", "b/index.html": b"new",
+                         "c/d/index.html": b"deep"}
+    assert (result.written, result.unchanged, result.removed) == (2, 1, 0)
+    assert sorted(result.digests) == ["a/index.html", "b/index.html", "c/d/index.html"]
+
+
+def test_a_writer_refuses_a_path_leaving_the_site_and_nothing_changes(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a.html": b"good"}, out)
+
+    def produce(new_writer: WriterFactory) -> list[TreeReport]:
+        writer = new_writer()
+        writer.put("b.html", b"fine")
+        writer.put("../escape.html", b"bad")
+        return [writer.report]
+
+    with pytest.raises(UnsafePath):
+        write_tree(produce, out)
+    assert tree(out) == {"a.html": b"good"}
+    assert not (tmp_path / "escape.html").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")] == []
