@@ -8,8 +8,10 @@ is typed or checked here beyond "is this readable, plain YAML".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -35,18 +37,6 @@ _STANDARD_TAGS = frozenset(
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 _SPECIAL_PLAIN = {"<<": "tag:yaml.org,2002:merge", "=": "tag:yaml.org,2002:value"}
-
-
-class _PlainLoader(_Loader):
-    """The loader with a quick tag resolver. Every scalar is read as text, so a plain scalar's
-    implicit type (int, bool, date...) is never used: only the two implicit tags that are not
-    standard (`<<` merge keys and `=`) matter, and they are kept so that they are refused."""
-
-    def resolve(self, kind: type[yaml.Node], value: str | None,
-                implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            return _SPECIAL_PLAIN.get(value or "", _STR) if implicit[0] else _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
 @dataclass(slots=True)
@@ -284,9 +274,13 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
                                 f"YAML is nested too deeply (limit {MAX_DEPTH})",
                                 hint="flatten the structure"))
         return None
-    loader = _PlainLoader(text)
+    loader = _Loader(text)
+    builder = _Builder(loader, rel, line_offset, text.split("\n"))
     try:
-        node = loader.get_single_node()
+        node = builder.document()
+    except _Abort:
+        problems.extend(builder.problems)
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if "quoted scalar" in (exc.context or "") and exc.context_mark:
@@ -294,7 +288,8 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
         line = (mark.line + 1 + line_offset) if mark else 0
         column = (mark.column + 1) if mark else 0
         rows = text.split("\n")
-        row = rows[mark.line] if mark else ""
+        # (libyaml may place an error on the line after the last one)
+        row = rows[mark.line] if mark and mark.line < len(rows) else ""
         above = next((r for r in reversed(rows[:mark.line]) if r.strip()), "") if mark else ""
         problems.append(Problem(rel, line, column, "", _yaml_message(exc),
                                 hint=_yaml_hint(exc, row, above)))
@@ -309,13 +304,8 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
         return None
     finally:
         loader.dispose()
-    if node is None:
-        return None
-    converter = _Converter(rel, problems, line_offset, text.split("\n"))
-    try:
-        return converter.convert(node, 0)
-    except _Abort:
-        return None
+    problems.extend(builder.problems)
+    return node
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
@@ -325,8 +315,12 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     Block nesting needs a deeper indent (or another `- `) per level and flow nesting a
     bracket, so their sum bounds the depth without parsing.
     """
-    indents = max((len(row) - len(row.lstrip(" -?")) for row in text.split("\n")), default=0)
-    if indents + text.count("[") + text.count("{") <= SAFE_NESTING:
+    brackets = text.count("[") + text.count("{")
+    rows = text.split("\n")
+    if max(map(len, rows)) + brackets <= SAFE_NESTING:  # no line is long enough to go deep
+        return None
+    indents = max((len(row) - len(row.lstrip(" -?")) for row in rows), default=0)
+    if indents + brackets <= SAFE_NESTING:
         return None
     depth = 0
     try:
@@ -395,78 +389,207 @@ class _Abort(Exception):
     pass
 
 
-class _Converter:
-    """yaml.Node -> our located nodes; refuses aliases, tags, merge keys, duplicate keys."""
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MappingStart, _SequenceStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_CollectionEnd = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
-    def __init__(self, rel: str, problems: list[Problem], line_offset: int,
+
+class _Open:
+    """A mapping or list being read; for a mapping, the key waiting for its value."""
+
+    __slots__ = ("key", "key_column", "key_line", "node")
+
+    def __init__(self, node: Mapping | Sequence) -> None:
+        self.node = node
+        self.key: str | None = None
+        self.key_line = self.key_column = 0
+
+
+class _Builder:
+    """libyaml's parse events -> our located nodes, in one pass (no yaml.Node tree, no tag
+    resolver). Refuses aliases, tags, merge keys, duplicate keys and too deep nesting.
+
+    Problems are reported the way composing the whole document first would: a syntax error
+    anywhere (or a composer error: undefined alias, duplicate anchor, a second document)
+    replaces every other problem of the file, so after the first refusal the rest of the
+    stream is still read, only for such errors.
+    """
+
+    def __init__(self, loader: _Loader, rel: str, line_offset: int,
                  lines: list[str]) -> None:
+        self.next: Callable[[], Any] = loader.get_event
         self.rel = rel
-        self.problems = problems
         self.offset = line_offset
         self.lines = lines
-        self.seen: set[int] = set()
+        self.problems: list[Problem] = []
+        self.anchors: dict[str, Any] = {}
 
-    def fail(self, node: yaml.Node, message: str, hint: str, field: str = "") -> None:
-        self.problems.append(Problem(self.rel, node.start_mark.line + 1 + self.offset,
-                                     node.start_mark.column + 1, field, message, hint=hint))
+    def fail(self, mark: Any, message: str, hint: str, field: str = "") -> None:
+        self.problems.append(Problem(self.rel, mark.line + 1 + self.offset, mark.column + 1,
+                                     field, message, hint=hint))
 
-    def check_cut(self, node: yaml.Node, key: str) -> None:
+    def document(self) -> Node | None:
+        """The single document's root node (None for an empty stream); raises YAMLError for
+        a syntax error and _Abort after a refusal (its problem is in `problems`)."""
+        self.next()  # the stream's start
+        event = self.next()
+        if isinstance(event, yaml.StreamEndEvent):
+            return None
+        start = event.start_mark
+        root, refused = self.tree()
+        event = self.next()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream",
+                                              start, "but found another document",
+                                              event.start_mark)
+        if refused:
+            raise _Abort
+        return root
+
+    def anchor(self, event: Any) -> None:
+        """Remember an anchor (`&name`); an alias (`*name`) must name one met before."""
+        name = event.anchor
+        mark: Any = event.start_mark
+        if isinstance(event, _AliasEvent):
+            if name not in self.anchors:
+                raise yaml.composer.ComposerError(None, None, "found undefined alias", mark)
+            return
+        if name in self.anchors:
+            raise yaml.composer.ComposerError("found duplicate anchor; first occurrence",
+                                              self.anchors[name], "second occurrence", mark)
+        self.anchors[name] = event.start_mark
+
+    def tree(self) -> tuple[Node | None, bool]:
+        """The document's events up to its end -> (root node, whether it was refused)."""
+        stack: list[_Open] = []
+        root: Node | None = None
+        skip = 0  # open collections of a value dropped (duplicate key) or after a refusal
+        refused = False
+        offset = self.offset
+        while True:
+            event = self.next()
+            cls = type(event)
+            if cls is yaml.DocumentEndEvent:
+                return root, refused
+            if cls in _CollectionEnd:
+                if refused:
+                    continue
+                if skip:
+                    skip -= 1
+                    continue
+                done = stack.pop().node
+                if not stack:
+                    root = done
+                continue
+            if event.anchor is not None:
+                self.anchor(event)
+            if refused:
+                continue
+            if skip:
+                if cls is _MappingStart or cls is _SequenceStart:
+                    skip += 1
+                continue
+            top = stack[-1] if stack else None
+            mark = event.start_mark
+            if top is not None and top.key is None and type(top.node) is Mapping:
+                # A mapping's key.
+                if cls is not _ScalarEvent:
+                    if cls is _AliasEvent:
+                        self.fail(self.anchors[event.anchor],
+                                  "anchors and aliases (`&name`, `*name`) are not supported",
+                                  "write the value out in full")
+                    else:
+                        self.fail(mark, "a mapping key must be a plain name",
+                                  "use `name: value`")
+                    refused = True
+                    continue
+                key = event.value
+                if key == "<<":
+                    self.fail(mark, "merge keys (`<<`) are not supported",
+                              "write the fields out in full")
+                    refused = True
+                    continue
+                entries = top.node.entries
+                if key in entries:
+                    self.fail(mark, f"duplicate key `{key}` (first given on line "
+                              f"{entries[key].line})",
+                              "keep one of them: YAML would silently drop the first", field=key)
+                    skip = 1
+                    event = self.next()  # the dropped value
+                    if event.anchor is not None:
+                        self.anchor(event)
+                    cls = type(event)
+                    if cls is not _MappingStart and cls is not _SequenceStart:
+                        skip = 0
+                    continue
+                top.key = key
+                top.key_line, top.key_column = mark.line + 1 + offset, mark.column + 1
+                continue
+            # A value: the root, a list item or a mapping entry's value.
+            if len(stack) > MAX_DEPTH:
+                self.fail(mark, f"YAML is nested too deeply (limit {MAX_DEPTH})", "flatten it")
+                refused = True
+                continue
+            if cls is _AliasEvent:
+                self.fail(self.anchors[event.anchor],
+                          "anchors and aliases (`&name`, `*name`) are not supported",
+                          "write the value out in full")
+                refused = True
+                continue
+            line, column = mark.line + 1 + offset, mark.column + 1
+            tag = event.tag
+            node: Node
+            if cls is _ScalarEvent:
+                value = event.value
+                plain = not event.style
+                if tag is None or tag == "!":
+                    tag = _SPECIAL_PLAIN.get(value, _STR) if plain and event.implicit[0] \
+                        else _STR
+                if tag is not _STR and tag not in _STANDARD_TAGS:
+                    self.fail(mark, f"YAML tag `{tag}` is not allowed",
+                              "remove the `!!...` tag; write plain values")
+                    refused = True
+                    continue
+                if plain and value in _NULLS:
+                    node = Scalar(None, line, column, False)
+                else:
+                    node = Scalar(value, line, column, not plain)
+                    if plain and top is not None and top.key is not None and " " in value:
+                        self.check_cut(event, top.key)
+            else:
+                if tag is None or tag == "!":
+                    tag = _MAP if cls is _MappingStart else _SEQ
+                if tag not in _STANDARD_TAGS:
+                    self.fail(mark, f"YAML tag `{tag}` is not allowed",
+                              "remove the `!!...` tag; write plain values")
+                    refused = True
+                    continue
+                node = Mapping({}, line, column) if cls is _MappingStart else \
+                    Sequence([], line, column)
+            if top is None:
+                root = node
+            elif top.key is None:
+                top.node.items.append(node)  # type: ignore[union-attr]
+            else:
+                key = top.key
+                top.node.entries[key] = Entry(  # type: ignore[union-attr]
+                    key, top.key_line, top.key_column, node)
+                top.key = None
+            if cls is not _ScalarEvent:
+                stack.append(_Open(node))  # type: ignore[arg-type]
+
+    def check_cut(self, event: Any, key: str) -> None:
         """Text cut at ` #`: an unquoted value of several words followed by one space and `#`
         is surely text YAML took for a comment (a real comment has two spaces before it)."""
-        if not isinstance(node, yaml.ScalarNode) or node.style or " " not in node.value:
-            return
-        end = node.end_mark
+        end = event.end_mark
         rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
         if rest[:1] in (" ", "\t") and rest[1:2] == "#":
             self.problems.append(Problem(
                 self.rel, end.line + 1 + self.offset, end.column + 2, key,
                 f"`{key}` is cut off before `{rest[1:].strip()[:30]}`: YAML reads ` #` and "
                 "what follows as a comment",
-                hint=f'put the whole value in quotes: {key}: "{node.value}{rest.rstrip()}", '
+                hint=f'put the whole value in quotes: {key}: "{event.value}{rest.rstrip()}", '
                      "or leave two spaces before a comment you mean"))
-
-    def convert(self, node: yaml.Node, depth: int) -> Node:
-        if depth > MAX_DEPTH:
-            self.fail(node, f"YAML is nested too deeply (limit {MAX_DEPTH})", "flatten it")
-            raise _Abort
-        if id(node) in self.seen:  # a node met twice is an alias of an anchored one
-            self.fail(node, "anchors and aliases (`&name`, `*name`) are not supported",
-                      "write the value out in full")
-            raise _Abort
-        self.seen.add(id(node))
-        line, column = node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
-        if node.tag not in _STANDARD_TAGS:
-            self.fail(node, f"YAML tag `{node.tag}` is not allowed",
-                      "remove the `!!...` tag; write plain values")
-            raise _Abort
-        if isinstance(node, yaml.ScalarNode):
-            plain = not node.style  # libyaml says '' for plain scalars, the pure parser None
-            if plain and node.value in _NULLS:
-                return Scalar(None, line, column, False)
-            return Scalar(str(node.value), line, column, not plain)
-        if isinstance(node, yaml.SequenceNode):
-            return Sequence([self.convert(item, depth + 1) for item in node.value], line, column)
-        entries: dict[str, Entry] = {}
-        assert isinstance(node, yaml.MappingNode)
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, "a mapping key must be a plain name", "use `name: value`")
-                raise _Abort
-            key = str(key_node.value)
-            if key == "<<":
-                self.fail(key_node, "merge keys (`<<`) are not supported",
-                          "write the fields out in full")
-                raise _Abort
-            if key in entries:
-                first = entries[key]
-                self.fail(key_node, f"duplicate key `{key}` (first given on line {first.line})",
-                          "keep one of them: YAML would silently drop the first", field=key)
-                continue
-            entries[key] = Entry(key, key_node.start_mark.line + 1 + self.offset,
-                                 key_node.start_mark.column + 1,
-                                 self.convert(value_node, depth + 1))
-            self.check_cut(value_node, key)
-        return Mapping(entries, line, column)
 
 
 def load_page(root: Path, rel: str, problems: list[Problem]) -> RawPage:

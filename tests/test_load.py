@@ -47,6 +47,7 @@ def test_scalars_stay_text(text: str, value: str | None) -> None:
     ("base: &b {x: 1}\nc:\n  <<: *b\n", "merge keys"),
     ("a: [" * 40 + "]" * 40, "nested too deeply"),
     ("a: 'open\n", "YAML syntax error"),
+    ("a: b\n{", "YAML syntax error"),  # libyaml places this one past the last line
 ])
 def test_unsafe_or_ambiguous_yaml_is_refused(text: str, message: str) -> None:
     _, problems = parse(text)
