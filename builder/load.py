@@ -7,6 +7,7 @@ is typed or checked here beyond "is this readable, plain YAML".
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -189,29 +190,34 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     Refuses files outside their top folder (through symlinks too), oversized files, NUL bytes and
     other encodings, each with a problem that says how to fix it.
     """
-    path = root / rel
-    if not path.exists():
+    path = os.path.join(root, rel)
+    try:
+        size = os.stat(path).st_size
+    except OSError:
         problems.append(Problem(rel, 0, 0, "", "file not found",
                                 hint=f"create {rel} (see docs/content-format.md)"))
         return None
     # A file is confined to its top folder (content/, seeds/...), through symlinks too.
     folder = rel.split("/", 1)[0] + "/" if "/" in rel else ""
     try:
-        resolved = path.resolve(strict=True)
-        resolved.relative_to((root / folder).resolve())
-    except (ValueError, OSError):
+        resolved = os.path.realpath(path, strict=True)
+        top = os.path.realpath(os.path.join(root, folder))
+        inside = resolved == top or resolved.startswith(top.rstrip(os.sep) + os.sep)
+    except OSError:
+        inside = False
+    if not inside:
         where = folder or "the project"
         problems.append(Problem(rel, 0, 0, "", f"file points outside {where} (through a symlink)",
                                 hint=f"replace the symlink by a real file inside {where}"))
         return None
     try:
-        size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             problems.append(Problem(rel, 0, 0, "",
                                     f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                                     hint="split it into several files"))
             return None
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         problems.append(Problem(rel, 0, 0, "", f"cannot read the file: {exc.strerror}",
                                 hint="check the file's permissions"))

@@ -54,6 +54,8 @@ def normalise(text: str) -> Normalised:
     Character folds are one-to-one and keep offsets; NFC composition and whitespace-run
     collapsing shorten the text, and each is recorded as a stage of breakpoints.
     """
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return Normalised(text)  # nothing to fold (the common case for a quote)
     stages: list[_Stage] = []
     if not unicodedata.is_normalized("NFC", text):
         text, norm_points, orig_points = _nfc_with_map(text)

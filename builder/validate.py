@@ -150,6 +150,10 @@ class _Reader:
     def text(self, node: Mapping, key: str, prefix: str, *, required: bool = True,
              what: str = "text") -> str | None:
         entry = node.entries.get(key)
+        value = entry.value if entry is not None else None
+        if type(value) is Scalar and value.value and len(value.value) <= MAX_FIELD_CHARS \
+                and value.value.isprintable():
+            return value.value  # the common case: short visible text
         where = f"{prefix}{key}"
         if entry is None or (isinstance(entry.value, Scalar) and entry.value.value is None):
             if required:
@@ -173,6 +177,8 @@ class _Reader:
 
     def visible(self, node: Node, where: str, text: str) -> bool:
         """False (with a problem) when the text hides control or bidi-override characters."""
+        if text.isprintable():  # every hidden character is unprintable
+            return True
         hidden = _HIDDEN.search(text)
         if hidden is None:
             return True
