@@ -66,7 +66,8 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None) 
     from builder.validate import validate
 
     started = time.perf_counter()
-    briefing, problems = validate(load_project(root, cache), cache=cache, spread=fork_map)
+    with few_collections():
+        briefing, problems = validate(load_project(root, cache), cache=cache, spread=fork_map)
     return CheckResult(briefing, sorted_problems(problems), strict,
                        time.perf_counter() - started)
 

@@ -224,3 +224,22 @@ def test_a_cached_check_sees_every_edit_and_checks_only_changed_files(
     assert cached.problems == check(root).problems
     assert any("is not in source" in p.message and p.file.endswith("facts-0000.yaml")
                for p in cached.problems)
+
+
+def test_a_fact_file_crosses_between_processes_unchanged(tmp_path: Path) -> None:
+    import pickle
+
+    from builder import validate
+    from builder.load import load_project
+
+    root = tmp_path / "corpus"
+    _corpus_with_mistakes(root, 300)
+    project = load_project(root)
+    state = validate._State()
+    validate._sources(project.sources, project.seeds, state)
+    context = validate._context(state, None)
+    units = [validate.check_fact_file(raw.path, raw.text, context) for raw in project.facts]
+    facts = [fact for unit in units for *_, fact in unit.defined if fact is not None]
+    assert any(f.disputes for f in facts) and any(f.date is None for f in facts)
+    assert any(unit.problems for unit in units)  # mistakes cross too
+    assert pickle.loads(pickle.dumps(units, pickle.HIGHEST_PROTOCOL)) == units
