@@ -103,15 +103,20 @@ class _Child:
             self.read = -1
 
 
-def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0) -> list[R]:
+def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
+             meanwhile: Callable[[], object] | None = None) -> list[R]:
     """`[func(x) for x in inputs]`, computed by `processes` processes (this one included).
 
     Input i goes to process i % processes, so neighbouring inputs of one kind are spread
     evenly. `func` may be any callable (a closure, a bound method): children inherit it.
     Results must be picklable; plain `str`, `bytes` and tuples cross cheapest.
+    `meanwhile()`, if given, runs in this process while the others start on their shares
+    (work that must stay here, e.g. because later forks need its result).
     """
     processes = min(processes or workers(), len(inputs))
     if processes < 2 or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return [func(x) for x in inputs]
 
     def share(k: int) -> Callable[[], list[R]]:
@@ -120,6 +125,8 @@ def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0)
     children: list[_Child] = []
     try:
         children = [_Child(share(k)) for k in range(1, processes)]
+        if meanwhile is not None:
+            meanwhile()
         shares = [share(0)(), *(child.result() for child in children)]
     finally:
         for child in children:

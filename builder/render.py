@@ -286,16 +286,20 @@ def _prepare_workers(renderer: Renderer, jobs: Iterable[PageJob]) -> None:
             renderer.env.get_template(used)
 
 
-def share_cards(renderer: Renderer) -> None:
+def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = None) -> None:
     """Make every fact's card on all cores and hand them to this process, once per build,
-    so that workers forked afterwards inherit them."""
+    so that workers forked afterwards inherit them. `meanwhile()` runs here while the
+    other processes make theirs."""
     if renderer.cards_shared:
+        if meanwhile is not None:
+            meanwhile()
         return
     cards = renderer.site.cards
     for name in CARD_TEMPLATES:
         renderer.env.get_template(name)
     facts = [fid for fid in renderer.site.briefing.fact_by_id if not cards.made(fid)]
-    for fid, fragments in zip(facts, parallel.fork_map(cards.fragments, facts), strict=True):
+    made = parallel.fork_map(cards.fragments, facts, meanwhile=meanwhile)
+    for fid, fragments in zip(facts, made, strict=True):
         cards.adopt(fid, fragments)
     renderer.cards_shared = True
 
@@ -348,9 +352,15 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     `on_page(done, total)` follows the pages rendered. Raises `TemplateError` or
     `TemplateFailed` when a template breaks.
     """
-    jobs = plan_pages(briefing, urls)
+    parallel_ok = parallel.workers() > 1 and parallel.can_fork()
+    jobs: list[PageJob] = []
+    if parallel_ok and len(briefing.facts) >= PARALLEL_MIN_PAGES:
+        # The cards are made on the other cores while this one plans the pages.
+        share_cards(renderer, lambda: jobs.extend(plan_pages(briefing, urls)))
+    else:
+        jobs = plan_pages(briefing, urls)
     total = len(jobs)
-    if total < PARALLEL_MIN_PAGES or parallel.workers() < 2 or not parallel.can_fork():
+    if total < PARALLEL_MIN_PAGES or not parallel_ok:
         def everything() -> Iterator[tuple[str, bytes]]:
             for done, job in enumerate(jobs, 1):
                 yield job.path, renderer.render(job)
