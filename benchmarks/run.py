@@ -334,6 +334,23 @@ def machine() -> str:
     )
 
 
+def filesystem(path: Path) -> str:
+    """The type of the file system holding `path` (from /proc/mounts), e.g. `ext4`, `tmpfs`."""
+    best, kind = "", "unknown"
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return kind
+    where = str(path.resolve())
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3 or len(fields[1]) < len(best):
+            continue
+        if where == fields[1] or where.startswith(fields[1].rstrip("/") + "/"):
+            best, kind = fields[1], fields[2]
+    return kind
+
+
 def secs(m: Measure) -> str:
     return f"{m.wall:.2f} s" if m.ok else "n/a"
 
@@ -351,11 +368,13 @@ def report(
     results: list[SizeResult],
     help_wall: float | None,
     real: tuple[Measure, float | None] | None,
+    work: Path,
 ) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}. Corpora and every builder's output on {filesystem(work)} "
+        "(`--work`).",
         f"Medians of {runs} runs, each a fresh process; "
         "peak memory is the process's maxrss (wait4 rusage). Hugo and the plain-Python script "
         "build the reference page set from the reference corpus of the same size, in the same run.",
@@ -503,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         real = measure_real(args.work, args.runs)
     except CommandFailed as exc:
         say(f"briefing failed: {exc}")
-    text = scrub(report(args.runs, results, help_wall, real))
+    text = scrub(report(args.runs, results, help_wall, real, args.work))
     args.results.write_text(text, encoding="utf-8")
     print(text)
     return 0
