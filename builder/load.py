@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +150,7 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
     """Read every content file and seed of the project at `root`."""
     problems: list[Problem] = []
     content = root / "content"
+    folders: dict[str, str] = {}  # real paths, resolved once for the many facts and seeds
 
     def yaml_file(rel: str) -> RawFile:
         return load_yaml_file(root, rel, problems, cache)
@@ -168,10 +170,10 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
         site=yaml_file("content/site.yaml"),
         sources=yaml_file("content/sources.yaml"),
         actors=yaml_file("content/actors.yaml"),
-        facts=[RawText(rel, read_text(root, rel, problems))
+        facts=[RawText(rel, read_text(root, rel, problems, folders))
                for rel in (f"content/facts/{name}" for name in fact_files)],
         pages=[load_page(root, f"content/pages/{name}", problems) for name in page_files],
-        seeds=load_seeds(root, problems),
+        seeds=load_seeds(root, problems, folders),
         problems=problems,
     )
     return project
@@ -184,11 +186,13 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
+def read_text(root: Path, rel: str, problems: list[Problem],
+              folders: dict[str, str] | None = None) -> str | None:
     """Read a project file as UTF-8 text: BOM dropped, CRLF/CR turned into LF.
 
     Refuses files outside their top folder (through symlinks too), oversized files, NUL bytes and
-    other encodings, each with a problem that says how to fix it.
+    other encodings, each with a problem that says how to fix it. `folders` keeps the real
+    path of each folder met, for reading many files of one folder at once.
     """
     path = os.path.join(root, rel)
     try:
@@ -200,8 +204,11 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     # A file is confined to its top folder (content/, seeds/...), through symlinks too.
     folder = rel.split("/", 1)[0] + "/" if "/" in rel else ""
     try:
-        resolved = os.path.realpath(path, strict=True)
-        top = os.path.realpath(os.path.join(root, folder))
+        folders = {} if folders is None else folders
+        resolved = _real_path(path, folders)
+        top = folders.get(f"top:{folder}")
+        if top is None:
+            top = folders[f"top:{folder}"] = os.path.realpath(os.path.join(root, folder))
         inside = resolved == top or resolved.startswith(top.rstrip(os.sep) + os.sep)
     except OSError:
         inside = False
@@ -223,6 +230,17 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
                                 hint="check the file's permissions"))
         return None
     return decode(data, rel, problems)
+
+
+def _real_path(path: str, folders: dict[str, str]) -> str:
+    """`os.path.realpath(path, strict=True)`, resolving each folder once (`folders`)."""
+    parent, name = os.path.split(path)
+    if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
+        return os.path.realpath(path, strict=True)
+    real = folders.get(parent)
+    if real is None:
+        real = folders[parent] = os.path.realpath(parent, strict=True)
+    return os.path.join(real, name)
 
 
 def decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
@@ -633,7 +651,8 @@ def load_page(root: Path, rel: str, problems: list[Problem]) -> RawPage:
     return RawPage(rel, front, body, body_line)
 
 
-def load_seeds(root: Path, problems: list[Problem]) -> dict[str, str]:
+def load_seeds(root: Path, problems: list[Problem],
+               folders: dict[str, str] | None = None) -> dict[str, str]:
     """Every text file under `seeds/`, by project-relative path."""
     seeds: dict[str, str] = {}
     seeds_dir = root / "seeds"
@@ -643,7 +662,7 @@ def load_seeds(root: Path, problems: list[Problem]) -> dict[str, str]:
         if path.is_dir() or path.name.startswith("."):
             continue
         rel = _rel(root, path)
-        text = read_text(root, rel, problems)
+        text = read_text(root, rel, problems, folders)
         if text is not None:
             seeds[rel] = text
     return seeds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,24 @@ def test_symlink_out_of_the_project_is_refused(tmp_path: Path) -> None:
     problems: list[Problem] = []
     assert read_text(project, "link.txt", problems) is None
     assert "outside the project" in problems[0].message
+
+
+def test_files_linked_from_outside_their_folder_are_refused_and_the_others_read(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", root)
+    outside = tmp_path / "elsewhere"
+    shutil.move(root / "content" / "facts", outside)
+    (root / "content" / "facts").symlink_to(outside)  # the whole folder, from outside
+    (outside / "secret.txt").write_text("secret")
+    (root / "seeds" / "one.txt").symlink_to(outside / "secret.txt")
+    (root / "seeds" / "inside.txt").symlink_to(root / "seeds" / "alpha.txt")
+    project = load_project(root)
+    refused = sorted(p.file for p in project.problems if "points outside" in p.message)
+    assert refused == ["content/facts/paris.yaml", "content/facts/russia.yaml", "seeds/one.txt"]
+    assert [f.text for f in project.facts] == [None, None]
+    assert project.seeds["seeds/inside.txt"] == project.seeds["seeds/alpha.txt"]
 
 
 @pytest.mark.parametrize("text, message, hint", [
