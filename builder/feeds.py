@@ -3,6 +3,12 @@
 Goes in: a `Briefing`, its `Urls` and the list of HTML page URLs. Comes out: output-relative
 path -> bytes, byte-identical for identical input (no wall clock, sorted iteration).
 Formats are documented in `docs/facts-json.md`.
+
+Each fact's share of `facts.json`, `facts.csv` and `feed.xml` is made once (`Feeds.part`) and
+the files are joined from those parts, so the preview remakes only the parts of the facts an
+edit touched (`Feeds.keep`). The text is written directly, in exactly the layout of Python's
+`json.dumps(indent=2, ensure_ascii=False)` and of ElementTree's indented serialisation, which
+are much slower on large briefings.
 """
 
 from __future__ import annotations
@@ -12,18 +18,19 @@ import io
 import json
 import re
 import uuid
-import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from html import escape as html_escape
+from json.encoder import encode_basestring
+from typing import NamedTuple
 
 from builder.markdown import Markdown
-from builder.model import Briefing, Fact, PartialDate
+from builder.model import Briefing, Citation, Dispute, Fact, PartialDate, Source
 from builder.urls import Urls, text_fragment_url
 
 SCHEMA_VERSION = 1
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 CSV_HEADER = (
     "fact_id", "claim", "topic", "date", "status", "actors", "disputes", "fact_url",
@@ -36,190 +43,363 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # Spreadsheets run a cell starting with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+Cited = tuple[Citation, Source, str]
+"""A citation, its source and the full URL of the marked passage."""
+Claim = Callable[[str], tuple[str, str]]
+"""A fact id -> its claim as (html, plain text)."""
+
 
 def machine_outputs(
     briefing: Briefing,
     urls: Urls,
     page_urls: Iterable[str] = (),
-    claim: Callable[[str], tuple[str, str]] | None = None,
+    claim: Claim | None = None,
 ) -> dict[str, bytes]:
     """Every machine-readable file of the site. `page_urls` are the site's HTML page URLs
     (site-absolute paths as `Urls` builds them) for the sitemap; `claim(fact_id)` gives a
     claim as (html, plain text) when the pages have rendered it already."""
-    claims = _claim_parts(briefing, claim)
-    return {
-        "facts.json": facts_json(briefing, urls, claims),
-        "facts.csv": facts_csv(briefing, urls, claims),
-        "feed.xml": atom_feed(briefing, urls, claims),
-        "sitemap.xml": sitemap_xml(page_urls, urls),
-        "robots.txt": robots_txt(urls),
-    }
+    return Feeds(briefing, urls, claim).files(page_urls)
 
 
-# Claims ------------------------------------------------------------------------------------
+class FactParts(NamedTuple):
+    """One fact's share of the machine outputs, as the bytes that go into each file."""
+
+    json: bytes
+    """Its record in `facts.json`'s `facts` list, indented as it stands there."""
+    csv: bytes
+    """Its rows of `facts.csv`, one per citation."""
+    entry: bytes
+    """Its `<entry>` of `feed.xml` (empty for an undated fact, which the feed leaves out)."""
+    date: PartialDate | None
 
 
-def _claim_parts(
-    briefing: Briefing, claim: Callable[[str], tuple[str, str]] | None
-) -> dict[str, tuple[str, str]]:
-    """Each claim as (html, plain text), from `claim` or the site's one markdown renderer."""
-    if claim is None:
-        markdown = Markdown()
-        return {f.id: (str(markdown.inline(f.claim)), markdown.plain(f.claim))
-                for f in briefing.facts}
-    return {f.id: claim(f.id) for f in briefing.facts}
+class Feeds:
+    """One build's machine outputs, joined from each fact's memoised `FactParts`.
+
+    Make one per build (its parts assume the briefing does not change); the preview hands
+    over the previous build's parts of the facts an edit did not touch with `keep`.
+    """
+
+    def __init__(self, briefing: Briefing, urls: Urls, claim: Claim | None = None) -> None:
+        self.briefing = briefing
+        self.urls = urls
+        self._claim = claim if claim is not None else self._markdown_claim
+        self._markdown: Markdown | None = None
+        self.origin = urls.origin
+        self.feed_id = _feed_id(urls, briefing.site.title)
+        self._parts: dict[str, FactParts] = {}
+        self._csv = io.StringIO()
+        self._csv_writer = csv.writer(self._csv, lineterminator="\r\n",
+                                      quoting=csv.QUOTE_MINIMAL)
+        self.keys: dict[str, tuple[object, ...]] = {}
+        """What each file was last joined from: equal keys, equal bytes."""
+
+    def keep(self, previous: Feeds, fact_ids: Iterable[str]) -> None:
+        """Reuse `previous`'s parts of `fact_ids`: the facts nothing shown in their parts
+        changed (not their claim, sources, disputes), with the same site and URLs."""
+        parts = previous._parts
+        for fid in fact_ids:
+            found = parts.get(fid)
+            if found is not None:
+                self._parts[fid] = found
+
+    def part(self, fact_id: str) -> FactParts:
+        found = self._parts.get(fact_id)
+        if found is None:
+            found = self._parts[fact_id] = self._make_part(self.briefing.fact_by_id[fact_id])
+        return found
+
+    def files(self, page_urls: Iterable[str] = (),
+              unchanged: Mapping[str, tuple[object, ...]] | None = None) -> dict[str, bytes]:
+        """Every machine-readable file; with `unchanged` (an earlier `keys`), only those
+        whose parts differ from the ones it names."""
+        parts = [self.part(fid) for fid in sorted(self.briefing.fact_by_id)]
+        dated = sorted((p for p in parts if p.date), key=_by_date, reverse=True)  # ties: id order
+        joins: dict[str, tuple[Callable[..., bytes], tuple[object, ...]]] = {
+            "facts.json": (_join_json, (self._json_head(), *(p.json for p in parts))),
+            "facts.csv": (_join_csv, tuple(p.csv for p in parts)),
+            "feed.xml": (_join_feed, (self._feed_head(), *(p.entry for p in dated))),
+            "sitemap.xml": (_sitemap, (self.urls.origin, *sorted(set(page_urls)))),
+            "robots.txt": (_robots, (self._full(self.urls.sitemap()),)),
+        }
+        out: dict[str, bytes] = {}
+        for name, (join, key) in joins.items():
+            self.keys[name] = key
+            if unchanged is None or unchanged.get(name) != key:
+                out[name] = join(*key)
+        return out
+
+    # Parts ---------------------------------------------------------------------------------
+
+    def _full(self, path: str) -> str:
+        """A site-absolute path with the origin when `base_url` has one."""
+        return self.origin + path
+
+    def _make_part(self, fact: Fact) -> FactParts:
+        html, text = self._claim(fact.id)
+        briefing, urls = self.briefing, self.urls
+        cited = [
+            (cit, briefing.source_by_id[cit.source],
+             self._full(urls.citation(cit.source, cit.anchor)))
+            for cit in fact.citations
+        ]
+        fact_url = self._full(urls.fact(fact.id))
+        disputes = briefing.disputes_of.get(fact.id, ())
+        return FactParts(
+            self._record(fact, text, fact_url, cited, disputes).encode(),
+            self._rows(fact, text, fact_url, cited, disputes).encode(),
+            self._entry(fact, str(html), text, fact_url, cited).encode() if fact.date else b"",
+            fact.date,
+        )
+
+    def _record(self, fact: Fact, text: str, fact_url: str, cited: list[Cited],
+                disputes: tuple[Dispute, ...]) -> str:
+        """The fact's object in `facts.json`'s `facts` list, written out by hand (the
+        layout of `_json`, which the tests check against Python's encoder)."""
+        s = encode_basestring
+        citations = [
+            f'{{\n          "number": {cit.number},\n          "source": {s(source.id)},'
+            f'\n          "source_title": {s(source.title)},\n          "quote": {s(cit.quote)},'
+            f'\n          "passage": {s(cit.passage)},\n          "line": {cit.line},'
+            f'\n          "url": {s(url)},\n          "original_url": '
+            f'{s(text_fragment_url(source.url, cit.passage)) if source.url else "null"}'
+            "\n        }"
+            for cit, source, url in cited
+        ]
+        shown = [
+            f'{{\n          "fact": {s(d.fact)},\n          "note": {s(d.note)},'
+            f'\n          "url": {s(self._full(self.urls.fact(d.fact)))}\n        }}'
+            for d in disputes
+        ]
+        return (
+            f'    {{\n      "id": {s(fact.id)},\n      "url": {s(fact_url)},'
+            f'\n      "claim": {{\n        "markdown": {s(fact.claim)},\n        "text": {s(text)}'
+            f'\n      }},\n      "topic": {s(fact.topic)},'
+            f'\n      "date": {s(fact.date.iso()) if fact.date else "null"},'
+            f'\n      "actors": {_json_list([s(a) for a in fact.actors], "      ")},'
+            f'\n      "status": {s(fact.status.value)},'
+            f'\n      "disputes": {_json_list(shown, "      ")},'
+            f'\n      "independent_sources": {len(self.briefing.strands_of.get(fact.id, ()))},'
+            f'\n      "citations": {_json_list(citations, "      ")}\n    }}'
+        )
+
+    def _rows(self, fact: Fact, text: str, fact_url: str, cited: list[Cited],
+              disputes: tuple[Dispute, ...]) -> str:
+        shared = [
+            fact.id,
+            text,
+            fact.topic,
+            _iso(fact.date) or "",
+            fact.status.value,
+            ";".join(fact.actors),
+            ";".join(d.fact for d in disputes),
+            fact_url,
+        ]
+        for cit, source, url in cited:
+            self._csv_writer.writerow(_cells([
+                *shared, str(cit.number), source.id, source.title, cit.quote, cit.passage,
+                str(cit.line), url,
+            ]))
+        rows = self._csv.getvalue()
+        self._csv.seek(0)
+        self._csv.truncate()
+        return rows
+
+    def _entry(self, fact: Fact, claim_html: str, text: str, fact_url: str,
+               cited: list[Cited]) -> str:
+        """The fact's `<entry>`, indented as the second level of the feed."""
+        assert fact.date is not None
+        if self.origin:
+            entry_id = fact_url
+        else:
+            entry_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{self.feed_id}:facts/{fact.id}").urn
+        topic = self.briefing.topic_by_id.get(fact.topic)
+        items = "".join(
+            f'<li><a href="{html_escape(url)}">{html_escape(source.title)}</a>: '
+            f"“{html_escape(cit.passage)}”</li>"
+            for cit, source, url in cited
+        )
+        content = f"<p>{claim_html.strip()}</p><ol>{items}</ol>"
+        label = topic.title if topic else fact.topic
+        return (
+            f"\n  <entry>\n    {_element('id', entry_id)}\n    {_element('title', text)}"
+            f"\n    <updated>{_timestamp(fact.date)}</updated>"
+            f'\n    <link rel="alternate" type="text/html" href="{_attribute(fact_url)}" />'
+            f'\n    <category term="{_attribute(fact.topic)}" label="{_attribute(label)}" />'
+            f'\n    <content type="html">{_escape_text(_xml_text(content))}</content>'
+            "\n  </entry>"
+        )
+
+    def _markdown_claim(self, fact_id: str) -> tuple[str, str]:
+        """A claim rendered here, when the pages have not rendered it already."""
+        if self._markdown is None:
+            self._markdown = Markdown()
+        text = self.briefing.fact_by_id[fact_id].claim
+        return str(self._markdown.inline(text)), self._markdown.plain(text)
+
+    # What comes before the facts -----------------------------------------------------------
+
+    def _json_head(self) -> bytes:
+        """`facts.json` up to its `facts` list, which `_join_json` adds."""
+        briefing, urls = self.briefing, self.urls
+        site = briefing.site
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "site": {
+                "title": site.title,
+                "description": site.description,
+                "language": site.language,
+                "url": self._full(urls.home()),
+            },
+            "as_of": site.as_of.iso(),
+            "topics": [
+                {"id": t.id, "title": t.title, "url": self._full(urls.topic(t.id))}
+                for t in sorted(site.topics, key=lambda t: t.id)
+            ],
+            "actors": [
+                {"id": a.id, "name": a.name, "kind": a.kind.value,
+                 "url": self._full(urls.actor(a.id))}
+                for a in briefing.actors
+            ],
+            "sources": [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "outlet": s.outlet,
+                    "published": _iso(s.published),
+                    "kind": s.kind.value,
+                    "url": self._full(urls.source(s.id)),
+                    "original_url": s.url,
+                }
+                for s in briefing.sources
+            ],
+        }
+        return _json(data, "").removesuffix("\n}").encode()
+
+    def _feed_head(self) -> bytes:
+        """`feed.xml` up to its entries, which `_join_feed` adds. Links are full URLs when
+        `base_url` has an origin, else site-absolute paths (relative references readers
+        resolve against the feed's URL)."""
+        site, urls = self.briefing.site, self.urls
+        children = [_element("id", self.feed_id), _element("title", site.title)]
+        if site.description:
+            children.append(_element("subtitle", site.description))
+        children += [
+            _element("updated", _timestamp(site.as_of)),
+            "<author>\n    " + _element("name", site.author or site.title) + "\n  </author>",
+            _element("link", None, rel="self", type="application/atom+xml",
+                     href=self._full(urls.feed())),
+            _element("link", None, rel="alternate", type="text/html",
+                     href=self._full(urls.home())),
+            _element("generator", "briefing"),
+        ]
+        start = _start_tag("feed", {"xmlns": ATOM_NS, "xml:lang": site.language})
+        return (XML_DECLARATION + start + ">" + "".join("\n  " + c for c in children)).encode()
 
 
-# facts.json --------------------------------------------------------------------------------
+# JSON ----------------------------------------------------------------------------------------
 
 
-def _full(urls: Urls, path: str) -> str:
-    """A site-absolute path with the origin when `base_url` has one."""
-    return urls.origin + path
+def _json(value: object, indent: str) -> str:
+    """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it, nested at
+    `indent` (the indentation of the line it starts on)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        items = [f"{inner}{encode_basestring(k)}: {_json(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + _json(v, inner) for v in value) + "\n" + indent + "]"
+    return json.dumps(value)  # numbers, booleans and null, exactly as the encoder writes them
+
+
+def _json_list(items: list[str], indent: str) -> str:
+    """A list of values encoded already, laid out as `_json` lays out a list at `indent`."""
+    if not items:
+        return "[]"
+    inner = indent + "  "
+    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "]"
+
+
+def _join_json(head: bytes, *facts: bytes) -> bytes:
+    listed = b"[\n" + b",\n".join(facts) + b"\n  ]" if facts else b"[]"
+    return head + b',\n  "facts": ' + listed + b"\n}\n"
 
 
 def _iso(date: PartialDate | None) -> str | None:
     return date.iso() if date else None
 
 
-def _sorted_facts(briefing: Briefing) -> list[Fact]:
-    return sorted(briefing.facts, key=lambda f: f.id)
+# CSV -----------------------------------------------------------------------------------------
 
 
-def _fact_record(
-    briefing: Briefing, urls: Urls, fact: Fact, claim: tuple[str, str]
-) -> dict[str, object]:
-    citations = []
-    for cit in fact.citations:
-        source = briefing.source_by_id[cit.source]
-        citations.append({
-            "number": cit.number,
-            "source": source.id,
-            "source_title": source.title,
-            "quote": cit.quote,
-            "passage": cit.passage,
-            "line": cit.line,
-            "url": _full(urls, urls.citation(source.id, cit.anchor)),
-            "original_url": text_fragment_url(source.url, cit.passage) if source.url else None,
-        })
-    return {
-        "id": fact.id,
-        "url": _full(urls, urls.fact(fact.id)),
-        "claim": {"markdown": fact.claim, "text": claim[1]},
-        "topic": fact.topic,
-        "date": _iso(fact.date),
-        "actors": list(fact.actors),
-        "status": fact.status.value,
-        "disputes": [
-            {"fact": d.fact, "note": d.note, "url": _full(urls, urls.fact(d.fact))}
-            for d in briefing.disputes_of.get(fact.id, ())
-        ],
-        "independent_sources": len(briefing.strands_of.get(fact.id, ())),
-        "citations": citations,
-    }
+def _cells(row: list[str]) -> list[str]:
+    """CSV cells that a spreadsheet shows as text, never runs as a formula."""
+    if _XML_ILLEGAL.search("".join(row)):
+        row = [_XML_ILLEGAL.sub("", cell) for cell in row]
+    return ["'" + cell if cell.startswith(_FORMULA_START) else cell for cell in row]
 
 
-def facts_json(
-    briefing: Briefing, urls: Urls, claims: dict[str, tuple[str, str]]
-) -> bytes:
-    site = briefing.site
-    data = {
-        "schema_version": SCHEMA_VERSION,
-        "site": {
-            "title": site.title,
-            "description": site.description,
-            "language": site.language,
-            "url": _full(urls, urls.home()),
-        },
-        "as_of": site.as_of.iso(),
-        "topics": [
-            {"id": t.id, "title": t.title, "url": _full(urls, urls.topic(t.id))}
-            for t in sorted(site.topics, key=lambda t: t.id)
-        ],
-        "actors": [
-            {"id": a.id, "name": a.name, "kind": a.kind.value, "url": _full(urls, urls.actor(a.id))}
-            for a in briefing.actors
-        ],
-        "sources": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "outlet": s.outlet,
-                "published": _iso(s.published),
-                "kind": s.kind.value,
-                "url": _full(urls, urls.source(s.id)),
-                "original_url": s.url,
-            }
-            for s in briefing.sources
-        ],
-        "facts": [
-            _fact_record(briefing, urls, fact, claims[fact.id])
-            for fact in _sorted_facts(briefing)
-        ],
-    }
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    return (text + "\n").encode("utf-8")
+def _join_csv(*facts: bytes) -> bytes:
+    header = ",".join(CSV_HEADER) + "\r\n"
+    return header.encode() + b"".join(facts)
 
 
-# facts.csv ---------------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = _XML_ILLEGAL.sub("", str(value))
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def facts_csv(
-    briefing: Briefing, urls: Urls, claims: dict[str, tuple[str, str]]
-) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_HEADER)
-    for fact in _sorted_facts(briefing):
-        shared = [
-            fact.id,
-            claims[fact.id][1],
-            fact.topic,
-            _iso(fact.date) or "",
-            fact.status.value,
-            ";".join(fact.actors),
-            ";".join(d.fact for d in briefing.disputes_of.get(fact.id, ())),
-            _full(urls, urls.fact(fact.id)),
-        ]
-        for cit in fact.citations:
-            source = briefing.source_by_id[cit.source]
-            row = [
-                *shared,
-                cit.number,
-                source.id,
-                source.title,
-                cit.quote,
-                cit.passage,
-                cit.line,
-                _full(urls, urls.citation(source.id, cit.anchor)),
-            ]
-            writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-# feed.xml (Atom 1.0) -----------------------------------------------------------------------
+# XML (feed.xml, sitemap.xml) -----------------------------------------------------------------
 
 
 def _xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: _xml_text(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = _xml_text(text)
-    return element
+def _escape_text(text: str) -> str:
+    """Character data as ElementTree escapes it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(text: str) -> str:
+    """An attribute value as ElementTree escapes it (line ends and tabs kept as references)."""
+    return (_escape_text(text).replace('"', "&quot;").replace("\r", "&#13;")
+            .replace("\n", "&#10;").replace("\t", "&#09;"))
+
+
+def _attribute(value: str) -> str:
+    return _escape_attribute(_xml_text(value))
+
+
+def _start_tag(tag: str, attrs: Mapping[str, str]) -> str:
+    return "<" + tag + "".join(
+        f' {name}="{_attribute(value)}"' for name, value in attrs.items()
+    )
+
+
+def _element(tag: str, text: str | None, **attrs: str) -> str:
+    """A childless element as ElementTree writes it, `<tag />` when it has no text."""
+    start = _start_tag(tag, attrs)
+    text = _xml_text(text) if text else ""
+    if not text:
+        return start + " />"
+    return f"{start}>{_escape_text(text)}</{tag}>"
 
 
 def _timestamp(date: PartialDate) -> str:
     """RFC 3339 midnight UTC; a month-only date stands for the first of the month."""
     return f"{date.year:04d}-{date.month:02d}-{date.day or 1:02d}T00:00:00Z"
+
+
+def _by_date(part: FactParts) -> PartialDate:
+    assert part.date is not None
+    return part.date
 
 
 def _feed_id(urls: Urls, title: str) -> str:
@@ -230,78 +410,22 @@ def _feed_id(urls: Urls, title: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"briefing:{title}:{urls.base_path}").urn
 
 
-def _entry_id(urls: Urls, feed_id: str, fact_id: str) -> str:
-    if urls.origin:
-        return _full(urls, urls.fact(fact_id))
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"{feed_id}:facts/{fact_id}").urn
+def _join_feed(head: bytes, *entries: bytes) -> bytes:
+    """Dated facts, newest first."""
+    return head + b"".join(entries) + b"\n</feed>\n"
 
 
-def _entry_html(briefing: Briefing, urls: Urls, fact: Fact, claim_html: str) -> str:
-    items = []
-    for cit in fact.citations:
-        source = briefing.source_by_id[cit.source]
-        href = html_escape(_full(urls, urls.citation(source.id, cit.anchor)))
-        items.append(
-            f'<li><a href="{href}">{html_escape(source.title)}</a>: '
-            f"“{html_escape(cit.passage)}”</li>"
-        )
-    return f"<p>{claim_html.strip()}</p><ol>{''.join(items)}</ol>"
-
-
-def atom_feed(
-    briefing: Briefing, urls: Urls, claims: dict[str, tuple[str, str]]
-) -> bytes:
-    """Dated facts, newest first. Links are full URLs when `base_url` has an origin, else
-    site-absolute paths (relative references readers resolve against the feed's URL)."""
-    site = briefing.site
-    feed_id = _feed_id(urls, site.title)
-    feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: _xml_text(site.language)})
-    _sub(feed, "id", feed_id)
-    _sub(feed, "title", site.title)
-    if site.description:
-        _sub(feed, "subtitle", site.description)
-    _sub(feed, "updated", _timestamp(site.as_of))
-    author = _sub(feed, "author")
-    _sub(author, "name", site.author or site.title)
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=_full(urls, urls.feed()))
-    _sub(feed, "link", rel="alternate", type="text/html", href=_full(urls, urls.home()))
-    _sub(feed, "generator", "briefing")
-
-    dated = [(f.date, f) for f in _sorted_facts(briefing) if f.date]
-    dated.sort(key=lambda pair: pair[0], reverse=True)  # stable: ties stay in id order
-    for date, fact in dated:
-        html, text = claims[fact.id]
-        entry = _sub(feed, "entry")
-        _sub(entry, "id", _entry_id(urls, feed_id, fact.id))
-        _sub(entry, "title", text)
-        _sub(entry, "updated", _timestamp(date))
-        _sub(entry, "link", rel="alternate", type="text/html", href=_full(urls, urls.fact(fact.id)))
-        topic = briefing.topic_by_id.get(fact.topic)
-        _sub(entry, "category", term=fact.topic, label=topic.title if topic else fact.topic)
-        _sub(entry, "content", _entry_html(briefing, urls, fact, html), type="html")
-    return _xml_bytes(feed)
-
-
-def _xml_bytes(root: ET.Element) -> bytes:
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
-
-
-# sitemap.xml, robots.txt -------------------------------------------------------------------
-
-
-def sitemap_xml(page_urls: Iterable[str], urls: Urls) -> bytes:
+def _sitemap(origin: str, *paths: str) -> bytes:
     """Every HTML page, sorted. The sitemap protocol wants full URLs: with a bare-path
     `base_url` the `loc`s are site-absolute paths (set an origin to make it valid)."""
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
-    for path in sorted(set(page_urls)):
-        url = _sub(urlset, "url")
-        _sub(url, "loc", _full(urls, path))
-    return _xml_bytes(urlset)
+    start = _start_tag("urlset", {"xmlns": SITEMAP_NS})
+    if not paths:
+        return (XML_DECLARATION + start + " />\n").encode()
+    urls = "".join(f"\n  <url>\n    {_element('loc', origin + p)}\n  </url>" for p in paths)
+    return (XML_DECLARATION + start + ">" + urls + "\n</urlset>\n").encode()
 
 
-def robots_txt(urls: Urls) -> bytes:
+def _robots(sitemap: str) -> bytes:
     """Allow every crawler; name the sitemap. Crawlers read `robots.txt` only at the root of
     a host, so a site under a sub-path needs the host's own file to say this."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {_full(urls, urls.sitemap())}\n".encode()
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()

@@ -6,13 +6,15 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.feeds import CSV_HEADER, machine_outputs
+from builder.feeds import CSV_HEADER, Feeds, machine_outputs
+from builder.markdown import Markdown
 from builder.model import (
     Actor,
     ActorKind,
@@ -359,3 +361,58 @@ def test_claims_rendered_by_the_pages_are_reused() -> None:
     data = json.loads(out["facts.json"])
     assert {f["claim"]["text"] for f in data["facts"]} == {f"plain {f.id}" for f in briefing.facts}
     assert "&lt;em&gt;formula&lt;/em&gt;" in out["feed.xml"].decode()
+
+
+# The files are written by hand, in the standard encoders' layout ---------------------------
+
+
+def _as_elementtree_writes_it(data: bytes) -> bytes:
+    """The document parsed and written again by ElementTree (the writer the feed and the
+    sitemap were first made with), namespace declaration first as ours has it."""
+    root = ET.fromstring(data)
+    namespace = root.tag[1:].split("}")[0]
+    for element in root.iter():
+        element.tag = element.tag.split("}")[1]
+    root.attrib = {"xmlns": namespace, **root.attrib}
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode()
+
+
+@pytest.mark.parametrize("hostile", [HOSTILE, "", "tab\there \"quoted\" <b> & 'a'"])
+def test_the_files_keep_the_standard_encoders_layout(outputs: Outputs, hostile: str) -> None:
+    urls, _ = outputs
+    out = machine_outputs(make_briefing(urls.base_url, hostile=hostile), urls,
+                          [urls.path(p.lstrip("/")) for p in PAGES])
+    data = json.loads(out["facts.json"])
+    assert out["facts.json"] == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+    assert out["feed.xml"] == _as_elementtree_writes_it(out["feed.xml"])
+    assert out["sitemap.xml"] == _as_elementtree_writes_it(out["sitemap.xml"])
+
+
+def test_kept_parts_are_reused_and_unchanged_files_left_out() -> None:
+    briefing = make_briefing()
+    asked: list[str] = []
+
+    markdown = Markdown()
+
+    def claim(fact_id: str) -> tuple[str, str]:
+        asked.append(fact_id)
+        text = briefing.fact_by_id[fact_id].claim
+        return str(markdown.inline(text)), markdown.plain(text)
+
+    first = Feeds(briefing, Urls("/"))
+    before = first.files(PAGES)
+    again = Feeds(briefing, Urls("/"), claim)
+    again.keep(first, [f.id for f in briefing.facts if f.id != "formula"])
+    assert again.files(PAGES, unchanged=first.keys) == {}
+    assert asked == ["formula"]  # only the fact not kept is made again
+
+    edited = replace(briefing.fact_by_id["formula"], claim="Plain now.")
+    facts = tuple(edited if f.id == "formula" else f for f in briefing.facts)
+    changed = Briefing.assemble(briefing.site, briefing.sources, briefing.actors, facts, ())
+    later = Feeds(changed, Urls("/"))
+    later.keep(first, [f.id for f in briefing.facts if f.id != "formula"])
+    out = later.files(PAGES, unchanged=first.keys)
+    assert sorted(out) == ["facts.csv", "facts.json", "feed.xml"]
+    assert out == {name: data for name, data in machine_outputs(changed, Urls("/"), PAGES).items()
+                   if data != before[name]}
