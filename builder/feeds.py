@@ -30,6 +30,8 @@ from builder.urls import Urls, text_fragment_url
 SCHEMA_VERSION = 1
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FILES = ("facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt")
+"""What `machine_outputs` makes."""
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 CSV_HEADER = (
@@ -70,7 +72,8 @@ class FactParts(NamedTuple):
     """Its rows of `facts.csv`, one per citation."""
     entry: bytes
     """Its `<entry>` of `feed.xml` (empty for an undated fact, which the feed leaves out)."""
-    date: PartialDate | None
+    when: tuple[int, int, int] | None
+    """Its date as (year, month, day), which sorts as dates do and much faster."""
 
 
 class Feeds:
@@ -114,7 +117,7 @@ class Feeds:
         """Every machine-readable file; with `unchanged` (an earlier `keys`), only those
         whose parts differ from the ones it names."""
         parts = [self.part(fid) for fid in sorted(self.briefing.fact_by_id)]
-        dated = sorted((p for p in parts if p.date), key=_by_date, reverse=True)  # ties: id order
+        dated = sorted((p for p in parts if p.when), key=_by_date, reverse=True)  # ties: id order
         joins: dict[str, tuple[Callable[..., bytes], tuple[object, ...]]] = {
             "facts.json": (_join_json, (self._json_head(), *(p.json for p in parts))),
             "facts.csv": (_join_csv, tuple(p.csv for p in parts)),
@@ -149,7 +152,7 @@ class Feeds:
             self._record(fact, text, fact_url, cited, disputes).encode(),
             self._rows(fact, text, fact_url, cited, disputes).encode(),
             self._entry(fact, str(html), text, fact_url, cited).encode() if fact.date else b"",
-            fact.date,
+            (fact.date.year, fact.date.month, fact.date.day) if fact.date else None,
         )
 
     def _record(self, fact: Fact, text: str, fact_url: str, cited: list[Cited],
@@ -397,9 +400,9 @@ def _timestamp(date: PartialDate) -> str:
     return f"{date.year:04d}-{date.month:02d}-{date.day or 1:02d}T00:00:00Z"
 
 
-def _by_date(part: FactParts) -> PartialDate:
-    assert part.date is not None
-    return part.date
+def _by_date(part: FactParts) -> tuple[int, int, int]:
+    assert part.when is not None
+    return part.when
 
 
 def _feed_id(urls: Urls, title: str) -> str:

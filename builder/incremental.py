@@ -11,28 +11,33 @@ written (each atomically), and the result is byte for byte what a clean build wr
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
 from builder.build import build, check, template_problem
-from builder.cards import card_deps
 from builder.errors import Problem
+from builder.feeds import FILES as MACHINE_FILES
+from builder.feeds import Feeds
 from builder.load import ParseCache
 from builder.lock import build_lock
-from builder.model import Briefing
+from builder.model import Briefing, Fact
 from builder.render import (
+    CARD_TEMPLATES,
     PageJob,
+    Plan,
     Renderer,
     affected,
     make_environment,
-    other_files,
-    plan_pages,
+    make_plan,
     render_pages,
+    replan,
+    static_files,
 )
 from builder.search import BUNDLE_DIR
 from builder.urls import Urls, normalise_base_url
@@ -61,6 +66,10 @@ class SiteState:
     """Parsed YAML files, reused while their text does not change."""
     renderer: Renderer | None = field(default=None, compare=False, repr=False)
     """The last rebuild's renderer: its fact cards are reused where no change touched them."""
+    plan: Plan | None = field(default=None, compare=False, repr=False)
+    """The plan `jobs` come from, patched by the next edit that leaves the site's shape."""
+    feeds: Feeds | None = field(default=None, compare=False, repr=False)
+    """The machine outputs' per-fact parts, reused where no change touched them."""
 
 
 @dataclass
@@ -85,17 +94,23 @@ class Rebuild:
 
 def full_build(root: Path, out: Path, *, base_url: str | None = None,
                search: bool = True) -> Rebuild:
-    """A clean build (the same as `briefing build`), remembered as the state to build on."""
+    """A clean build (the same as `briefing build`), remembered as the state to build on.
+    The plan and the machine outputs' parts are made again here, once, so that the first
+    edit finds them ready."""
     started = time.perf_counter()
     cache = ParseCache()
     result = build(root, out=out, base_url=base_url, search=search, cache=cache)
     if not result.ok or result.briefing is None:
         return Rebuild(None, result.problems, full=True, seconds=time.perf_counter() - started)
     briefing = _with_base_url(result.briefing, base_url)
-    jobs = tuple(plan_pages(briefing, Urls(briefing.site.base_url)))
+    urls = Urls(briefing.site.base_url)
+    plan = make_plan(briefing, urls)
     renderer = result.renderer  # its cards and parsed files make the first rebuild quick
-    state = SiteState(root, out, base_url, briefing, jobs, template_digests(root),
-                      dict(result.digests), renderer.env if renderer else None, cache, renderer)
+    feeds = Feeds(briefing, urls, renderer.site.cards.claim if renderer else None)
+    feeds.files(_page_urls(plan.jobs))
+    state = SiteState(root, out, base_url, briefing, tuple(plan.jobs), template_digests(root),
+                      dict(result.digests), renderer.env if renderer else None, cache, renderer,
+                      plan, feeds)
     return Rebuild(state, result.problems, rendered=result.pages, full=True,
                    seconds=time.perf_counter() - started)
 
@@ -118,34 +133,51 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     changed = changes(previous.briefing, briefing) | _differ(
         "template", previous.templates, templates
     )
-    jobs = tuple(plan_pages(briefing, urls))
+    plan = replan(previous.plan, briefing, changed) if previous.plan is not None else None
+    if plan is None:
+        plan = make_plan(briefing, urls)
+    jobs = tuple(plan.jobs)
     todo = affected(previous.jobs, jobs, changed)
     env = previous.env if previous.env is not None and templates == previous.templates else (
         make_environment(root / "templates"))
     renderer = Renderer(briefing, urls, root / "templates", env)
-    if previous.renderer is not None and env is previous.env and "site" not in changed:
-        renderer.site.cards.keep(previous.renderer.site.cards,
-                                 untouched_cards(previous.briefing, briefing, changed))
+    feeds = Feeds(briefing, urls, renderer.site.cards.claim)
+    if "site" not in changed:
+        untouched = untouched_cards(previous.briefing, briefing, changed)
+        # Cards are made with two templates only: edits to others leave them as they were.
+        if previous.renderer is not None and not changed & {
+            f"template:{name}" for name in CARD_TEMPLATES
+        }:
+            renderer.site.cards.keep(previous.renderer.site.cards, untouched)
+        if previous.feeds is not None:
+            feeds.keep(previous.feeds, untouched)
     try:
         files = render_pages(todo, renderer)
     except TemplateError as exc:
         problem = template_problem(exc, root)
         return Rebuild(previous, [*checked.problems, problem], tuple(sorted(changed)),
                        seconds=time.perf_counter() - started)
-    files.update(other_files(briefing, root / "templates", urls, jobs, renderer))
-    outputs = {job.path for job in jobs} | files.keys()
-    stale = sorted(previous.files.keys() - outputs)
+    files.update(static_files(root / "templates"))
+    page_urls = _page_urls(jobs)
+    files.update(feeds.files(page_urls, previous.feeds.keys if previous.feeds else None))
     digests = {rel: digest(data) for rel, data in files.items()}
     changed_files = {rel: files[rel] for rel, d in digests.items() if previous.files.get(rel) != d}
+    outputs = {job.path for job in jobs} | files.keys() | set(MACHINE_FILES)
+    stale = sorted(previous.files.keys() - outputs)
+    new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
     with build_lock(out, wait=LOCK_WAIT_SECONDS):
         write_files(out, changed_files, stale)
-    new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
     state = SiteState(root, out, base_url, briefing, jobs, templates, new_files, env,
-                      previous.cache, renderer)
+                      previous.cache, renderer, plan, feeds)
     return Rebuild(
         state, checked.problems, tuple(sorted(changed)), rendered=len(todo),
         written=sorted(changed_files), removed=stale, seconds=time.perf_counter() - started,
     )
+
+
+def _page_urls(jobs: Iterable[PageJob]) -> list[str]:
+    """The pages the sitemap lists (all but the 404 page)."""
+    return [job.url for job in jobs if job.path != "404.html"]
 
 
 def _with_base_url(briefing: Briefing, base_url: str | None) -> Briefing:
@@ -159,7 +191,7 @@ def changes(old: Briefing, new: Briefing) -> set[str]:
     found: set[str] = set()
     if old.site != new.site:
         found.add("site")
-    found |= _differ("fact", _facts(old), _facts(new))
+    found |= _differ("fact", old.fact_by_id, new.fact_by_id, _same_fact)
     found |= _differ("source", old.source_by_id, new.source_by_id)
     found |= _differ("actor", old.actor_by_id, new.actor_by_id)
     found |= _differ("page", {p.slug: p for p in old.pages}, {p.slug: p for p in new.pages})
@@ -171,23 +203,41 @@ def changes(old: Briefing, new: Briefing) -> set[str]:
     return found
 
 
-def untouched_cards(old: Briefing, new: Briefing, changed: set[str]) -> list[str]:
+def untouched_cards(old: Briefing, new: Briefing, changed: Iterable[str]) -> list[str]:
     """Facts whose card shows nothing that changed, in the old briefing or the new (a
-    dispute taken away changes the card as much as one added)."""
-    return [
-        fid for fid in new.fact_by_id
-        if fid in old.fact_by_id
-        and not (card_deps(old, fid) | card_deps(new, fid)) & changed
-    ]
+    dispute taken away changes the card as much as one added): those whose `card_deps`
+    do not meet `changed`, found from the changes rather than from every fact's card."""
+    touched: set[str] = set()
+    for name in changed:
+        kind, _, key = name.partition(":")
+        for briefing in (old, new):
+            if kind == "fact":  # the fact's own card, and the cards of facts it disputes
+                touched.add(key)
+                touched.update(d.fact for d in briefing.disputes_of.get(key, ()))
+            elif kind == "actor":
+                touched.update(briefing.facts_by_actor.get(key, ()))
+            elif kind == "source":
+                touched.update(briefing.facts_by_source.get(key, ()))
+    kept = old.fact_by_id
+    return [fid for fid in new.fact_by_id if fid in kept and fid not in touched]
 
 
-def _facts(briefing: Briefing) -> dict[str, object]:
-    # Where a fact sits in its file is not shown anywhere: adding a line above it is no change.
-    return {f.id: replace(f, line=0) for f in briefing.facts}
+def _same_fact(a: object, b: object) -> bool:
+    """Where a fact sits in its file is not shown anywhere: adding a line above it is no
+    change."""
+    if a is b or a == b:
+        return True
+    return isinstance(a, Fact) and isinstance(b, Fact) and replace(a, line=b.line) == b
 
 
-def _differ(kind: str, old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
-    return {f"{kind}:{key}" for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+def _differ(kind: str, old: Mapping[str, object], new: Mapping[str, object],
+            same: Callable[[object, object], bool] = operator.eq) -> set[str]:
+    found = {f"{kind}:{key}" for key in old.keys() ^ new.keys()}
+    for key, was in old.items():
+        now = new.get(key)
+        if now is not None and now is not was and not same(was, now):
+            found.add(f"{kind}:{key}")
+    return found
 
 
 def template_digests(root: Path) -> dict[str, str]:

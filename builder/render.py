@@ -8,9 +8,10 @@ redo only the pages a change touches (see `affected`).
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -31,7 +32,7 @@ from builder.contexts import SiteContext
 from builder.errors import Problem
 from builder.feeds import machine_outputs
 from builder.markdown import Markdown, cited_facts
-from builder.model import Briefing
+from builder.model import Actor, Briefing, Fact
 from builder.urls import Urls, output_path
 
 ContextBuilder = Callable[[SiteContext], Mapping[str, Any]]
@@ -123,8 +124,9 @@ def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
     return frozenset(f"template:{n}" for n in names)
 
 
-class _Plan:
-    """Collects page jobs and, for each fact, the pages it appears on."""
+class Plan:
+    """Every page job of a site and, for each fact, the pages it appears on: what
+    `plan_pages` returns the jobs of, and what `replan` patches after an edit."""
 
     def __init__(self, briefing: Briefing, urls: Urls) -> None:
         self.briefing = briefing
@@ -133,7 +135,10 @@ class _Plan:
         self.card_deps = {f.id: card_deps(briefing, f.id) for f in briefing.facts}
         self.appearances: dict[str, list[Link]] = defaultdict(list)
         self.appearance_deps: dict[str, set[str]] = defaultdict(set)
+        self.listed: dict[str, tuple[str, ...]] = {}
+        """Page URL -> the facts shown or cited there (fact pages left out)."""
         self._order = contexts.timeline_order(briefing)
+        self._index: dict[str, int] = {}
         # Every page's navigation shows the titles of the pages it lists.
         self.nav_deps = {f"page:{slug}" for slug in briefing.site.nav if briefing.page(slug)}
 
@@ -145,6 +150,13 @@ class _Plan:
             deps: Iterable[str] = (), **kwargs: Any) -> None:
         """Plan one page. `own` names what the page is about (its title comes from it);
         `shows` are the facts shown as cards, `cites` the facts cited inline or listed."""
+        self.jobs.append(self.job(rel, title, template, build, own=own, shows=shows,
+                                  cites=cites, deps=deps, **kwargs))
+
+    def job(self, rel: str, title: str, template: str, build: Callable[..., Mapping[str, Any]],
+            *, own: str = "site", shows: Iterable[str] = (), cites: Iterable[str] = (),
+            deps: Iterable[str] = (), **kwargs: Any) -> PageJob:
+        """One page's job (see `add`), noting where the facts it lists appear."""
         url = self.urls.path(rel)
         shown = tuple(dict.fromkeys(f for f in shows if f in self.card_deps))
         cited = tuple(dict.fromkeys(f for f in cites if f in self.card_deps))
@@ -152,20 +164,41 @@ class _Plan:
                     *_template_deps(template, bool(shown or cited))}
         for fid in (*shown, *cited):
             all_deps |= self.card_deps[fid]
-            # Fact pages come last and are not listed under "where it appears": each lists
-            # its disputes itself, and the list would depend on the order they are planned.
-            if not rel.startswith("facts/"):
+        # Fact pages come last and are not listed under "where it appears": each lists
+        # its disputes itself, and the list would depend on the order they are planned.
+        if not rel.startswith("facts/"):
+            self.listed[url] = (*shown, *cited)
+            for fid in self.listed[url]:
                 self.appearances[fid].append(Link(url, title))
                 self.appearance_deps[fid].add(own)
-        self.jobs.append(PageJob(
+        return PageJob(
             path=output_path(rel), url=url, title=title, template=template,
             build=partial(build, url=url, **kwargs), deps=frozenset(all_deps), shows=shown,
-        ))
+        )
+
+    def fact_job(self, fact_id: str) -> PageJob:
+        """A fact's permalink, planned after every page that lists it."""
+        return self.job(f"facts/{fact_id}/", fact_id, "fact.html", contexts.fact_page,
+                        own=f"fact:{fact_id}",
+                        shows=(d.fact for d in self.briefing.disputes_of.get(fact_id, ())),
+                        deps={*self.card_deps[fact_id], *self.appearance_deps[fact_id]},
+                        fact_id=fact_id, appearances=tuple(self.appearances[fact_id]))
+
+    def index(self, path: str) -> int:
+        """Where the job writing `path` is in `jobs`."""
+        if not self._index:
+            self._index = {job.path: i for i, job in enumerate(self.jobs)}
+        return self._index[path]
 
 
 def plan_pages(briefing: Briefing, urls: Urls) -> list[PageJob]:
     """Every page of the site, in a stable order, with what it shows and depends on."""
-    plan = _Plan(briefing, urls)
+    return make_plan(briefing, urls).jobs
+
+
+def make_plan(briefing: Briefing, urls: Urls) -> Plan:
+    """The `Plan` of every page of the site (see `plan_pages`)."""
+    plan = Plan(briefing, urls)
     known = briefing.fact_by_id
 
     # Home: key facts from the index page, and what changed (the latest dated facts).
@@ -198,7 +231,7 @@ def plan_pages(briefing: Briefing, urls: Urls) -> list[PageJob]:
 
     for actor in briefing.actors:
         if actor.positions:
-            plan.add(f"allies/{actor.id}/", f"{actor.name}: positions", "ally.html",
+            plan.add(f"allies/{actor.id}/", ally_title(actor), "ally.html",
                      contexts.ally_page, own=f"actor:{actor.id}",
                      shows=(f for p in actor.positions for f in p.facts), actor_id=actor.id)
 
@@ -233,14 +266,78 @@ def plan_pages(briefing: Briefing, urls: Urls) -> list[PageJob]:
 
     # Fact permalinks come last: "where it appears" lists the pages planned above.
     for fact in briefing.facts:
-        plan.add(f"facts/{fact.id}/", fact.id, "fact.html", contexts.fact_page,
-                 own=f"fact:{fact.id}",
-                 shows=(d.fact for d in briefing.disputes_of.get(fact.id, ())),
-                 deps={*plan.card_deps[fact.id], *plan.appearance_deps[fact.id]},
-                 fact_id=fact.id, appearances=tuple(plan.appearances[fact.id]))
+        plan.jobs.append(plan.fact_job(fact.id))
 
     plan.add("404.html", "Page not found", "404.html", contexts.not_found_page)
-    return plan.jobs
+    return plan
+
+def ally_title(actor: Actor) -> str:
+    return f"{actor.name}: positions"
+
+
+def replan(previous: Plan, new: Briefing, changed: Collection[str]) -> Plan | None:
+    """`previous` brought up to date with `new` after `changed`, when the edit leaves the
+    site's shape alone: the same facts in the same order, each with the same topic, date,
+    actors, sources and disputes, the same sources and actors (with the same positions and
+    countries), the same pages and site. A source's title or an actor's name may change: it
+    retitles their pages and the "where it appears" links to them. Otherwise None: plan
+    the site again with `make_plan`. Nothing else a plan holds depends on what may change
+    here, so the result equals `make_plan(new, urls)` (the tests compare the two)."""
+    old = previous.briefing
+    retitled: dict[str, str] = {}  # output path -> new title
+    for name in changed:
+        kind, _, key = name.partition(":")
+        if kind == "fact":
+            if not _same_fact_shape(old.fact_by_id.get(key), new.fact_by_id.get(key)):
+                return None
+        elif kind == "source":
+            was, now = old.source_by_id.get(key), new.source_by_id.get(key)
+            if was is None or now is None:
+                return None
+            if was.title != now.title:
+                retitled[output_path(f"sources/{key}/")] = now.title
+        elif kind == "actor":
+            a, b = old.actor_by_id.get(key), new.actor_by_id.get(key)
+            if a is None or b is None or (a.positions, a.country) != (b.positions, b.country):
+                return None
+            if a.name != b.name:
+                retitled[output_path(f"actors/{key}/")] = b.name
+                if b.positions:
+                    retitled[output_path(f"allies/{key}/")] = ally_title(b)
+        elif kind != "template":
+            return None
+    if len(old.facts) != len(new.facts) or any(
+        a.id != b.id for a, b in zip(old.facts, new.facts, strict=True)
+    ):
+        return None
+    plan = copy.copy(previous)
+    plan.briefing = new
+    if not retitled:
+        return plan
+    plan.jobs = list(previous.jobs)
+    plan.appearances = defaultdict(list, previous.appearances)
+    titles: dict[str, str] = {}  # URL -> new title
+    refresh: set[str] = set()
+    for path, title in retitled.items():
+        i = plan.index(path)
+        titles[plan.jobs[i].url] = title
+        plan.jobs[i] = replace(plan.jobs[i], title=title)
+        refresh.update(plan.listed.get(plan.jobs[i].url, ()))
+    for fid in sorted(refresh):
+        plan.appearances[fid] = [Link(link.url, titles.get(link.url, link.text))
+                                 for link in plan.appearances[fid]]
+        plan.jobs[plan.index(output_path(f"facts/{fid}/"))] = plan.fact_job(fid)
+    return plan
+
+
+def _same_fact_shape(a: Fact | None, b: Fact | None) -> bool:
+    """Whether two versions of a fact sit in the same places: what the plan reads of it."""
+    if a is None or b is None:
+        return False
+    return (a.topic, a.date, a.actors, [c.source for c in a.citations],
+            [d.fact for d in a.disputes]) == (b.topic, b.date, b.actors,
+                                              [c.source for c in b.citations],
+                                              [d.fact for d in b.disputes])
 
 
 def _matrix_deps(briefing: Briefing, allies: tuple[str, ...]) -> list[str]:

@@ -7,8 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build
-from builder.incremental import Rebuild, SiteState, full_build, output_digests, rebuild
+from builder.build import build, check
+from builder.incremental import (
+    Rebuild,
+    SiteState,
+    changes,
+    full_build,
+    output_digests,
+    rebuild,
+)
+from builder.model import Briefing
+from builder.render import Plan, make_plan, replan
+from builder.urls import Urls
 from tests.helpers import copy_fixture, edit
 
 MACHINE = {"facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt"}
@@ -183,3 +193,41 @@ def test_a_seed_edit_rerenders_its_source_page(root: Path, tmp_path: Path) -> No
     assert "sources/beta/index.html" in result.written
     assert "A closing line added later." in (out / "sources" / "beta" / "index.html").read_text()
     assert_same_as_clean_build(root, out, tmp_path)
+
+
+# Planning again only what an edit reshapes ---------------------------------------------------
+
+
+def _plan_of(root: Path) -> tuple[Briefing, Plan]:
+    checked = check(root)
+    assert checked.briefing is not None, [p.as_text() for p in checked.problems]
+    return checked.briefing, make_plan(checked.briefing, Urls(checked.briefing.site.base_url))
+
+
+def _jobs(plan: Plan) -> list[tuple[object, ...]]:
+    """What a page job decides, comparable (its build is a partial made anew each time)."""
+    return [(j.path, j.url, j.title, j.template, j.deps, j.shows,
+             getattr(j.build, "func", None), getattr(j.build, "keywords", None))
+            for j in plan.jobs]
+
+
+@pytest.mark.parametrize(("rel", "old", "new", "patched"), [
+    ("content/facts/russia.yaml", "an 'axis of war'.", "an 'axis of war' (edited).", True),
+    ("content/sources.yaml", "title: Beta digest", "title: Beta weekly digest", True),
+    ("content/actors.yaml", "name: United Kingdom", "name: The United Kingdom", True),
+    ("content/actors.yaml", "name: Maria Zakharova", "name: Maria V. Zakharova", True),
+    ("content/facts/russia.yaml", "date: 2026-01-08\n  actors: [zakharova]",
+     "date: 2026-01-09\n  actors: [zakharova]", False),
+    ("content/facts/russia.yaml", "actors: [zakharova]", "actors: [russia]", False),
+    ("content/site.yaml", "title: Mini briefing", "title: Small briefing", False),
+])
+def test_a_patched_plan_is_the_plan_made_afresh(root: Path, rel: str, old: str, new: str,
+                                                 patched: bool) -> None:
+    before, plan = _plan_of(root)
+    edit(root, rel, old, new)
+    after, fresh = _plan_of(root)
+    again = replan(plan, after, changes(before, after))
+    assert (again is not None) == patched
+    if again is not None:
+        assert _jobs(again) == _jobs(fresh)
+        assert _jobs(plan) != _jobs(fresh) or rel.endswith("russia.yaml")
