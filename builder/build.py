@@ -135,7 +135,8 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
     def produce(new_writer: WriterFactory) -> list[TreeReport]:
         """Pages go straight from the templates into the new site folder."""
         return render_site_into(briefing, root / "templates", urls, renderer,
-                                lambda files: new_writer().put_all(files), progress.pages)
+                                lambda files: new_writer().put_all(files), progress.pages,
+                                progress.stage)
 
     def finish(tmp: Path) -> None:
         result.timings["render and write"] = time.perf_counter() - t
@@ -151,7 +152,6 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
             raise _SearchFailed
 
     t = time.perf_counter()
-    progress.stage("rendering and writing pages")
     try:
         written = write_tree(produce, out, finish)
     except TemplateError as exc:

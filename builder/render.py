@@ -437,7 +437,8 @@ def render_site(briefing: Briefing, templates_dir: Path, urls: Urls,
 
 def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, renderer: Renderer,
                      consume: Callable[[Files], R],
-                     on_page: Callable[[int, int], None] | None = None) -> list[R]:
+                     on_page: Callable[[int, int], None] | None = None,
+                     on_stage: Callable[[str], None] | None = None) -> list[R]:
     """Every file of the site, handed to `consume` as it is made; its results, one per
     process that made files.
 
@@ -446,18 +447,23 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     the other files: each process streams what it renders into its own `consume` (the
     build's writes straight into the new site folder), so no process holds the whole
     site. Each file is made by exactly one process, with the same bytes as in one.
-    `on_page(done, total)` follows the pages rendered. Raises `TemplateError` or
+    `on_page(done, total)` follows the pages rendered, `on_stage(name)` the stages of a
+    big site. Raises `TemplateError` or
     `TemplateFailed` when a template breaks.
     """
     parallel_ok = parallel.workers() > 1 and parallel.can_fork()
     jobs: list[PageJob] = []
     if parallel_ok and len(briefing.facts) >= PARALLEL_MIN_PAGES:
+        if on_stage is not None:
+            on_stage("making fact cards")
         # The cards are made on the other cores while this one plans the pages.
         share_cards(renderer, lambda: jobs.extend(plan_pages(briefing, urls)))
     else:
         jobs = plan_pages(briefing, urls)
     total = len(jobs)
     if total < PARALLEL_MIN_PAGES or not parallel_ok:
+        if on_stage is not None:
+            on_stage("rendering and writing pages")
         def everything() -> Iterator[tuple[str, bytes]]:
             for done, job in enumerate(jobs, 1):
                 yield job.path, renderer.render(job)
@@ -467,6 +473,8 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
         return [consume(everything())]
 
     _prepare_workers(renderer, jobs)
+    if on_stage is not None:
+        on_stage("rendering and writing pages")
     n = parallel.workers()
     rendered = parallel.Counter(n)
 
