@@ -18,7 +18,7 @@ import struct
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -178,3 +178,33 @@ class Counter:
 
     def total(self) -> int:
         return sum(self._slots.unpack_from(self._memory))
+
+
+class Tickets:
+    """The numbers 0..count-1, each handed out once, to whichever forked process asks first.
+
+    They wait in a pipe that forked processes share: a read of one ticket's four bytes
+    from a pipe is atomic, so no lock is needed, and the end of the pipe is the end of
+    the work. Make them before forking; `close` once every process is done.
+    """
+
+    MAX = 4096
+    """A full pipe holds 64 KiB: at most this many tickets fit before anyone reads."""
+
+    def __init__(self, count: int) -> None:
+        if count > self.MAX:
+            raise ValueError(f"at most {self.MAX} tickets, not {count}")
+        self._read, write = os.pipe()
+        try:
+            os.write(write, struct.pack(f"<{count}I", *range(count)))
+        finally:
+            os.close(write)
+
+    def __iter__(self) -> Iterator[int]:
+        while len(data := os.read(self._read, 4)) == 4:
+            yield struct.unpack("<I", data)[0]
+
+    def close(self) -> None:
+        if self._read >= 0:
+            os.close(self._read)
+            self._read = -1

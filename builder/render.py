@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -442,14 +443,14 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     """Every file of the site, handed to `consume` as it is made; its results, one per
     process that made files.
 
-    On a big site the pages are shared out among the machine's cores (page i to process
-    i mod n, after every fact's card was made once for all), and one more process makes
-    the other files: each process streams what it renders into its own `consume` (the
-    build's writes straight into the new site folder), so no process holds the whole
-    site. Each file is made by exactly one process, with the same bytes as in one.
+    On a big site the pages are shared out among the machine's cores in small batches,
+    each to whichever process is free, after every fact's card was made once for all;
+    one more process makes the other files first, then joins in. Each process streams
+    what it renders into its own `consume` (the build's writes straight into the new
+    site folder), so no process holds the whole site. Each file is made by exactly one
+    process, with the same bytes as in one.
     `on_page(done, total)` follows the pages rendered, `on_stage(name)` the stages of a
-    big site. Raises `TemplateError` or
-    `TemplateFailed` when a template breaks.
+    big site. Raises `TemplateError` or `TemplateFailed` when a template breaks.
     """
     parallel_ok = parallel.workers() > 1 and parallel.can_fork()
     jobs: list[PageJob] = []
@@ -476,26 +477,35 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     if on_stage is not None:
         on_stage("rendering and writing pages")
     n = parallel.workers()
-    rendered = parallel.Counter(n)
+    rendered = parallel.Counter(n + 1)
+    # Pages go out in small batches to whichever process is free (the one making the other
+    # files joins in when it is done): on a shared machine cores are not equally fast.
+    size = max(8, -(-total // parallel.Tickets.MAX))
+    tickets = parallel.Tickets(-(-total // size))
 
     def pages(k: int) -> Iterator[tuple[str, bytes]]:
-        for job in jobs[k::n]:
-            yield job.path, renderer.render(job)
-            rendered.add(k)
-            if on_page is not None and k == 0:
-                on_page(rendered.total(), total)
+        for batch in tickets:
+            for job in jobs[batch * size:(batch + 1) * size]:
+                yield job.path, renderer.render(job)
+                rendered.add(k)
+                if on_page is not None and k == 0:
+                    on_page(rendered.total(), total)
 
     def share(k: int) -> tuple[R | None, Problem | None]:
         try:
-            if k == n:  # the last process: everything but the pages
-                return consume(other_files(briefing, templates_dir, urls, jobs,
-                                           renderer).items()), None
+            if k == n:  # the last process: everything but the pages, then pages
+                others = other_files(briefing, templates_dir, urls, jobs, renderer)
+                return consume(chain(others.items(), pages(k))), None
             return consume(pages(k)), None
         except TemplateError as exc:  # a traceback does not cross processes: locate it here
             return None, template_problem(exc, templates_dir.parent)
 
     results = []
-    for result, problem in parallel.fork_map(share, list(range(n + 1)), processes=n + 1):
+    try:
+        shares = parallel.fork_map(share, list(range(n + 1)), processes=n + 1)
+    finally:
+        tickets.close()
+    for result, problem in shares:
         if problem is not None:
             raise TemplateFailed(problem)
         results.append(cast(R, result))

@@ -114,3 +114,15 @@ def test_a_shared_counter_adds_up_what_every_process_counted(
 
     assert len(set(parallel.fork_map(count, [0, 1, 2]))) == 3
     assert counter.total() == 600
+
+
+def test_tickets_go_out_once_each_to_whichever_process_asks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BRIEFING_WORKERS", "3")
+    tickets = parallel.Tickets(500)
+    try:
+        taken = parallel.fork_map(lambda _: list(tickets), [0, 1, 2])
+    finally:
+        tickets.close()
+    assert sorted(t for share in taken for t in share) == list(range(500))
