@@ -13,7 +13,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -413,20 +413,30 @@ class _Abort(Exception):
     pass
 
 
+class _Refused(Exception):
+    """A value was refused (its problem is recorded): stop building the document."""
+
+
 _ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
 _MappingStart, _SequenceStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
-_CollectionEnd = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_MappingEnd, _SequenceEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_ALIASES = ("anchors and aliases (`&name`, `*name`) are not supported",
+            "write the value out in full")
 
 
-class _Open:
-    """A mapping or list being read; for a mapping, the key waiting for its value."""
-
-    __slots__ = ("key", "key_column", "key_line", "node")
-
-    def __init__(self, node: Mapping | Sequence) -> None:
-        self.node = node
-        self.key: str | None = None
-        self.key_line = self.key_column = 0
+def _quick(event: Any, offset: int, words: bool) -> Scalar | None:
+    """A scalar event's value made at once when it is the usual kind: text with no tag or
+    anchor, quoted, or plain but not null, `<<`, `=` nor (unless `words`) several words, which
+    `_Builder.value` checks. None for any other."""
+    if event.tag is not None or event.anchor is not None:
+        return None
+    text = event.value
+    mark = event.start_mark
+    if event.style:
+        return Scalar(text, mark.line + 1 + offset, mark.column + 1, True)
+    if not text or text in _SPECIAL_PLAIN or text in _NULLS or (not words and " " in text):
+        return None
+    return Scalar(text, mark.line + 1 + offset, mark.column + 1, False)
 
 
 class _Builder:
@@ -452,6 +462,10 @@ class _Builder:
         self.problems.append(Problem(self.rel, mark.line + 1 + self.offset, mark.column + 1,
                                      field, message, hint=hint))
 
+    def refuse(self, mark: Any, message: str, hint: str) -> NoReturn:
+        self.fail(mark, message, hint)
+        raise _Refused
+
     def document(self) -> Node | None:
         """The single document's root node (None for an empty stream); raises YAMLError for
         a syntax error and _Abort after a refusal (its problem is in `problems`)."""
@@ -460,7 +474,14 @@ class _Builder:
         if isinstance(event, yaml.StreamEndEvent):
             return None
         start = event.start_mark
-        root, refused = self.tree()
+        refused = False
+        root: Node | None = None
+        try:
+            root = self.value(self.next(), 0, None)
+            self.next()  # the document's end
+        except _Refused:
+            refused = True
+            self.skip(yaml.DocumentEndEvent)
         event = self.next()
         if not isinstance(event, yaml.StreamEndEvent):
             raise yaml.composer.ComposerError("expected a single document in the stream",
@@ -469,6 +490,25 @@ class _Builder:
         if refused:
             raise _Abort
         return root
+
+    def skip(self, until: type | None = None) -> None:
+        """Read past events unchecked, only for composer errors: up to `until`, or past one
+        value (all of a collection) when it is None."""
+        depth = 0
+        while True:
+            event = self.next()
+            cls = type(event)
+            if cls is until:
+                return
+            if cls is _MappingStart or cls is _SequenceStart:
+                depth += 1
+            elif cls is _MappingEnd or cls is _SequenceEnd:
+                depth -= 1
+            if cls is not _MappingEnd and cls is not _SequenceEnd and \
+                    cls is not yaml.DocumentEndEvent and event.anchor is not None:
+                self.anchor(event)
+            if until is None and depth == 0:
+                return
 
     def anchor(self, event: Any) -> None:
         """Remember an anchor (`&name`); an alias (`*name`) must name one met before."""
@@ -481,126 +521,90 @@ class _Builder:
         if name in self.anchors:
             raise yaml.composer.ComposerError("found duplicate anchor; first occurrence",
                                               self.anchors[name], "second occurrence", mark)
-        self.anchors[name] = event.start_mark
+        self.anchors[name] = mark
 
-    def tree(self) -> tuple[Node | None, bool]:
-        """The document's events up to its end -> (root node, whether it was refused)."""
-        stack: list[_Open] = []
-        root: Node | None = None
-        skip = 0  # open collections of a value dropped (duplicate key) or after a refusal
-        refused = False
+    def value(self, event: Any, depth: int, key: str | None) -> Node:
+        """One value (the root, a list item, or the value of mapping entry `key`)."""
+        if event.anchor is not None:
+            self.anchor(event)
+        cls = type(event)
+        mark = event.start_mark
+        if depth > MAX_DEPTH:
+            self.refuse(mark, f"YAML is nested too deeply (limit {MAX_DEPTH})", "flatten it")
+        if cls is _AliasEvent:
+            self.refuse(self.anchors[event.anchor], *_ALIASES)
+        tag = event.tag
+        line, column = mark.line + 1 + self.offset, mark.column + 1
+        if cls is _ScalarEvent:
+            value = event.value
+            plain = not event.style
+            if tag is None or tag == "!":
+                tag = _SPECIAL_PLAIN.get(value, _STR) if plain and event.implicit[0] else _STR
+            if tag is not _STR and tag not in _STANDARD_TAGS:
+                self.refuse(mark, f"YAML tag `{tag}` is not allowed",
+                            "remove the `!!...` tag; write plain values")
+            if not plain:
+                return Scalar(value, line, column, True)
+            if value in _NULLS:
+                return Scalar(None, line, column, False)
+            if key is not None and " " in value:
+                self.check_cut(event, key)
+            return Scalar(value, line, column, False)
+        if tag is None or tag == "!":
+            tag = _MAP if cls is _MappingStart else _SEQ
+        if tag not in _STANDARD_TAGS:
+            self.refuse(mark, f"YAML tag `{tag}` is not allowed",
+                        "remove the `!!...` tag; write plain values")
+        if cls is _MappingStart:
+            return self.mapping(Mapping({}, line, column), depth + 1)
+        return self.sequence(Sequence([], line, column), depth + 1)
+
+    def sequence(self, node: Sequence, depth: int) -> Sequence:
+        """A list's items (depth: theirs), up to its end."""
+        items = node.items
         offset = self.offset
         while True:
             event = self.next()
             cls = type(event)
-            if cls is yaml.DocumentEndEvent:
-                return root, refused
-            if cls in _CollectionEnd:
-                if refused:
-                    continue
-                if skip:
-                    skip -= 1
-                    continue
-                done = stack.pop().node
-                if not stack:
-                    root = done
-                continue
+            if cls is _SequenceEnd:
+                return node
+            quick = _quick(event, offset, True) if cls is _ScalarEvent and depth <= MAX_DEPTH \
+                else None
+            items.append(quick if quick is not None else self.value(event, depth, None))
+
+    def mapping(self, node: Mapping, depth: int) -> Mapping:
+        """A mapping's entries (depth: their values'), up to its end."""
+        entries = node.entries
+        offset = self.offset
+        while True:
+            event = self.next()
+            cls = type(event)
+            if cls is _MappingEnd:
+                return node
             if event.anchor is not None:
                 self.anchor(event)
-            if refused:
-                continue
-            if skip:
-                if cls is _MappingStart or cls is _SequenceStart:
-                    skip += 1
-                continue
-            top = stack[-1] if stack else None
             mark = event.start_mark
-            if top is not None and top.key is None and type(top.node) is Mapping:
-                # A mapping's key.
-                if cls is not _ScalarEvent:
-                    if cls is _AliasEvent:
-                        self.fail(self.anchors[event.anchor],
-                                  "anchors and aliases (`&name`, `*name`) are not supported",
-                                  "write the value out in full")
-                    else:
-                        self.fail(mark, "a mapping key must be a plain name",
-                                  "use `name: value`")
-                    refused = True
-                    continue
-                key = event.value
-                if key == "<<":
-                    self.fail(mark, "merge keys (`<<`) are not supported",
-                              "write the fields out in full")
-                    refused = True
-                    continue
-                entries = top.node.entries
-                if key in entries:
-                    self.fail(mark, f"duplicate key `{key}` (first given on line "
-                              f"{entries[key].line})",
-                              "keep one of them: YAML would silently drop the first", field=key)
-                    skip = 1
-                    event = self.next()  # the dropped value
-                    if event.anchor is not None:
-                        self.anchor(event)
-                    cls = type(event)
-                    if cls is not _MappingStart and cls is not _SequenceStart:
-                        skip = 0
-                    continue
-                top.key = key
-                top.key_line, top.key_column = mark.line + 1 + offset, mark.column + 1
-                continue
-            # A value: the root, a list item or a mapping entry's value.
-            if len(stack) > MAX_DEPTH:
-                self.fail(mark, f"YAML is nested too deeply (limit {MAX_DEPTH})", "flatten it")
-                refused = True
-                continue
-            if cls is _AliasEvent:
-                self.fail(self.anchors[event.anchor],
-                          "anchors and aliases (`&name`, `*name`) are not supported",
-                          "write the value out in full")
-                refused = True
+            if cls is not _ScalarEvent:
+                if cls is _AliasEvent:
+                    self.refuse(self.anchors[event.anchor], *_ALIASES)
+                self.refuse(mark, "a mapping key must be a plain name", "use `name: value`")
+            key = event.value
+            if key == "<<":
+                self.refuse(mark, "merge keys (`<<`) are not supported",
+                            "write the fields out in full")
+            if key in entries:
+                self.problems.append(Problem(
+                    self.rel, mark.line + 1 + offset, mark.column + 1, key,
+                    f"duplicate key `{key}` (first given on line {entries[key].line})",
+                    hint="keep one of them: YAML would silently drop the first"))
+                self.skip()  # the dropped value
                 continue
             line, column = mark.line + 1 + offset, mark.column + 1
-            tag = event.tag
-            node: Node
-            if cls is _ScalarEvent:
-                value = event.value
-                plain = not event.style
-                if tag is None or tag == "!":
-                    tag = _SPECIAL_PLAIN.get(value, _STR) if plain and event.implicit[0] \
-                        else _STR
-                if tag is not _STR and tag not in _STANDARD_TAGS:
-                    self.fail(mark, f"YAML tag `{tag}` is not allowed",
-                              "remove the `!!...` tag; write plain values")
-                    refused = True
-                    continue
-                if plain and value in _NULLS:
-                    node = Scalar(None, line, column, False)
-                else:
-                    node = Scalar(value, line, column, not plain)
-                    if plain and top is not None and top.key is not None and " " in value:
-                        self.check_cut(event, top.key)
-            else:
-                if tag is None or tag == "!":
-                    tag = _MAP if cls is _MappingStart else _SEQ
-                if tag not in _STANDARD_TAGS:
-                    self.fail(mark, f"YAML tag `{tag}` is not allowed",
-                              "remove the `!!...` tag; write plain values")
-                    refused = True
-                    continue
-                node = Mapping({}, line, column) if cls is _MappingStart else \
-                    Sequence([], line, column)
-            if top is None:
-                root = node
-            elif top.key is None:
-                top.node.items.append(node)  # type: ignore[union-attr]
-            else:
-                key = top.key
-                top.node.entries[key] = Entry(  # type: ignore[union-attr]
-                    key, top.key_line, top.key_column, node)
-                top.key = None
-            if cls is not _ScalarEvent:
-                stack.append(_Open(node))  # type: ignore[arg-type]
+            event = self.next()
+            quick = _quick(event, offset, False) if type(event) is _ScalarEvent \
+                and depth <= MAX_DEPTH else None
+            value = quick if quick is not None else self.value(event, depth, key)
+            entries[key] = Entry(key, line, column, value)
 
     def check_cut(self, event: Any, key: str) -> None:
         """Text cut at ` #`: an unquoted value of several words followed by one space and `#`
