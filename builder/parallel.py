@@ -104,11 +104,13 @@ class _Child:
 
 
 def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
-             meanwhile: Callable[[], object] | None = None) -> list[R]:
+             meanwhile: Callable[[], object] | None = None, batch: int = 0) -> list[R]:
     """`[func(x) for x in inputs]`, computed by `processes` processes (this one included).
 
     Input i goes to process i % processes, so neighbouring inputs of one kind are spread
-    evenly. `func` may be any callable (a closure, a bound method): children inherit it.
+    evenly; with `batch`, inputs go instead in batches of that many to whichever process
+    is free (for work of uneven cost, or a machine whose cores are not equally free).
+    `func` may be any callable (a closure, a bound method): children inherit it.
     Results must be picklable; plain `str`, `bytes` and tuples cross cheapest.
     `meanwhile()`, if given, runs in this process while the others start on their shares
     (work that must stay here, e.g. because later forks need its result).
@@ -118,23 +120,52 @@ def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
         if meanwhile is not None:
             meanwhile()
         return [func(x) for x in inputs]
+    if batch > 0:
+        return _batched(func, inputs, processes, meanwhile, batch)
 
     def share(k: int) -> Callable[[], list[R]]:
         return lambda: [func(x) for x in inputs[k::processes]]
 
+    shares = _run(share, processes, meanwhile)
+    results: list[R] = [None] * len(inputs)  # type: ignore[list-item]
+    for k, part in enumerate(shares):
+        results[k::processes] = part
+    return results
+
+
+def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
+             meanwhile: Callable[[], object] | None, batch: int) -> list[R]:
+    batch = max(batch, -(-len(inputs) // Tickets.MAX))
+    tickets = Tickets(-(-len(inputs) // batch))
+
+    def share(_: int) -> Callable[[], list[tuple[int, list[R]]]]:
+        return lambda: [(t, [func(x) for x in inputs[t * batch:(t + 1) * batch]])
+                        for t in tickets]
+
+    try:
+        shares = _run(share, processes, meanwhile)
+    finally:
+        tickets.close()
+    results: list[R] = [None] * len(inputs)  # type: ignore[list-item]
+    for part in shares:
+        for t, done in part:
+            results[t * batch:(t + 1) * batch] = done
+    return results
+
+
+def _run(share: Callable[[int], Callable[[], T]], processes: int,
+         meanwhile: Callable[[], object] | None) -> list[T]:
+    """`share(k)()` for k in 0..processes-1: k = 0 here (after `meanwhile`), the others in
+    forked children; their results in order of k."""
     children: list[_Child] = []
     try:
         children = [_Child(share(k)) for k in range(1, processes)]
         if meanwhile is not None:
             meanwhile()
-        shares = [share(0)(), *(child.result() for child in children)]
+        return [share(0)(), *(child.result() for child in children)]
     finally:
         for child in children:
             child.kill()
-    results: list[R] = [None] * len(inputs)  # type: ignore[list-item]
-    for k, part in enumerate(shares):
-        results[k::processes] = part
-    return results
 
 
 class Background(Generic[R]):

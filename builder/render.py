@@ -396,7 +396,7 @@ def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = Non
     for name in CARD_TEMPLATES:
         renderer.env.get_template(name)
     facts = [fid for fid in renderer.site.briefing.fact_by_id if not cards.made(fid)]
-    made = parallel.fork_map(cards.fragments, facts, meanwhile=meanwhile)
+    made = parallel.fork_map(cards.fragments, facts, meanwhile=meanwhile, batch=64)
     for fid, fragments in zip(facts, made, strict=True):
         cards.adopt(fid, fragments)
     renderer.cards_shared = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,18 @@ def test_tickets_go_out_once_each_to_whichever_process_asks(
     finally:
         tickets.close()
     assert sorted(t for share in taken for t in share) == list(range(500))
+
+
+def test_batches_to_whichever_process_is_free_keep_the_input_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+
+    def slow_square(x: int) -> tuple[int, int]:
+        time.sleep(0.002)  # long enough that both processes get batches
+        return x * x, os.getpid()
+
+    results = parallel.fork_map(slow_square, list(range(200)), batch=7,
+                                meanwhile=lambda: time.sleep(0.05))
+    assert [r[0] for r in results] == [x * x for x in range(200)]
+    assert len({r[1] for r in results}) == 2
