@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from html import escape as html_escape
 from json.encoder import encode_basestring
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, cast
 
 from builder.markdown import Markdown
 from builder.model import Briefing, Citation, Dispute, Fact, PartialDate, Source
@@ -45,6 +45,8 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # Spreadsheets run a cell starting with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+T = TypeVar("T")
+R = TypeVar("R")
 Cited = tuple[Citation, Source, str]
 """A citation, its source and the full URL of the marked passage."""
 Claim = Callable[[str], tuple[str, str]]
@@ -96,10 +98,13 @@ class Feeds:
                                       quoting=csv.QUOTE_MINIMAL)
         self.keys: dict[str, tuple[object, ...]] = {}
         """What each file was last joined from: equal keys, equal bytes."""
+        self._memo: dict[str, tuple[object, object]] = {}
+        """Work on the whole briefing, by what it was made from (see `_remember`)."""
 
     def keep(self, previous: Feeds, fact_ids: Iterable[str]) -> None:
         """Reuse `previous`'s parts of `fact_ids`: the facts nothing shown in their parts
         changed (not their claim, sources, disputes), with the same site and URLs."""
+        self._memo = dict(previous._memo)
         parts = previous._parts
         for fid in fact_ids:
             found = parts.get(fid)
@@ -116,13 +121,17 @@ class Feeds:
               unchanged: Mapping[str, tuple[object, ...]] | None = None) -> dict[str, bytes]:
         """Every machine-readable file; with `unchanged` (an earlier `keys`), only those
         whose parts differ from the ones it names."""
-        parts = [self.part(fid) for fid in sorted(self.briefing.fact_by_id)]
-        dated = sorted((p for p in parts if p.when), key=_by_date, reverse=True)  # ties: id order
+        ids = self._remember("ids", tuple(self.briefing.fact_by_id), sorted)
+        parts = [self.part(fid) for fid in ids]
+        newest_first = self._remember("feed order", tuple(p.when for p in parts), _newest_first)
+        dated = [parts[i] for i in newest_first]
         joins: dict[str, tuple[Callable[..., bytes], tuple[object, ...]]] = {
             "facts.json": (_join_json, (self._json_head(), *(p.json for p in parts))),
             "facts.csv": (_join_csv, tuple(p.csv for p in parts)),
             "feed.xml": (_join_feed, (self._feed_head(), *(p.entry for p in dated))),
-            "sitemap.xml": (_sitemap, (self.urls.origin, *sorted(set(page_urls)))),
+            "sitemap.xml": (_sitemap, self._remember(
+                "sitemap", (self.urls.origin, *page_urls),
+                lambda given: (given[0], *sorted(set(given[1:]))))),
             "robots.txt": (_robots, (self._full(self.urls.sitemap()),)),
         }
         out: dict[str, bytes] = {}
@@ -131,6 +140,17 @@ class Feeds:
             if unchanged is None or unchanged.get(name) != key:
                 out[name] = join(*key)
         return out
+
+    def _remember(self, name: str, inputs: T, make: Callable[[T], R]) -> R:
+        """`make(inputs)`, or what it gave last time for equal inputs (kept across builds
+        by `keep`): for the parts of the files made from the whole briefing, which the
+        preview makes again only when what they show changed."""
+        found = self._memo.get(name)
+        if found is not None and found[0] == inputs:
+            return cast(R, found[1])
+        made = make(inputs)
+        self._memo[name] = (inputs, made)
+        return made
 
     # Parts ---------------------------------------------------------------------------------
 
@@ -244,6 +264,10 @@ class Feeds:
 
     def _json_head(self) -> bytes:
         """`facts.json` up to its `facts` list, which `_join_json` adds."""
+        inputs = (self.briefing.site, self.briefing.actors, self.briefing.sources)
+        return self._remember("json head", inputs, lambda _: self._make_json_head())
+
+    def _make_json_head(self) -> bytes:
         briefing, urls = self.briefing, self.urls
         site = briefing.site
         data = {
@@ -335,8 +359,14 @@ def _json_list(items: list[str], indent: str) -> str:
 
 
 def _join_json(head: bytes, *facts: bytes) -> bytes:
-    listed = b"[\n" + b",\n".join(facts) + b"\n  ]" if facts else b"[]"
-    return head + b',\n  "facts": ' + listed + b"\n}\n"
+    if not facts:
+        return head + b',\n  "facts": []\n}\n'
+    # One join of every piece: the file is copied once, not once per `+`.
+    pieces = [head, b',\n  "facts": [\n']
+    for fact in facts:
+        pieces += (fact, b",\n")
+    pieces[-1] = b"\n  ]\n}\n"
+    return b"".join(pieces)
 
 
 def _iso(date: PartialDate | None) -> str | None:
@@ -355,7 +385,7 @@ def _cells(row: list[str]) -> list[str]:
 
 def _join_csv(*facts: bytes) -> bytes:
     header = ",".join(CSV_HEADER) + "\r\n"
-    return header.encode() + b"".join(facts)
+    return b"".join((header.encode(), *facts))
 
 
 # XML (feed.xml, sitemap.xml) -----------------------------------------------------------------
@@ -400,9 +430,11 @@ def _timestamp(date: PartialDate) -> str:
     return f"{date.year:04d}-{date.month:02d}-{date.day or 1:02d}T00:00:00Z"
 
 
-def _by_date(part: FactParts) -> tuple[int, int, int]:
-    assert part.when is not None
-    return part.when
+def _newest_first(dates: tuple[tuple[int, int, int] | None, ...]) -> list[int]:
+    """Where the dated facts are among `dates` (in id order), newest first, ties in id
+    order (a stable sort)."""
+    dated = {i: when for i, when in enumerate(dates) if when}
+    return sorted(dated, key=dated.__getitem__, reverse=True)
 
 
 def _feed_id(urls: Urls, title: str) -> str:
@@ -415,7 +447,7 @@ def _feed_id(urls: Urls, title: str) -> str:
 
 def _join_feed(head: bytes, *entries: bytes) -> bytes:
     """Dated facts, newest first."""
-    return head + b"".join(entries) + b"\n</feed>\n"
+    return b"".join((head, *entries, b"\n</feed>\n"))
 
 
 def _sitemap(origin: str, *paths: str) -> bytes:

@@ -44,6 +44,8 @@ from builder.urls import Urls, normalise_base_url
 from builder.write import MANIFEST_SUFFIX, digest, target_in
 
 LOCK_WAIT_SECONDS = 30.0
+PARTS_CHANGED = "parts changed"
+"""The digest recorded for a machine output the preview wrote (never a real digest)."""
 
 
 @dataclass(frozen=True)
@@ -158,10 +160,14 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
         return Rebuild(previous, [*checked.problems, problem], tuple(sorted(changed)),
                        seconds=time.perf_counter() - started)
     files.update(static_files(root / "templates"))
-    page_urls = _page_urls(jobs)
-    files.update(feeds.files(page_urls, previous.feeds.keys if previous.feeds else None))
     digests = {rel: digest(data) for rel, data in files.items()}
     changed_files = {rel: files[rel] for rel, d in digests.items() if previous.files.get(rel) != d}
+    # Machine outputs come back only when their parts changed: written without a digest,
+    # which for tens of megabytes would cost more than the rest of a one-fact rebuild.
+    machine = feeds.files(_page_urls(jobs), previous.feeds.keys if previous.feeds else None)
+    changed_files.update(machine)
+    digests.update(dict.fromkeys(machine, PARTS_CHANGED))
+    files.update(machine)
     outputs = {job.path for job in jobs} | files.keys() | set(MACHINE_FILES)
     stale = sorted(previous.files.keys() - outputs)
     new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
