@@ -89,6 +89,9 @@ class SiteContext:
         self.markdown = markdown
         self.as_of = DateView(briefing.site.as_of.iso(), briefing.site.as_of.human())
         self._nav = nav_links(briefing, urls)
+        self._nav_elsewhere = tuple(NavItem(link.url, link.text, False) for link in self._nav)
+        """The navigation of every page it does not list (most of them)."""
+        self._nav_urls = frozenset(link.url for link in self._nav)
 
     def layout(
         self, url: str, title: str, description: str = "", *, search_kind: str = "",
@@ -112,7 +115,8 @@ class SiteContext:
             facts_json_url=urls.facts_json(),
             facts_csv_url=urls.facts_csv(),
             sources_url=urls.sources(),
-            nav=tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav),
+            nav=(tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav)
+                 if url in self._nav_urls else self._nav_elsewhere),
             as_of=self.as_of,
             search_kind=search_kind,
         )

@@ -9,6 +9,7 @@ redo only the pages a change touches (see `affected`).
 from __future__ import annotations
 
 import copy
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from jinja2 import (
     TemplateError,
     select_autoescape,
 )
+from markupsafe import Markup
 
 from builder import contexts, parallel
 from builder.cards import Cards, Link, card_deps, topic_links
@@ -76,14 +78,21 @@ class PageJob:
     """Fact ids shown as cards ("where it appears" on fact pages is made of these)."""
 
 
+_SPECIAL = re.compile("[&<>'\"]").search
+
+
 def escape_text(value: object) -> str:
     """What `markupsafe.escape(value)` makes, as plain text: `&<>'"` become the same
     entities, `Markup` (anything with `__html__`) passes as it is."""
     if type(value) is not str:
+        if isinstance(value, Markup):
+            return value
         html = getattr(value, "__html__", None)
         if html is not None:
             return str(html())
         value = str(value)
+    if _SPECIAL(value) is None:  # most values: URLs, ids, plain words
+        return value
     return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
             .replace("'", "&#39;").replace('"', "&#34;"))
 
