@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,9 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None) 
 
     started = time.perf_counter()
     with few_collections():
-        briefing, problems = validate(load_project(root, cache), cache=cache, spread=fork_map)
+        # Fact files go two at a time to whichever process is free.
+        briefing, problems = validate(load_project(root, cache), cache=cache,
+                                      spread=partial(fork_map, batch=2))
     return CheckResult(briefing, sorted_problems(problems), strict,
                        time.perf_counter() - started)
 
