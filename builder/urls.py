@@ -144,6 +144,12 @@ def text_fragment_url(url: str, passage: str, words: int = 4) -> str:
     return f"{url.split('#', 1)[0]}#:~:text={fragment}"
 
 
+_QUOTE_FREE = re.compile(r"[A-Za-z0-9_.~ -]*").fullmatch
+"""Text whose only character `quote` changes is the space (most passages' words)."""
+
+
 def _fragment_quote(text: str) -> str:
     # '-', ',' and '&' are syntax inside a text directive and must be escaped.
+    if _QUOTE_FREE(text):
+        return text.replace(" ", "%20").replace("-", "%2D")
     return quote(text, safe="").replace("-", "%2D")

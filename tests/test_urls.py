@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.urls import Urls, normalise_base_url, output_path, text_fragment_url
 
@@ -59,3 +61,13 @@ def test_long_passages_use_a_start_and_end_range() -> None:
     url = text_fragment_url("https://example.org/", passage, words=3)
     start, end = url.split("#:~:text=", 1)[1].split(",")
     assert unquote(start) == "a b c" and unquote(end) == "j k l"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ09 _.~-,&%#é\u00a0'\"/"), max_size=30))
+def test_the_quick_fragment_quoting_is_what_percent_quoting_gives(text: str) -> None:
+    from urllib.parse import quote
+
+    from builder.urls import _fragment_quote
+
+    assert _fragment_quote(text) == quote(text, safe="").replace("-", "%2D")
