@@ -9,6 +9,7 @@ redo only the pages a change touches (see `affected`).
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
@@ -161,6 +162,7 @@ class Renderer:
         return self.env.get_template(job.template).render(context).encode("utf-8")
 
 
+@functools.cache
 def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
     names = {name, *TEMPLATE_USES.get(name, ())}
     if shows_facts:
@@ -183,6 +185,7 @@ class Plan:
         """Page URL -> the facts shown or cited there (fact pages left out)."""
         self._order = contexts.timeline_order(briefing)
         self._index: dict[str, int] = {}
+        self._cites: dict[str, frozenset[str]] = {}
         # Every page's navigation shows the titles of the pages it lists.
         self.nav_deps = {f"page:{slug}" for slug in briefing.site.nav if briefing.page(slug)}
 
@@ -204,21 +207,32 @@ class Plan:
         url = self.urls.path(rel)
         shown = tuple(dict.fromkeys(f for f in shows if f in self.card_deps))
         cited = tuple(dict.fromkeys(f for f in cites if f in self.card_deps))
-        all_deps = {"site", own, *self.nav_deps, *deps,
-                    *_template_deps(template, bool(shown or cited))}
-        for fid in (*shown, *cited):
-            all_deps |= self.card_deps[fid]
+        listed = (*shown, *cited)
+        all_deps = {"site", own, *self.nav_deps, *deps, *_template_deps(template, bool(listed))}
+        all_deps.update(*map(self.card_deps.__getitem__, shown), *map(self._cite_deps, cited))
         # Fact pages come last and are not listed under "where it appears": each lists
         # its disputes itself, and the list would depend on the order they are planned.
         if not rel.startswith("facts/"):
-            self.listed[url] = (*shown, *cited)
-            for fid in self.listed[url]:
-                self.appearances[fid].append(Link(url, title))
+            self.listed[url] = listed
+            link = Link(url, title)
+            for fid in listed:
+                self.appearances[fid].append(link)
                 self.appearance_deps[fid].add(own)
         return PageJob(
             path=output_path(rel), url=url, title=title, template=template,
             build=partial(build, url=url, **kwargs), deps=frozenset(all_deps), shows=shown,
         )
+
+    def _cite_deps(self, fact_id: str) -> frozenset[str]:
+        """What a page shows of a fact it cites or lists without its card (inline marks, a
+        source page's passages): the fact itself and the titles of its sources. Not its
+        actors or disputes, which only its card shows."""
+        found = self._cites.get(fact_id)
+        if found is None:
+            fact = self.briefing.fact_by_id[fact_id]
+            found = frozenset({f"fact:{fact_id}", *(f"source:{c.source}" for c in fact.citations)})
+            self._cites[fact_id] = found
+        return found
 
     def fact_job(self, fact_id: str) -> PageJob:
         """A fact's permalink, planned after every page that lists it."""

@@ -231,3 +231,17 @@ def test_a_patched_plan_is_the_plan_made_afresh(root: Path, rel: str, old: str, 
     if again is not None:
         assert _jobs(again) == _jobs(fresh)
         assert _jobs(plan) != _jobs(fresh) or rel.endswith("russia.yaml")
+
+
+def test_a_new_actor_name_leaves_pages_that_only_cite_its_facts(root: Path, tmp_path: Path
+                                                                 ) -> None:
+    out, state = start(root)
+    edit(root, "content/actors.yaml", "name: Maria Zakharova", "name: Maria V. Zakharova")
+    state, result = step(state, root, out)
+    assert "actors/zakharova/index.html" in result.written
+    # Source pages show the passages and claims of the facts citing them, not their actors.
+    redone = [job.path for job in state.jobs if "actor:zakharova" in job.deps]
+    assert result.rendered == len(redone)
+    assert "facts/axis-of-war/index.html" in redone
+    assert not [path for path in redone if path.startswith("sources/")]
+    assert_same_as_clean_build(root, out, tmp_path)

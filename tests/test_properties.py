@@ -266,6 +266,7 @@ EDITS = {
     "date": (PARIS, "date: 2026-01-06", "date: 2026-01-07"),
     "source-title": ("content/sources.yaml", "title: Beta digest", "title: Beta roundup"),
     "actor-name": ("content/actors.yaml", "name: Maria Zakharova", "name: M. Zakharova"),
+    "ally-name": ("content/actors.yaml", "name: United Kingdom", "name: The United Kingdom"),
     "page-body": ("content/pages/allies.md", "each backed by facts.", "each *backed* by facts."),
     "topic": ("content/facts/russia.yaml", "topic: russian-responses\n  date: 2026-01-08\n  "
               "actors: [zakharova]", "topic: paris-declaration\n  date: 2026-01-08\n  "
