@@ -92,6 +92,13 @@ class SiteContext:
         self._nav_elsewhere = tuple(NavItem(link.url, link.text, False) for link in self._nav)
         """The navigation of every page it does not list (most of them)."""
         self._nav_urls = frozenset(link.url for link in self._nav)
+        self._site_links = {
+            "home_url": urls.home(), "style_url": urls.static("style.css"),
+            "icon_url": urls.static("icon.svg"), "feed_url": urls.feed(),
+            "search_url": urls.search(), "facts_json_url": urls.facts_json(),
+            "facts_csv_url": urls.facts_csv(), "sources_url": urls.sources(),
+        }
+        """The links every page's layout shows, made once."""
 
     def layout(
         self, url: str, title: str, description: str = "", *, search_kind: str = "",
@@ -107,14 +114,7 @@ class SiteContext:
             canonical=(full or url) if canonical else "",
             og_url=full if canonical else "",
             og_type=og_type,
-            home_url=urls.home(),
-            style_url=urls.static("style.css"),
-            icon_url=urls.static("icon.svg"),
-            feed_url=urls.feed(),
-            search_url=urls.search(),
-            facts_json_url=urls.facts_json(),
-            facts_csv_url=urls.facts_csv(),
-            sources_url=urls.sources(),
+            **self._site_links,
             nav=(tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav)
                  if url in self._nav_urls else self._nav_elsewhere),
             as_of=self.as_of,
