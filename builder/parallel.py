@@ -10,6 +10,7 @@ is unavailable, unsafe (other threads are running) or not worth it (one core,
 
 from __future__ import annotations
 
+import gc
 import mmap
 import os
 import pickle
@@ -158,12 +159,16 @@ def _run(share: Callable[[int], Callable[[], T]], processes: int,
     """`share(k)()` for k in 0..processes-1: k = 0 here (after `meanwhile`), the others in
     forked children; their results in order of k."""
     children: list[_Child] = []
+    # What exists now is shared with the children: keep the cycle collector off it, so
+    # that no process copies memory pages only to scan them (the `gc.freeze` advice).
+    gc.freeze()
     try:
         children = [_Child(share(k)) for k in range(1, processes)]
         if meanwhile is not None:
             meanwhile()
         return [share(0)(), *(child.result() for child in children)]
     finally:
+        gc.unfreeze()
         for child in children:
             child.kill()
 
