@@ -200,10 +200,3 @@ def _failed(result: BuildResult, started: float, problem: Problem | None = None)
     result.briefing = None
     result.seconds = time.perf_counter() - started
     return result
-
-
-def template_problem(exc: Exception, root: Path) -> Problem:
-    """A broken template as a located problem (see `builder.render.template_problem`)."""
-    from builder import render
-
-    return render.template_problem(exc, root)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from builder.build import build, check, template_problem
+from builder.build import build, check
 from builder.errors import Problem
 from builder.feeds import FILES as MACHINE_FILES
 from builder.feeds import Feeds
@@ -38,6 +38,7 @@ from builder.render import (
     render_pages,
     replan,
     static_files,
+    template_problem,
 )
 from builder.search import BUNDLE_DIR
 from builder.urls import Urls, normalise_base_url
