@@ -39,7 +39,7 @@ from builder.errors import Problem
 from builder.feeds import machine_outputs
 from builder.markdown import Markdown, cited_facts
 from builder.model import Actor, Briefing, Fact
-from builder.urls import Urls, output_path
+from builder.urls import Urls, checked_path, output_path
 
 ContextBuilder = Callable[[SiteContext], Mapping[str, Any]]
 R = TypeVar("R")
@@ -507,7 +507,8 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     site folder), so no process holds the whole site. Each file is made by exactly one
     process, with the same bytes as in one.
     `on_page(done, total)` follows the pages rendered, `on_stage(name)` the stages of a
-    big site. Raises `TemplateError` or `TemplateFailed` when a template breaks.
+    big site. Raises `TemplateError` or `TemplateFailed` when a template breaks, and
+    `UnsafePath` before anything is written when a page's path would leave the site.
     """
     parallel_ok = parallel.workers() > 1 and parallel.can_fork()
     jobs: list[PageJob] = []
@@ -530,6 +531,8 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
             yield from other_files(briefing, templates_dir, urls, jobs, renderer).items()
         return [consume(everything())]
 
+    for job in jobs:  # refused here, before any worker starts writing
+        checked_path(job.path)
     _prepare_workers(renderer, jobs)
     if on_stage is not None:
         on_stage("rendering and writing pages")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePosixPath
 from urllib.parse import SplitResult, quote, urlsplit
 
 _PATH_SAFE = "/#:~=,&-._"
@@ -119,6 +120,19 @@ class Urls:
 
     def sitemap(self) -> str:
         return self.path("sitemap.xml")
+
+
+class UnsafePath(ValueError):
+    """An output path that would land outside the output folder."""
+
+
+def checked_path(rel: str) -> PurePosixPath:
+    """A relative output path with no `..`, no absolute part and no empty segment."""
+    path = PurePosixPath(rel)
+    if (not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel
+            or any(part in ("", ".", "..") for part in rel.split("/"))):
+        raise UnsafePath(f"refusing to write outside the output folder: {rel!r}")
+    return path
 
 
 def output_path(relative_url: str) -> str:

@@ -16,13 +16,12 @@ import shutil
 import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from builder.urls import UnsafePath as UnsafePath  # raised here too: part of this API
+from builder.urls import checked_path
 
 MANIFEST_SUFFIX = ".manifest.json"
-
-
-class UnsafePath(ValueError):
-    """An output path that would land outside the output folder."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +33,6 @@ class WriteResult:
     bytes: int
     digests: Mapping[str, str]
     """Digest of every file written, by output path (the manifest of this build)."""
-
-
-def checked_path(rel: str) -> PurePosixPath:
-    """A relative output path with no `..`, no absolute part and no empty segment."""
-    path = PurePosixPath(rel)
-    if (not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel
-            or any(part in ("", ".", "..") for part in rel.split("/"))):
-        raise UnsafePath(f"refusing to write outside the output folder: {rel!r}")
-    return path
 
 
 def target_in(out: Path, rel: str) -> Path:

@@ -142,3 +142,34 @@ def test_batches_to_whichever_process_is_free_keep_the_input_order(
                                 meanwhile=lambda: time.sleep(0.05))
     assert [r[0] for r in results] == [x * x for x in range(200)]
     assert len({r[1] for r in results}) == 2
+
+
+def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the many-process path too, an unsafe page path is the build's located refusal
+    (not a worker's crash report), and the previous site stays."""
+    from dataclasses import replace
+
+    from builder import render
+
+    root = tmp_path / "corpus"
+    gen_corpus.generate(PARALLEL_MIN_PAGES, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    out = tmp_path / "site"
+    assert build(root, out=out, search=False).ok
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    real_plan = render.plan_pages
+
+    def escaping_plan(*args: object) -> list[render.PageJob]:
+        jobs = real_plan(*args)  # type: ignore[arg-type]
+        return [*jobs[:-1], replace(jobs[-1], path="../escape/index.html")]
+
+    monkeypatch.setattr(render, "plan_pages", escaping_plan)
+    result = build(root, out=out, search=False)
+
+    assert not result.ok
+    assert "outside the output folder" in result.errors[0].message
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert not (tmp_path / "escape").exists()
