@@ -136,8 +136,7 @@ def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
 
 def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
              meanwhile: Callable[[], object] | None, batch: int) -> list[R]:
-    batch = max(batch, -(-len(inputs) // Tickets.MAX))
-    tickets = Tickets(-(-len(inputs) // batch))
+    tickets, batch = Tickets.for_batches(len(inputs), batch)
 
     def share(_: int) -> Callable[[], list[tuple[int, list[R]]]]:
         return lambda: [(t, [func(x) for x in inputs[t * batch:(t + 1) * batch]])
@@ -235,6 +234,13 @@ class Tickets:
             os.write(write, struct.pack(f"<{count}I", *range(count)))
         finally:
             os.close(write)
+
+    @classmethod
+    def for_batches(cls, count: int, batch: int) -> tuple[Tickets, int]:
+        """Tickets for `count` items in batches of `batch` (more when that would take more
+        tickets than fit), and the batch size used: ticket t is items t*size to (t+1)*size."""
+        size = max(batch, -(-count // cls.MAX))
+        return cls(-(-count // size)), size
 
     def __iter__(self) -> Iterator[int]:
         while len(data := os.read(self._read, 4)) == 4:

@@ -540,8 +540,7 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     rendered = parallel.Counter(n + 1)
     # Pages go out in small batches to whichever process is free (the one making the other
     # files joins in when it is done): on a shared machine cores are not equally fast.
-    size = max(8, -(-total // parallel.Tickets.MAX))
-    tickets = parallel.Tickets(-(-total // size))
+    tickets, size = parallel.Tickets.for_batches(total, 8)
 
     def pages(k: int) -> Iterator[tuple[str, bytes]]:
         for batch in tickets:
