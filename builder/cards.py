@@ -127,6 +127,22 @@ def card_deps(briefing: Briefing, fact_id: str) -> frozenset[str]:
     )
 
 
+def cards_showing(briefing: Briefing, changed: Iterable[str]) -> set[str]:
+    """The facts whose card shows something named in `changed`: the inverse of `card_deps`
+    (a fact, its actors, its sources, the facts disputing it), found from the names."""
+    touched: set[str] = set()
+    for name in changed:
+        kind, _, key = name.partition(":")
+        if kind == "fact":  # the fact's own card, and the cards of facts it disputes
+            touched.add(key)
+            touched.update(d.fact for d in briefing.disputes_of.get(key, ()))
+        elif kind == "actor":
+            touched.update(briefing.facts_by_actor.get(key, ()))
+        elif kind == "source":
+            touched.update(briefing.facts_by_source.get(key, ()))
+    return touched
+
+
 class Cards:
     """Memoised fact views and fragments: each claim is rendered once per build."""
 

@@ -14,13 +14,14 @@ import contextlib
 import operator
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
 from builder.build import build, check
+from builder.cards import cards_showing
 from builder.errors import Problem
 from builder.feeds import FILES as MACHINE_FILES
 from builder.feeds import Feeds
@@ -210,21 +211,11 @@ def changes(old: Briefing, new: Briefing) -> set[str]:
     return found
 
 
-def untouched_cards(old: Briefing, new: Briefing, changed: Iterable[str]) -> list[str]:
+def untouched_cards(old: Briefing, new: Briefing, changed: Collection[str]) -> list[str]:
     """Facts whose card shows nothing that changed, in the old briefing or the new (a
     dispute taken away changes the card as much as one added): those whose `card_deps`
     do not meet `changed`, found from the changes rather than from every fact's card."""
-    touched: set[str] = set()
-    for name in changed:
-        kind, _, key = name.partition(":")
-        for briefing in (old, new):
-            if kind == "fact":  # the fact's own card, and the cards of facts it disputes
-                touched.add(key)
-                touched.update(d.fact for d in briefing.disputes_of.get(key, ()))
-            elif kind == "actor":
-                touched.update(briefing.facts_by_actor.get(key, ()))
-            elif kind == "source":
-                touched.update(briefing.facts_by_source.get(key, ()))
+    touched = cards_showing(old, changed) | cards_showing(new, changed)
     kept = old.fact_by_id
     return [fid for fid in new.fact_by_id if fid in kept and fid not in touched]
 
