@@ -28,8 +28,8 @@ from jinja2 import (
     StrictUndefined,
     Template,
     TemplateError,
-    select_autoescape,
 )
+from jinja2.runtime import Context, new_context
 from markupsafe import Markup
 
 from builder import contexts, parallel
@@ -115,11 +115,21 @@ class _Template(Template):
         template.root_render_func.__globals__["escape"] = escape_text
         return template
 
+    def new_context(self, vars: dict[str, Any] | None = None, shared: bool = False,
+                    locals: Mapping[str, Any] | None = None) -> Context:
+        """Jinja's context, with the template's globals read once as a plain dict: Jinja
+        walks their `ChainMap` twice per render otherwise. (The builder never changes the
+        environment's globals after loading a template.)"""
+        flat = self.__dict__.get("_flat_globals")
+        if flat is None:
+            flat = self.__dict__["_flat_globals"] = dict(self.globals)
+        return new_context(self.environment, self.name, self.blocks, vars, shared, flat, locals)
+
 
 def make_environment(templates_dir: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir)),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        autoescape=True,  # every template makes HTML (a callable here runs per render)
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
