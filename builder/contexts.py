@@ -15,7 +15,7 @@ from markupsafe import Markup
 from builder.cards import Cards, DateView, Link, original_url, passage_link
 from builder.markdown import Markdown
 from builder.marks import Segment, Span, segment
-from builder.model import Actor, Briefing, Page
+from builder.model import Actor, Briefing, Page, PartialDate
 from builder.urls import Urls
 from builder.views import (
     ActorGroup,
@@ -99,6 +99,43 @@ class SiteContext:
             "facts_csv_url": urls.facts_csv(), "sources_url": urls.sources(),
         }
         """The links every page's layout shows, made once."""
+        self._fact_links: dict[str, Link] = {}
+        self._topic_order: dict[str, tuple[str, ...]] = {}
+
+    def keep(self, previous: SiteContext, fact_ids: Iterable[str]) -> None:
+        """Reuse what `previous` (the last build's, with the same site) made for `fact_ids`
+        (those whose card a change did not touch), and its per-topic order while the
+        timeline and the topics' facts are the very same objects (the briefing's indexes
+        were reused, see `Briefing.assemble`)."""
+        links = previous._fact_links
+        self._fact_links.update((fid, links[fid]) for fid in fact_ids if fid in links)
+        was, now = previous.briefing, self.briefing
+        if was.timeline is now.timeline and was.facts_by_topic is now.facts_by_topic:
+            self._topic_order = previous._topic_order
+
+    def prepare(self) -> None:
+        """Make every fact's link and every topic's order now (in this process): the
+        preview does after its first build, whose pages other processes may have made, so
+        that the first edit finds them made."""
+        for fact_id in self.briefing.fact_by_id:
+            self.fact_link(fact_id)
+        self.topic_facts("")
+
+    def fact_link(self, fact_id: str) -> Link:
+        """A link to the fact's page, its claim as plain text."""
+        link = self._fact_links.get(fact_id)
+        if link is None:
+            link = self._fact_links[fact_id] = Link(self.urls.fact(fact_id),
+                                                    self.cards.claim(fact_id)[1])
+        return link
+
+    def topic_facts(self, topic_id: str) -> tuple[str, ...]:
+        """The topic's facts, oldest first (see `chronological`)."""
+        if not self._topic_order:
+            order = timeline_order(self.briefing)
+            self._topic_order = {tid: chronological(order, fact_ids)
+                                 for tid, fact_ids in self.briefing.facts_by_topic.items()}
+        return self._topic_order.get(topic_id, ())
 
     def layout(
         self, url: str, title: str, description: str = "", *, search_kind: str = "",
@@ -292,15 +329,20 @@ def ally_page(ctx: SiteContext, *, url: str, actor_id: str) -> Context:
 
 def timeline_page(ctx: SiteContext, *, url: str) -> Context:
     b = ctx.briefing
-    groups: list[FactGroup] = []
-    for fid in b.timeline:
-        date = DateView.of(b.fact_by_id[fid].date)
-        if groups and groups[-1].date == date:
-            last = groups[-1]
-            groups[-1] = FactGroup(last.title, "", date, (*last.facts, ctx.cards.card(fid)))
+    runs: list[tuple[PartialDate | None, list[str]]] = []
+    last: PartialDate | None = None
+    for fid in b.timeline:  # facts of one date are next to each other
+        date = b.fact_by_id[fid].date
+        if runs and date == last:
+            runs[-1][1].append(fid)
         else:
-            title = date.human if date else ""
-            groups.append(FactGroup(title, "", date, (ctx.cards.card(fid),)))
+            runs.append((date, [fid]))
+            last = date
+    groups = []
+    for date, fact_ids in runs:
+        day = DateView.of(date)
+        groups.append(FactGroup(day.human if day else "", "", day,
+                                ctx.cards.cards(tuple(fact_ids))))
     view = TimelinePage("Timeline", tuple(groups), ctx.cards.cards(b.undated))
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["timeline"]), "page": view}
 
@@ -446,13 +488,11 @@ def disputes_page(ctx: SiteContext, *, url: str) -> Context:
 
 def search_page(ctx: SiteContext, *, url: str) -> Context:
     b, urls = ctx.briefing, ctx.urls
-    order = timeline_order(b)
     view = SearchPage(
         title="Search",
         script_url=urls.static("search.js"),
         fact_groups=tuple(
-            LinkGroup(topic.title, tuple(Link(urls.fact(f), ctx.cards.claim(f)[1])
-                                         for f in chronological(order, b.facts_by_topic[topic.id])))
+            LinkGroup(topic.title, tuple(map(ctx.fact_link, ctx.topic_facts(topic.id))))
             for topic in b.site.topics
             if b.facts_by_topic.get(topic.id)
         ),

@@ -110,6 +110,8 @@ def full_build(root: Path, out: Path, *, base_url: str | None = None,
     urls = Urls(briefing.site.base_url)
     plan = make_plan(briefing, urls)
     renderer = result.renderer  # its cards and parsed files make the first rebuild quick
+    if renderer is not None:
+        renderer.site.prepare()
     feeds = Feeds(briefing, urls, renderer.site.cards.claim if renderer else None)
     feeds.files(_page_urls(plan.jobs))
     state = SiteState(root, out, base_url, briefing, tuple(plan.jobs), template_digests(root),
@@ -153,6 +155,8 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
             f"template:{name}" for name in CARD_TEMPLATES
         }:
             renderer.site.cards.keep(previous.renderer.site.cards, untouched)
+        if previous.renderer is not None:
+            renderer.site.keep(previous.renderer.site, untouched)
         if previous.feeds is not None:
             feeds.keep(previous.feeds, untouched)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,9 @@ _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp",
                                        "map", "seq")
 )
+STILL_NS = 3_000_000_000
+"""A file changed less than this long ago (in nanoseconds) may change again unseen within
+its timestamps' resolution: `ParseCache.read` reads it again rather than trust its stat."""
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 _SPECIAL_PLAIN = {"<<": "tag:yaml.org,2002:merge", "=": "tag:yaml.org,2002:value"}
@@ -125,6 +129,31 @@ class ParseCache:
     def __init__(self) -> None:
         self._files: dict[str, tuple[str, Node | None, tuple[Problem, ...]]] = {}
         self._made: dict[str, tuple[object, object]] = {}
+        self._texts: dict[str, tuple[tuple[int, ...], str]] = {}
+
+    def read(self, root: Path, rel: str, problems: list[Problem],
+             folders: dict[str, str] | None = None) -> str | None:
+        """`read_text`, skipped for a file whose size, times and inode are those it had
+        when it was last read without a problem, having been left alone for `STILL_NS`
+        already: the preview reads the project after every save, and seeds rarely change."""
+        path = os.path.join(root, rel)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return read_text(root, rel, problems, folders)
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        hit = self._texts.get(path)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        found: list[Problem] = []
+        text = read_text(root, rel, found, folders)
+        problems.extend(found)
+        if text is not None and not found and \
+                time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > STILL_NS:
+            self._texts[path] = (key, text)
+        else:
+            self._texts.pop(path, None)
+        return text
 
     def made(self, name: str, key: object) -> object | None:
         """What was kept under `name`, if it was made from an equal `key`."""
@@ -151,6 +180,7 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
     problems: list[Problem] = []
     content = root / "content"
     folders: dict[str, str] = {}  # real paths, resolved once for the many facts and seeds
+    read = cache.read if cache is not None else read_text
 
     def yaml_file(rel: str) -> RawFile:
         return load_yaml_file(root, rel, problems, cache)
@@ -170,10 +200,10 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
         site=yaml_file("content/site.yaml"),
         sources=yaml_file("content/sources.yaml"),
         actors=yaml_file("content/actors.yaml"),
-        facts=[RawText(rel, read_text(root, rel, problems, folders))
+        facts=[RawText(rel, read(root, rel, problems, folders))
                for rel in (f"content/facts/{name}" for name in fact_files)],
         pages=[load_page(root, f"content/pages/{name}", problems) for name in page_files],
-        seeds=load_seeds(root, problems, folders),
+        seeds=load_seeds(root, problems, folders, cache),
         problems=problems,
     )
     return project
@@ -655,18 +685,20 @@ def load_page(root: Path, rel: str, problems: list[Problem]) -> RawPage:
     return RawPage(rel, front, body, body_line)
 
 
-def load_seeds(root: Path, problems: list[Problem],
-               folders: dict[str, str] | None = None) -> dict[str, str]:
-    """Every text file under `seeds/`, by project-relative path."""
+def load_seeds(root: Path, problems: list[Problem], folders: dict[str, str] | None = None,
+               cache: ParseCache | None = None) -> dict[str, str]:
+    """Every text file under `seeds/`, by project-relative path (unchanged ones from `cache`)."""
     seeds: dict[str, str] = {}
     seeds_dir = root / "seeds"
     if not seeds_dir.is_dir():
         return seeds
+    read = cache.read if cache is not None else read_text
+    prefix = len(str(seeds_dir)) + 1
     for path in sorted(seeds_dir.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
+        if path.name.startswith(".") or path.is_dir():
             continue
-        rel = _rel(root, path)
-        text = read_text(root, rel, problems, folders)
+        rel = "seeds/" + str(path)[prefix:].replace(os.sep, "/")
+        text = read(root, rel, problems, folders)
         if text is not None:
             seeds[rel] = text
     return seeds

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -214,6 +214,25 @@ class Page:
     file: str = ""
 
 
+def _index_shape(fact: Fact) -> tuple[object, ...]:
+    """What the derived indexes read of a fact: everything but its claim, status, quotes'
+    words and place in its file."""
+    return (fact.id, fact.topic, fact.date, fact.actors, fact.disputes,
+            tuple((c.source, c.start, c.end) for c in fact.citations))
+
+
+def _same_indexes(previous: Briefing, sources: tuple[Source, ...],
+                  facts: tuple[Fact, ...]) -> bool:
+    """Whether `previous`'s derived indexes are those of these sources and facts."""
+    if len(sources) != len(previous.sources) or len(facts) != len(previous.facts):
+        return False
+    for a, b in zip(previous.sources, sources, strict=True):
+        if a is not b and (a.id, a.strand, a.text) != (b.id, b.strand, b.text):
+            return False
+    return all(a is b or _index_shape(a) == _index_shape(b)
+               for a, b in zip(previous.facts, facts, strict=True))
+
+
 def _freeze(index: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({k: tuple(v) for k, v in sorted(index.items())})
 
@@ -275,12 +294,26 @@ class Briefing:
         actors: Iterable[Actor],
         facts: Iterable[Fact],
         pages: Iterable[Page],
+        *,
+        previous: Briefing | None = None,
     ) -> Briefing:
+        """The briefing with its indexes; those of `previous` (an earlier version of it)
+        are reused when they would come out the same: when the facts, in the same order,
+        differ at most in what no index reads (claims, status, quotes that did not move)
+        and the sources in neither text nor strand (the preview after most edits)."""
         sources_t = tuple(sorted(sources, key=lambda s: s.id))
         actors_t = tuple(sorted(actors, key=lambda a: a.id))
         facts_t = tuple(facts)
         pages_t = tuple(sorted(pages, key=lambda p: (p.order, p.slug)))
         source_by_id = {s.id: s for s in sources_t}
+        if previous is not None and _same_indexes(previous, sources_t, facts_t):
+            return replace(
+                previous, site=site, sources=sources_t, actors=actors_t, facts=facts_t,
+                pages=pages_t, source_by_id=MappingProxyType(source_by_id),
+                actor_by_id=MappingProxyType({a.id: a for a in actors_t}),
+                fact_by_id=MappingProxyType({f.id: f for f in facts_t}),
+                topic_by_id=MappingProxyType({t.id: t for t in site.topics}),
+            )
         by_topic: dict[str, list[str]] = defaultdict(list)
         by_actor: dict[str, list[str]] = defaultdict(list)
         by_source: dict[str, list[str]] = defaultdict(list)

@@ -346,8 +346,13 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     errors = any(p.is_error for p in state.problems)
     if errors or site is None:
         return None, state.problems
+    # The preview's last briefing lends its indexes to this one where they are the same.
+    previous = cache.made("briefing", None) if cache is not None else None
     briefing = Briefing.assemble(site, state.sources.values(), state.actors.values(),
-                                 state.facts.values(), pages)
+                                 state.facts.values(), pages,
+                                 previous=previous if isinstance(previous, Briefing) else None)
+    if cache is not None:
+        cache.keep("briefing", None, briefing)
     return briefing, state.problems
 
 
@@ -415,16 +420,25 @@ def _context(state: _State, cache: ParseCache | None) -> Context:
 
     digest = hashlib.blake2b(digest_size=16)
     indexes: dict[str, SourceIndex] = {}
-    for sid in sorted(state.sources):
-        source = state.sources[sid]
-        digest.update(f"{sid}\0{source.file}\0{len(source.text)}\0".encode())
-        digest.update(source.text.encode())
-        kept = cache.made(f"index:{sid}", source.text) if cache is not None else None
-        index = kept if isinstance(kept, SourceIndex) else SourceIndex(source.text)
+    # Comparing the texts with the last ones (mostly the very same strings) is quicker
+    # than hashing them again.
+    read = tuple((sid, state.sources[sid].file, state.sources[sid].text)
+                 for sid in sorted(state.sources))
+    known = cache.made("context", read) if cache is not None else None
+    for sid, file, text in read:
+        if known is None:
+            digest.update(f"{sid}\0{file}\0{len(text)}\0".encode())
+            digest.update(text.encode())
+        kept = cache.made(f"index:{sid}", text) if cache is not None else None
+        index = kept if isinstance(kept, SourceIndex) else SourceIndex(text)
         if cache is not None and kept is None:
-            cache.keep(f"index:{sid}", source.text, index)
+            cache.keep(f"index:{sid}", text, index)
         indexes[sid] = index
-    return Context(dict(state.sources), indexes, digest.hexdigest())
+    if not isinstance(known, str):
+        known = digest.hexdigest()
+        if cache is not None:
+            cache.keep("context", read, known)
+    return Context(dict(state.sources), indexes, known)
 
 
 def _fact_files(files: list[RawText], context: Context, cache: ParseCache | None,
@@ -848,11 +862,11 @@ def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
 
 def _check_countries(file: str, state: _State) -> None:
     """An actor's `country` must name an actor of kind `country`."""
-    where = {ref.field: ref for ref in state.refs if ref.field.endswith(".country")}
     for actor in state.actors.values():
         target = state.actors.get(actor.country or "")
         if target is not None and target.kind is not ActorKind.COUNTRY:
-            ref = where[f"{actor.id}.country"]
+            field = f"{actor.id}.country"
+            ref = next(ref for ref in reversed(state.refs) if ref.field == field)
             state.problems.append(Problem(
                 file, ref.line, ref.column, ref.field,
                 f"`country: {target.id}` names a{'n' if target.kind.value[0] in 'aeiou' else ''} "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import load
 from builder.build import build, check
 from builder.incremental import (
     Rebuild,
@@ -245,3 +246,46 @@ def test_a_new_actor_name_leaves_pages_that_only_cite_its_facts(root: Path, tmp_
     assert "facts/axis-of-war/index.html" in redone
     assert not [path for path in redone if path.startswith("sources/")]
     assert_same_as_clean_build(root, out, tmp_path)
+
+
+def test_edits_the_preview_takes_shortcuts_for_end_where_a_clean_build_does(
+        root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claims, dates, quotes, seeds, topics, facts added and removed, one after another:
+    the indexes, seed texts and search-page links the last rebuild made are reused only
+    where they stay true. Every file counts as settled, so seeds come from the cache."""
+    monkeypatch.setattr(load, "STILL_NS", 0)
+    out, state = start(root)
+    russia, paris = "content/facts/russia.yaml", "content/facts/paris.yaml"
+    steps: list[tuple[str, str, str]] = [
+        # A claim: the timeline, the search page and its source pages show it.
+        (russia, "an 'axis of war'.", "an 'axis of war' (edited)."),
+        # A date that moves the fact to the front of the timeline (and of its topic).
+        (russia, "  date: 2026-01-08\n  actors: [zakharova]",
+         "  date: 2025-12-30\n  actors: [zakharova]"),
+        # ... and undated: it leaves the timeline for the undated list.
+        (russia, "  date: 2025-12-30\n", ""),
+        # Another topic: the search page lists it under another heading.
+        (russia, "topic: russian-responses\n  actors: [zakharova]",
+         "topic: paris-declaration\n  actors: [zakharova]"),
+        # A seed grows: its source page and coverage change.
+        ("seeds/beta.txt", "coalition, officials said.", "coalition, officials said on Tuesday."),
+        # A quote that no longer matches (a problem), then fixed to a shorter passage.
+        (paris, "quote: Dozens of countries joined the coalition",
+         "quote: Dozens of countries joined the alliance"),
+        (paris, "quote: Dozens of countries joined the alliance",
+         "quote: countries joined the coalition"),
+        # A new fact, then removed again.
+        (russia, "- id: axis-of-war\n", NEW_FACT.lstrip("\n") + "- id: axis-of-war\n"),
+        (russia, NEW_FACT.lstrip("\n"), ""),
+        # A source's title, shown on every card citing it.
+        ("content/sources.yaml", "title: Beta digest", "title: Beta weekly digest"),
+    ]
+    for n, (rel, old, new) in enumerate(steps):
+        edit(root, rel, old, new)
+        result = rebuild(state, root, out, search=False)
+        if "alliance" in new:
+            assert not result.ok and result.state is state
+            continue
+        assert result.ok and result.state is not None, [p.as_text() for p in result.problems]
+        state = result.state
+        assert_same_as_clean_build(root, out, tmp_path / str(n))

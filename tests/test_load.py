@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from builder import load
 from builder.errors import Problem
-from builder.load import Mapping, Scalar, Sequence, load_page, load_project, parse_yaml, read_text
+from builder.load import (
+    Mapping,
+    ParseCache,
+    Scalar,
+    Sequence,
+    load_page,
+    load_project,
+    parse_yaml,
+    read_text,
+)
+from tests.helpers import copy_fixture
 
 
 def parse(text: str) -> tuple[object, list[Problem]]:
@@ -143,3 +155,47 @@ def test_project_loads_every_kind_of_file() -> None:
                                                "content/facts/russia.yaml"]
     assert project.pages[0].path == "content/pages/allies.md"
     assert set(project.seeds) == {"seeds/alpha.txt", "seeds/beta.txt"}
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "STILL_NS", 0)  # every file counts as left alone long enough
+    root = copy_fixture(tmp_path)
+    cache = ParseCache()
+    first = load_project(root, cache)
+    assert load_project(root, cache).seeds["seeds/beta.txt"] is first.seeds["seeds/beta.txt"]
+    seed = root / "seeds" / "beta.txt"
+    before = seed.stat()
+    text = seed.read_text(encoding="utf-8")
+    changed = text.replace("coalition", "koalition", 1)  # the same size
+    assert changed != text and len(changed) == len(text)
+    seed.write_text(changed, encoding="utf-8")
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    assert load_project(root, cache).seeds["seeds/beta.txt"] == changed
+    facts = root / "content" / "facts" / "paris.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    [paris] = [f for f in load_project(root, cache).facts if f.path.endswith("paris.yaml")]
+    assert paris.text is not None and paris.text.endswith("# a comment\n")
+
+
+def test_a_file_saved_moments_ago_is_read_again_whatever_its_stat(tmp_path: Path) -> None:
+    """Two saves within one tick of the file system's clock leave the same times: a file
+    is trusted by its stat only once it has been left alone for a while."""
+    root = copy_fixture(tmp_path)
+    cache = ParseCache()
+    first = load_project(root, cache)
+    again = load_project(root, cache)
+    assert again.seeds["seeds/beta.txt"] == first.seeds["seeds/beta.txt"]
+    assert again.seeds["seeds/beta.txt"] is not first.seeds["seeds/beta.txt"]
+
+
+def test_a_file_with_a_problem_reports_it_on_every_load(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "STILL_NS", 0)
+    root = copy_fixture(tmp_path)
+    (root / "seeds" / "broken.txt").write_bytes(b"text\x00more")
+    cache = ParseCache()
+    for _ in range(2):
+        project = load_project(root, cache)
+        assert [p.file for p in project.problems] == ["seeds/broken.txt"]
+        assert "seeds/broken.txt" not in project.seeds
