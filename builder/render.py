@@ -28,7 +28,9 @@ from jinja2 import (
     StrictUndefined,
     Template,
     TemplateError,
+    nodes,
 )
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.runtime import Context, new_context
 from markupsafe import Markup
 
@@ -126,6 +128,33 @@ class _Template(Template):
         return new_context(self.environment, self.name, self.blocks, vars, shared, flat, locals)
 
 
+class _CodeGenerator(CodeGenerator):
+    """Jinja's compiler, with `a.b` read by Python's own `getattr` when `a` is a name or a
+    chain of names (`page.date.iso`): a compiled template otherwise calls
+    `environment.getattr`, a Python function, for each of a page's hundreds of lookups.
+    What is not an attribute (a dict's key, an undefined name) still goes to
+    `environment.getattr`, so templates behave exactly as before."""
+
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        if self.environment.is_async or not _plain_lookup(node.node):
+            super().visit_Getattr(node, frame)
+            return
+        self.write("(_attr if (_attr := getattr(")
+        self.visit(node.node, frame)
+        self.write(f", {node.attr!r}, missing)) is not missing else environment.getattr(")
+        self.visit(node.node, frame)  # a name or names again: nothing runs twice
+        self.write(f", {node.attr!r}))")
+
+
+def _plain_lookup(node: nodes.Node, depth: int = 0) -> bool:
+    """Whether `node` is a variable or a short chain of attributes of one, which can be
+    evaluated twice at no cost and with no effect."""
+    if isinstance(node, nodes.Name):
+        return True
+    return isinstance(node, nodes.Getattr) and depth < 3 and _plain_lookup(node.node, depth + 1)
+
+
 def make_environment(templates_dir: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir)),
@@ -138,6 +167,7 @@ def make_environment(templates_dir: Path) -> Environment:
         bytecode_cache=_bytecode_cache(),
     )
     env.template_class = _Template
+    env.code_generator_class = _CodeGenerator
     return env
 
 
@@ -146,7 +176,8 @@ def _bytecode_cache() -> BytecodeCache | None:
     temp folder, keyed by each template's text): compiling them is a good part of a small
     build. None, compiling every time, when that folder cannot be used."""
     try:
-        return FileSystemBytecodeCache()
+        # Named for this compiler: code cached by another must not be loaded.
+        return FileSystemBytecodeCache(pattern="__briefing_getattr1_%s.cache")
     except (OSError, RuntimeError):
         return None
 

@@ -7,7 +7,7 @@ for links, full URLs for feeds and sitemaps, and output paths (`facts/x/index.ht
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import SplitResult, quote, urlsplit
@@ -45,15 +45,17 @@ class Urls:
     adds the origin when `base_url` has one (feeds and sitemaps need it)."""
 
     base_url: str = "/"
+    origin: str = field(init=False, compare=False, repr=False)
+    """`https://host` when `base_url` has one, else ``."""
+    base_path: str = field(init=False, compare=False, repr=False)
+    """The path every URL starts with, `/` or `/base/`."""
 
-    @property
-    def origin(self) -> str:
+    def __post_init__(self) -> None:
+        # Read once: a big site makes hundreds of thousands of links from them.
         parts = _split(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
-    @property
-    def base_path(self) -> str:
-        return _split(self.base_url).path or "/"
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        object.__setattr__(self, "origin", origin)
+        object.__setattr__(self, "base_path", parts.path or "/")
 
     def path(self, relative: str) -> str:
         """`facts/x/` -> `/base/facts/x/`."""

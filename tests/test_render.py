@@ -488,3 +488,49 @@ def test_an_undefined_value_still_fails_the_page(tmp_path: Path) -> None:
     (tmp_path / "t.html").write_text("{{ missing }}", encoding="utf-8")
     with pytest.raises(UndefinedError):
         make_environment(tmp_path).get_template("t.html").render()
+
+
+# Templates read `a.b` with Python's getattr first: the same results as Jinja's own ------
+
+class _Odd:
+    """An object whose attribute lookups take each of Jinja's paths."""
+
+    plain = "attribute"
+
+    @property
+    def broken(self) -> str:
+        raise AttributeError("broken")
+
+    def __getitem__(self, key: str) -> str:
+        if key == "broken":
+            return "item behind a failing property"
+        raise KeyError(key)
+
+
+LOOKUPS = (
+    "{{ obj.plain }}|{{ obj.broken }}|{{ d.key }}|{{ d.items is defined }}|{{ d.nested.deep.x }}"
+    "|{{ (d.nested).deep.x }}|{{ d.get('key') }}|{{ obj.nothing is defined }}"
+    "{% for item in d.list %}[{{ item.v }}{{ loop.index }}]{% endfor %}"
+    "{% for item in d.list if item.v %}({{ item.v }}){% endfor %}"
+    "{% macro m(a) %}{{ a.v }}{% endmacro %}{{ m(d.list[0]) }}"
+)
+
+
+def test_attribute_lookups_give_what_stock_jinja_gives(tmp_path: Path) -> None:
+    from jinja2 import Environment, StrictUndefined
+
+    (tmp_path / "t.html").write_text(LOOKUPS, encoding="utf-8")
+    context = {"obj": _Odd(), "d": {"key": "<value>", "nested": {"deep": {"x": 1}},
+                                    "list": [{"v": "a"}, {"v": ""}, {"v": "c"}]}}
+    ours = make_environment(tmp_path).get_template("t.html").render(context)
+    stock = Environment(autoescape=True, undefined=StrictUndefined).from_string(LOOKUPS)
+    assert ours == stock.render(context)
+    assert "item behind a failing property" in ours and "&lt;value&gt;" in ours
+
+
+def test_an_undefined_attribute_still_fails_the_page(tmp_path: Path) -> None:
+    from jinja2 import UndefinedError
+
+    (tmp_path / "t.html").write_text("{{ d.missing.deeper }}", encoding="utf-8")
+    with pytest.raises(UndefinedError, match="missing"):
+        make_environment(tmp_path).get_template("t.html").render(d={})
