@@ -397,15 +397,17 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
     b, urls = ctx.briefing, ctx.urls
     source = b.source_by_id[source_id]
     fact_ids = b.facts_by_source.get(source_id, ())
+    links = {fid: Link(urls.fact(fid), ctx.cards.claim(fid)[1]) for fid in fact_ids}
+    page_url = urls.source(source_id)
     passages: list[Passage] = []
     for fid in fact_ids:
         for cit in b.fact_by_id[fid].citations:
             if cit.source == source_id:
                 passages.append(Passage(
                     anchor=cit.anchor,
-                    url=urls.citation(source_id, cit.anchor),
+                    url=f"{page_url}#{cit.anchor}",  # urls.citation
                     fact_id=fid,
-                    fact=Link(urls.fact(fid), ctx.cards.claim(fid)[1]),
+                    fact=links[fid],
                     number=cit.number,
                     text=cit.passage,
                     original_url=passage_link(source, cit.passage),
@@ -425,7 +427,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
         strand=source.strand,
         notes=source.notes,
         coverage=_percent(b.coverage.get(source_id, 0.0)),
-        facts=tuple(Link(urls.fact(fid), ctx.cards.claim(fid)[1]) for fid in fact_ids),
+        facts=tuple(links.values()),
         passages=tuple(sorted(passages, key=lambda p: order[p.anchor])),
         text=tuple(_text_segment(seg, by_anchor) for seg in segment(source.text, spans)),
     )
@@ -440,7 +442,7 @@ def _text_segment(seg: Segment, passages: Mapping[str, Passage]) -> TextSegment:
         marked=bool(seg.covering),
         overlap=len(seg.covering) > 1,
         anchors=seg.starting,
-        backrefs=tuple(Link(passages[a].fact.url, passages[a].fact.text) for a in seg.ending),
+        backrefs=tuple(passages[a].fact for a in seg.ending),
     )
 
 

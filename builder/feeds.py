@@ -14,6 +14,7 @@ are much slower on large briefings.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -232,10 +233,7 @@ class Feeds:
                cited: list[Cited]) -> str:
         """The fact's `<entry>`, indented as the second level of the feed."""
         assert fact.date is not None
-        if self.origin:
-            entry_id = fact_url
-        else:
-            entry_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{self.feed_id}:facts/{fact.id}").urn
+        entry_id = fact_url if self.origin else _url_uuid_urn(f"{self.feed_id}:facts/{fact.id}")
         topic = self.briefing.topic_by_id.get(fact.topic)
         items = "".join(
             f'<li><a href="{html_escape(url)}">{html_escape(source.title)}</a>: '
@@ -442,7 +440,20 @@ def _feed_id(urls: Urls, title: str) -> str:
     must be an absolute IRI, which a bare path is not)."""
     if urls.origin:
         return urls.absolute("")
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"briefing:{title}:{urls.base_path}").urn
+    return _url_uuid_urn(f"briefing:{title}:{urls.base_path}")
+
+
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
+
+
+def _url_uuid_urn(name: str) -> str:
+    """`uuid.uuid5(uuid.NAMESPACE_URL, name).urn`, made without a `UUID` object (one per
+    dated fact of the feed)."""
+    raw = bytearray(hashlib.sha1(_URL_NAMESPACE + name.encode()).digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _join_feed(head: bytes, *entries: bytes) -> bytes:

@@ -7,7 +7,6 @@ which spans start at its beginning (their anchors go there) and which end with i
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -46,29 +45,35 @@ def segment(text: str, spans: Iterable[Span]) -> list[Segment]:
         Span(min(max(s.start, 0), size), min(max(s.end, s.start, 0), size), s.anchor)
         for s in spans
     ]
-    starts_at: dict[int, list[str]] = defaultdict(list)
-    ends_at: dict[int, list[str]] = defaultdict(list)
+    starts_at: dict[int, list[str]] = {}
+    ends_at: dict[int, list[str]] = {}
     for s in sorted(clipped, key=lambda s: (s.start, s.anchor)):
-        starts_at[s.start].append(s.anchor)
+        starts_at.setdefault(s.start, []).append(s.anchor)
         if s.end > s.start:
-            ends_at[s.end].append(s.anchor)
+            ends_at.setdefault(s.end, []).append(s.anchor)
     empty = {s.anchor for s in clipped if s.end == s.start}
     bounds = sorted({0, size, *starts_at, *ends_at})
     active: set[str] = set()
     segments: list[Segment] = []
+    none: list[str] = []
     for left, right in pairwise(bounds):
-        active.difference_update(ends_at[left])
-        starting = starts_at[left]
-        active.update(a for a in starting if a not in empty)
+        active.difference_update(ends_at.get(left, none))
+        starting = starts_at.get(left, none)
+        ending = ends_at.get(right, none)
+        if empty:
+            active.update(a for a in starting if a not in empty)
+            ending = [*ending, *(empty & set(starting))]
+        else:
+            active.update(starting)
         segments.append(
             Segment(
                 text=text[left:right],
-                covering=tuple(sorted(active)),
+                covering=tuple(active) if len(active) < 2 else tuple(sorted(active)),
                 starting=tuple(starting),
-                ending=tuple(sorted(set(ends_at[right]) | (empty & set(starting)))),
+                ending=tuple(ending) if len(ending) < 2 else tuple(sorted(set(ending))),
             )
         )
-    trailing = starts_at[size]
+    trailing = starts_at.get(size, none)
     if trailing or not segments:
         segments.append(Segment("", (), tuple(trailing), tuple(sorted(trailing))))
     return segments

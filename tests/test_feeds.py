@@ -12,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.feeds import CSV_HEADER, Feeds, machine_outputs
 from builder.markdown import Markdown
@@ -416,3 +418,13 @@ def test_kept_parts_are_reused_and_unchanged_files_left_out() -> None:
     assert sorted(out) == ["facts.csv", "facts.json", "feed.xml"]
     assert out == {name: data for name, data in machine_outputs(changed, Urls("/"), PAGES).items()
                    if data != before[name]}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_entry_ids_are_the_standard_name_based_uuids(name: str) -> None:
+    import uuid
+
+    from builder.feeds import _url_uuid_urn
+
+    assert _url_uuid_urn(name) == uuid.uuid5(uuid.NAMESPACE_URL, name).urn

@@ -53,3 +53,30 @@ def test_segments_rebuild_the_text_and_every_anchor_appears_once(
             inside = span.start <= pos and pos + len(s.text) <= span.end and s.text
             assert (span.anchor in s.covering) == bool(inside)
         pos += len(s.text)
+
+
+@given(
+    st.text(min_size=0, max_size=40),
+    st.lists(st.tuples(st.integers(0, 45), st.integers(0, 45)), max_size=6),
+)
+def test_each_anchor_starts_and_ends_where_its_passage_does(
+    text: str, pairs: list[tuple[int, int]]
+) -> None:
+    size = len(text)
+    spans = [Span(min(a, b), max(a, b), f"s{i}") for i, (a, b) in enumerate(pairs)]
+    segs = segment(text, spans)
+    offsets, pos = [], 0
+    for s in segs:
+        offsets.append((pos, pos + len(s.text)))
+        pos += len(s.text)
+        assert list(s.covering) == sorted(s.covering)
+        assert list(s.ending) == sorted(s.ending)
+    for span in spans:
+        start, end = min(span.start, size), min(span.end, size)
+        begins = [i for i, s in enumerate(segs) if span.anchor in s.starting]
+        finishes = [i for i, s in enumerate(segs) if span.anchor in s.ending]
+        assert offsets[begins[0]][0] == start
+        if end > start:
+            assert offsets[finishes[0]][1] == end
+        else:  # an empty passage ends in the segment it starts
+            assert finishes == begins
