@@ -8,7 +8,9 @@ fact card and citation-mark fragments as `Markup`, reused on every page that sho
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import TypeVar
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -17,6 +19,7 @@ from builder.markdown import Markdown
 from builder.model import Briefing, Fact, PartialDate, Source
 from builder.urls import Urls, text_fragment_url
 
+V = TypeVar("V")
 STATUS_LABELS = {"reported": "Reported", "claimed": "Claimed", "disputed": "Disputed"}
 
 
@@ -143,6 +146,18 @@ def cards_showing(briefing: Briefing, changed: Iterable[str]) -> set[str]:
     return touched
 
 
+def keep_entries(mine: dict[str, V], theirs: Mapping[str, V], wanted: AbstractSet[str]) -> None:
+    """Put `theirs`'s entries for the keys in `wanted` into `mine`. Most of them are wanted
+    (all but the facts an edit touched): copying the whole and dropping the few others is
+    several times quicker than picking each."""
+    unwanted = theirs.keys() - wanted
+    own = {key: mine[key] for key in unwanted if key in mine}
+    mine.update(theirs)
+    for key in unwanted:
+        del mine[key]
+    mine.update(own)
+
+
 class Cards:
     """Memoised fact views and fragments: each claim is rendered once per build."""
 
@@ -215,15 +230,11 @@ class Cards:
     def keep(self, previous: Cards, fact_ids: Iterable[str]) -> None:
         """Reuse what `previous` made for `fact_ids`: the preview passes the facts whose card
         dependencies (`card_deps`) a change did not touch, with the same templates and site."""
-        for fid in fact_ids:
-            if fid in previous._claims:
-                self._claims[fid] = previous._claims[fid]
-            if fid in previous._views:
-                self._views[fid] = previous._views[fid]
-            if fid in previous._cards:
-                self._cards[fid] = previous._cards[fid]
-            if fid in previous._marks:
-                self._marks[fid] = previous._marks[fid]
+        wanted = fact_ids if isinstance(fact_ids, set | frozenset) else set(fact_ids)
+        keep_entries(self._claims, previous._claims, wanted)
+        keep_entries(self._views, previous._views, wanted)
+        keep_entries(self._cards, previous._cards, wanted)
+        keep_entries(self._marks, previous._marks, wanted)
 
     def topic(self, fact_id: str) -> Link:
         """Where the fact's topic is listed (not part of the card, so not memoised with it)."""

@@ -12,10 +12,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from builder.cards import Cards, DateView, Link, original_url, passage_link
+from builder.cards import Cards, DateView, Link, keep_entries, original_url, passage_link
 from builder.markdown import Markdown
 from builder.marks import Segment, Span, segment
-from builder.model import Actor, Briefing, Page, PartialDate
+from builder.model import Actor, Briefing, Page, PartialDate, Source
 from builder.urls import Urls
 from builder.views import (
     ActorGroup,
@@ -101,17 +101,22 @@ class SiteContext:
         """The links every page's layout shows, made once."""
         self._fact_links: dict[str, Link] = {}
         self._topic_order: dict[str, tuple[str, ...]] = {}
+        self._days: list[tuple[DateView | None, tuple[str, ...]]] = []
+        self._source_rows: dict[str, tuple[tuple[Source, int, float], SourceRow]] = {}
 
     def keep(self, previous: SiteContext, fact_ids: Iterable[str]) -> None:
         """Reuse what `previous` (the last build's, with the same site) made for `fact_ids`
-        (those whose card a change did not touch), and its per-topic order while the
-        timeline and the topics' facts are the very same objects (the briefing's indexes
-        were reused, see `Briefing.assemble`)."""
-        links = previous._fact_links
-        self._fact_links.update((fid, links[fid]) for fid in fact_ids if fid in links)
+        (those whose card a change did not touch), its source rows where they are made
+        from equal values, and its per-topic orders and timeline days while the
+        briefing's indexes are the very same objects: `Briefing.assemble` reuses them only
+        when no fact changed its place, date or topic."""
+        wanted = fact_ids if isinstance(fact_ids, set | frozenset) else set(fact_ids)
+        keep_entries(self._fact_links, previous._fact_links, wanted)
+        self._source_rows = dict(previous._source_rows)
         was, now = previous.briefing, self.briefing
         if was.timeline is now.timeline and was.facts_by_topic is now.facts_by_topic:
             self._topic_order = previous._topic_order
+            self._days = previous._days
 
     def prepare(self) -> None:
         """Make every fact's link and every topic's order now (in this process): the
@@ -120,6 +125,9 @@ class SiteContext:
         for fact_id in self.briefing.fact_by_id:
             self.fact_link(fact_id)
         self.topic_facts("")
+        self.timeline_days()
+        for source in self.briefing.sources:
+            self.source_row(source)
 
     def fact_link(self, fact_id: str) -> Link:
         """A link to the fact's page, its claim as plain text."""
@@ -136,6 +144,36 @@ class SiteContext:
             self._topic_order = {tid: chronological(order, fact_ids)
                                  for tid, fact_ids in self.briefing.facts_by_topic.items()}
         return self._topic_order.get(topic_id, ())
+
+    def timeline_days(self) -> list[tuple[DateView | None, tuple[str, ...]]]:
+        """The timeline's facts by date, in order."""
+        if not self._days:
+            b = self.briefing
+            runs: list[tuple[PartialDate | None, list[str]]] = []
+            last: PartialDate | None = None
+            for fid in b.timeline:  # facts of one date are next to each other
+                date = b.fact_by_id[fid].date
+                if runs and date == last:
+                    runs[-1][1].append(fid)
+                else:
+                    runs.append((date, [fid]))
+                    last = date
+            self._days = [(DateView.of(date), tuple(ids)) for date, ids in runs]
+        return self._days
+
+    def source_row(self, source: Source) -> SourceRow:
+        """The source's row on the sources page."""
+        b = self.briefing
+        made_from = (source, len(b.facts_by_source.get(source.id, ())),
+                     b.coverage.get(source.id, 0.0))
+        kept = self._source_rows.get(source.id)
+        if kept is not None and kept[0] == made_from:
+            return kept[1]
+        row = SourceRow(Link(self.urls.source(source.id), source.title), source.outlet,
+                        DateView.of(source.published), source.kind.value, made_from[1],
+                        _percent(made_from[2]))
+        self._source_rows[source.id] = (made_from, row)
+        return row
 
     def layout(
         self, url: str, title: str, description: str = "", *, search_kind: str = "",
@@ -329,21 +367,9 @@ def ally_page(ctx: SiteContext, *, url: str, actor_id: str) -> Context:
 
 def timeline_page(ctx: SiteContext, *, url: str) -> Context:
     b = ctx.briefing
-    runs: list[tuple[PartialDate | None, list[str]]] = []
-    last: PartialDate | None = None
-    for fid in b.timeline:  # facts of one date are next to each other
-        date = b.fact_by_id[fid].date
-        if runs and date == last:
-            runs[-1][1].append(fid)
-        else:
-            runs.append((date, [fid]))
-            last = date
-    groups = []
-    for date, fact_ids in runs:
-        day = DateView.of(date)
-        groups.append(FactGroup(day.human if day else "", "", day,
-                                ctx.cards.cards(tuple(fact_ids))))
-    view = TimelinePage("Timeline", tuple(groups), ctx.cards.cards(b.undated))
+    groups = tuple(FactGroup(day.human if day else "", "", day, ctx.cards.cards(fact_ids))
+                   for day, fact_ids in ctx.timeline_days())
+    view = TimelinePage("Timeline", groups, ctx.cards.cards(b.undated))
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["timeline"]), "page": view}
 
 
@@ -382,14 +408,7 @@ def actor_page(ctx: SiteContext, *, url: str, actor_id: str, facts: tuple[str, .
 
 
 def sources_page(ctx: SiteContext, *, url: str) -> Context:
-    b = ctx.briefing
-    rows = tuple(
-        SourceRow(Link(ctx.urls.source(s.id), s.title), s.outlet, DateView.of(s.published),
-                  s.kind.value, len(b.facts_by_source.get(s.id, ())),
-                  _percent(b.coverage.get(s.id, 0.0)))
-        for s in b.sources
-    )
-    view = SourcesPage("Sources", rows)
+    view = SourcesPage("Sources", tuple(map(ctx.source_row, ctx.briefing.sources)))
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["sources"]), "page": view}
 
 

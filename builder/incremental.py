@@ -143,7 +143,7 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     if plan is None:
         plan = make_plan(briefing, urls)
     jobs = tuple(plan.jobs)
-    todo = affected(previous.jobs, jobs, changed)
+    todo = _affected(previous, plan, changed)
     env = previous.env if previous.env is not None and templates == previous.templates else (
         make_environment(root / "templates"))
     renderer = Renderer(briefing, urls, root / "templates", env)
@@ -187,6 +187,15 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     )
 
 
+def _affected(previous: SiteState, plan: Plan, changed: Collection[str]) -> list[PageJob]:
+    """`affected`, quicker when the plan kept every job as it was (most edits): then only
+    the jobs' dependencies need meeting the changes."""
+    if previous.plan is not None and plan.jobs is previous.plan.jobs:
+        touched = frozenset(changed)
+        return [job for job in plan.jobs if not touched.isdisjoint(job.deps)]
+    return affected(previous.jobs, plan.jobs, changed)
+
+
 def _page_urls(jobs: Iterable[PageJob]) -> list[str]:
     """The pages the sitemap lists (all but the 404 page)."""
     return [job.url for job in jobs if job.path != "404.html"]
@@ -203,25 +212,35 @@ def changes(old: Briefing, new: Briefing) -> set[str]:
     found: set[str] = set()
     if old.site != new.site:
         found.add("site")
-    found |= _differ("fact", old.fact_by_id, new.fact_by_id, _same_fact)
+    found |= _differ_facts(old.facts, new.facts)
     found |= _differ("source", old.source_by_id, new.source_by_id)
     found |= _differ("actor", old.actor_by_id, new.actor_by_id)
     found |= _differ("page", {p.slug: p for p in old.pages}, {p.slug: p for p in new.pages})
-    # Lists follow file order: a fact that moved is shown elsewhere in them.
-    old_order = [f.id for f in old.facts]
-    new_order = [f.id for f in new.facts]
+    return found
+
+
+def _differ_facts(old: tuple[Fact, ...], new: tuple[Fact, ...]) -> set[str]:
+    """The facts that differ, or sit elsewhere in file order (which lists follow)."""
+    if len(old) == len(new):
+        # Most facts are the very objects the last check made (their files did not
+        # change): only the others need comparing, unless one of them took another's place.
+        others = [(a, b) for a, b in zip(old, new, strict=True) if a is not b]
+        if all(a.id == b.id for a, b in others):
+            return {f"fact:{a.id}" for a, b in others if not _same_fact(a, b)}
+    found = _differ("fact", {f.id: f for f in old}, {f.id: f for f in new}, _same_fact)
+    old_order = [f.id for f in old]
+    new_order = [f.id for f in new]
     if old_order != new_order:
         found |= {f"fact:{a}" for a, b in zip(old_order, new_order, strict=False) if a != b}
     return found
 
 
-def untouched_cards(old: Briefing, new: Briefing, changed: Collection[str]) -> list[str]:
+def untouched_cards(old: Briefing, new: Briefing, changed: Collection[str]) -> set[str]:
     """Facts whose card shows nothing that changed, in the old briefing or the new (a
     dispute taken away changes the card as much as one added): those whose `card_deps`
     do not meet `changed`, found from the changes rather than from every fact's card."""
     touched = cards_showing(old, changed) | cards_showing(new, changed)
-    kept = old.fact_by_id
-    return [fid for fid in new.fact_by_id if fid in kept and fid not in touched]
+    return (new.fact_by_id.keys() & old.fact_by_id.keys()) - touched
 
 
 def _same_fact(a: object, b: object) -> bool:
