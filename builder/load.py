@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -693,12 +693,28 @@ def load_seeds(root: Path, problems: list[Problem], folders: dict[str, str] | No
     if not seeds_dir.is_dir():
         return seeds
     read = cache.read if cache is not None else read_text
-    prefix = len(str(seeds_dir)) + 1
-    for path in sorted(seeds_dir.rglob("*")):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        rel = "seeds/" + str(path)[prefix:].replace(os.sep, "/")
+    for rel in sorted(_files_under(str(seeds_dir), "seeds/"), key=lambda rel: rel.split("/")):
         text = read(root, rel, problems, folders)
         if text is not None:
             seeds[rel] = text
     return seeds
+
+
+def _files_under(folder: str, prefix: str) -> Iterator[str]:
+    """The files under `folder` as `prefix` + their path below it, as `Path.rglob("*")`
+    finds them (folders linked to are not entered), leaving out hidden files."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # unreadable: rglob passes over it too
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                yield from _files_under(entry.path, rel + "/")
+        elif not entry.name.startswith("."):
+            yield rel

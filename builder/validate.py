@@ -330,8 +330,11 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     not checked again. Ids and references across files are checked afterwards, here."""
     state = _State(problems=list(project.problems))
     site = _site(project.site, state)
-    _sources(project.sources, project.seeds, state)
-    _actors(project.actors, state)
+    sources, actors = project.sources, project.actors
+    _stage("sources", (sources.path, sources.node, tuple(project.seeds.items())),
+           lambda fresh: _sources(sources, project.seeds, fresh), state, cache)
+    _stage("actors", (actors.path, actors.node), lambda fresh: _actors(actors, fresh),
+           state, cache)
     context = _context(state, cache)
     for unit in _fact_files(project.facts, context, cache, spread):
         state.problems.extend(unit.problems)
@@ -354,6 +357,24 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     if cache is not None:
         cache.keep("briefing", None, briefing)
     return briefing, state.problems
+
+
+def _stage(name: str, read: object, stage: Callable[[_State], None], state: _State,
+           cache: ParseCache | None) -> None:
+    """Add to `state` what `stage` finds (sources, actors, their ids, references and
+    problems), or what it found last time from equal inputs (`read`): the preview after an
+    edit elsewhere. The stage runs on a state of its own, which it alone fills."""
+    kept = cache.made(name, read) if cache is not None else None
+    if not isinstance(kept, _State):
+        kept = _State()
+        stage(kept)
+        if cache is not None:
+            cache.keep(name, read, kept)
+    state.problems.extend(kept.problems)
+    state.refs.extend(kept.refs)
+    state.sources.update(kept.sources)
+    state.actors.update(kept.actors)
+    state.places.update(kept.places)
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,3 +199,18 @@ def test_a_file_with_a_problem_reports_it_on_every_load(
         project = load_project(root, cache)
         assert [p.file for p in project.problems] == ["seeds/broken.txt"]
         assert "seeds/broken.txt" not in project.seeds
+
+
+def test_seeds_in_subfolders_are_found_in_path_order_without_hidden_files(
+        tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    for rel in ("a.txt", "a/b.txt", "a/.hidden", ".drafts/x.txt", "B.txt", "a-b.txt",
+                "z/y/x.txt"):
+        (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
+        (seeds / rel).write_text("text\n", encoding="utf-8")
+    (seeds / "linked").symlink_to(seeds / "z", target_is_directory=True)  # not entered
+    problems: list[Problem] = []
+    found = load.load_seeds(tmp_path, problems)
+    assert list(found) == ["seeds/.drafts/x.txt", "seeds/B.txt", "seeds/a/b.txt",
+                           "seeds/a-b.txt", "seeds/a.txt", "seeds/z/y/x.txt"]
+    assert problems == []
