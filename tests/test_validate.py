@@ -226,6 +226,24 @@ def test_a_cached_check_sees_every_edit_and_checks_only_changed_files(
                for p in cached.problems)
 
 
+def test_a_cached_check_reports_the_problems_of_unchanged_sources_and_actors_each_time(
+        tmp_path: Path) -> None:
+    from builder.load import ParseCache
+
+    root = copy_fixture(tmp_path)
+    edit(root, "content/actors.yaml", "  country: russia", "  country: zakharova")
+    edit(root, "content/sources.yaml", "kind: aggregator", "kind: aggregate")
+    cache = ParseCache()
+    fresh = check(root).problems
+    assert {p.file for p in fresh} == {"content/actors.yaml", "content/sources.yaml"}
+    assert check(root, cache=cache).problems == fresh
+    edit(root, "content/facts/russia.yaml", "an 'axis of war'.", "an 'axis of war' (edited).")
+    assert check(root, cache=cache).problems == fresh  # found last time, reported again
+    edit(root, "content/actors.yaml", "  country: zakharova", "  country: russia")
+    edit(root, "content/sources.yaml", "kind: aggregate", "kind: aggregator")
+    assert check(root, cache=cache).problems == check(root).problems == []
+
+
 def test_a_fact_file_crosses_between_processes_unchanged(tmp_path: Path) -> None:
     import pickle
 
