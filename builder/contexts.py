@@ -72,6 +72,8 @@ STANCE_LABELS = {
     "offered-other": "Offered other help",
     "unstated": "Unstated",
 }
+NAV_TEMPLATE = "_nav.html"
+"""The navigation fragment, rendered once per navigation state and put in every layout."""
 KIND_LABELS = {"country": "Countries", "person": "People", "organisation": "Organisations"}
 WHAT_CHANGED = 5
 """How many of the latest dated facts the home page shows."""
@@ -92,6 +94,7 @@ class SiteContext:
         self._nav_elsewhere = tuple(NavItem(link.url, link.text, False) for link in self._nav)
         """The navigation of every page it does not list (most of them)."""
         self._nav_urls = frozenset(link.url for link in self._nav)
+        self._nav_html: dict[tuple[NavItem, ...], Markup] = {}
         self._site_links = {
             "home_url": urls.home(), "style_url": urls.static("style.css"),
             "icon_url": urls.static("icon.svg"), "feed_url": urls.feed(),
@@ -181,6 +184,8 @@ class SiteContext:
     ) -> Layout:
         site, urls = self.briefing.site, self.urls
         full = urls.origin + url if urls.origin else ""
+        nav = (tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav)
+               if url in self._nav_urls else self._nav_elsewhere)
         return Layout(
             lang=site.language,
             site_title=site.title,
@@ -190,11 +195,20 @@ class SiteContext:
             og_url=full if canonical else "",
             og_type=og_type,
             **self._site_links,
-            nav=(tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav)
-                 if url in self._nav_urls else self._nav_elsewhere),
+            nav=nav,
+            nav_html=self.nav_html(nav),
             as_of=self.as_of,
             search_kind=search_kind,
         )
+
+    def nav_html(self, nav: tuple[NavItem, ...]) -> Markup:
+        """The navigation rendered with `_nav.html`, once for each page it lists and once
+        for all the others, rather than in every page's layout."""
+        made = self._nav_html.get(nav)
+        if made is None:
+            html = self.cards.env.get_template(NAV_TEMPLATE).render(nav=nav)
+            made = self._nav_html[nav] = Markup(html.strip())
+        return made
 
     def body(self, page: Page) -> Markup:
         return self.markdown.block(page.body, self.inline_cite)

@@ -206,6 +206,8 @@ class Renderer:
 @functools.cache
 def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
     names = {name, *TEMPLATE_USES.get(name, ())}
+    if "base.html" in names:  # the layout shows the navigation, rendered apart
+        names.add(contexts.NAV_TEMPLATE)
     if shows_facts:
         names.update(CARD_TEMPLATES)
     return frozenset(f"template:{n}" for n in names)
@@ -477,7 +479,7 @@ def render_pages(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes
 def _prepare_workers(renderer: Renderer, jobs: Iterable[PageJob]) -> None:
     """Make what every worker needs before they fork: the cards, the compiled templates."""
     share_cards(renderer)
-    for name in {job.template for job in jobs}:
+    for name in {job.template for job in jobs} | {contexts.NAV_TEMPLATE}:
         for used in (name, *TEMPLATE_USES.get(name, ())):
             renderer.env.get_template(used)
 

@@ -43,6 +43,8 @@ class Layout:
     facts_csv_url: str
     sources_url: str
     nav: tuple[NavItem, ...]
+    nav_html: Markup
+    """`nav` rendered by `_nav.html`."""
     as_of: DateView
     search_kind: str
     """What the page is in search results (`Fact`, `Actor`, `Source`...): `<main>` becomes

@@ -131,6 +131,14 @@ def test_a_sequence_of_edits_ends_where_a_clean_build_does(root: Path, tmp_path:
     assert "template:base.html" in result.changes
     assert_same_as_clean_build(root, out, tmp_path / "4")
 
+    # The navigation, rendered apart from the layout: every page shows the edit.
+    edit(root, "templates/_nav.html", "</ul>", "<li>edited</li>\n</ul>")
+    state, result = step(state, root, out)
+    pages = [job.path for job in state.jobs]
+    assert set(pages) <= set(result.written)
+    assert all(b"<li>edited</li>" in (out / path).read_bytes() for path in pages)
+    assert_same_as_clean_build(root, out, tmp_path / "4b")
+
     # The fact goes away again: its page is removed.
     facts.write_text(facts.read_text(encoding="utf-8").replace(NEW_FACT, ""), "utf-8")
     state, result = step(state, root, out)
