@@ -106,13 +106,15 @@ class SiteContext:
         self._topic_order: dict[str, tuple[str, ...]] = {}
         self._days: list[tuple[DateView | None, tuple[str, ...]]] = []
         self._source_rows: dict[str, tuple[tuple[Source, int, float], SourceRow]] = {}
+        self._topic_links: dict[str, tuple[Link, ...]] = {}
 
     def keep(self, previous: SiteContext, fact_ids: Iterable[str]) -> None:
         """Reuse what `previous` (the last build's, with the same site) made for `fact_ids`
         (those whose card a change did not touch), its source rows where they are made
         from equal values, and its per-topic orders and timeline days while the
         briefing's indexes are the very same objects: `Briefing.assemble` reuses them only
-        when no fact changed its place, date or topic."""
+        when no fact changed its place, date or topic. A topic's links are kept then too,
+        unless one of its facts was touched."""
         wanted = fact_ids if isinstance(fact_ids, set | frozenset) else set(fact_ids)
         keep_entries(self._fact_links, previous._fact_links, wanted)
         self._source_rows = dict(previous._source_rows)
@@ -120,14 +122,16 @@ class SiteContext:
         if was.timeline is now.timeline and was.facts_by_topic is now.facts_by_topic:
             self._topic_order = previous._topic_order
             self._days = previous._days
+            stale = {was.fact_by_id[fid].topic for fid in was.fact_by_id.keys() - wanted}
+            self._topic_links = {topic: links for topic, links in previous._topic_links.items()
+                                 if topic not in stale}
 
     def prepare(self) -> None:
         """Make every fact's link and every topic's order now (in this process): the
         preview does after its first build, whose pages other processes may have made, so
         that the first edit finds them made."""
-        for fact_id in self.briefing.fact_by_id:
-            self.fact_link(fact_id)
-        self.topic_facts("")
+        for topic_id in self.briefing.facts_by_topic:
+            self.topic_links(topic_id)
         self.timeline_days()
         for source in self.briefing.sources:
             self.source_row(source)
@@ -147,6 +151,14 @@ class SiteContext:
             self._topic_order = {tid: chronological(order, fact_ids)
                                  for tid, fact_ids in self.briefing.facts_by_topic.items()}
         return self._topic_order.get(topic_id, ())
+
+    def topic_links(self, topic_id: str) -> tuple[Link, ...]:
+        """Links to the topic's facts, oldest first (the search page's index)."""
+        links = self._topic_links.get(topic_id)
+        if links is None:
+            links = self._topic_links[topic_id] = tuple(map(self.fact_link,
+                                                            self.topic_facts(topic_id)))
+        return links
 
     def timeline_days(self) -> list[tuple[DateView | None, tuple[str, ...]]]:
         """The timeline's facts by date, in order."""
@@ -527,7 +539,7 @@ def search_page(ctx: SiteContext, *, url: str) -> Context:
         title="Search",
         script_url=urls.static("search.js"),
         fact_groups=tuple(
-            LinkGroup(topic.title, tuple(map(ctx.fact_link, ctx.topic_facts(topic.id))))
+            LinkGroup(topic.title, ctx.topic_links(topic.id))
             for topic in b.site.topics
             if b.facts_by_topic.get(topic.id)
         ),
