@@ -94,7 +94,8 @@ class SiteContext:
         self._nav_elsewhere = tuple(NavItem(link.url, link.text, False) for link in self._nav)
         """The navigation of every page it does not list (most of them)."""
         self._nav_urls = frozenset(link.url for link in self._nav)
-        self._nav_html: dict[tuple[NavItem, ...], Markup] = {}
+        self._nav_html: dict[str, Markup] = {}
+        """The navigation's HTML by the URL it marks as current (`` for none)."""
         self._site_links = {
             "home_url": urls.home(), "style_url": urls.static("style.css"),
             "icon_url": urls.static("icon.svg"), "feed_url": urls.feed(),
@@ -196,8 +197,9 @@ class SiteContext:
     ) -> Layout:
         site, urls = self.briefing.site, self.urls
         full = urls.origin + url if urls.origin else ""
+        current = url if url in self._nav_urls else ""
         nav = (tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav)
-               if url in self._nav_urls else self._nav_elsewhere)
+               if current else self._nav_elsewhere)
         return Layout(
             lang=site.language,
             site_title=site.title,
@@ -208,18 +210,18 @@ class SiteContext:
             og_type=og_type,
             **self._site_links,
             nav=nav,
-            nav_html=self.nav_html(nav),
+            nav_html=self.nav_html(current, nav),
             as_of=self.as_of,
             search_kind=search_kind,
         )
 
-    def nav_html(self, nav: tuple[NavItem, ...]) -> Markup:
-        """The navigation rendered with `_nav.html`, once for each page it lists and once
-        for all the others, rather than in every page's layout."""
-        made = self._nav_html.get(nav)
+    def nav_html(self, current: str, nav: tuple[NavItem, ...]) -> Markup:
+        """The navigation `nav` (whose current page is `current`) rendered with `_nav.html`,
+        once for each page it lists and once for all the others, not in every layout."""
+        made = self._nav_html.get(current)
         if made is None:
             html = self.cards.env.get_template(NAV_TEMPLATE).render(nav=nav)
-            made = self._nav_html[nav] = Markup(html.strip())
+            made = self._nav_html[current] = Markup(html.strip())
         return made
 
     def body(self, page: Page) -> Markup:
