@@ -681,10 +681,13 @@ class _Lines:
         self.rows: list[tuple[int, int, str]] = []
         """(line index, indent, content) of each line that holds something."""
         for number, row in enumerate(text.split("\n")):
+            # (Python's printable characters are a part of YAML's, and none breaks a line.)
+            if not row.isprintable():
+                raise _NotSimple
             content = row.lstrip(" ")
             if not content or content[0] == "#":
                 continue
-            if not row.isprintable() or row.startswith(("---", "...", "%")):
+            if row.startswith(("---", "...", "%")):
                 raise _NotSimple
             self.rows.append((number, len(row) - len(content), content.rstrip(" ")))
         self.at = 0

@@ -225,7 +225,8 @@ def test_seeds_in_subfolders_are_found_in_path_order_without_hidden_files(
 # Files of the usual shape are read without libyaml, to the very same nodes ---------------
 
 _KEYS = st.sampled_from(["id", "claim", "quote", "null", "a.b", "2026", "x-y", "key_2"])
-_CHARS = st.sampled_from([*"abz AZ09:#-'\"[],\\!&*%@`|>?{}~.é“’£–/", "\u00a0", "\t"])
+_CHARS = st.sampled_from([*"abz AZ09:#-'\"[],\\!&*%@`|>?{}~.é“’£–/",
+                          "\u00a0", "\t", "\u2028", "\x01"])
 _TEXT = st.text(_CHARS, min_size=1, max_size=12)
 _WORDS = st.lists(st.sampled_from(["a", "b-1", "c.d", "null", "x_y", "~", "9"]), max_size=3)
 
@@ -244,7 +245,7 @@ def _value(draw: st.DrawFn) -> str:
         text = "[" + gap + f",{gap}".join(draw(_WORDS)) + gap + "]"
     elif kind == "null":
         text = draw(st.sampled_from(["~", "null", "", "<<", "="]))
-    comment = draw(st.sampled_from(["", "", " # note", "  #x", "#x"]))
+    comment = draw(st.sampled_from(["", "", " # note", "  #x", "#x", " # " + draw(_TEXT)]))
     return text + comment
 
 
@@ -270,7 +271,8 @@ def _block(draw: st.DrawFn, indent: int, depth: int) -> list[str]:
             else:
                 lines.append(f"{pad}- {draw(_value())}")
     if draw(st.integers(0, 4)) == 0:
-        lines.insert(draw(st.integers(0, len(lines))), draw(st.sampled_from(["", "  # c", "#"])))
+        comment = draw(st.sampled_from(["", "  # c", "#", "# " + draw(_TEXT)]))
+        lines.insert(draw(st.integers(0, len(lines))), comment)
     return lines
 
 
@@ -298,6 +300,14 @@ def test_the_fast_reader_makes_what_libyaml_makes_or_leaves_it_to_libyaml(
     except load._NotSimple:
         return
     assert _with_libyaml(text) == (fast, [])
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\x01", "\ufeff"])
+def test_a_comment_with_a_line_break_or_control_character_goes_to_libyaml(odd: str) -> None:
+    """YAML breaks lines at U+2028 and refuses control characters, even in a comment."""
+    text = f"- id: a\n  # note{odd}claim: b\n"
+    with pytest.raises(load._NotSimple):
+        load._Lines(text, 0).document()
 
 
 def test_the_content_files_are_read_the_fast_way_to_the_same_nodes() -> None:
