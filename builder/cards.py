@@ -146,15 +146,14 @@ def cards_showing(briefing: Briefing, changed: Iterable[str]) -> set[str]:
     return touched
 
 
-def keep_entries(mine: dict[str, V], theirs: Mapping[str, V], wanted: AbstractSet[str]) -> None:
-    """Put `theirs`'s entries for the keys in `wanted` into `mine`. Most of them are wanted
-    (all but the facts an edit touched): copying the whole and dropping the few others is
-    several times quicker than picking each."""
-    unwanted = theirs.keys() - wanted
-    own = {key: mine[key] for key in unwanted if key in mine}
+def keep_entries(mine: dict[str, V], theirs: Mapping[str, V], but: AbstractSet[str]) -> None:
+    """Put all `theirs`'s entries but those of the keys in `but` into `mine` (whose own
+    entries stay). After an edit `but` is the few facts it touched: copying the whole and
+    dropping those is many times quicker than picking each of the others."""
+    own = {key: mine[key] for key in but if key in mine}
     mine.update(theirs)
-    for key in unwanted:
-        del mine[key]
+    for key in but:
+        mine.pop(key, None)
     mine.update(own)
 
 
@@ -227,14 +226,14 @@ class Cards:
     def cards(self, fact_ids: tuple[str, ...]) -> tuple[Markup, ...]:
         return tuple(self.card(f) for f in fact_ids)
 
-    def keep(self, previous: Cards, fact_ids: Iterable[str]) -> None:
-        """Reuse what `previous` made for `fact_ids`: the preview passes the facts whose card
-        dependencies (`card_deps`) a change did not touch, with the same templates and site."""
-        wanted = fact_ids if isinstance(fact_ids, set | frozenset) else set(fact_ids)
-        keep_entries(self._claims, previous._claims, wanted)
-        keep_entries(self._views, previous._views, wanted)
-        keep_entries(self._cards, previous._cards, wanted)
-        keep_entries(self._marks, previous._marks, wanted)
+    def keep_all_but(self, previous: Cards, touched: AbstractSet[str]) -> None:
+        """Reuse what `previous` made for every fact but `touched`: the preview passes the
+        facts whose card dependencies (`card_deps`) a change touched, the facts it removed
+        among them (see `cards_showing`), with the same templates and site."""
+        keep_entries(self._claims, previous._claims, touched)
+        keep_entries(self._views, previous._views, touched)
+        keep_entries(self._cards, previous._cards, touched)
+        keep_entries(self._marks, previous._marks, touched)
 
     def topic(self, fact_id: str) -> Link:
         """Where the fact's topic is listed (not part of the card, so not memoised with it)."""

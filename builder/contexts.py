@@ -8,6 +8,7 @@ templates only loop over and branch on these fields.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from markupsafe import Markup
@@ -109,21 +110,20 @@ class SiteContext:
         self._source_rows: dict[str, tuple[tuple[Source, int, float], SourceRow]] = {}
         self._topic_links: dict[str, tuple[Link, ...]] = {}
 
-    def keep(self, previous: SiteContext, fact_ids: Iterable[str]) -> None:
-        """Reuse what `previous` (the last build's, with the same site) made for `fact_ids`
-        (those whose card a change did not touch), its source rows where they are made
-        from equal values, and its per-topic orders and timeline days while the
-        briefing's indexes are the very same objects: `Briefing.assemble` reuses them only
-        when no fact changed its place, date or topic. A topic's links are kept then too,
-        unless one of its facts was touched."""
-        wanted = fact_ids if isinstance(fact_ids, set | frozenset) else set(fact_ids)
-        keep_entries(self._fact_links, previous._fact_links, wanted)
+    def keep(self, previous: SiteContext, touched: AbstractSet[str]) -> None:
+        """Reuse what `previous` (the last build's, with the same site) made for every fact
+        but `touched` (those whose card a change touched, removed ones among them), its
+        source rows where they are made from equal values, and its per-topic orders and
+        timeline days while the briefing's indexes are the very same objects:
+        `Briefing.assemble` reuses them only when no fact changed its place, date or
+        topic. A topic's links are kept then too, unless one of its facts was touched."""
+        keep_entries(self._fact_links, previous._fact_links, touched)
         self._source_rows = dict(previous._source_rows)
         was, now = previous.briefing, self.briefing
         if was.timeline is now.timeline and was.facts_by_topic is now.facts_by_topic:
             self._topic_order = previous._topic_order
             self._days = previous._days
-            stale = {was.fact_by_id[fid].topic for fid in was.fact_by_id.keys() - wanted}
+            stale = {was.fact_by_id[fid].topic for fid in touched if fid in was.fact_by_id}
             self._topic_links = {topic: links for topic, links in previous._topic_links.items()
                                  if topic not in stale}
 

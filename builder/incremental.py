@@ -149,16 +149,17 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     renderer = Renderer(briefing, urls, root / "templates", env)
     feeds = Feeds(briefing, urls, renderer.site.cards.claim)
     if "site" not in changed:
-        untouched = untouched_cards(previous.briefing, briefing, changed)
+        touched = touched_cards(previous.briefing, briefing, changed)
         # Cards are made with two templates only: edits to others leave them as they were.
         if previous.renderer is not None and not changed & {
             f"template:{name}" for name in CARD_TEMPLATES
         }:
-            renderer.site.cards.keep(previous.renderer.site.cards, untouched)
+            renderer.site.cards.keep_all_but(previous.renderer.site.cards, touched)
         if previous.renderer is not None:
-            renderer.site.keep(previous.renderer.site, untouched)
+            renderer.site.keep(previous.renderer.site, touched)
         if previous.feeds is not None:
-            feeds.keep(previous.feeds, untouched)
+            feeds.keep(previous.feeds, (briefing.fact_by_id.keys()
+                                        & previous.briefing.fact_by_id.keys()) - touched)
     try:
         files = render_pages(todo, renderer)
     except TemplateError as exc:
@@ -235,12 +236,12 @@ def _differ_facts(old: tuple[Fact, ...], new: tuple[Fact, ...]) -> set[str]:
     return found
 
 
-def untouched_cards(old: Briefing, new: Briefing, changed: Collection[str]) -> set[str]:
-    """Facts whose card shows nothing that changed, in the old briefing or the new (a
-    dispute taken away changes the card as much as one added): those whose `card_deps`
-    do not meet `changed`, found from the changes rather than from every fact's card."""
-    touched = cards_showing(old, changed) | cards_showing(new, changed)
-    return (new.fact_by_id.keys() & old.fact_by_id.keys()) - touched
+def touched_cards(old: Briefing, new: Briefing, changed: Collection[str]) -> set[str]:
+    """Facts whose card shows something that changed, in the old briefing or the new (a
+    dispute taken away changes the card as much as one added; a fact removed is among
+    them): those whose `card_deps` meet `changed`, found from the changes rather than
+    from every fact's card. The cards of all others are reused."""
+    return cards_showing(old, changed) | cards_showing(new, changed)
 
 
 def _same_fact(a: object, b: object) -> bool:
