@@ -322,18 +322,19 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
                                         "", "a tab character is used for indentation",
                                         hint="indent with spaces only"))
                 return None
-    deep = _too_deep(text)
+    rows = text.split("\n")  # once, for every reader below
+    deep = _too_deep(text, rows)
     if deep is not None:
         problems.append(Problem(rel, deep[0] + line_offset, deep[1], "",
                                 f"YAML is nested too deeply (limit {MAX_DEPTH})",
                                 hint="flatten the structure"))
         return None
     try:  # most content files: read without libyaml, to the same nodes
-        return _Lines(text, line_offset).document()
+        return _Lines(rows, line_offset).document()
     except _NotSimple:
         pass
     loader = _Loader(text)
-    builder = _Builder(loader, rel, line_offset, text.split("\n"))
+    builder = _Builder(loader, rel, line_offset, rows)
     try:
         node = builder.document()
     except _Abort:
@@ -345,7 +346,6 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line = (mark.line + 1 + line_offset) if mark else 0
         column = (mark.column + 1) if mark else 0
-        rows = text.split("\n")
         # (libyaml may place an error on the line after the last one)
         row = rows[mark.line] if mark and mark.line < len(rows) else ""
         above = next((r for r in reversed(rows[:mark.line]) if r.strip()), "") if mark else ""
@@ -366,7 +366,7 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
     return node
 
 
-def _too_deep(text: str) -> tuple[int, int] | None:
+def _too_deep(text: str, rows: list[str]) -> tuple[int, int] | None:
     """Line and column where nesting passes MAX_DEPTH, for text that could nest deeper than
     SAFE_NESTING; None otherwise (ordinary depth is checked while converting).
 
@@ -374,7 +374,6 @@ def _too_deep(text: str) -> tuple[int, int] | None:
     bracket, so their sum bounds the depth without parsing.
     """
     brackets = text.count("[") + text.count("{")
-    rows = text.split("\n")
     if max(map(len, rows)) + brackets <= SAFE_NESTING:  # no line is long enough to go deep
         return None
     indents = max((len(row) - len(row.lstrip(" -?")) for row in rows), default=0)
@@ -676,11 +675,11 @@ class _Lines:
     blank lines. Anything else (a value running over lines, escapes, anchors, tags, a
     duplicate key, a document marker...) raises `_NotSimple`, and libyaml reads the file."""
 
-    def __init__(self, text: str, offset: int) -> None:
+    def __init__(self, lines: list[str], offset: int) -> None:
         self.offset = offset
         self.rows: list[tuple[int, int, str]] = []
         """(line index, indent, content) of each line that holds something."""
-        for number, row in enumerate(text.split("\n")):
+        for number, row in enumerate(lines):
             # (Python's printable characters are a part of YAML's, and none breaks a line.)
             if not row.isprintable():
                 raise _NotSimple
