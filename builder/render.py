@@ -372,7 +372,9 @@ def make_plan(briefing: Briefing, urls: Urls) -> Plan:
     plan.add("404.html", "Page not found", "404.html", contexts.not_found_page)
     return plan
 
+
 def ally_title(actor: Actor) -> str:
+    """The title of an ally's positions page (the plan and `replan` name it alike)."""
     return f"{actor.name}: positions"
 
 
