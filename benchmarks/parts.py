@@ -1,0 +1,121 @@
+"""Figures for single parts of a build that `run.py` does not measure, each beside what it
+replaced: the YAML line reader against libyaml's events, SHA-256 against BLAKE2b digests,
+and fact pages with the navigation rendered once against the navigation in every layout.
+
+Usage: `python benchmarks/parts.py [--facts N] [--repeat R]`. Prints the figures (best of
+R runs, in one process) and writes them to `benchmarks/parts.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import sys
+import tempfile
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+import gen_corpus  # noqa: E402
+
+from builder import load  # noqa: E402
+from builder.build import check  # noqa: E402
+from builder.render import Renderer, plan_pages  # noqa: E402
+from builder.urls import Urls  # noqa: E402
+
+
+def best(func: Callable[[], object], repeat: int) -> float:
+    return min(timeit.repeat(func, number=1, repeat=repeat))
+
+
+def yaml_figures(root: Path, repeat: int) -> list[str]:
+    """Every fact file read by the line reader, then by libyaml's events (`_Builder`)."""
+    texts = [p.read_text(encoding="utf-8")
+             for p in sorted((root / "content" / "facts").glob("*.yaml"))]
+
+    def lines() -> None:
+        for text in texts:
+            load._Lines(text.split("\n"), 0).document()
+
+    def libyaml() -> None:
+        for text in texts:
+            loader = load._Loader(text)
+            try:
+                load._Builder(loader, "f.yaml", 0, text.split("\n")).document()
+            finally:
+                loader.dispose()
+
+    fast, slow = best(lines, repeat), best(libyaml, repeat)
+    return [f"- reading {len(texts)} fact files: line reader {fast:.3f} s, "
+            f"libyaml events {slow:.3f} s ({fast / slow:.2f}x)"]
+
+
+def digest_figures(repeat: int) -> list[str]:
+    """Fingerprints of 100 MB, as the writer makes them and as it made them before."""
+    data = bytes(range(256)) * (100 * 1024 * 1024 // 256)
+    sha = best(lambda: hashlib.sha256(data).hexdigest(), repeat)
+    blake = best(lambda: hashlib.blake2b(data, digest_size=16).hexdigest(), repeat)
+    return [f"- digests of 100 MB: SHA-256 {100 / sha:,.0f} MB/s, BLAKE2b {100 / blake:,.0f} MB/s "
+            f"({blake / sha:.1f}x)"]
+
+
+def nav_figures(root: Path, repeat: int) -> list[str]:
+    """Fact pages rendered with the navigation made once (`_nav.html`), then with its loop
+    written back into `base.html`, as it was."""
+    inline = Path(tempfile.mkdtemp()) / "templates"
+    shutil.copytree(root / "templates", inline)
+    loop = (inline / "_nav.html").read_text(encoding="utf-8")
+    loop = loop.replace(" in nav %", " in layout.nav %")
+    base = inline / "base.html"
+    text = base.read_text(encoding="utf-8")
+    assert "{{ layout.nav_html }}\n" in text, "base.html no longer writes out layout.nav_html"
+    base.write_text(text.replace("{{ layout.nav_html }}\n", loop), encoding="utf-8")
+
+    briefing = check(root).briefing
+    assert briefing is not None
+    urls = Urls(briefing.site.base_url)
+    jobs = [job for job in plan_pages(briefing, urls) if job.template == "fact.html"]
+    timings, pages = [], []
+    for templates in (root / "templates", inline):
+        renderer = Renderer(briefing, urls, templates)
+        pages.append([renderer.render(job) for job in jobs])  # cards and views made here
+
+        def render_all(renderer: Renderer = renderer) -> None:
+            for job in jobs:
+                renderer.render(job)
+
+        timings.append(best(render_all, repeat))
+    shutil.rmtree(inline.parent)
+    assert pages[0] == pages[1], "the two ways must make the same pages"
+    once, each = timings
+    return [f"- {len(jobs)} fact pages: navigation made once {once:.3f} s, in every layout "
+            f"{each:.3f} s ({1 - once / each:.0%} less)"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--facts", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--results", type=Path, default=HERE / "parts.md")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as work:
+        root = Path(work) / "corpus"
+        gen_corpus.generate(args.facts, root)
+        shutil.copytree(REPO / "templates", root / "templates")
+        lines = [f"# Parts of a build, {args.facts:,} facts (best of {args.repeat}, one process)",
+                 "", *yaml_figures(root, args.repeat), *digest_figures(args.repeat),
+                 *nav_figures(root, args.repeat)]
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    args.results.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
