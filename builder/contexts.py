@@ -444,7 +444,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
     b, urls = ctx.briefing, ctx.urls
     source = b.source_by_id[source_id]
     fact_ids = b.facts_by_source.get(source_id, ())
-    links = {fid: Link(urls.fact(fid), ctx.cards.claim(fid)[1]) for fid in fact_ids}
+    links = {fid: ctx.fact_link(fid) for fid in fact_ids}
     page_url = urls.source(source_id)
     passages: list[Passage] = []
     for fid in fact_ids:
