@@ -883,11 +883,13 @@ def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
 
 def _check_countries(file: str, state: _State) -> None:
     """An actor's `country` must name an actor of kind `country`."""
+    where: dict[str, _Ref] = {}
     for actor in state.actors.values():
         target = state.actors.get(actor.country or "")
         if target is not None and target.kind is not ActorKind.COUNTRY:
-            field = f"{actor.id}.country"
-            ref = next(ref for ref in reversed(state.refs) if ref.field == field)
+            if not where:  # one pass over the references, made only when one is wrong
+                where = {ref.field: ref for ref in state.refs if ref.field.endswith(".country")}
+            ref = where[f"{actor.id}.country"]
             state.problems.append(Problem(
                 file, ref.line, ref.column, ref.field,
                 f"`country: {target.id}` names a{'n' if target.kind.value[0] in 'aeiou' else ''} "
