@@ -150,12 +150,10 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     feeds = Feeds(briefing, urls, renderer.site.cards.claim)
     if "site" not in changed:
         touched = touched_cards(previous.briefing, briefing, changed)
-        # Cards are made with two templates only: edits to others leave them as they were.
-        if previous.renderer is not None and not changed & {
-            f"template:{name}" for name in CARD_TEMPLATES
-        }:
-            renderer.site.cards.keep_all_but(previous.renderer.site.cards, touched)
         if previous.renderer is not None:
+            # Cards are made with two templates only: edits to others leave them as they were.
+            if changed.isdisjoint(f"template:{name}" for name in CARD_TEMPLATES):
+                renderer.site.cards.keep_all_but(previous.renderer.site.cards, touched)
             renderer.site.keep(previous.renderer.site, touched)
         if previous.feeds is not None:
             feeds.keep(previous.feeds, (briefing.fact_by_id.keys()
