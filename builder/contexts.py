@@ -445,14 +445,13 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
     source = b.source_by_id[source_id]
     fact_ids = b.facts_by_source.get(source_id, ())
     links = {fid: ctx.fact_link(fid) for fid in fact_ids}
-    page_url = urls.source(source_id)
     passages: list[Passage] = []
     for fid in fact_ids:
         for cit in b.fact_by_id[fid].citations:
             if cit.source == source_id:
                 passages.append(Passage(
                     anchor=cit.anchor,
-                    url=f"{page_url}#{cit.anchor}",  # urls.citation
+                    url=urls.citation(source_id, cit.anchor),
                     fact_id=fid,
                     fact=links[fid],
                     number=cit.number,

@@ -38,6 +38,7 @@ from builder.render import (
     make_plan,
     render_pages,
     replan,
+    sitemap_urls,
     static_files,
     template_problem,
 )
@@ -113,7 +114,7 @@ def full_build(root: Path, out: Path, *, base_url: str | None = None,
     if renderer is not None:
         renderer.site.prepare()
     feeds = Feeds(briefing, urls, renderer.site.cards.claim if renderer else None)
-    feeds.files(_page_urls(plan.jobs))
+    feeds.files(sitemap_urls(plan.jobs))
     state = SiteState(root, out, base_url, briefing, tuple(plan.jobs), template_digests(root),
                       dict(result.digests), renderer.env if renderer else None, cache, renderer,
                       plan, feeds)
@@ -169,7 +170,7 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     changed_files = {rel: files[rel] for rel, d in digests.items() if previous.files.get(rel) != d}
     # Machine outputs come back only when their parts changed: written without a digest,
     # which for tens of megabytes would cost more than the rest of a one-fact rebuild.
-    machine = feeds.files(_page_urls(jobs), previous.feeds.keys if previous.feeds else None)
+    machine = feeds.files(sitemap_urls(jobs), previous.feeds.keys if previous.feeds else None)
     changed_files.update(machine)
     digests.update(dict.fromkeys(machine, PARTS_CHANGED))
     files.update(machine)
@@ -193,11 +194,6 @@ def _affected(previous: SiteState, plan: Plan, changed: Collection[str]) -> list
         touched = frozenset(changed)
         return [job for job in plan.jobs if not touched.isdisjoint(job.deps)]
     return affected(previous.jobs, plan.jobs, changed)
-
-
-def _page_urls(jobs: Iterable[PageJob]) -> list[str]:
-    """The pages the sitemap lists (all but the 404 page)."""
-    return [job.url for job in jobs if job.path != "404.html"]
 
 
 def _with_base_url(briefing: Briefing, base_url: str | None) -> Briefing:

@@ -644,6 +644,10 @@ def other_files(briefing: Briefing, templates_dir: Path, urls: Urls,
     """Everything but the pages: static files and the machine-readable outputs (facts.json,
     facts.csv, feed.xml, sitemap.xml, robots.txt), which reuse the renderer's claims."""
     out = static_files(templates_dir)
-    page_urls = [j.url for j in jobs if j.path != "404.html"]
-    out.update(machine_outputs(briefing, urls, page_urls, renderer.site.cards.claim))
+    out.update(machine_outputs(briefing, urls, sitemap_urls(jobs), renderer.site.cards.claim))
     return out
+
+
+def sitemap_urls(jobs: Iterable[PageJob]) -> list[str]:
+    """The pages the sitemap lists: all but the 404 page."""
+    return [job.url for job in jobs if job.path != "404.html"]
