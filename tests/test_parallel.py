@@ -24,6 +24,21 @@ def forking_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "can_fork", lambda: True)
 
 
+def _listing(out: Path) -> list[str]:
+    """Every path under the site folder, sorted."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+
+
+def _built_on_two_workers(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A corpus big enough for the parallel path at `root`, built once into `out` by two
+    workers; the site's listing."""
+    gen_corpus.generate(PARALLEL_MIN_PAGES, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    assert build(root, out=out, search=False).ok
+    return _listing(out)
+
+
 def test_fork_map_returns_every_result_in_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFING_WORKERS", "3")
     offset = 1000  # a closure over local state: workers inherit it
@@ -80,13 +95,8 @@ def test_a_template_that_fails_in_a_worker_is_reported_at_its_file_and_line(
 ) -> None:
     """A template error while workers render a big site is the editor's located problem,
     not a crash report, and the previous site stays."""
-    root = tmp_path / "corpus"
-    gen_corpus.generate(PARALLEL_MIN_PAGES, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    monkeypatch.setenv("BRIEFING_WORKERS", "2")
-    out = tmp_path / "site"
-    assert build(root, out=out, search=False).ok
-    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    root, out = tmp_path / "corpus", tmp_path / "site"
+    before = _built_on_two_workers(root, out, monkeypatch)
     fact_template = root / "templates" / "fact.html"
     lines = fact_template.read_text(encoding="utf-8").split("\n")
     lines.insert(2, "{{ page.no_such_field }}")  # compiles; fails only when a page renders
@@ -98,7 +108,7 @@ def test_a_template_that_fails_in_a_worker_is_reported_at_its_file_and_line(
     [problem] = result.errors
     assert (problem.file, problem.line) == ("templates/fact.html", 3)
     assert "no_such_field" in problem.message
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert _listing(out) == before
     assert not list(tmp_path.glob(".site.tmp-*"))
 
 
@@ -153,13 +163,8 @@ def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
 
     from builder import render
 
-    root = tmp_path / "corpus"
-    gen_corpus.generate(PARALLEL_MIN_PAGES, root)
-    shutil.copytree(REPO / "templates", root / "templates")
-    monkeypatch.setenv("BRIEFING_WORKERS", "2")
-    out = tmp_path / "site"
-    assert build(root, out=out, search=False).ok
-    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    root, out = tmp_path / "corpus", tmp_path / "site"
+    before = _built_on_two_workers(root, out, monkeypatch)
     real_plan = render.plan_pages
 
     def escaping_plan(*args: object) -> list[render.PageJob]:
@@ -171,5 +176,5 @@ def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
 
     assert not result.ok
     assert "outside the output folder" in result.errors[0].message
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert _listing(out) == before
     assert not (tmp_path / "escape").exists()
