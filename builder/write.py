@@ -184,28 +184,6 @@ def write_tree(produce: Callable[[WriterFactory], Iterable[TreeReport]], out: Pa
     )
 
 
-def write_site(files: Mapping[str, bytes], out: Path,
-               finish: Callable[[Path], None] | None = None,
-               on_file: Callable[[int, int], None] | None = None) -> WriteResult:
-    """Write `files` as the new content of `out`, all or nothing (see `write_tree`).
-
-    Raises `UnsafePath` before writing anything when a path would escape the output
-    folder. `on_file(done, total)` follows the progress.
-    """
-    for rel in files:
-        checked_path(rel)
-
-    def produce(new_writer: WriterFactory) -> list[TreeReport]:
-        writer = new_writer()
-        for done, rel in enumerate(sorted(files), 1):
-            writer.put(rel, files[rel])
-            if on_file is not None:
-                on_file(done, len(files))
-        return [writer.report]
-
-    return write_tree(produce, out, finish)
-
-
 def source_date_epoch() -> int | None:
     """`SOURCE_DATE_EPOCH` (reproducible builds): new files get this modification time, so
     an archive of the site is byte-identical too. None when unset or not a number."""

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from builder.write import TreeReport, UnsafePath, WriterFactory, write_site, write_tree
+from builder.write import TreeReport, UnsafePath, WriteResult, WriterFactory, write_tree
+
+
+def write_site(files: dict[str, bytes], out: Path,
+               finish: Callable[[Path], None] | None = None) -> WriteResult:
+    """`files` made the new content of `out` by one writer, as a one-process build does."""
+
+    def produce(new_writer: WriterFactory) -> list[TreeReport]:
+        return [new_writer().put_all(sorted(files.items()))]
+
+    return write_tree(produce, out, finish)
 
 
 def tree(root: Path) -> dict[str, bytes]:
