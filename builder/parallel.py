@@ -223,8 +223,10 @@ class Tickets:
     the work. Make them before forking; `close` once every process is done.
     """
 
-    MAX = 4096
-    """A full pipe holds 64 KiB: at most this many tickets fit before anyone reads."""
+    MAX = 1024
+    """All tickets are written before anyone reads, so they must fit in the pipe at once:
+    a pipe holds at least one 4 KiB page (Linux shrinks a pipe to that when its user has
+    many pipes open), which is 1,024 tickets; a longer write would wait for ever."""
 
     def __init__(self, count: int) -> None:
         if count > self.MAX:
