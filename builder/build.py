@@ -178,7 +178,7 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
 @contextmanager
 def few_collections() -> Iterator[None]:
     """Python's cycle collector, left as it is, scans the growing briefing again and again
-    while a build allocates (a tenth of a big build's time), yet a build makes almost no
+    while a build allocates, yet a build makes almost no
     cycles: collect rarely while it runs, and put things back afterwards (the preview
     lives on)."""
     threshold = gc.get_threshold()
