@@ -547,7 +547,7 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
 
     On a big site the pages are shared out among the machine's cores in small batches,
     each to whichever process is free, after every fact's card was made once for all;
-    one more process makes the other files first, then joins in. Each process streams
+    one of the processes makes the other files first, then joins in. Each process streams
     what it renders into its own `consume` (the build's writes straight into the new
     site folder), so no process holds the whole site. Each file is made by exactly one
     process, with the same bytes as in one.
@@ -581,10 +581,12 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     _prepare_workers(renderer, jobs)
     if on_stage is not None:
         on_stage("rendering and writing pages")
+    # One process per core, the last making the other files before it joins in: a third
+    # process on two cores would only take turns with the others, each turn emptying the
+    # core's caches. Pages go out in small batches to whichever process is free: on a
+    # shared machine cores are not equally fast.
     n = parallel.workers()
-    rendered = parallel.Counter(n + 1)
-    # Pages go out in small batches to whichever process is free (the one making the other
-    # files joins in when it is done): on a shared machine cores are not equally fast.
+    rendered = parallel.Counter(n)
     tickets, size = parallel.Tickets.for_batches(total, 8)
 
     def pages(k: int) -> Iterator[tuple[str, bytes]]:
@@ -597,7 +599,7 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
 
     def share(k: int) -> tuple[R | None, Problem | None]:
         try:
-            if k == n:  # the last process: everything but the pages, then pages
+            if k == n - 1:  # the last process: everything but the pages, then pages
                 others = other_files(briefing, templates_dir, urls, jobs, renderer)
                 return consume(chain(others.items(), pages(k))), None
             return consume(pages(k)), None
@@ -606,7 +608,7 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
 
     results = []
     try:
-        shares = parallel.fork_map(share, list(range(n + 1)), processes=n + 1)
+        shares = parallel.fork_map(share, list(range(n)), processes=n)
     finally:
         tickets.close()
     for result, problem in shares:
