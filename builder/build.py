@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,6 +19,8 @@ from builder.errors import Problem, Severity, sorted_problems
 from builder.model import Briefing
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from builder.load import ParseCache
     from builder.progress import Progress
     from builder.render import Renderer
@@ -59,9 +61,11 @@ class BuildResult(CheckResult):
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None) -> CheckResult:
+def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None,
+          meanwhile: Callable[[], object] | None = None) -> CheckResult:
     """Load and validate everything; nothing is written. The preview passes a `cache` so
-    files whose text did not change are not parsed again."""
+    files whose text did not change are not parsed again. `meanwhile()`, if given, may
+    run here while other processes check fact files (the build readies its templates)."""
     from builder.load import load_project
     from builder.parallel import fork_map
     from builder.validate import validate
@@ -70,7 +74,7 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None) 
     with few_collections():
         # Fact files go two at a time to whichever process is free.
         briefing, problems = validate(load_project(root, cache), cache=cache,
-                                      spread=partial(fork_map, batch=2))
+                                      spread=partial(fork_map, batch=2, meanwhile=meanwhile))
     return CheckResult(briefing, sorted_problems(problems), strict,
                        time.perf_counter() - started)
 
@@ -114,26 +118,28 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
            strict: bool, progress: Progress, cache: ParseCache | None) -> BuildResult:
     from dataclasses import replace
 
+    started = time.perf_counter()
+    progress.stage("checking content")
+    templates = _Templates(root / "templates")
+    checked = check(root, strict=strict, cache=cache, meanwhile=templates.ready)
+    result = BuildResult(checked.briefing, checked.problems, strict, out=out)
+    result.timings["check"] = checked.seconds
+    if not checked.ok or checked.briefing is None:
+        result.seconds = time.perf_counter() - started
+        return result
     from jinja2 import TemplateError
 
     from builder.render import Renderer, TemplateFailed, render_site_into, template_problem
     from builder.urls import Urls, normalise_base_url
     from builder.write import TreeReport, UnsafePath, WriterFactory, write_tree
 
-    started = time.perf_counter()
-    progress.stage("checking content")
-    checked = check(root, strict=strict, cache=cache)
-    result = BuildResult(checked.briefing, checked.problems, strict, out=out)
-    result.timings["check"] = checked.seconds
-    if not checked.ok or checked.briefing is None:
-        result.seconds = time.perf_counter() - started
-        return result
     briefing = checked.briefing
     if base_url is not None:
         site = replace(briefing.site, base_url=normalise_base_url(base_url))
         briefing = replace(briefing, site=site)
     urls = Urls(briefing.site.base_url)
-    renderer = result.renderer = Renderer(briefing, urls, root / "templates")
+    renderer = result.renderer = Renderer(briefing, urls, root / "templates",
+                                          templates.ready())
 
     def produce(new_writer: WriterFactory) -> list[TreeReport]:
         """Pages go straight from the templates into the new site folder."""
@@ -173,6 +179,24 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
     result.bytes = written.bytes
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _Templates:
+    """The Jinja environment with every template loaded, made once: on a big site while
+    the other processes check fact files (importing Jinja and markdown-it, then loading
+    the compiled templates, would otherwise hold up everything after checking)."""
+
+    def __init__(self, templates_dir: Path) -> None:
+        self.templates_dir = templates_dir
+        self._env: Environment | None = None
+
+    def ready(self) -> Environment:
+        if self._env is None:
+            from builder.render import load_templates, make_environment
+
+            self._env = make_environment(self.templates_dir)
+            load_templates(self._env)
+        return self._env
 
 
 @contextmanager

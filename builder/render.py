@@ -8,6 +8,7 @@ redo only the pages a change touches (see `affected`).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import re
@@ -169,6 +170,16 @@ def make_environment(templates_dir: Path) -> Environment:
     env.template_class = _Template
     env.code_generator_class = _CodeGenerator
     return env
+
+
+def load_templates(env: Environment) -> None:
+    """Load (compile, or read from the bytecode cache) every template pages can use, ahead
+    of rendering. One that is missing or broken is left for the page that uses it to report."""
+    names = {*TEMPLATE_USES, *(n for uses in TEMPLATE_USES.values() for n in uses),
+             *CARD_TEMPLATES, contexts.NAV_TEMPLATE}
+    for name in sorted(names):
+        with contextlib.suppress(TemplateError, OSError):
+            env.get_template(name)
 
 
 def _bytecode_cache() -> BytecodeCache | None:
