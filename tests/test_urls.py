@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.urls import Urls, normalise_base_url, output_path, text_fragment_url
+from builder.urls import (
+    UnsafePath,
+    Urls,
+    checked_path,
+    normalise_base_url,
+    output_path,
+    text_fragment_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +78,22 @@ def test_the_quick_fragment_quoting_is_what_percent_quoting_gives(text: str) -> 
     from builder.urls import _fragment_quote
 
     assert _fragment_quote(text) == quote(text, safe="").replace("-", "%2D")
+
+
+def _leaves_the_site(rel: str) -> bool:
+    """The rule itself: empty, absolute, a backslash or NUL, or an empty, `.` or `..` part."""
+    return (not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel
+            or any(part in ("", ".", "..") for part in rel.split("/")))
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(["a", "Z9", "_", "-", ".", "..", "~", "", "/", "\\", "\x00",
+                                 "é", " ", "index.html", ".hidden", "\n"]),
+                max_size=8).map("".join))
+def test_checked_path_refuses_exactly_what_leaves_the_site(rel: str) -> None:
+    """Plain paths skip the closer look; the answer is the rule's all the same."""
+    if _leaves_the_site(rel):
+        with pytest.raises(UnsafePath):
+            checked_path(rel)
+    else:
+        assert checked_path(rel) == rel
