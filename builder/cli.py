@@ -7,6 +7,7 @@ handlers so that `briefing --help` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -203,9 +204,21 @@ def run() -> None:
     if os.environ.get("BRIEFING_DEBUG"):
         sys.exit(main())
     try:
-        sys.exit(main())
+        code = main()
     except Exception as exc:  # an internal bug, not an editor's mistake
         print(f"briefing: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("  this is a bug in briefing, not in your content; rerun with BRIEFING_DEBUG=1 "
               "for the traceback and report it", file=sys.stderr)
-        sys.exit(70)
+        code = 70
+    _leave(code)
+
+
+def _leave(code: int) -> None:
+    """End the process at once, once what it printed is out: Python's own exit would free
+    the whole briefing object by object first (a tenth of a second at 10,000 facts) for a
+    process that ends anyway. Every file was written and closed, every lock let go."""
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that went away (`| head`) or a closed stream: nothing more to say.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

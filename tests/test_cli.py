@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.helpers import copy_fixture, edit, run_cli
+from tests.helpers import REPO, copy_fixture, edit, run_cli
 
 
 def test_check_ok(tmp_path: Path) -> None:
@@ -57,3 +60,25 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     assert run_cli(root, "check").returncode == 0
     strict = run_cli(root, "check", "--strict")
     assert strict.returncode == 1 and "`28`" in strict.stderr
+
+
+def test_long_output_through_a_pipe_arrives_whole(tmp_path: Path) -> None:
+    """The command ends its process at once when done: what it printed is out first, even
+    far more than a pipe holds, line by line, and the exit code is the command's."""
+    root = copy_fixture(tmp_path)
+    facts = "".join(
+        f"- id: stray-{i}\n  claim: A claim.\n  topic: russian-responses\n"
+        f"  actors: [nobody-{i}]\n  citations:\n    - source: beta\n"
+        "      quote: called the coalition an 'axis of war'\n"
+        for i in range(600)
+    )
+    (root / "content/facts/stray.yaml").write_text(facts, encoding="utf-8")
+    # Buffered as for any user (whose environment does not ask for unbuffered output).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", "--root", str(root), "check", "--format", "github"],
+        capture_output=True, text=True, env={**env, "PYTHONPATH": str(REPO)}, timeout=120)
+    assert result.returncode == 1
+    assert len(result.stdout) > 65536  # more than a pipe holds
+    unknown = [line for line in result.stdout.splitlines() if "unknown actor" in line]
+    assert len(unknown) == 600 and unknown[-1].endswith("or fix the id")
