@@ -19,7 +19,7 @@ import struct
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -137,19 +137,36 @@ def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
 def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
              meanwhile: Callable[[], object] | None, batch: int) -> list[R]:
     tickets, batch = Tickets.for_batches(len(inputs), batch)
-
-    def share(_: int) -> Callable[[], list[tuple[int, list[R]]]]:
-        return lambda: [(t, [func(x) for x in inputs[t * batch:(t + 1) * batch]])
-                        for t in tickets]
-
-    try:
-        shares = _run(share, processes, meanwhile)
-    finally:
-        tickets.close()
     results: list[R] = [None] * len(inputs)  # type: ignore[list-item]
-    for part in shares:
-        for t, done in part:
+
+    def one(t: int) -> list[R]:
+        return [func(x) for x in inputs[t * batch:(t + 1) * batch]]
+
+    def work(send: Callable[[object], None]) -> None:
+        for t in tickets:
+            send((t, one(t)))
+
+    def take(frames: Iterable[Any]) -> None:
+        for t, done in frames:
             results[t * batch:(t + 1) * batch] = done
+
+    streams: list[_Stream] = []
+    gc.freeze()  # see `_run`
+    try:
+        streams = [_Stream(work) for _ in range(1, processes)]
+        if meanwhile is not None:
+            meanwhile()
+        for t in tickets:
+            results[t * batch:(t + 1) * batch] = one(t)
+            for stream in streams:  # what the others sent meanwhile, not to read it all last
+                take(stream.ready())
+        for stream in streams:
+            take(stream.rest())
+    finally:
+        gc.unfreeze()
+        tickets.close()
+        for stream in streams:
+            stream.kill()
     return results
 
 
@@ -170,6 +187,89 @@ def _run(share: Callable[[int], Callable[[], T]], processes: int,
         gc.unfreeze()
         for child in children:
             child.kill()
+
+
+class _Stream:
+    """A forked process calling `work(send)`, whose `send(value)`s come back here as they are
+    made: each is pickled into a memory file that this process reads from while it works
+    too, so that results are unpickled along the way rather than all at the end, and the
+    sender never waits for the reader (as it would on a full pipe)."""
+
+    _HEAD = struct.Struct("<Q")
+    _VALUE, _DONE, _FAILED = 0, 1, 2
+
+    def __init__(self, work: Callable[[Callable[[object], None]], None]) -> None:
+        self.fd = _memory_file()
+        self.offset = 0
+        self.finished = False
+        pid = os.fork()
+        if pid == 0:  # the child: send, and leave without running any cleanup
+            status = 1
+            try:
+                try:
+                    work(lambda value: self._send((self._VALUE, value)))
+                    self._send((self._DONE, None))
+                    status = 0
+                except BaseException:
+                    self._send((self._FAILED, traceback.format_exc()))
+            finally:
+                os._exit(status)
+        self.pid = pid
+
+    def _send(self, frame: tuple[int, object]) -> None:
+        data = pickle.dumps(frame, pickle.HIGHEST_PROTOCOL)
+        for part in (self._HEAD.pack(len(data)), data):  # the length first: see `ready`
+            view = memoryview(part)
+            while view:
+                view = view[os.write(self.fd, view):]
+
+    def ready(self) -> Iterator[Any]:
+        """The values sent so far and not yet taken; never waits."""
+        size = os.fstat(self.fd).st_size
+        while not self.finished and self.offset + self._HEAD.size <= size:
+            (length,) = self._HEAD.unpack(os.pread(self.fd, self._HEAD.size, self.offset))
+            end = self.offset + self._HEAD.size + length
+            if end > size:  # the rest of this one is still being written
+                return
+            kind, value = pickle.loads(os.pread(self.fd, length, end - length))
+            self.offset = end
+            if kind == self._FAILED:
+                raise WorkerFailed(f"a build worker failed:\n{value}")
+            if kind == self._DONE:
+                self.finished = True
+                return
+            yield value
+
+    def rest(self) -> Iterator[Any]:
+        """The values not taken yet, once the process has ended."""
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        yield from self.ready()
+        if not self.finished:
+            raise WorkerFailed(f"a build worker died (wait status {status})")
+
+    def kill(self) -> None:
+        """Stop the process if it still runs, and close the file (no-op when done)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+            self.pid = 0
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+def _memory_file() -> int:
+    """A file in memory with no name (an unlinked temporary file where there is none)."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("briefing-results", os.MFD_CLOEXEC)
+    import tempfile  # pragma: no cover - not Linux
+
+    with tempfile.TemporaryFile() as file:  # pragma: no cover
+        return os.dup(file.fileno())
 
 
 class Background(Generic[R]):

@@ -154,6 +154,44 @@ def test_batches_to_whichever_process_is_free_keep_the_input_order(
     assert len({r[1] for r in results}) == 2
 
 
+def test_batches_come_back_whole_however_much_the_others_sent_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Results far bigger than a pipe holds, sent while this process is busy elsewhere:
+    nobody waits on anybody, and every result is in its place."""
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    here = os.getpid()
+
+    def big(x: int) -> tuple[str, int]:
+        return str(x) * 50_000, os.getpid()
+
+    results = parallel.fork_map(big, list(range(300)), batch=4,
+                                meanwhile=lambda: time.sleep(0.3))
+    assert [r[0] for r in results] == [str(x) * 50_000 for x in range(300)]
+    assert {r[1] for r in results} - {here}  # the other process did its share
+
+
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_a_batch_failing_in_another_process_fails_the_call(
+    monkeypatch: pytest.MonkeyPatch, how: str,
+) -> None:
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    here = os.getpid()
+
+    def elsewhere_fails(x: int) -> int:
+        time.sleep(0.001)
+        if os.getpid() != here:
+            if how == "dies":
+                os._exit(3)
+            raise ValueError(f"bad input {x} elsewhere")
+        return x
+
+    match = "bad input .* elsewhere" if how == "raises" else "died"
+    with pytest.raises(parallel.WorkerFailed, match=match):
+        parallel.fork_map(elsewhere_fails, list(range(100)), batch=2,
+                          meanwhile=lambda: time.sleep(0.05))
+
+
 def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
