@@ -51,7 +51,28 @@ class WorkerFailed(RuntimeError):
     """A forked worker raised or died; carries its traceback text."""
 
 
-class _Child:
+class _Forked:
+    """A forked process (`pid`, 0 once waited for) and the descriptor its results come
+    through (`fd`, -1 once closed)."""
+
+    pid = 0
+    fd = -1
+
+    def kill(self) -> None:
+        """Stop the process if it still runs, and close `fd` (no-op once both are done)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+            self.pid = 0
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+class _Child(_Forked):
     """A forked process computing `func()`; its pickled result waits in a pipe."""
 
     def __init__(self, func: Callable[[], Any]) -> None:
@@ -73,10 +94,10 @@ class _Child:
                 os._exit(status)
         os.close(write)
         self.pid = pid
-        self.read = read
+        self.fd = read
 
     def result(self) -> Any:
-        read, self.read = self.read, -1
+        read, self.fd = self.fd, -1
         with os.fdopen(read, "rb") as pipe:
             try:
                 ok, value = pickle.load(pipe)  # streamed: no copy of the whole payload
@@ -89,19 +110,6 @@ class _Child:
         if not ok:
             raise WorkerFailed(f"a build worker failed:\n{value}")
         return value
-
-    def kill(self) -> None:
-        """Stop the child if it still runs, and close its pipe (no-op once `result` ran)."""
-        if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-            self.pid = 0
-        if self.read >= 0:
-            os.close(self.read)
-            self.read = -1
 
 
 def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
@@ -189,7 +197,7 @@ def _run(share: Callable[[int], Callable[[], T]], processes: int,
             child.kill()
 
 
-class _Stream:
+class _Stream(_Forked):
     """A forked process calling `work(send)`, whose `send(value)`s come back here as they are
     made: each is pickled into a memory file that this process reads from while it works
     too, so that results are unpickled along the way rather than all at the end, and the
@@ -247,19 +255,6 @@ class _Stream:
         yield from self.ready()
         if not self.finished:
             raise WorkerFailed(f"a build worker died (wait status {status})")
-
-    def kill(self) -> None:
-        """Stop the process if it still runs, and close the file (no-op when done)."""
-        if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-            self.pid = 0
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
 
 
 def _memory_file() -> int:
