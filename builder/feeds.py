@@ -13,9 +13,7 @@ are much slower on large briefings.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 import uuid
@@ -94,9 +92,6 @@ class Feeds:
         self.origin = urls.origin
         self.feed_id = _feed_id(urls, briefing.site.title)
         self._parts: dict[str, FactParts] = {}
-        self._csv = io.StringIO()
-        self._csv_writer = csv.writer(self._csv, lineterminator="\r\n",
-                                      quoting=csv.QUOTE_MINIMAL)
         self.keys: dict[str, tuple[object, ...]] = {}
         """What each file was last joined from: equal keys, equal bytes."""
         self._memo: dict[str, tuple[object, object]] = {}
@@ -171,7 +166,7 @@ class Feeds:
         disputes = briefing.disputes_of.get(fact.id, ())
         return FactParts(
             self._record(fact, text, fact_url, cited, disputes).encode(),
-            self._rows(fact, text, fact_url, cited, disputes).encode(),
+            self._rows(fact, text, fact_url, cited, disputes),
             self._entry(fact, str(html), text, fact_url, cited).encode() if fact.date else b"",
             (fact.date.year, fact.date.month, fact.date.day) if fact.date else None,
         )
@@ -208,7 +203,8 @@ class Feeds:
         )
 
     def _rows(self, fact: Fact, text: str, fact_url: str, cited: list[Cited],
-              disputes: tuple[Dispute, ...]) -> str:
+              disputes: tuple[Dispute, ...]) -> bytes:
+        """The fact's rows of `facts.csv`, one per citation, as `csv.writer` writes them."""
         shared = [
             fact.id,
             text,
@@ -219,15 +215,11 @@ class Feeds:
             ";".join(d.fact for d in disputes),
             fact_url,
         ]
-        for cit, source, url in cited:
-            self._csv_writer.writerow(_cells([
-                *shared, str(cit.number), source.id, source.title, cit.quote, cit.passage,
-                str(cit.line), url,
-            ]))
-        rows = self._csv.getvalue()
-        self._csv.seek(0)
-        self._csv.truncate()
-        return rows
+        rows = [
+            [str(cit.number), source.id, source.title, cit.quote, cit.passage, str(cit.line), url]
+            for cit, source, url in cited
+        ]
+        return _csv_part(shared, rows)
 
     def _entry(self, fact: Fact, claim_html: str, text: str, fact_url: str,
                cited: list[Cited]) -> str:
@@ -374,11 +366,47 @@ def _iso(date: PartialDate | None) -> str | None:
 # CSV -----------------------------------------------------------------------------------------
 
 
-def _cells(row: list[str]) -> list[str]:
-    """CSV cells that a spreadsheet shows as text, never runs as a formula."""
-    if _XML_ILLEGAL.search("".join(row)):
-        row = [_XML_ILLEGAL.sub("", cell) for cell in row]
-    return ["'" + cell if cell.startswith(_FORMULA_START) else cell for cell in row]
+def _csv_part(shared: list[str], rows: list[list[str]]) -> bytes:
+    """Rows of `facts.csv` that start with the cells `shared` and go on with each of `rows`:
+    what `csv.writer(..., lineterminator="\\r\\n", quoting=csv.QUOTE_MINIMAL)` writes of
+    them once the characters XML forbids are dropped (as the feed drops them) and a cell that
+    starts as a formula has a `'` before it."""
+    written = _xml_bytes(_csv_rows(shared, rows))
+    if written is None:  # rare: clean every cell, then write them again
+        written = _csv_rows(_xml_texts(shared), [_xml_texts(row) for row in rows]).encode()
+    return written
+
+
+def _csv_rows(shared: list[str], rows: list[list[str]]) -> str:
+    """`_csv_part` with no character to drop. Each cell is quoted on its own (no row is a
+    single empty cell, the writer's one exception), so the shared cells are written once."""
+    head = _csv_cells(shared)
+    return "".join([f"{head},{_csv_cells(row)}\r\n" for row in rows])
+
+
+_FORMULA_AFTER_COMMA = re.compile(",[-=+@\t]").search
+
+
+def _csv_cells(cells: list[str]) -> str:
+    """`cells` joined as one stretch of a CSV row (see `_csv_rows`). Most rows need neither
+    quotes nor a formula guard, which a few scans of the joined line show."""
+    line = ",".join(cells)
+    if (line.count(",") >= len(cells) or '"' in line or "\n" in line or "\r" in line
+            or line.startswith(_FORMULA_START) or _FORMULA_AFTER_COMMA(line)):
+        return ",".join([_csv_cell(cell) for cell in cells])
+    return line  # no cell holds a comma, so every ",=" would start a cell
+
+
+def _csv_cell(cell: str) -> str:
+    """One cell as a spreadsheet shows it as text, quoted as `csv.QUOTE_MINIMAL` quotes:
+    when it holds the delimiter, the quote (doubled inside) or a line end."""
+    if cell.startswith(_FORMULA_START):
+        cell = "'" + cell
+    if '"' in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    if "," in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell + '"'
+    return cell
 
 
 def _join_csv(*facts: bytes) -> bytes:
@@ -391,6 +419,26 @@ def _join_csv(*facts: bytes) -> bytes:
 
 def _xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
+
+
+def _xml_texts(texts: list[str]) -> list[str]:
+    return [_XML_ILLEGAL.sub("", text) for text in texts]
+
+
+_C0_ILLEGAL = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+"""The characters of `_XML_ILLEGAL` that UTF-8 writes as one byte."""
+
+
+def _xml_bytes(text: str) -> bytes | None:
+    """`text` in UTF-8, or None when it holds a character XML forbids (`_XML_ILLEGAL`): one
+    fast pass over the bytes instead of a regular expression over the characters."""
+    if "\ufffe" in text or "\uffff" in text:
+        return None
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    return data if len(data.translate(None, _C0_ILLEGAL)) == len(data) else None
 
 
 def _escape_text(text: str) -> str:

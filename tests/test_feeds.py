@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -380,6 +382,33 @@ def _as_elementtree_writes_it(data: bytes) -> bytes:
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode()
 
 
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _csv_writer_rows(rows: list[list[str]]) -> bytes:
+    """`rows` as `csv.writer` writes them, once the characters XML forbids are dropped and a
+    cell a spreadsheet would run as a formula has a `'` before it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    for row in rows:
+        cells = [XML_ILLEGAL.sub("", cell) for cell in row]
+        writer.writerow(["'" + c if c.startswith(("=", "+", "-", "@", "\t", "\r")) else c
+                         for c in cells])
+    return out.getvalue().encode()
+
+
+def _as_csv_writer_writes_it(data: dict[str, Any]) -> bytes:
+    """`facts.csv` written by `csv.writer` from the values in `facts.json`."""
+    rows = [list(CSV_HEADER)]
+    for fact in data["facts"]:
+        shared = [fact["id"], fact["claim"]["text"], fact["topic"], fact["date"] or "",
+                  fact["status"], ";".join(fact["actors"]),
+                  ";".join(d["fact"] for d in fact["disputes"]), fact["url"]]
+        rows += [[*shared, str(c["number"]), c["source"], c["source_title"], c["quote"],
+                  c["passage"], str(c["line"]), c["url"]] for c in fact["citations"]]
+    return _csv_writer_rows(rows)
+
+
 @pytest.mark.parametrize("hostile", [HOSTILE, "", "tab\there \"quoted\" <b> & 'a'"])
 def test_the_files_keep_the_standard_encoders_layout(outputs: Outputs, hostile: str) -> None:
     urls, _ = outputs
@@ -387,6 +416,7 @@ def test_the_files_keep_the_standard_encoders_layout(outputs: Outputs, hostile: 
                           [urls.path(p.lstrip("/")) for p in PAGES])
     data = json.loads(out["facts.json"])
     assert out["facts.json"] == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+    assert out["facts.csv"] == _as_csv_writer_writes_it(data)
     assert out["feed.xml"] == _as_elementtree_writes_it(out["feed.xml"])
     assert out["sitemap.xml"] == _as_elementtree_writes_it(out["sitemap.xml"])
 
@@ -428,3 +458,17 @@ def test_entry_ids_are_the_standard_name_based_uuids(name: str) -> None:
     from builder.feeds import _url_uuid_urn
 
     assert _url_uuid_urn(name) == uuid.uuid5(uuid.NAMESPACE_URL, name).urn
+
+
+AWKWARD = ',"\r\n\t =+-@;\'\x00\x07\x0b\x1b\x1f\ud800\udfff\ufffe\uffff\ufeff\u202e\u00a0é€😀aZ9'
+CELL = st.one_of(st.text(alphabet=AWKWARD, max_size=8), st.text(max_size=8),
+                 st.sampled_from(["", "=1+1", "-", "@x", "\t", "\r\n", '"', ",", "a,b", "'"]))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(CELL, min_size=1, max_size=8),
+       st.lists(st.lists(CELL, min_size=1, max_size=7), min_size=1, max_size=3))
+def test_csv_rows_are_what_csv_writer_writes(shared: list[str], rows: list[list[str]]) -> None:
+    from builder.feeds import _csv_part
+
+    assert _csv_part(shared, rows) == _csv_writer_rows([shared + row for row in rows])
