@@ -92,6 +92,7 @@ class Feeds:
         self.origin = urls.origin
         self.feed_id = _feed_id(urls, briefing.site.title)
         self._parts: dict[str, FactParts] = {}
+        self._categories: dict[str, str] = {}
         self.keys: dict[str, tuple[object, ...]] = {}
         """What each file was last joined from: equal keys, equal bytes."""
         self._memo: dict[str, tuple[object, object]] = {}
@@ -167,7 +168,7 @@ class Feeds:
         return FactParts(
             self._record(fact, text, fact_url, cited, disputes).encode(),
             self._rows(fact, text, fact_url, cited, disputes),
-            self._entry(fact, str(html), text, fact_url, cited).encode() if fact.date else b"",
+            self._entry(fact, str(html), text, fact_url, cited) if fact.date else b"",
             (fact.date.year, fact.date.month, fact.date.day) if fact.date else None,
         )
 
@@ -222,26 +223,35 @@ class Feeds:
         return _csv_part(shared, rows)
 
     def _entry(self, fact: Fact, claim_html: str, text: str, fact_url: str,
-               cited: list[Cited]) -> str:
+               cited: list[Cited]) -> bytes:
         """The fact's `<entry>`, indented as the second level of the feed."""
         assert fact.date is not None
         entry_id = fact_url if self.origin else _url_uuid_urn(f"{self.feed_id}:facts/{fact.id}")
-        topic = self.briefing.topic_by_id.get(fact.topic)
-        items = "".join(
+        items = "".join([
             f'<li><a href="{html_escape(url)}">{html_escape(source.title)}</a>: '
             f"“{html_escape(cit.passage)}”</li>"
             for cit, source, url in cited
-        )
+        ])
         content = f"<p>{claim_html.strip()}</p><ol>{items}</ol>"
-        label = topic.title if topic else fact.topic
-        return (
-            f"\n  <entry>\n    {_element('id', entry_id)}\n    {_element('title', text)}"
-            f"\n    <updated>{_timestamp(fact.date)}</updated>"
-            f'\n    <link rel="alternate" type="text/html" href="{_attribute(fact_url)}" />'
-            f'\n    <category term="{_attribute(fact.topic)}" label="{_attribute(label)}" />'
-            f'\n    <content type="html">{_escape_text(_xml_text(content))}</content>'
-            "\n  </entry>"
-        )
+        rest = (_timestamp(fact.date), fact_url, self._category(fact.topic), content)
+        written = _xml_bytes(_entry_xml(entry_id, text, *rest))
+        if written is None:
+            # Drop the characters XML forbids: from the id and the title first, which that
+            # may leave empty (`<title />`), then from the rest, whose escaping keeps them.
+            written = _xml_text(_entry_xml(_xml_text(entry_id), _xml_text(text), *rest)).encode()
+        return written
+
+    def _category(self, topic_id: str) -> str:
+        """A topic's `<category>` element, made once per topic."""
+        found = self._categories.get(topic_id)
+        if found is None:
+            topic = self.briefing.topic_by_id.get(topic_id)
+            label = topic.title if topic else topic_id
+            found = self._categories[topic_id] = (
+                f'<category term="{_escape_attribute(topic_id)}" '
+                f'label="{_escape_attribute(label)}" />'
+            )
+        return found
 
     def _markdown_claim(self, fact_id: str) -> tuple[str, str]:
         """A claim rendered here, when the pages have not rendered it already."""
@@ -469,6 +479,24 @@ def _element(tag: str, text: str | None, **attrs: str) -> str:
     if not text:
         return start + " />"
     return f"{start}>{_escape_text(text)}</{tag}>"
+
+
+def _text_element(tag: str, text: str) -> str:
+    """`_element` of text with no character XML forbids, and no attributes."""
+    return f"<{tag}>{_escape_text(text)}</{tag}>" if text else f"<{tag} />"
+
+
+def _entry_xml(entry_id: str, title: str, when: str, fact_url: str, category: str,
+               content: str) -> str:
+    """A feed `<entry>` as ElementTree writes it, of texts with no character XML forbids."""
+    return (
+        f"\n  <entry>\n    {_text_element('id', entry_id)}\n    {_text_element('title', title)}"
+        f"\n    <updated>{when}</updated>"
+        f'\n    <link rel="alternate" type="text/html" href="{_escape_attribute(fact_url)}" />'
+        f"\n    {category}"
+        f'\n    <content type="html">{_escape_text(content)}</content>'
+        "\n  </entry>"
+    )
 
 
 def _timestamp(date: PartialDate) -> str:

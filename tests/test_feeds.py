@@ -472,3 +472,12 @@ def test_csv_rows_are_what_csv_writer_writes(shared: list[str], rows: list[list[
     from builder.feeds import _csv_part
 
     assert _csv_part(shared, rows) == _csv_writer_rows([shared + row for row in rows])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=AWKWARD.replace("\ud800", "").replace("\udfff", "") + "<>&*_[]`",
+               max_size=10))
+def test_any_claim_keeps_the_standard_layouts(claim: str) -> None:
+    out = machine_outputs(make_briefing(hostile=claim), Urls("/"), PAGES)
+    assert out["feed.xml"] == _as_elementtree_writes_it(out["feed.xml"])
+    assert out["facts.csv"] == _as_csv_writer_writes_it(json.loads(out["facts.json"]))
