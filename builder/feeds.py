@@ -93,6 +93,7 @@ class Feeds:
         self.feed_id = _feed_id(urls, briefing.site.title)
         self._parts: dict[str, FactParts] = {}
         self._categories: dict[str, str] = {}
+        self._sources_json: dict[str, str] = {}
         self.keys: dict[str, tuple[object, ...]] = {}
         """What each file was last joined from: equal keys, equal bytes."""
         self._memo: dict[str, tuple[object, object]] = {}
@@ -177,15 +178,18 @@ class Feeds:
         """The fact's object in `facts.json`'s `facts` list, written out by hand (the
         layout of `_json`, which the tests check against Python's encoder)."""
         s = encode_basestring
-        citations = [
-            f'{{\n          "number": {cit.number},\n          "source": {s(source.id)},'
-            f'\n          "source_title": {s(source.title)},\n          "quote": {s(cit.quote)},'
-            f'\n          "passage": {s(cit.passage)},\n          "line": {cit.line},'
-            f'\n          "url": {s(url)},\n          "original_url": '
-            f'{s(text_fragment_url(source.url, cit.passage)) if source.url else "null"}'
-            "\n        }"
-            for cit, source, url in cited
-        ]
+        citations = []
+        for cit, source, url in cited:
+            quote = s(cit.quote)
+            passage = quote if cit.passage == cit.quote else s(cit.passage)
+            citations.append(
+                f'{{\n          "number": {cit.number},{self._source_json(source)}'
+                f'\n          "quote": {quote},\n          "passage": {passage},'
+                f'\n          "line": {cit.line},\n          "url": {s(url)},'
+                '\n          "original_url": '
+                f'{s(text_fragment_url(source.url, cit.passage)) if source.url else "null"}'
+                "\n        }"
+            )
         shown = [
             f'{{\n          "fact": {s(d.fact)},\n          "note": {s(d.note)},'
             f'\n          "url": {s(self._full(self.urls.fact(d.fact)))}\n        }}'
@@ -202,6 +206,16 @@ class Feeds:
             f'\n      "independent_sources": {len(self.briefing.strands_of.get(fact.id, ()))},'
             f'\n      "citations": {_json_list(citations, "      ")}\n    }}'
         )
+
+    def _source_json(self, source: Source) -> str:
+        """A citation's `source` and `source_title` members, made once per source."""
+        found = self._sources_json.get(source.id)
+        if found is None:
+            found = self._sources_json[source.id] = (
+                f'\n          "source": {encode_basestring(source.id)},'
+                f'\n          "source_title": {encode_basestring(source.title)},'
+            )
+        return found
 
     def _rows(self, fact: Fact, text: str, fact_url: str, cited: list[Cited],
               disputes: tuple[Dispute, ...]) -> bytes:

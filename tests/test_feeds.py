@@ -180,6 +180,20 @@ def test_facts_json_round_trips_the_model() -> None:
     assert by_id["hostile"]["claim"]["markdown"] == HOSTILE
 
 
+def test_a_quote_that_differs_from_its_passage_keeps_both() -> None:
+    briefing = make_briefing()
+    fact = briefing.fact_by_id["signed-declaration"]
+    first = replace(fact.citations[0], quote="The leaders  signed a “declaration” of intent.")
+    edited = replace(fact, citations=(first, *fact.citations[1:]))
+    facts = tuple(edited if f.id == fact.id else f for f in briefing.facts)
+    changed = Briefing.assemble(briefing.site, briefing.sources, briefing.actors, facts, ())
+    data = json.loads(machine_outputs(changed, Urls("/"))["facts.json"])
+    cited = next(f for f in data["facts"] if f["id"] == fact.id)["citations"]
+    assert cited[0]["quote"] == first.quote
+    assert cited[0]["passage"] == "The leaders signed a declaration of intent."
+    assert cited[1]["quote"] == cited[1]["passage"] == "signed a declaration"
+
+
 def read_csv(out: dict[str, bytes]) -> list[list[str]]:
     return list(csv.reader(io.StringIO(out["facts.csv"].decode("utf-8"), newline="")))
 
