@@ -228,11 +228,14 @@ class Plan:
     """Every page job of a site and, for each fact, the pages it appears on: what
     `plan_pages` returns the jobs of, and what `replan` patches after an edit."""
 
-    def __init__(self, briefing: Briefing, urls: Urls) -> None:
+    def __init__(self, briefing: Briefing, urls: Urls, *, deps: bool = True) -> None:
         self.briefing = briefing
         self.urls = urls
         self.jobs: list[PageJob] = []
-        self.card_deps = {f.id: card_deps(briefing, f.id) for f in briefing.facts}
+        self.tracks = deps
+        """Whether jobs carry their `deps` (only the preview's rebuilds need them)."""
+        self.card_deps = ({f.id: card_deps(briefing, f.id) for f in briefing.facts} if deps
+                          else dict.fromkeys(briefing.fact_by_id, frozenset()))
         self.appearances: dict[str, list[Link]] = defaultdict(list)
         self.appearance_deps: dict[str, set[str]] = defaultdict(set)
         self.listed: dict[str, tuple[str, ...]] = {}
@@ -262,8 +265,12 @@ class Plan:
         shown = tuple(dict.fromkeys(f for f in shows if f in self.card_deps))
         cited = tuple(dict.fromkeys(f for f in cites if f in self.card_deps))
         listed = (*shown, *cited)
-        all_deps = {"site", own, *self.nav_deps, *deps, *_template_deps(template, bool(listed))}
-        all_deps.update(*map(self.card_deps.__getitem__, shown), *map(self._cite_deps, cited))
+        all_deps: set[str] = set()
+        if self.tracks:
+            all_deps = {"site", own, *self.nav_deps, *deps,
+                        *_template_deps(template, bool(listed))}
+            all_deps.update(*map(self.card_deps.__getitem__, shown),
+                            *map(self._cite_deps, cited))
         # Fact pages come last and are not listed under "where it appears": each lists
         # its disputes itself, and the list would depend on the order they are planned.
         if not rel.startswith("facts/"):
@@ -293,7 +300,7 @@ class Plan:
         return self.job(f"facts/{fact_id}/", fact_id, "fact.html", contexts.fact_page,
                         own=f"fact:{fact_id}",
                         shows=(d.fact for d in self.briefing.disputes_of.get(fact_id, ())),
-                        deps={*self.card_deps[fact_id], *self.appearance_deps[fact_id]},
+                        deps=(*self.card_deps[fact_id], *self.appearance_deps[fact_id]),
                         fact_id=fact_id, appearances=tuple(self.appearances[fact_id]))
 
     def index(self, path: str) -> int:
@@ -303,14 +310,15 @@ class Plan:
         return self._index[path]
 
 
-def plan_pages(briefing: Briefing, urls: Urls) -> list[PageJob]:
-    """Every page of the site, in a stable order, with what it shows and depends on."""
-    return make_plan(briefing, urls).jobs
+def plan_pages(briefing: Briefing, urls: Urls, *, deps: bool = True) -> list[PageJob]:
+    """Every page of the site, in a stable order, with what it shows and (unless `deps` is
+    false, which leaves every job's `deps` empty) what it depends on."""
+    return make_plan(briefing, urls, deps=deps).jobs
 
 
-def make_plan(briefing: Briefing, urls: Urls) -> Plan:
+def make_plan(briefing: Briefing, urls: Urls, *, deps: bool = True) -> Plan:
     """The `Plan` of every page of the site (see `plan_pages`)."""
-    plan = Plan(briefing, urls)
+    plan = Plan(briefing, urls, deps=deps)
     known = briefing.fact_by_id
 
     # Home: key facts from the index page, and what changed (the latest dated facts).
@@ -567,14 +575,16 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     `UnsafePath` before anything is written when a page's path would leave the site.
     """
     parallel_ok = parallel.workers() > 1 and parallel.can_fork()
+    # Every page is rendered here: what each depends on is for the preview's rebuilds (whose
+    # own plan has it), and would be a third of the planning's time.
     jobs: list[PageJob] = []
     if parallel_ok and len(briefing.facts) >= PARALLEL_MIN_PAGES:
         if on_stage is not None:
             on_stage("making fact cards")
         # The cards are made on the other cores while this one plans the pages.
-        share_cards(renderer, lambda: jobs.extend(plan_pages(briefing, urls)))
+        share_cards(renderer, lambda: jobs.extend(plan_pages(briefing, urls, deps=False)))
     else:
-        jobs = plan_pages(briefing, urls)
+        jobs = plan_pages(briefing, urls, deps=False)
     total = len(jobs)
     if total < PARALLEL_MIN_PAGES or not parallel_ok:
         if on_stage is not None:

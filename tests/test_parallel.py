@@ -205,8 +205,8 @@ def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
     before = _built_on_two_workers(root, out, monkeypatch)
     real_plan = render.plan_pages
 
-    def escaping_plan(*args: object) -> list[render.PageJob]:
-        jobs = real_plan(*args)  # type: ignore[arg-type]
+    def escaping_plan(*args: object, **kwargs: bool) -> list[render.PageJob]:
+        jobs = real_plan(*args, **kwargs)  # type: ignore[arg-type]
         return [*jobs[:-1], replace(jobs[-1], path="../escape/index.html")]
 
     monkeypatch.setattr(render, "plan_pages", escaping_plan)

@@ -21,6 +21,7 @@ from builder.model import Briefing, Page
 from builder.render import (
     CARD_TEMPLATES,
     TEMPLATE_USES,
+    PageJob,
     Renderer,
     affected,
     escape_text,
@@ -440,6 +441,18 @@ def test_a_changed_fact_re_renders_only_the_pages_that_show_it() -> None:
     # A page listed in the navigation changes every page's navigation.
     renamed = {job.path for job in affected(jobs, jobs, {"page:allies"})}
     assert renamed == {job.path for job in jobs}
+
+
+def test_a_plan_without_deps_is_the_same_plan_but_for_them() -> None:
+    briefing = make_briefing()
+    full, bare = plan_pages(briefing, Urls("/")), plan_pages(briefing, Urls("/"), deps=False)
+    assert all(job.deps for job in full) and not any(job.deps for job in bare)
+
+    def shape(jobs: list[PageJob]) -> list[tuple[object, ...]]:
+        return [(j.path, j.url, j.title, j.template, j.shows,
+                 j.build.func, j.build.keywords) for j in jobs]  # type: ignore[attr-defined]
+
+    assert shape(full) == shape(bare)
 
 
 def test_rendering_a_subset_matches_the_full_render() -> None:
