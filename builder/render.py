@@ -148,6 +148,52 @@ class _CodeGenerator(CodeGenerator):
         self.write(f", {node.attr!r}))")
 
 
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        """Jinja yields each piece of a run of text and `{{ values }}` on its own, and each
+        yield passes through every generator between the block and the page (a block in a
+        layout: three); a source page is a thousand pieces. Here a run of pieces is joined
+        and yielded once: the same text, in the same order, each value evaluated as before.
+        A run of one piece, or output into a buffer (macros, `set` blocks) or in async
+        templates, goes Jinja's way."""
+        finalize = self._make_finalize()
+        body: list[list[Any] | nodes.Expr] = []
+        for child in node.nodes:  # constants folded at compile time, as Jinja does
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            if body and isinstance(body[-1], list):
+                body[-1].append(const)
+            else:
+                body.append([const])
+        if len(body) < 2 or frame.buffer is not None or self.environment.is_async:
+            super().visit_Output(node, frame)
+            return
+        if frame.require_output_check:  # as Jinja: no output outside blocks when extending
+            if self.has_known_extends:
+                return
+            self.writeline("if parent_template is None:")
+            self.indent()
+        self.writeline("yield concat((")
+        self.indent()
+        for item in body:
+            if isinstance(item, list):
+                self.writeline(self._output_const_repr(item))
+            else:
+                self.newline(item)
+                self._output_child_pre(item, frame, finalize)
+                self.visit(item, frame)
+                self._output_child_post(item, frame, finalize)
+            self.write(",")
+        self.outdent()
+        self.writeline("))")
+        if frame.require_output_check:
+            self.outdent()
+
+
 def _plain_lookup(node: nodes.Node, depth: int = 0) -> bool:
     """Whether `node` is a variable or a short chain of attributes of one, which can be
     evaluated twice at no cost and with no effect."""
@@ -188,7 +234,7 @@ def _bytecode_cache() -> BytecodeCache | None:
     build. None, compiling every time, when that folder cannot be used."""
     try:
         # Named for this compiler: code cached by another must not be loaded.
-        return FileSystemBytecodeCache(pattern="__briefing_getattr1_%s.cache")
+        return FileSystemBytecodeCache(pattern="__briefing_getattr2_%s.cache")
     except (OSError, RuntimeError):
         return None
 

@@ -547,3 +547,65 @@ def test_an_undefined_attribute_still_fails_the_page(tmp_path: Path) -> None:
     (tmp_path / "t.html").write_text("{{ d.missing.deeper }}", encoding="utf-8")
     with pytest.raises(UndefinedError, match="missing"):
         make_environment(tmp_path).get_template("t.html").render(d={})
+
+
+# Templates yield a run of text and values at once: the same pages as Jinja's own ---------
+
+OUTPUT_TEMPLATES = {
+    "layout.html": (
+        "<title>{% block title %}{{ site }}{% endblock %}</title>\n"
+        "{{ site }} & {{ '<const>' }} {{ 1 + 2 }}|{{ safe }}|{{ n }}\n"
+        "{% block main %}default {{ site }}{% endblock %}\n"
+        "{% include 'part.html' %}<footer>{{ site|upper }}</footer>\n"
+    ),
+    "part.html": (
+        "<p>{{ site }}</p>{% if n > 1 %}{{ n }} big{% elif n %}one{% else %}none{% endif %}\n"
+    ),
+    "page.html": (
+        "{% extends 'layout.html' %}outside blocks {{ site }} is never shown\n"
+        "{% macro card(x) %}<b>{{ x }}</b>{% endmacro %}"
+        "{% macro wrap(x) %}<b>{{ x }}</b>{{ caller() }}{% endmacro %}"
+        "{% block title %}{{ super() }} — {{ items|length }} items{% endblock %}\n"
+        "{% block main %}\n"
+        "{% for item in items %}\n"
+        "  <li class=\"{{ loop.cycle('odd', 'even') }}\">{{ loop.index }}: {{ item }}"
+        "{% for c in item %}{{ c }}{% else %}(empty){% endfor %}</li>\n"
+        "{% else %}<p>nothing</p>\n"
+        "{% endfor %}\n"
+        "{% set joined %}{{ items|join(', ') }} & more{% endset %}{{ joined }}\n"
+        "{% filter upper %}shout {{ site }}{% endfilter %}\n"
+        "{% call wrap('<k>') %}called {{ site }}{% endcall %} {{ card(safe) }}\n"
+        "{% raw %}{{ not a value }}{% endraw %}{{ '{{' }} x\n"
+        "{%- if n %} trimmed {{ n -}} {% endif %}\n"
+        "{% endblock %}"
+    ),
+}
+
+
+@pytest.mark.parametrize("items", [["<a>", "", "b&c"], []])
+def test_runs_of_output_give_what_stock_jinja_gives(tmp_path: Path, items: list[str]) -> None:
+    from jinja2 import DictLoader, Environment, StrictUndefined
+
+    for name, text in OUTPUT_TEMPLATES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    context = {"site": "Tom & <Jerry>", "items": items, "n": len(items),
+               "safe": Markup("<i>kept</i>")}
+    stock = Environment(loader=DictLoader(OUTPUT_TEMPLATES), autoescape=True,
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                        keep_trailing_newline=True)
+    ours = make_environment(tmp_path).get_template("page.html").render(context)
+    assert ours == stock.get_template("page.html").render(context)
+    assert "Tom &amp; &lt;Jerry&gt;" in ours and "never shown" not in ours
+
+
+def test_the_site_is_what_stock_jinja_renders() -> None:
+    """Every page of a briefing, rendered with our compiler and with Jinja's own."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    stock = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                        keep_trailing_newline=True)
+    briefing = make_briefing()
+    theirs = render_site(briefing, TEMPLATES, Urls("/"),
+                         Renderer(briefing, Urls("/"), TEMPLATES, stock))
+    assert render(briefing) == theirs
