@@ -17,12 +17,14 @@ from markupsafe import Markup
 
 from builder.markdown import Markdown
 from builder.model import Briefing, Fact, PartialDate, Source
+from builder.records import quick_init
 from builder.urls import Urls, text_fragment_url
 
 V = TypeVar("V")
 STATUS_LABELS = {"reported": "Reported", "claimed": "Claimed", "disputed": "Disputed"}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link as templates show it: where it goes and its visible text."""
@@ -31,6 +33,7 @@ class Link:
     text: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DateView:
     """A date for `<time datetime="{iso}">{human}</time>`."""
@@ -43,6 +46,7 @@ class DateView:
         return None if date is None else cls(iso=date.iso(), human=date.human())
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CiteMark:
     """One numbered citation of a fact: `[n]`, linking to the marked passage."""
@@ -59,6 +63,7 @@ class CiteMark:
     """Text-fragment link to the passage in the original document; empty without a url."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DisputeNote:
     """A contradicting fact, shown wherever the disputed fact is."""
@@ -69,6 +74,7 @@ class DisputeNote:
     note: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FactView:
     """Everything a template may show about one fact, prepared once."""

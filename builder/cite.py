@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from builder.errors import Problem
 from builder.load import Mapping, Scalar, Sequence, load_yaml_file, read_text
 from builder.quotes import Match, Normalised, SourceIndex, normalise, normalise_quote
+from builder.records import quick_init
 
 GOOD_ENOUGH = 80.0
 """Lowest similarity (0-100) worth offering: below it the words are not in the source."""
@@ -26,6 +27,7 @@ MAX_RESULTS = 5
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SourceText:
     """A source id, its archived file and the text, indexed for lookups."""
@@ -36,6 +38,7 @@ class SourceText:
     normalised: Normalised
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Found:
     """A passage of a source that the words point at."""

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from builder.records import quick_init
+
 
 class Severity(StrEnum):
     """How bad a problem is: errors fail every build, warnings only `check --strict`."""
@@ -19,6 +21,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A content problem with its place. `line` and `column` are 1-based; 0 means unknown."""

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 
+from builder.records import quick_init
+
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
     """A date known to the day (`2026-01-06`) or only to the month (`2026-01`)."""
@@ -68,6 +71,7 @@ class Status(StrEnum):
     DISPUTED = "disputed"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Topic:
     """A subject facts are filed under; each has a page."""
@@ -77,6 +81,7 @@ class Topic:
     summary: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PositionIssue:
     """A column of the allied-positions matrix (ground troops, air support, ...)."""
@@ -85,6 +90,7 @@ class PositionIssue:
     title: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Site:
     """`content/site.yaml`: the briefing's identity and navigation."""
@@ -102,6 +108,7 @@ class Site:
     author: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Source:
     """One archived source document (`content/sources.yaml` + its file under `seeds/`)."""
@@ -126,6 +133,7 @@ class Source:
     notes: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Position:
     """An ally's stance on one issue, with the facts that support it."""
@@ -136,6 +144,7 @@ class Position:
     note: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A country, person or organisation (`content/actors.yaml`)."""
@@ -150,6 +159,7 @@ class Actor:
     positions: tuple[Position, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A verbatim quote of a source that supports a fact, located in the source text."""
@@ -171,6 +181,7 @@ class Citation:
     dashes and whitespace)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Dispute:
     """A link from a fact to a fact that contradicts it."""
@@ -179,6 +190,7 @@ class Dispute:
     note: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One short, dated, attributed claim, with its citations (`content/facts/*.yaml`)."""
@@ -196,6 +208,7 @@ class Fact:
     line: int = 0
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Page:
     """A markdown page of framing prose (`content/pages/<slug>.md`)."""

@@ -26,6 +26,7 @@ from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
+from builder.records import quick_init
 
 PREFIX = "/__briefing__/"
 """URL space of the preview's own resources; never part of a built site."""
@@ -168,6 +169,7 @@ def _host_name(host_header: str) -> str | None:
     return (match["v6"] or match["name"] or "").lower().rstrip(".")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """Where a request path leads: a file, a redirect, or a refusal."""

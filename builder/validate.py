@@ -47,6 +47,7 @@ from builder.model import (
     Topic,
 )
 from builder.quotes import SourceIndex
+from builder.records import quick_init
 from builder.urls import normalise_base_url
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -377,6 +378,7 @@ def _stage(name: str, read: object, stage: Callable[[_State], None], state: _Sta
     state.places.update(kept.places)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Context:
     """What checking a fact file needs from elsewhere: the valid sources, each with its index.
@@ -387,6 +389,7 @@ class Context:
     digest: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FactFile:
     """One fact file, parsed and checked on its own."""

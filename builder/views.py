@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from builder.cards import DateView, Link
+from builder.records import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NavItem:
     url: str
@@ -20,6 +22,7 @@ class NavItem:
     current: bool
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Layout:
     """What `base.html` needs on every page."""
@@ -51,6 +54,7 @@ class Layout:
     the Pagefind search body with this `kind` meta. Empty: the page is not indexed."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SectionLink:
     url: str
@@ -58,6 +62,7 @@ class SectionLink:
     summary: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class HomePage:
     title: str
@@ -70,6 +75,7 @@ class HomePage:
     sections: tuple[SectionLink, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FactGroup:
     """A run of fact cards under an optional heading: an actor, a date, or none."""
@@ -81,6 +87,7 @@ class FactGroup:
     facts: tuple[Markup, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MatrixFact:
     url: str
@@ -89,6 +96,7 @@ class MatrixFact:
     """Read by screen readers before `text`: which ally and issue the link is about."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MatrixCell:
     stance: str
@@ -98,18 +106,21 @@ class MatrixCell:
     facts: tuple[MatrixFact, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MatrixRow:
     ally: Link
     cells: tuple[MatrixCell, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Matrix:
     issues: tuple[str, ...]
     rows: tuple[MatrixRow, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ContentPage:
     """`/<slug>/`; `/allies/` adds the matrix, `/russia/` groups its topic by actor."""
@@ -124,6 +135,7 @@ class ContentPage:
     topic_groups: tuple[FactGroup, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TopicPage:
     title: str
@@ -131,6 +143,7 @@ class TopicPage:
     facts: tuple[Markup, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class AllyPosition:
     issue: str
@@ -140,6 +153,7 @@ class AllyPosition:
     facts: tuple[Markup, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class AllyPage:
     title: str
@@ -147,6 +161,7 @@ class AllyPage:
     positions: tuple[AllyPosition, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TimelinePage:
     title: str
@@ -154,6 +169,7 @@ class TimelinePage:
     undated: tuple[Markup, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorRow:
     actor: Link
@@ -161,18 +177,21 @@ class ActorRow:
     fact_count: int
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorGroup:
     title: str
     actors: tuple[ActorRow, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorsPage:
     title: str
     groups: tuple[ActorGroup, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorPage:
     title: str
@@ -185,6 +204,7 @@ class ActorPage:
     facts: tuple[Markup, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SourceRow:
     source: Link
@@ -196,12 +216,14 @@ class SourceRow:
     """Share of the source's text cited by at least one fact, e.g. `94.7 %`."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SourcesPage:
     title: str
     rows: tuple[SourceRow, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A cited passage on its source page."""
@@ -216,6 +238,7 @@ class Passage:
     original_url: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TextSegment:
     text: str
@@ -228,6 +251,7 @@ class TextSegment:
     """Facts whose cited passage ends here (`text` is the fact id)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SourcePage:
     title: str
@@ -245,6 +269,7 @@ class SourcePage:
     text: tuple[TextSegment, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CitationBlock:
     number: int
@@ -254,12 +279,14 @@ class CitationBlock:
     original_url: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FactDispute:
     note: str
     card: Markup
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FactPage:
     title: str
@@ -275,6 +302,7 @@ class FactPage:
     appearances: tuple[Link, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DisputePair:
     title: str
@@ -283,18 +311,21 @@ class DisputePair:
     sides: tuple[Markup, Markup]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DisputesPage:
     title: str
     pairs: tuple[DisputePair, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class LinkGroup:
     title: str
     links: tuple[Link, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     title: str
@@ -306,6 +337,7 @@ class SearchPage:
     sources: tuple[Link, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class NotFoundPage:
     title: str

@@ -18,12 +18,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.records import quick_init
 from builder.urls import UnsafePath as UnsafePath  # raised here too: part of this API
 from builder.urls import checked_path
 
 MANIFEST_SUFFIX = ".manifest.json"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     written: int

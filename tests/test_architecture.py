@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).parent.parent / "builder"
 
 STAGES = [
     "__init__",
+    "records",     # frozen dataclasses quick to make
     "errors",      # the problem value
     "model",       # frozen dataclasses and indexes
     "urls",        # every URL, honouring base_url
