@@ -1,6 +1,7 @@
 """Figures for single parts of a build that `run.py` does not measure, each beside what it
 replaced: the YAML line reader against libyaml's events, SHA-256 against BLAKE2b digests,
-and fact pages with the navigation rendered once against the navigation in every layout.
+fact pages with the navigation rendered once against the navigation in every layout, and
+frozen dataclasses made with `quick_init` against `dataclasses`' own `__init__`.
 
 Usage: `python benchmarks/parts.py [--facts N] [--repeat R]`. Prints the figures (best of
 R runs, in one process) and writes them to `benchmarks/parts.md`.
@@ -9,6 +10,7 @@ R runs, in one process) and writes them to `benchmarks/parts.md`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import shutil
 import sys
@@ -26,8 +28,11 @@ import gen_corpus  # noqa: E402
 
 from builder import load  # noqa: E402
 from builder.build import check  # noqa: E402
+from builder.cards import CiteMark, Link  # noqa: E402
+from builder.records import quick_init  # noqa: E402
 from builder.render import Renderer, plan_pages  # noqa: E402
 from builder.urls import Urls  # noqa: E402
+from builder.views import Layout  # noqa: E402
 
 
 def best(func: Callable[[], object], repeat: int) -> float:
@@ -98,6 +103,28 @@ def nav_figures(root: Path, repeat: int) -> list[str]:
             f"{each:.3f} s ({1 - once / each:.0%} less)"]
 
 
+def record_figures(repeat: int) -> list[str]:
+    """100,000 objects of three of the build's frozen dataclasses (a link, a citation mark,
+    a page layout), each made by a twin class with `dataclasses`' own `__init__`, then with
+    the one `quick_init` writes."""
+
+    def many(cls: type, args: tuple[int, ...]) -> Callable[[], object]:
+        return lambda: [cls(*args) for _ in range(100_000)]
+
+    lines = []
+    for cls in (Link, CiteMark, Layout):
+        fields = [(f.name, f.type) for f in dataclasses.fields(cls)]
+        stock: type = dataclasses.make_dataclass(cls.__name__, fields, frozen=True, slots=True)
+        quick: type = quick_init(dataclasses.make_dataclass(cls.__name__, fields, frozen=True,
+                                                            slots=True))
+        args = tuple(range(len(fields)))
+        assert repr(quick(*args)) == repr(stock(*args))
+        slow, fast = best(many(stock, args), repeat), best(many(quick, args), repeat)
+        lines.append(f"- 100,000 `{cls.__name__}` objects ({len(fields)} fields): "
+                     f"quick_init {fast:.3f} s, dataclasses {slow:.3f} s ({slow / fast:.1f}x)")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--facts", type=int, default=10_000)
@@ -110,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(REPO / "templates", root / "templates")
         lines = [f"# Parts of a build, {args.facts:,} facts (best of {args.repeat}, one process)",
                  "", *yaml_figures(root, args.repeat), *digest_figures(args.repeat),
-                 *nav_figures(root, args.repeat)]
+                 *nav_figures(root, args.repeat), *record_figures(args.repeat)]
     text = "\n".join(lines) + "\n"
     print(text, end="")
     args.results.write_text(text, encoding="utf-8")
