@@ -6,6 +6,7 @@ Goes in: a project root. Comes out: a `CheckResult` or `BuildResult` carrying ev
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -120,8 +121,8 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
 
     started = time.perf_counter()
     progress.stage("checking content")
-    templates = _Templates(root / "templates")
-    checked = check(root, strict=strict, cache=cache, meanwhile=templates.ready)
+    environment = functools.cache(partial(_environment, root / "templates"))  # made once
+    checked = check(root, strict=strict, cache=cache, meanwhile=environment)
     result = BuildResult(checked.briefing, checked.problems, strict, out=out)
     result.timings["check"] = checked.seconds
     if not checked.ok or checked.briefing is None:
@@ -138,8 +139,7 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
         site = replace(briefing.site, base_url=normalise_base_url(base_url))
         briefing = replace(briefing, site=site)
     urls = Urls(briefing.site.base_url)
-    renderer = result.renderer = Renderer(briefing, urls, root / "templates",
-                                          templates.ready())
+    renderer = result.renderer = Renderer(briefing, urls, root / "templates", environment())
 
     def produce(new_writer: WriterFactory) -> list[TreeReport]:
         """Pages go straight from the templates into the new site folder."""
@@ -181,22 +181,15 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
     return result
 
 
-class _Templates:
-    """The Jinja environment with every template loaded, made once: on a big site while
-    the other processes check fact files (importing Jinja and markdown-it, then loading
-    the compiled templates, would otherwise hold up everything after checking)."""
+def _environment(templates_dir: Path) -> Environment:
+    """The Jinja environment with every template loaded: on a big site made while the
+    other processes check fact files (importing Jinja and markdown-it, then loading the
+    compiled templates, would otherwise hold up everything after checking)."""
+    from builder.render import load_templates, make_environment
 
-    def __init__(self, templates_dir: Path) -> None:
-        self.templates_dir = templates_dir
-        self._env: Environment | None = None
-
-    def ready(self) -> Environment:
-        if self._env is None:
-            from builder.render import load_templates, make_environment
-
-            self._env = make_environment(self.templates_dir)
-            load_templates(self._env)
-        return self._env
+    env = make_environment(templates_dir)
+    load_templates(env)
+    return env
 
 
 @contextmanager

@@ -165,7 +165,7 @@ def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
         if meanwhile is not None:
             meanwhile()
         for t in tickets:
-            results[t * batch:(t + 1) * batch] = one(t)
+            take([(t, one(t))])
             for stream in streams:  # what the others sent meanwhile, not to read it all last
                 take(stream.ready())
         for stream in streams:

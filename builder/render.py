@@ -147,7 +147,6 @@ class _CodeGenerator(CodeGenerator):
         self.visit(node.node, frame)  # a name or names again: nothing runs twice
         self.write(f", {node.attr!r}))")
 
-
     def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
         """Jinja yields each piece of a run of text and `{{ values }}` on its own, and each
         yield passes through every generator between the block and the page (a block in a
@@ -221,11 +220,15 @@ def make_environment(templates_dir: Path) -> Environment:
 def load_templates(env: Environment) -> None:
     """Load (compile, or read from the bytecode cache) every template pages can use, ahead
     of rendering. One that is missing or broken is left for the page that uses it to report."""
-    names = {*TEMPLATE_USES, *(n for uses in TEMPLATE_USES.values() for n in uses),
-             *CARD_TEMPLATES, contexts.NAV_TEMPLATE}
-    for name in sorted(names):
+    for name in sorted(_templates_used({*TEMPLATE_USES, *CARD_TEMPLATES})):
         with contextlib.suppress(TemplateError, OSError):
             env.get_template(name)
+
+
+def _templates_used(names: Iterable[str]) -> set[str]:
+    """`names`, the templates they pull in, and the navigation every layout shows."""
+    return {contexts.NAV_TEMPLATE, *(used for name in names
+                                     for used in (name, *TEMPLATE_USES.get(name, ())))}
 
 
 def _bytecode_cache() -> BytecodeCache | None:
@@ -546,9 +549,8 @@ def render_pages(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes
 def _prepare_workers(renderer: Renderer, jobs: Iterable[PageJob]) -> None:
     """Make what every worker needs before they fork: the cards, the compiled templates."""
     share_cards(renderer)
-    for name in {job.template for job in jobs} | {contexts.NAV_TEMPLATE}:
-        for used in (name, *TEMPLATE_USES.get(name, ())):
-            renderer.env.get_template(used)
+    for name in _templates_used({job.template for job in jobs}):
+        renderer.env.get_template(name)
 
 
 def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = None) -> None:

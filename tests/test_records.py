@@ -14,22 +14,24 @@ import pytest
 import builder
 from builder.records import only_stores, quick_init
 
+FIELDS = [
+    ("name", str),
+    ("count", int),
+    ("tags", tuple[str, ...], dataclasses.field(default=())),
+    ("note", str | None, dataclasses.field(default=None, compare=False, repr=False)),
+]
 
-@dataclass(frozen=True, slots=True, order=True)
-class Stock:
-    name: str
-    count: int
-    tags: tuple[str, ...] = ()
-    note: str | None = dataclasses.field(default=None, compare=False, repr=False)
+
+def _made(name: str) -> type:
+    """A frozen, slotted, ordered dataclass of FIELDS, picklable from this module."""
+    cls = dataclasses.make_dataclass(name, FIELDS, frozen=True, slots=True, order=True)
+    cls.__module__ = __name__
+    return cls
 
 
-@quick_init
-@dataclass(frozen=True, slots=True, order=True)
-class Quick:
-    name: str
-    count: int
-    tags: tuple[str, ...] = ()
-    note: str | None = dataclasses.field(default=None, compare=False, repr=False)
+# Twins from the same fields: one as `dataclasses` makes it, one made quick.
+Stock = _made("Stock")
+Quick = quick_init(_made("Quick"))
 
 
 def _twin(quick: Quick) -> Stock:
