@@ -1,6 +1,7 @@
 """Figures for single parts of a build that `run.py` does not measure, each beside what it
 replaced: the YAML line reader against libyaml's events, SHA-256 against BLAKE2b digests,
-fact pages with the navigation rendered once against the navigation in every layout, and
+fact pages with the navigation rendered once against the navigation in every layout, the
+build's plan of pages without what each depends on against the preview's with it, and
 frozen dataclasses made with `quick_init` against `dataclasses`' own `__init__`.
 
 Usage: `python benchmarks/parts.py [--facts N] [--repeat R]`. Prints the figures (best of
@@ -30,7 +31,7 @@ from builder import load  # noqa: E402
 from builder.build import check  # noqa: E402
 from builder.cards import CiteMark, Link  # noqa: E402
 from builder.records import quick_init  # noqa: E402
-from builder.render import Renderer, plan_pages  # noqa: E402
+from builder.render import Renderer, make_plan, plan_pages  # noqa: E402
 from builder.urls import Urls  # noqa: E402
 from builder.views import Layout  # noqa: E402
 
@@ -103,6 +104,17 @@ def nav_figures(root: Path, repeat: int) -> list[str]:
             f"{each:.3f} s ({1 - once / each:.0%} less)"]
 
 
+def plan_figures(root: Path, repeat: int) -> list[str]:
+    """The plan of every page as the build makes it (no `deps`) and as the preview does."""
+    briefing = check(root).briefing
+    assert briefing is not None
+    urls = Urls(briefing.site.base_url)
+    bare = best(lambda: make_plan(briefing, urls, deps=False), repeat)
+    full = best(lambda: make_plan(briefing, urls), repeat)
+    return [f"- planning {len(briefing.facts):,} facts' pages: without deps {bare:.3f} s, "
+            f"with them {full:.3f} s ({1 - bare / full:.0%} less)"]
+
+
 def record_figures(repeat: int) -> list[str]:
     """100,000 objects of three of the build's frozen dataclasses (a link, a citation mark,
     a page layout), each made by a twin class with `dataclasses`' own `__init__`, then with
@@ -137,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(REPO / "templates", root / "templates")
         lines = [f"# Parts of a build, {args.facts:,} facts (best of {args.repeat}, one process)",
                  "", *yaml_figures(root, args.repeat), *digest_figures(args.repeat),
-                 *nav_figures(root, args.repeat), *record_figures(args.repeat)]
+                 *nav_figures(root, args.repeat), *plan_figures(root, args.repeat),
+                 *record_figures(args.repeat)]
     text = "\n".join(lines) + "\n"
     print(text, end="")
     args.results.write_text(text, encoding="utf-8")

@@ -4,11 +4,11 @@ Goes in: a class made by `@dataclass(frozen=True, slots=True)`. Comes out: the s
 (equality, hashing, ordering, repr, `replace`, pickling and the refusal to change a field are
 untouched) with an `__init__` that stores each field straight into its slot.
 
-A build makes some 600,000 such objects (every located citation, link, text segment and
-page view). Python 3.11's frozen `__init__` stores each field with `object.__setattr__`,
-looked up and called by name for each field: two to four times the time of storing through
-the slot's own descriptor, which is what `quick_init` writes instead (7% of the
-instructions of a whole build).
+A 10,000-fact build makes some 370,000 such objects (located citations, links, text
+segments, page views; counted by hand). Python 3.11's frozen `__init__` stores each field
+with `object.__setattr__`, looked up and called by name for each field: about twice the
+time of storing through the slot's own descriptor (`benchmarks/parts.md`), which is what
+`quick_init` writes instead.
 """
 
 from __future__ import annotations

@@ -624,7 +624,7 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     """
     parallel_ok = parallel.workers() > 1 and parallel.can_fork()
     # Every page is rendered here: what each depends on is for the preview's rebuilds (whose
-    # own plan has it), and would be a third of the planning's time.
+    # own plan has it), and would be nearly half of the planning's time (`parts.md`).
     jobs: list[PageJob] = []
     if parallel_ok and len(briefing.facts) >= PARALLEL_MIN_PAGES:
         if on_stage is not None:
