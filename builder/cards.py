@@ -94,16 +94,27 @@ class FactView:
     disputes: tuple[DisputeNote, ...]
 
 
+@quick_init
+@dataclass(frozen=True, slots=True)
+class SourceLinks:
+    """What every citation of one source links to."""
+
+    url: str
+    """The source's page (`urls.citation` is this, `#`, the anchor)."""
+    link: Link
+    """The source's page, titled."""
+    original: str
+    """The source's own web address, or `` (see `original_url`)."""
+
+    def passage_url(self, passage: str) -> str:
+        """A text-fragment link to `passage` in the original document, or `` without one."""
+        return text_fragment_url(self.original, passage) if self.original else ""
+
+
 def original_url(source: Source) -> str:
     """The source's own address when it is a real web address (http or https), else ``."""
     url = (source.url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else ""
-
-
-def passage_link(source: Source, passage: str) -> str:
-    """A text-fragment link to `passage` in the original document, or `` without one."""
-    url = original_url(source)
-    return text_fragment_url(url, passage) if url else ""
 
 
 def corroboration(strands: int, documents: int) -> str:
@@ -183,6 +194,11 @@ class Cards:
         self._views: dict[str, FactView] = {}
         self._cards: dict[str, Markup] = {}
         self._marks: dict[str, Markup] = {}
+        # What many facts share, made once per build: actors' links, sources' links and
+        # addresses, dates.
+        self._actor_links: dict[str, Link | None] = {}
+        self._sources: dict[str, SourceLinks] = {}
+        self._dates: dict[PartialDate, DateView] = {}
 
     def claim(self, fact_id: str) -> tuple[Markup, str]:
         """The claim as HTML and as plain text."""
@@ -246,25 +262,47 @@ class Cards:
         topic = self.briefing.fact_by_id[fact_id].topic
         return self.topics.get(topic, Link(self.urls.topic(topic), topic))
 
+    def source_links(self, source_id: str) -> SourceLinks:
+        """A source's page link and original address, made once for all its citations."""
+        found = self._sources.get(source_id)
+        if found is None:
+            source = self.briefing.source_by_id[source_id]
+            url = self.urls.source(source_id)
+            found = self._sources[source_id] = SourceLinks(
+                url, Link(url, source.title), original_url(source))
+        return found
+
+    def date(self, date: PartialDate | None) -> DateView | None:
+        """`DateView.of(date)`, made once per date."""
+        if date is None:
+            return None
+        found = self._dates.get(date)
+        if found is None:
+            found = self._dates[date] = DateView(date.iso(), date.human())
+        return found
+
+    def _actor_link(self, actor_id: str) -> Link | None:
+        if actor_id not in self._actor_links:
+            actor = self.briefing.actor_by_id.get(actor_id)
+            self._actor_links[actor_id] = (None if actor is None
+                                           else Link(self.urls.actor(actor_id), actor.name))
+        return self._actor_links[actor_id]
+
     def _make_view(self, fact: Fact) -> FactView:
         claim_html, claim_text = self.claim(fact.id)
         briefing, urls = self.briefing, self.urls
-        actors = tuple(
-            Link(urls.actor(a), briefing.actor_by_id[a].name)
-            for a in fact.actors
-            if a in briefing.actor_by_id
-        )
+        actors = tuple(link for link in map(self._actor_link, fact.actors) if link is not None)
         cites = []
         for cit in fact.citations:
-            source = briefing.source_by_id[cit.source]
+            source = self.source_links(cit.source)
             cites.append(
                 CiteMark(
                     number=cit.number,
-                    url=urls.citation(source.id, cit.anchor),
-                    label=f"Citation {cit.number}: {source.title}",
-                    source=Link(urls.source(source.id), source.title),
+                    url=f"{source.url}#{cit.anchor}",
+                    label=f"Citation {cit.number}: {source.link.text}",
+                    source=source.link,
                     passage=cit.passage,
-                    original_url=passage_link(source, cit.passage),
+                    original_url=source.passage_url(cit.passage),
                 )
             )
         disputes = tuple(
@@ -277,7 +315,7 @@ class Cards:
             url=urls.fact(fact.id),
             claim_html=claim_html,
             claim_text=claim_text,
-            date=DateView.of(fact.date),
+            date=self.date(fact.date),
             actors=actors,
             cites=tuple(cites),
             corroboration=corroboration(len(briefing.strands_of.get(fact.id, ())),

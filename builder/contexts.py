@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from builder.cards import Cards, DateView, Link, keep_entries, original_url, passage_link
+from builder.cards import Cards, DateView, Link, keep_entries, original_url
 from builder.markdown import Markdown
 from builder.marks import Segment, Span, segment
 from builder.model import Actor, Briefing, Page, PartialDate, Source
@@ -441,26 +441,27 @@ def sources_page(ctx: SiteContext, *, url: str) -> Context:
 
 
 def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
-    b, urls = ctx.briefing, ctx.urls
+    b = ctx.briefing
     source = b.source_by_id[source_id]
     fact_ids = b.facts_by_source.get(source_id, ())
     links = {fid: ctx.fact_link(fid) for fid in fact_ids}
+    shared = ctx.cards.source_links(source_id)
     passages: list[Passage] = []
+    spans: list[Span] = []
     for fid in fact_ids:
         for cit in b.fact_by_id[fid].citations:
             if cit.source == source_id:
+                spans.append(Span(cit.start, cit.end, cit.anchor))
                 passages.append(Passage(
                     anchor=cit.anchor,
-                    url=urls.citation(source_id, cit.anchor),
+                    url=f"{shared.url}#{cit.anchor}",
                     fact_id=fid,
                     fact=links[fid],
                     number=cit.number,
                     text=cit.passage,
-                    original_url=passage_link(source, cit.passage),
+                    original_url=shared.passage_url(cit.passage),
                 ))
-    spans = [Span(c.start, c.end, c.anchor)
-             for fid in fact_ids for c in b.fact_by_id[fid].citations if c.source == source_id]
-    order = {s.anchor: (s.start, i) for i, s in enumerate(spans)}
+    in_text_order = sorted(range(len(spans)), key=lambda i: spans[i].start)  # stable
     by_anchor = {p.anchor: p for p in passages}
     view = SourcePage(
         title=source.title,
@@ -474,7 +475,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
         notes=source.notes,
         coverage=_percent(b.coverage.get(source_id, 0.0)),
         facts=tuple(links.values()),
-        passages=tuple(sorted(passages, key=lambda p: order[p.anchor])),
+        passages=tuple(passages[i] for i in in_text_order),
         text=tuple(_text_segment(seg, by_anchor) for seg in segment(source.text, spans)),
     )
     description = f"{source.title} ({source.outlet}): the archived text with cited passages."
@@ -483,12 +484,13 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
 
 
 def _text_segment(seg: Segment, passages: Mapping[str, Passage]) -> TextSegment:
+    covering, ending = seg.covering, seg.ending
     return TextSegment(
         text=seg.text,
-        marked=bool(seg.covering),
-        overlap=len(seg.covering) > 1,
+        marked=bool(covering),
+        overlap=len(covering) > 1,
         anchors=seg.starting,
-        backrefs=tuple(passages[a].fact for a in seg.ending),
+        backrefs=tuple([passages[a].fact for a in ending]) if ending else (),
     )
 
 

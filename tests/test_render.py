@@ -609,3 +609,36 @@ def test_the_site_is_what_stock_jinja_renders() -> None:
     theirs = render_site(briefing, TEMPLATES, Urls("/"),
                          Renderer(briefing, Urls("/"), TEMPLATES, stock))
     assert render(briefing) == theirs
+
+
+def test_values_printed_again_are_escaped_alike(tmp_path: Path) -> None:
+    """Plain strings are remembered by the escape lookup: a `Markup` or a string equal to
+    one remembered still comes out as markupsafe would write it."""
+    (tmp_path / "t.html").write_text("{% for v in values %}{{ v }}|{% endfor %}",
+                                     encoding="utf-8")
+    env = make_environment(tmp_path)
+    values = ["plain", "a&b", Markup("a&b"), Markup("plain"), "plain", 1, True, 1.0, None,
+              "a&b", "<i>", Markup("<i>"), "<i>", ("t", 1)]
+    expected = "".join(f"{escape(v)}|" for v in values)
+    for _ in range(2):
+        assert env.get_template("t.html").render(values=values) == expected
+
+
+def test_values_that_cannot_be_hashed_are_still_written(tmp_path: Path) -> None:
+    """A list or dict printed as it is (which the plain-text lookup cannot take) comes
+    out as Jinja writes it, in that template and every other one."""
+    (tmp_path / "a.html").write_text("{{ x }}|{{ y }}", encoding="utf-8")
+    (tmp_path / "b.html").write_text("{% extends 'base.html' %}{% block b %}{{ z }}"
+                                     "{% endblock %}", encoding="utf-8")
+    (tmp_path / "base.html").write_text("<{{ w }}>{% block b %}{% endblock %}",
+                                        encoding="utf-8")
+    env = make_environment(tmp_path)
+    early = env.from_string("{{ v }}")
+    assert env.get_template("a.html").render(x="&", y="ok") == "&amp;|ok"
+    assert env.get_template("b.html").render(w="&", z=["<a>"]) == "<&amp;>[&#39;&lt;a&gt;&#39;]"
+    assert env.get_template("a.html").render(x={"k": "&"}, y="ok") == \
+        "{&#39;k&#39;: &#39;&amp;&#39;}|ok"
+    assert early.render(v=[1]) == "[1]"
+    assert env.from_string("{{ v }}").render(v=[2]) == "[2]"
+    with pytest.raises(TypeError):  # a template's own type error still fails the page
+        env.from_string("{{ 1 + 'a' }}").render()
