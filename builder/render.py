@@ -118,11 +118,14 @@ class _PlainTexts(dict[object, object]):
     LIMIT = 1 << 17
     """Strings kept at most (some 120,000 on a site of 10,000 facts)."""
 
-    def __missing__(self, value: object) -> str:
-        text = escape_text(value)
-        if text is value and type(value) is str and len(self) < self.LIMIT:
+    def __missing__(self, value: object) -> object:
+        if type(value) is not str:
+            return value if isinstance(value, Markup) else escape_text(value)
+        if _SPECIAL(value) is not None:
+            return escape_text(value)
+        if len(self) < self.LIMIT:
             self[value] = value
-        return text
+        return value
 
 
 class _Template(Template):
@@ -314,10 +317,14 @@ class Renderer:
         self.site = SiteContext(briefing, urls, cards, self.markdown)
         self.cards_shared = False
         """Whether `share_cards` has made every card already."""
+        self._templates: dict[str, Template] = {}
 
     def render(self, job: PageJob) -> bytes:
         context = job.build(self.site)
-        return self.env.get_template(job.template).render(context).encode("utf-8")
+        template = self._templates.get(job.template)
+        if template is None:  # looked up once: Jinja's cache takes a lock each time
+            template = self._templates[job.template] = self.env.get_template(job.template)
+        return template.render(context).encode("utf-8")
 
 
 @functools.cache
