@@ -7,7 +7,7 @@ Nothing here reads files or knows about HTML.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
@@ -250,26 +250,45 @@ def _freeze(index: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({k: tuple(v) for k, v in sorted(index.items())})
 
 
-def _coverage(sources: tuple[Source, ...], facts: tuple[Fact, ...]) -> dict[str, float]:
-    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for fact in facts:
-        for cit in fact.citations:
-            spans[cit.source].append((cit.start, cit.end))
-    result: dict[str, float] = {}
-    for source in sources:
+class _Coverage(Mapping[str, float]):
+    """Share (0..1) of each source's visible characters inside at least one cited passage,
+    worked out for a source when first asked for: only the pages about sources show it,
+    and a big build asks for it from several processes at once, after the briefing is made.
+    """
+
+    def __init__(self, sources: Mapping[str, Source], facts: Iterable[Fact]) -> None:
+        self._sources = sources
+        self._spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for fact in facts:
+            for cit in fact.citations:
+                self._spans[cit.source].append((cit.start, cit.end))
+        self._shares: dict[str, float] = {}
+
+    def __getitem__(self, source_id: str) -> float:
+        found = self._shares.get(source_id)
+        if found is None:
+            found = self._shares[source_id] = self._share(self._sources[source_id])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def _share(self, source: Source) -> float:
         text = source.text
         visible = len(text) - sum(map(text.count, " \n\t\u00a0"))
         chunks: list[str] = []
         end_so_far = 0
-        for start, end in sorted(spans.get(source.id, ())):
+        for start, end in sorted(self._spans.get(source.id, ())):
             start = max(start, end_so_far)
             if end > start:
                 chunks.append(text[start:end])
                 end_so_far = end
         covered = "".join(chunks)  # the characters counted are single: counting once is the same
         hidden = sum(map(covered.count, " \n\t\u00a0"))
-        result[source.id] = (len(covered) - hidden) / visible if visible else 0.0
-    return result
+        return (len(covered) - hidden) / visible if visible else 0.0
 
 
 @dataclass(frozen=True)
@@ -374,7 +393,7 @@ class Briefing:
             strands_of=MappingProxyType(strands),
             timeline=tuple(f.id for f in dated),
             undated=tuple(sorted(f.id for f in facts_t if not f.date)),
-            coverage=MappingProxyType(_coverage(sources_t, facts_t)),
+            coverage=_Coverage(source_by_id, facts_t),
         )
 
     def page(self, slug: str) -> Page | None:

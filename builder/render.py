@@ -147,15 +147,26 @@ class _Template(Template):
         return template
 
     def render(self, *args: Any, **kwargs: Any) -> str:
-        try:
+        """Jinja's `render`, less a copy of a context passed as one dict (`new_context`
+        copies it anyway): a site renders some 30,000 times, most of them small cards."""
+        if self.environment.is_async:
             return super().render(*args, **kwargs)
+        given = args[0] if len(args) == 1 and not kwargs and type(args[0]) is dict \
+            else dict(*args, **kwargs)
+        try:
+            return "".join(self.root_render_func(self.new_context(given)))
         except TypeError:
             # Perhaps a value the plain-text lookup cannot hash: from now on the templates
             # of this environment escape with `escape_text`, and this one renders again
             # (one that fails the same way then, fails as it would have anyway).
             if not _escape_slowly(self.environment, self):
-                raise
-            return super().render(*args, **kwargs)
+                self.environment.handle_exception()
+        except Exception:
+            self.environment.handle_exception()
+        try:
+            return "".join(self.root_render_func(self.new_context(given)))
+        except Exception:
+            self.environment.handle_exception()
 
     def new_context(self, vars: dict[str, Any] | None = None, shared: bool = False,
                     locals: Mapping[str, Any] | None = None) -> Context:
