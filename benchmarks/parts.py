@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 import gen_corpus  # noqa: E402
 
-from builder import load  # noqa: E402
+from builder import libyaml, load  # noqa: E402
 from builder.build import check  # noqa: E402
 from builder.cards import CiteMark, Link  # noqa: E402
 from builder.records import quick_init  # noqa: E402
@@ -49,15 +49,15 @@ def yaml_figures(root: Path, repeat: int) -> list[str]:
         for text in texts:
             load._Lines(text.split("\n"), 0).document()
 
-    def libyaml() -> None:
+    def events() -> None:
         for text in texts:
-            loader = load._Loader(text)
+            loader = libyaml._Loader(text)
             try:
-                load._Builder(loader, "f.yaml", 0, text.split("\n")).document()
+                libyaml._Builder(loader, "f.yaml", 0, text.split("\n")).document()
             finally:
                 loader.dispose()
 
-    fast, slow = best(lines, repeat), best(libyaml, repeat)
+    fast, slow = best(lines, repeat), best(events, repeat)
     return [f"- reading {len(texts)} fact files: line reader {fast:.3f} s, "
             f"libyaml events {slow:.3f} s ({fast / slow:.2f}x)"]
 

@@ -11,75 +11,29 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
-
-import yaml
 
 from builder.errors import Problem
-
-try:  # PyYAML's libyaml binding is ten times faster; the pure loader is the fallback.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from builder.nodes import MAX_DEPTH as MAX_DEPTH
+from builder.nodes import NULLS as _NULLS
+from builder.nodes import SPECIAL_PLAIN as _SPECIAL_PLAIN
+from builder.nodes import Entry as Entry
+from builder.nodes import Mapping as Mapping
+from builder.nodes import Node as Node
+from builder.nodes import Scalar as Scalar
+from builder.nodes import Sequence as Sequence
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Larger content or seed files are refused: no briefing needs them, and they hint at a mistake."""
-MAX_DEPTH = 32
-"""YAML nested deeper than this is refused (the content model is at most five levels deep)."""
 SAFE_NESTING = 1_000
 """Text that could nest deeper than this is measured with the (iterative) event parser before
 it is composed: libyaml's recursive composer overflows the C stack at a few ten thousand levels."""
 
-_STANDARD_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp",
-                                       "map", "seq")
-)
 STILL_NS = 3_000_000_000
 """A file changed less than this long ago (in nanoseconds) may change again unseen within
 its timestamps' resolution: `ParseCache.read` reads it again rather than trust its stat."""
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
-_SPECIAL_PLAIN = {"<<": "tag:yaml.org,2002:merge", "=": "tag:yaml.org,2002:value"}
-
-
-@dataclass(slots=True)
-class Scalar:
-    """A YAML scalar exactly as written: `value` is the text (None for null)."""
-
-    value: str | None
-    line: int
-    column: int
-    quoted: bool = False
-
-
-@dataclass(slots=True)
-class Entry:
-    """A mapping entry: the key's position and the value node."""
-
-    key: str
-    line: int
-    column: int
-    value: Node
-
-
-@dataclass(slots=True)
-class Mapping:
-    entries: dict[str, Entry]
-    line: int
-    column: int
-
-
-@dataclass(slots=True)
-class Sequence:
-    items: list[Node]
-    line: int
-    column: int
-
-
-Node = Scalar | Mapping | Sequence
 
 
 @dataclass(slots=True)
@@ -333,37 +287,9 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
         return _Lines(rows, line_offset).document()
     except _NotSimple:
         pass
-    loader = _Loader(text)
-    builder = _Builder(loader, rel, line_offset, rows)
-    try:
-        node = builder.document()
-    except _Abort:
-        problems.extend(builder.problems)
-        return None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if "quoted scalar" in (exc.context or "") and exc.context_mark:
-            mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
-        line = (mark.line + 1 + line_offset) if mark else 0
-        column = (mark.column + 1) if mark else 0
-        # (libyaml may place an error on the line after the last one)
-        row = rows[mark.line] if mark and mark.line < len(rows) else ""
-        above = next((r for r in reversed(rows[:mark.line]) if r.strip()), "") if mark else ""
-        problems.append(Problem(rel, line, column, "", _yaml_message(exc),
-                                hint=_yaml_hint(exc, row, above)))
-        return None
-    except yaml.YAMLError as exc:
-        problems.append(Problem(rel, 0, 0, "", f"YAML error: {exc}",
-                                hint="check the file's syntax"))
-        return None
-    except RecursionError:
-        problems.append(Problem(rel, 0, 0, "", f"YAML is nested too deeply (limit {MAX_DEPTH})",
-                                hint="flatten the structure"))
-        return None
-    finally:
-        loader.dispose()
-    problems.extend(builder.problems)
-    return node
+    from builder import libyaml  # only now: most content files never need it
+
+    return libyaml.read(text, rel, problems, line_offset, rows)
 
 
 def _too_deep(text: str, rows: list[str]) -> tuple[int, int] | None:
@@ -379,287 +305,20 @@ def _too_deep(text: str, rows: list[str]) -> tuple[int, int] | None:
     indents = max((len(row) - len(row.lstrip(" -?")) for row in rows), default=0)
     if indents + brackets <= SAFE_NESTING:
         return None
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return (mark.line + 1, mark.column + 1) if mark else (0, 0)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # composing reports the syntax error with its place
-    return None
+    from builder import libyaml
 
-
-_VALUE_START = re.compile(r"\s*(?:-\s+)*(?:[^\s#'\"][^#]*?:\s+)?([*&@`%\[{])")
-
-
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or "invalid YAML"
-    context = f" {exc.context}" if exc.context else ""
-    text = f"YAML syntax error: {problem}{context}"
-    if "expected a single document" in text:
-        return "the file holds several YAML documents (a `---` line inside it)"
-    return text
-
-
-def _indent(row: str) -> int:
-    """Where a line's content starts (a list's `- ` counts as indentation)."""
-    return len(row) - len(row.lstrip(" -"))
-
-
-def _yaml_hint(exc: yaml.MarkedYAMLError, row: str = "", above: str = "") -> str:
-    """How to fix a syntax error; `row` is the line it was found on, `above` the line before."""
-    problem = exc.problem or ""
-    key = re.match(r"\s*([\w-]+):(\s|$)", row)
-    if ("mapping values are not allowed" in problem and key and above
-            and _indent(row) > _indent(above) and not above.rstrip().endswith(":")):
-        return (f"this line is indented more than the one above: line up `{key.group(1)}:` "
-                "with the other fields of the entry")
-    start = _VALUE_START.match(row)
-    if start and "quoted scalar" not in (exc.context or ""):
-        char = start.group(1)
-        if char in "[{":
-            return (f"a value that starts with `{char}` is read as a list: put the whole value "
-                    f"in quotes if it is text, or close the list")
-        return (f"a value that starts with `{char}` must be in quotes, e.g. "
-                f"claim: \"{char}...\" (YAML reads `{char}` as syntax)")
-    if "mapping values are not allowed" in problem:
-        return 'a value containing ": " must be quoted, e.g. claim: "He said: yes"'
-    if "found character" in problem and "cannot start any token" in problem:
-        return "quote values that start with `@`, `` ` ``, `%` or similar characters"
-    if "found undefined alias" in problem or "alias" in problem:
-        return "anchors and aliases are not supported; write the value out in full"
-    if "while scanning a quoted scalar" in (exc.context or "") or "end of stream" in problem:
-        return "a quoted value is not closed: check the quote marks on this line"
-    if "several YAML documents" in _yaml_message(exc):
-        return "remove the `---` line: one file holds one list"
-    if "while parsing a block" in (exc.context or ""):
-        return "check the indentation: items of one list or mapping must line up"
-    return "check the YAML syntax near this line (quotes, colons, indentation)"
-
-
-class _Abort(Exception):
-    pass
-
-
-class _Refused(Exception):
-    """A value was refused (its problem is recorded): stop building the document."""
-
-
-_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
-_MappingStart, _SequenceStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
-_MappingEnd, _SequenceEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
-_ALIASES = ("anchors and aliases (`&name`, `*name`) are not supported",
-            "write the value out in full")
-
-
-def _quick(event: Any, offset: int, words: bool) -> Scalar | None:
-    """A scalar event's value made at once when it is the usual kind: text with no tag or
-    anchor, quoted, or plain but not null, `<<`, `=` nor (unless `words`) several words, which
-    `_Builder.value` checks. None for any other."""
-    if event.tag is not None or event.anchor is not None:
-        return None
-    text = event.value
-    mark = event.start_mark
-    if event.style:
-        return Scalar(text, mark.line + 1 + offset, mark.column + 1, True)
-    if not text or text in _SPECIAL_PLAIN or text in _NULLS or (not words and " " in text):
-        return None
-    return Scalar(text, mark.line + 1 + offset, mark.column + 1, False)
-
-
-class _Builder:
-    """libyaml's parse events -> our located nodes, in one pass (no yaml.Node tree, no tag
-    resolver). Refuses aliases, tags, merge keys, duplicate keys and too deep nesting.
-
-    Problems are reported the way composing the whole document first would: a syntax error
-    anywhere (or a composer error: undefined alias, duplicate anchor, a second document)
-    replaces every other problem of the file, so after the first refusal the rest of the
-    stream is still read, only for such errors.
-    """
-
-    def __init__(self, loader: _Loader, rel: str, line_offset: int,
-                 lines: list[str]) -> None:
-        self.next: Callable[[], Any] = loader.get_event
-        self.rel = rel
-        self.offset = line_offset
-        self.lines = lines
-        self.problems: list[Problem] = []
-        self.anchors: dict[str, Any] = {}
-
-    def fail(self, mark: Any, message: str, hint: str, field: str = "") -> None:
-        self.problems.append(Problem(self.rel, mark.line + 1 + self.offset, mark.column + 1,
-                                     field, message, hint=hint))
-
-    def refuse(self, mark: Any, message: str, hint: str) -> NoReturn:
-        self.fail(mark, message, hint)
-        raise _Refused
-
-    def document(self) -> Node | None:
-        """The single document's root node (None for an empty stream); raises YAMLError for
-        a syntax error and _Abort after a refusal (its problem is in `problems`)."""
-        self.next()  # the stream's start
-        event = self.next()
-        if isinstance(event, yaml.StreamEndEvent):
-            return None
-        start = event.start_mark
-        refused = False
-        root: Node | None = None
-        try:
-            root = self.value(self.next(), 0, None)
-            self.next()  # the document's end
-        except _Refused:
-            refused = True
-            self.skip(yaml.DocumentEndEvent)
-        event = self.next()
-        if not isinstance(event, yaml.StreamEndEvent):
-            raise yaml.composer.ComposerError("expected a single document in the stream",
-                                              start, "but found another document",
-                                              event.start_mark)
-        if refused:
-            raise _Abort
-        return root
-
-    def skip(self, until: type | None = None) -> None:
-        """Read past events unchecked, only for composer errors: up to `until`, or past one
-        value (all of a collection) when it is None."""
-        depth = 0
-        while True:
-            event = self.next()
-            cls = type(event)
-            if cls is until:
-                return
-            if cls is _MappingStart or cls is _SequenceStart:
-                depth += 1
-            elif cls is _MappingEnd or cls is _SequenceEnd:
-                depth -= 1
-            if cls is not _MappingEnd and cls is not _SequenceEnd and \
-                    cls is not yaml.DocumentEndEvent and event.anchor is not None:
-                self.anchor(event)
-            if until is None and depth == 0:
-                return
-
-    def anchor(self, event: Any) -> None:
-        """Remember an anchor (`&name`); an alias (`*name`) must name one met before."""
-        name = event.anchor
-        mark: Any = event.start_mark
-        if isinstance(event, _AliasEvent):
-            if name not in self.anchors:
-                raise yaml.composer.ComposerError(None, None, "found undefined alias", mark)
-            return
-        if name in self.anchors:
-            raise yaml.composer.ComposerError("found duplicate anchor; first occurrence",
-                                              self.anchors[name], "second occurrence", mark)
-        self.anchors[name] = mark
-
-    def value(self, event: Any, depth: int, key: str | None) -> Node:
-        """One value (the root, a list item, or the value of mapping entry `key`)."""
-        if event.anchor is not None:
-            self.anchor(event)
-        cls = type(event)
-        mark = event.start_mark
-        if depth > MAX_DEPTH:
-            self.refuse(mark, f"YAML is nested too deeply (limit {MAX_DEPTH})", "flatten it")
-        if cls is _AliasEvent:
-            self.refuse(self.anchors[event.anchor], *_ALIASES)
-        tag = event.tag
-        line, column = mark.line + 1 + self.offset, mark.column + 1
-        if cls is _ScalarEvent:
-            value = event.value
-            plain = not event.style
-            if tag is None or tag == "!":
-                tag = _SPECIAL_PLAIN.get(value, _STR) if plain and event.implicit[0] else _STR
-            if tag is not _STR and tag not in _STANDARD_TAGS:
-                self.refuse(mark, f"YAML tag `{tag}` is not allowed",
-                            "remove the `!!...` tag; write plain values")
-            if not plain:
-                return Scalar(value, line, column, True)
-            if value in _NULLS:
-                return Scalar(None, line, column, False)
-            if key is not None and " " in value:
-                self.check_cut(event, key)
-            return Scalar(value, line, column, False)
-        if tag is None or tag == "!":
-            tag = _MAP if cls is _MappingStart else _SEQ
-        if tag not in _STANDARD_TAGS:
-            self.refuse(mark, f"YAML tag `{tag}` is not allowed",
-                        "remove the `!!...` tag; write plain values")
-        if cls is _MappingStart:
-            return self.mapping(Mapping({}, line, column), depth + 1)
-        return self.sequence(Sequence([], line, column), depth + 1)
-
-    def sequence(self, node: Sequence, depth: int) -> Sequence:
-        """A list's items (depth: theirs), up to its end."""
-        items = node.items
-        offset = self.offset
-        while True:
-            event = self.next()
-            cls = type(event)
-            if cls is _SequenceEnd:
-                return node
-            quick = _quick(event, offset, True) if cls is _ScalarEvent and depth <= MAX_DEPTH \
-                else None
-            items.append(quick if quick is not None else self.value(event, depth, None))
-
-    def mapping(self, node: Mapping, depth: int) -> Mapping:
-        """A mapping's entries (depth: their values'), up to its end."""
-        entries = node.entries
-        offset = self.offset
-        while True:
-            event = self.next()
-            cls = type(event)
-            if cls is _MappingEnd:
-                return node
-            if event.anchor is not None:
-                self.anchor(event)
-            mark = event.start_mark
-            if cls is not _ScalarEvent:
-                if cls is _AliasEvent:
-                    self.refuse(self.anchors[event.anchor], *_ALIASES)
-                self.refuse(mark, "a mapping key must be a plain name", "use `name: value`")
-            key = event.value
-            if key == "<<":
-                self.refuse(mark, "merge keys (`<<`) are not supported",
-                            "write the fields out in full")
-            if key in entries:
-                self.problems.append(Problem(
-                    self.rel, mark.line + 1 + offset, mark.column + 1, key,
-                    f"duplicate key `{key}` (first given on line {entries[key].line})",
-                    hint="keep one of them: YAML would silently drop the first"))
-                self.skip()  # the dropped value
-                continue
-            line, column = mark.line + 1 + offset, mark.column + 1
-            event = self.next()
-            quick = _quick(event, offset, False) if type(event) is _ScalarEvent \
-                and depth <= MAX_DEPTH else None
-            value = quick if quick is not None else self.value(event, depth, key)
-            entries[key] = Entry(key, line, column, value)
-
-    def check_cut(self, event: Any, key: str) -> None:
-        """Text cut at ` #`: an unquoted value of several words followed by one space and `#`
-        is surely text YAML took for a comment (a real comment has two spaces before it)."""
-        end = event.end_mark
-        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
-        if rest[:1] in (" ", "\t") and rest[1:2] == "#":
-            self.problems.append(Problem(
-                self.rel, end.line + 1 + self.offset, end.column + 2, key,
-                f"`{key}` is cut off before `{rest[1:].strip()[:30]}`: YAML reads ` #` and "
-                "what follows as a comment",
-                hint=f'put the whole value in quotes: {key}: "{event.value}{rest.rstrip()}", '
-                     "or leave two spaces before a comment you mean"))
+    return libyaml.deepest(text)
 
 
 # The usual shape of a content file, read without libyaml ------------------------------------
 
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: +|$)")
 """`name: ` at the start of a line's content (a key the fast reader takes)."""
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_FLOW = re.compile(r"\[ *(?:[A-Za-z0-9][A-Za-z0-9_.-]*(?: *, *[A-Za-z0-9][A-Za-z0-9_.-]*)*)? *\]")
-"""`[a, b-c, d.e]`: a flow list of plain words, all on one line."""
+_ITEM = r"""(?:[A-Za-z0-9][A-Za-z0-9_.-]*(?: [A-Za-z0-9_.-]+)*|"[^"\\]*"|'[^']*')"""
+_WORD = re.compile(_ITEM)
+"""Plain words (one space apart), or text in quotes with no escape, in a flow list."""
+_FLOW = re.compile(rf"\[ *(?:{_ITEM}(?: *, *{_ITEM})*)? *\]")
+"""`[a, Sir Keir, "d e"]`: a flow list of plain words and quoted texts, on one line."""
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _MAX_FAST_DEPTH = 8
 
@@ -805,10 +464,12 @@ class _Lines:
             if found is None:
                 raise _NotSimple
             self.end_of_line(text[found.end():])
-            items: list[Node] = [
-                Scalar(None if w.group() in _NULLS else w.group(), line, column + w.start() + 1)
-                for w in _WORD.finditer(text, 1, found.end())
-            ]
+            items: list[Node] = []
+            for w in _WORD.finditer(text, 1, found.end()):
+                word = w.group()
+                items.append(Scalar(word[1:-1], line, column + w.start() + 1, True)
+                             if word[0] in "\"'" else
+                             Scalar(None if word in _NULLS else word, line, column + w.start() + 1))
             return Sequence(items, line, column + 1)
         if first in _PLAIN_START or ": " in text or " #" in text or text.endswith(":"):
             raise _NotSimple
@@ -824,19 +485,20 @@ class _Lines:
             raise _NotSimple
 
 
+_FRONT_MATTER = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+"""A line of three or more dashes: where front matter starts and ends."""
+
+
 def load_page(root: Path, rel: str, problems: list[Problem]) -> RawPage:
     """A markdown page: YAML front matter between `---` lines, then the body.
 
-    python-frontmatter splits the text; the YAML is parsed here so that every field keeps
-    its line, and a BOM (which python-frontmatter would trip on) is already gone.
+    The text is split at its first two lines of three or more dashes (`_FRONT_MATTER`);
+    the YAML is parsed here so that every field keeps its line, and a BOM is already gone.
     """
-    from frontmatter.default_handlers import YAMLHandler
-
     text = read_text(root, rel, problems)
     if text is None:
         return RawPage(rel, None, "", 1)
-    handler = YAMLHandler()
-    if not handler.detect(text):
+    if not _FRONT_MATTER.match(text):
         first = text.lstrip()
         hint = ("remove the blank lines before the opening `---`"
                 if first.startswith("---") else
@@ -844,13 +506,13 @@ def load_page(root: Path, rel: str, problems: list[Problem]) -> RawPage:
         problems.append(Problem(rel, 1, 1, "", "the page has no front matter on its first line",
                                 hint=hint))
         return RawPage(rel, None, text, 1)
-    try:
-        front_text, body = handler.split(text)
-    except ValueError:
+    parts = _FRONT_MATTER.split(text, 2)
+    if len(parts) != 3:
         problems.append(Problem(rel, 1, 1, "", "the front matter is not closed",
                                 hint="add a line `---` after the front matter fields"))
         return RawPage(rel, None, "", 1)
-    opening = handler.FM_BOUNDARY.search(text)
+    _, front_text, body = parts
+    opening = _FRONT_MATTER.search(text)
     offset = text.count("\n", 0, opening.end()) if opening else 0
     front = parse_yaml(front_text, rel, problems, line_offset=offset)
     body_line = offset + front_text.count("\n") + 1

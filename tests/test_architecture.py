@@ -17,6 +17,8 @@ STAGES = [
     "errors",      # the problem value
     "model",       # frozen dataclasses and indexes
     "urls",        # every URL, honouring base_url
+    "nodes",       # located YAML nodes (value, line, column)
+    "libyaml",     # YAML of any shape -> located nodes, through libyaml
     "load",        # files -> located YAML nodes
     "quotes",      # quote normalisation and lookup
     "validate",    # raw records -> model, or every problem

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import load
+from builder import libyaml, load
 from builder.errors import Problem
 from builder.load import (
     Mapping,
@@ -228,7 +228,10 @@ _KEYS = st.sampled_from(["id", "claim", "quote", "null", "a.b", "2026", "x-y", "
 _CHARS = st.sampled_from([*"abz AZ09:#-'\"[],\\!&*%@`|>?{}~.é“’£–/",
                           "\u00a0", "\t", "\u2028", "\x01"])
 _TEXT = st.text(_CHARS, min_size=1, max_size=12)
-_WORDS = st.lists(st.sampled_from(["a", "b-1", "c.d", "null", "x_y", "~", "9"]), max_size=3)
+_WORDS = st.lists(st.one_of(st.sampled_from(["a", "b-1", "c.d", "null", "x_y", "~", "9",
+                                             "Sir Keir", "a -b .c", "null x", "x  y", "a "]),
+                            _TEXT.map(lambda t: f'"{t}"'), _TEXT.map(lambda t: f"'{t}'")),
+                  max_size=3)
 
 
 @st.composite
@@ -278,11 +281,11 @@ def _block(draw: st.DrawFn, indent: int, depth: int) -> list[str]:
 
 def _with_libyaml(text: str) -> tuple[Node | None, list[Problem]]:
     problems: list[Problem] = []
-    loader = load._Loader(text)
-    builder = load._Builder(loader, "f.yaml", 0, text.split("\n"))
+    loader = libyaml._Loader(text)
+    builder = libyaml._Builder(loader, "f.yaml", 0, text.split("\n"))
     try:
         node = builder.document()
-    except (load._Abort, yaml.YAMLError):
+    except (libyaml._Abort, yaml.YAMLError):
         node = None
         problems.append(Problem("f.yaml", 0, 0, "", "refused"))
     finally:

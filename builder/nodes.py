@@ -1,0 +1,52 @@
+"""Located YAML nodes: what every content file is read into, each value with the 1-based
+line and column it was written at, whether the line reader (`load`) or libyaml
+(`libyaml`) read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_DEPTH = 32
+"""YAML nested deeper than this is refused (the content model is at most five levels deep)."""
+NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+"""Plain values YAML reads as null."""
+SPECIAL_PLAIN = {"<<": "tag:yaml.org,2002:merge", "=": "tag:yaml.org,2002:value"}
+"""Plain values YAML reads as something other than text."""
+
+
+@dataclass(slots=True)
+class Scalar:
+    """A YAML scalar exactly as written: `value` is the text (None for null)."""
+
+    value: str | None
+    line: int
+    column: int
+    quoted: bool = False
+
+
+@dataclass(slots=True)
+class Entry:
+    """A mapping entry: the key's position and the value node."""
+
+    key: str
+    line: int
+    column: int
+    value: Node
+
+
+@dataclass(slots=True)
+class Mapping:
+    entries: dict[str, Entry]
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Sequence:
+    items: list[Node]
+    line: int
+    column: int
+
+
+Node = Scalar | Mapping | Sequence
