@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, replace
@@ -82,9 +81,6 @@ class PageJob:
     """Fact ids shown as cards ("where it appears" on fact pages is made of these)."""
 
 
-_SPECIAL = re.compile("[&<>'\"]").search
-
-
 def escape_text(value: object) -> str:
     """What `markupsafe.escape(value)` makes, as plain text: `&<>'"` become the same
     entities, `Markup` (anything with `__html__`) passes as it is."""
@@ -95,8 +91,10 @@ def escape_text(value: object) -> str:
         if html is not None:
             return str(html())
         value = str(value)
-    if _SPECIAL(value) is None:  # most values: URLs, ids, plain words
-        return value
+    # Five searches in C, each many times quicker on a passage of text than a regular
+    # expression testing every character against the five.
+    if not ("&" in value or "<" in value or ">" in value or "'" in value or '"' in value):
+        return value  # most values: URLs, ids, plain words
     return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
             .replace("'", "&#39;").replace('"', "&#34;"))
 
@@ -121,7 +119,7 @@ class _PlainTexts(dict[object, object]):
     def __missing__(self, value: object) -> object:
         if type(value) is not str:
             return value if isinstance(value, Markup) else escape_text(value)
-        if _SPECIAL(value) is not None:
+        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
             return escape_text(value)
         if len(self) < self.LIMIT:
             self[value] = value

@@ -48,6 +48,8 @@ class Urls:
     """`https://host` when `base_url` has one, else ``."""
     base_path: str = field(init=False, compare=False, repr=False)
     """The path every URL starts with, `/` or `/base/`."""
+    _paths: dict[str, str] = field(init=False, compare=False, repr=False)
+    """`path`'s results: a big site makes each of its links several times."""
 
     def __post_init__(self) -> None:
         # Read once: a big site makes hundreds of thousands of links from them.
@@ -55,13 +57,17 @@ class Urls:
         origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
         object.__setattr__(self, "origin", origin)
         object.__setattr__(self, "base_path", parts.path or "/")
+        object.__setattr__(self, "_paths", {})
 
     def path(self, relative: str) -> str:
         """`facts/x/` -> `/base/facts/x/`."""
-        relative = relative.lstrip("/")
-        if _NEEDS_NO_QUOTING(relative):
-            return self.base_path + relative
-        return self.base_path + quote(relative, safe=_PATH_SAFE)
+        found = self._paths.get(relative)
+        if found is None:
+            rel = relative.lstrip("/")
+            found = self.base_path + (rel if _NEEDS_NO_QUOTING(rel)
+                                      else quote(rel, safe=_PATH_SAFE))
+            self._paths[relative] = found
+        return found
 
     def absolute(self, relative: str) -> str:
         return self.origin + self.path(relative)
