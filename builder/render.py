@@ -346,6 +346,9 @@ def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
     return frozenset(f"template:{n}" for n in names)
 
 
+_NO_DEPS: frozenset[str] = frozenset()
+
+
 class Plan:
     """Every page job of a site and, for each fact, the pages it appears on: what
     `plan_pages` returns the jobs of, and what `replan` patches after an edit."""
@@ -400,10 +403,13 @@ class Plan:
             link = Link(url, title)
             for fid in listed:
                 self.appearances[fid].append(link)
-                self.appearance_deps[fid].add(own)
+            if self.tracks:
+                for fid in listed:
+                    self.appearance_deps[fid].add(own)
         return PageJob(
             path=output_path(rel), url=url, title=title, template=template,
-            build=partial(build, url=url, **kwargs), deps=frozenset(all_deps), shows=shown,
+            build=partial(build, url=url, **kwargs),
+            deps=frozenset(all_deps) if all_deps else _NO_DEPS, shows=shown,
         )
 
     def _cite_deps(self, fact_id: str) -> frozenset[str]:
@@ -422,7 +428,8 @@ class Plan:
         return self.job(f"facts/{fact_id}/", fact_id, "fact.html", contexts.fact_page,
                         own=f"fact:{fact_id}",
                         shows=(d.fact for d in self.briefing.disputes_of.get(fact_id, ())),
-                        deps=(*self.card_deps[fact_id], *self.appearance_deps[fact_id]),
+                        deps=(*self.card_deps[fact_id], *self.appearance_deps[fact_id])
+                        if self.tracks else (),
                         fact_id=fact_id, appearances=tuple(self.appearances[fact_id]))
 
     def index(self, path: str) -> int:
