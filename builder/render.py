@@ -99,40 +99,12 @@ def escape_text(value: object) -> str:
             .replace("'", "&#39;").replace('"', "&#34;"))
 
 
-class _PlainTexts(dict[object, object]):
-    """Strings known to need no escaping, each mapped to itself: a compiled template's
-    `escape` is this dict's own lookup, so the values a site prints again and again (its
-    URLs, names, titles, dates) are written out without a call into Python code; any
-    other value goes through `escape_text` once (`__missing__`) and, if it is a plain
-    string that came out as it went in, is remembered.
-
-    Only exact `str`s are kept, so whatever a lookup finds has the text of the value
-    looked up (a `Markup` equal to a kept string has nothing to escape either). Values
-    that cannot be looked up (a list, a dict) make the lookup raise `TypeError`; the
-    template then renders again with `escape_text` (see `_Template.render`).
-    """
-
-    __slots__ = ()
-    LIMIT = 1 << 17
-    """Strings kept at most (some 120,000 on a site of 10,000 facts)."""
-
-    def __missing__(self, value: object) -> object:
-        if type(value) is not str:
-            return value if isinstance(value, Markup) else escape_text(value)
-        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
-            return escape_text(value)
-        if len(self) < self.LIMIT:
-            self[value] = value
-        return value
-
-
 class _Template(Template):
     """A template whose `{{ value }}` outputs escape without building a `Markup` for each.
 
     Where a compiled template writes out a value, it calls `escape` and joins the result
     into the page text at once, so the `Markup` wrapper markupsafe returns (the larger
-    part of a page's rendering time) is of no use there; `escape_text` makes the same text,
-    looked up first among the plain strings met before (`_PlainTexts`).
+    part of a page's rendering time) is of no use there; `escape_text` makes the same text.
     Everywhere else (filters, macros, `Markup` values in contexts) nothing changes.
     """
 
@@ -141,7 +113,7 @@ class _Template(Template):
                   globals: MutableMapping[str, Any],
                   uptodate: Callable[[], bool] | None = None) -> Template:
         template = super().from_code(environment, code, globals, uptodate)
-        template.root_render_func.__globals__["escape"] = _escape_for(environment)
+        template.root_render_func.__globals__["escape"] = escape_text
         return template
 
     def render(self, *args: Any, **kwargs: Any) -> str:
@@ -151,16 +123,6 @@ class _Template(Template):
             return super().render(*args, **kwargs)
         given = args[0] if len(args) == 1 and not kwargs and type(args[0]) is dict \
             else dict(*args, **kwargs)
-        try:
-            return "".join(self.root_render_func(self.new_context(given)))
-        except TypeError:
-            # Perhaps a value the plain-text lookup cannot hash: from now on the templates
-            # of this environment escape with `escape_text`, and this one renders again
-            # (one that fails the same way then, fails as it would have anyway).
-            if not _escape_slowly(self.environment, self):
-                self.environment.handle_exception()
-        except Exception:
-            self.environment.handle_exception()
         try:
             return "".join(self.root_render_func(self.new_context(given)))
         except Exception:
@@ -175,27 +137,6 @@ class _Template(Template):
         if flat is None:
             flat = self.__dict__["_flat_globals"] = dict(self.globals)
         return new_context(self.environment, self.name, self.blocks, vars, shared, flat, locals)
-
-
-def _escape_for(env: Environment) -> Callable[[object], object]:
-    """The `escape` the templates of `env` write values out with."""
-    plain = env.__dict__.get("_plain_texts")
-    if plain is None:
-        plain = env.__dict__["_plain_texts"] = _PlainTexts()
-    return escape_text if plain is False else plain.__getitem__
-
-
-def _escape_slowly(env: Environment, template: Template) -> bool:
-    """Have `template` and every template `env` has loaded or will load escape with
-    `escape_text`; False when they all did already."""
-    env.__dict__["_plain_texts"] = False
-    changed = False
-    for made in (template, *(env.cache.values() if env.cache is not None else ())):
-        names = made.root_render_func.__globals__
-        if names["escape"] is not escape_text:
-            names["escape"] = escape_text
-            changed = True
-    return changed
 
 
 class _CodeGenerator(CodeGenerator):

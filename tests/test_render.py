@@ -612,8 +612,8 @@ def test_the_site_is_what_stock_jinja_renders() -> None:
 
 
 def test_values_printed_again_are_escaped_alike(tmp_path: Path) -> None:
-    """Plain strings are remembered by the escape lookup: a `Markup` or a string equal to
-    one remembered still comes out as markupsafe would write it."""
+    """A `Markup` or a string equal to one printed before still comes out as markupsafe
+    would write it."""
     (tmp_path / "t.html").write_text("{% for v in values %}{{ v }}|{% endfor %}",
                                      encoding="utf-8")
     env = make_environment(tmp_path)
@@ -625,8 +625,8 @@ def test_values_printed_again_are_escaped_alike(tmp_path: Path) -> None:
 
 
 def test_values_that_cannot_be_hashed_are_still_written(tmp_path: Path) -> None:
-    """A list or dict printed as it is (which the plain-text lookup cannot take) comes
-    out as Jinja writes it, in that template and every other one."""
+    """A list or dict printed as it is comes out as Jinja writes it, in that template and
+    every other one; a template's own type error still fails the page."""
     (tmp_path / "a.html").write_text("{{ x }}|{{ y }}", encoding="utf-8")
     (tmp_path / "b.html").write_text("{% extends 'base.html' %}{% block b %}{{ z }}"
                                      "{% endblock %}", encoding="utf-8")
