@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TypeVar
 
-from jinja2 import Environment, Template
+from jinja2 import Environment
 from markupsafe import Markup
 
 from builder.markdown import Markdown
@@ -194,7 +194,6 @@ class Cards:
         self._views: dict[str, FactView] = {}
         self._cards: dict[str, Markup] = {}
         self._marks: dict[str, Markup] = {}
-        self._templates: dict[str, Template] = {}
         # What many facts share, made once per build: actors' links, sources' links and
         # addresses, dates.
         self._actor_links: dict[str, Link | None] = {}
@@ -216,24 +215,18 @@ class Cards:
     def card(self, fact_id: str) -> Markup:
         """The fact card: claim, marks, date, actors, corroboration, disputes."""
         if fact_id not in self._cards:
-            html = self._template("_fact_card.html").render(fact=self.view(fact_id),
-                                                            marks=self.marks(fact_id))
+            template = self.env.get_template("_fact_card.html")
+            html = template.render(fact=self.view(fact_id), marks=self.marks(fact_id))
             self._cards[fact_id] = Markup(html.strip())
         return self._cards[fact_id]
 
     def marks(self, fact_id: str) -> Markup:
         """The fact's numbered citation marks `[1][2]`, each linking to its passage."""
         if fact_id not in self._marks:
-            html = self._template("_cite_marks.html").render(fact=self.view(fact_id))
+            template = self.env.get_template("_cite_marks.html")
+            html = template.render(fact=self.view(fact_id))
             self._marks[fact_id] = Markup(html.strip())
         return self._marks[fact_id]
-
-    def _template(self, name: str) -> Template:
-        """`env.get_template(name)`, looked up once (Jinja's cache takes a lock each time)."""
-        found = self._templates.get(name)
-        if found is None:
-            found = self._templates[name] = self.env.get_template(name)
-        return found
 
     def fragments(self, fact_id: str) -> tuple[str, str, str, str]:
         """A fact's claim (HTML and text), card and marks as plain strings: made in another

@@ -211,8 +211,30 @@ def _plain_lookup(node: nodes.Node, depth: int = 0) -> bool:
     return isinstance(node, nodes.Getattr) and depth < 3 and _plain_lookup(node.node, depth + 1)
 
 
+class _Environment(Environment):
+    """Jinja's environment, whose `get_template` finds a template it has loaded before in a
+    plain dict: Jinja's own cache takes a lock on every call, and a big site asks some
+    60,000 times (each page and card, each `extends`). With `auto_reload` off, as the
+    builder makes it, a loaded template never changes."""
+
+    template_class = _Template
+    code_generator_class = _CodeGenerator
+
+    def get_template(self, name: str | Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> Template:
+        if globals is not None or self.auto_reload or not isinstance(name, str):
+            return super().get_template(name, parent, globals)
+        if parent is not None:
+            name = self.join_path(name, parent)
+        loaded: dict[str, Template] = self.__dict__.setdefault("_loaded", {})
+        found = loaded.get(name)
+        if found is None:
+            found = loaded[name] = super().get_template(name)
+        return found
+
+
 def make_environment(templates_dir: Path) -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(str(templates_dir)),
         autoescape=True,  # every template makes HTML (a callable here runs per render)
         undefined=StrictUndefined,
@@ -222,8 +244,6 @@ def make_environment(templates_dir: Path) -> Environment:
         auto_reload=False,
         bytecode_cache=_bytecode_cache(),
     )
-    env.template_class = _Template
-    env.code_generator_class = _CodeGenerator
     return env
 
 
@@ -267,14 +287,10 @@ class Renderer:
         self.site = SiteContext(briefing, urls, cards, self.markdown)
         self.cards_shared = False
         """Whether `share_cards` has made every card already."""
-        self._templates: dict[str, Template] = {}
 
     def render(self, job: PageJob) -> bytes:
         context = job.build(self.site)
-        template = self._templates.get(job.template)
-        if template is None:  # looked up once: Jinja's cache takes a lock each time
-            template = self._templates[job.template] = self.env.get_template(job.template)
-        return template.render(context).encode("utf-8")
+        return self.env.get_template(job.template).render(context).encode("utf-8")
 
 
 @functools.cache
@@ -285,9 +301,6 @@ def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
     if shows_facts:
         names.update(CARD_TEMPLATES)
     return frozenset(f"template:{n}" for n in names)
-
-
-_NO_DEPS: frozenset[str] = frozenset()
 
 
 class Plan:
@@ -350,7 +363,7 @@ class Plan:
         return PageJob(
             path=output_path(rel), url=url, title=title, template=template,
             build=partial(build, url=url, **kwargs),
-            deps=frozenset(all_deps) if all_deps else _NO_DEPS, shows=shown,
+            deps=frozenset(all_deps), shows=shown,
         )
 
     def _cite_deps(self, fact_id: str) -> frozenset[str]:
