@@ -80,6 +80,8 @@ class SizeResult:
     naive: Measure
     search: float | None = None
     incremental: dict[str, str] = field(default_factory=dict)
+    other: Measure | None = None
+    """Our full build under the second interpreter (`--also-python`), in the same rounds."""
 
 
 def load_result(path: Path) -> SizeResult:
@@ -90,8 +92,10 @@ def load_result(path: Path) -> SizeResult:
         runs = [Run(**r) for r in d.pop("runs")]  # type: ignore[attr-defined]
         return Measure(runs=runs, **d)  # type: ignore[arg-type]
 
+    other = data.get("other")
     return SizeResult(data["n"], measure(data["ours"]), measure(data["hugo"]),
-                      measure(data["naive"]), data["search"], data["incremental"])
+                      measure(data["naive"]), data["search"], data["incremental"],
+                      measure(other) if other else None)
 
 
 class CommandFailed(Exception):
@@ -165,16 +169,43 @@ def builder_env() -> dict[str, str]:
     return env
 
 
-def compile_package() -> None:
+def compile_package(python: str = sys.executable) -> None:
     """Compile the package's modules before anything is timed (pip does it on install)."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "builder")],
+    subprocess.run([python, "-m", "compileall", "-q", str(REPO / "builder")],
                    env=builder_env(), check=True)
 
 
-def build_cmd(root: Path, out: Path, *, search: bool = False) -> list[str | Path]:
-    cmd: list[str | Path] = [sys.executable, "-m", "builder", "--root", root, "build",
-                             "--out", out]
+def build_cmd(root: Path, out: Path, *, search: bool = False,
+              python: str = sys.executable) -> list[str | Path]:
+    cmd: list[str | Path] = [python, "-m", "builder", "--root", root, "build", "--out", out]
     return cmd if search else [*cmd, "--no-search"]
+
+
+_DESCRIBE = """
+import platform, sys
+maps = open("/proc/self/maps").read() if sys.platform == "linux" else ""
+linked = "in a shared libpython" if "libpython" in maps else "linked into the executable"
+print(f"{platform.python_implementation()} {platform.python_version()}, interpreter {linked}")
+"""
+
+
+def interpreter(python: str = sys.executable) -> str:
+    """What runs the builds, without its path: its version, and whether the interpreter is
+    in a shared `libpython` or linked into the executable. How CPython was built moves every
+    figure here (`README.md`, "Interpreters"), so the results say which one ran."""
+    found = subprocess.run([python, "-c", _DESCRIBE], capture_output=True, text=True,
+                           check=False)
+    return found.stdout.strip() if found.returncode == 0 else "unknown"
+
+
+def runs_builder(python: str) -> str | None:
+    """Why `python` cannot run the builder (its dependencies missing), or None when it can."""
+    probe = subprocess.run([python, "-c", "import jinja2, markdown_it, yaml, rapidfuzz"],
+                           env=builder_env(), capture_output=True, text=True, check=False)
+    if probe.returncode == 0:
+        return None
+    return ("second interpreter skipped: it lacks the builder's dependencies "
+            "(make a virtual environment with it and `pip install -e .`)")
 
 
 def prepare_corpus(n: int, work: Path) -> Path:
@@ -187,9 +218,10 @@ def prepare_corpus(n: int, work: Path) -> Path:
     return root
 
 
-def ours(root: Path, out: Path) -> Contender:
+def ours(root: Path, out: Path, python: str = sys.executable) -> Contender:
     env = builder_env()
-    return Contender(Measure(), lambda: timed(build_cmd(root, out), REPO, env), out)
+    return Contender(Measure(), lambda: timed(build_cmd(root, out, python=python), REPO, env),
+                     out)
 
 
 def search_seconds(root: Path, out: Path, plain: Measure) -> float | None:
@@ -347,10 +379,7 @@ def machine() -> str:
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GB"
     except OSError:
         pass
-    return (
-        f"{os.cpu_count()} cores ({model}), {mem} memory, "
-        f"Python {platform.python_version()} on {platform.system()}"
-    )
+    return f"{os.cpu_count()} cores ({model}), {mem} memory, {platform.system()}"
 
 
 def filesystem(path: Path) -> str:
@@ -388,12 +417,14 @@ def report(
     help_wall: float | None,
     real: tuple[Measure, float | None] | None,
     work: Path,
+    other: str | None = None,
 ) -> str:
     lines = [
         "# Benchmark results",
         "",
         f"Machine: {machine()}. Corpora and every builder's output on {filesystem(work)} "
         "(`--work`).",
+        f"Our builds run on {interpreter()}.",
         f"Medians of {runs} runs, each a fresh process; "
         "peak memory is the process's maxrss (wait4 rusage). Hugo and the plain-Python script "
         "build the reference page set from the reference corpus of the same size, in the same run.",
@@ -411,8 +442,26 @@ def report(
             f"| {r.ours.cpu:.2f} s | {mem(r.ours)} | {secs(r.hugo)} | {mem(r.hugo)} "
             f"| {secs(r.naive)} | {mem(r.naive)} | {ratio} |"
         )
-    notes = sorted({m.note for r in results for m in (r.ours, r.hugo, r.naive) if m.note})
+    measures = [m for r in results for m in (r.ours, r.hugo, r.naive, r.other) if m]
+    notes = sorted({m.note for m in measures if m.note})
     lines += [f"\n{note}" for note in notes]
+    if other is not None and any(r.other and r.other.ok for r in results):
+        lines += [
+            "",
+            "## Full build on a second interpreter",
+            "",
+            f"The same builds on {other} (`--also-python`), in the same rounds as the "
+            "table above: the interpreter's own build is part of the figure.",
+            "",
+            "| facts | wall | CPU | peak memory | Hugo 0.168 | wall / Hugo |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in results:
+            if r.other is None or not r.other.ok:
+                continue
+            ratio = f"{r.other.wall / r.hugo.wall:.2f}" if r.hugo.ok else "n/a"
+            lines.append(f"| {r.n:,} | {secs(r.other)} | {r.other.cpu:.2f} s "
+                         f"| {mem(r.other)} | {secs(r.hugo)} | {ratio} |")
     lines += [
         "",
         "## Incremental rebuild after one edit",
@@ -458,6 +507,11 @@ def targets(
                 f"- at most half of Hugo ({half:.2f} s): {ten.ours.wall:.2f} s, "
                 f"{verdict(ten.ours.wall <= half)}"
             )
+            if ten.other is not None and ten.other.ok:
+                out.append(
+                    f"- at most half of Hugo on the second interpreter: "
+                    f"{ten.other.wall:.2f} s, {verdict(ten.other.wall <= half)}"
+                )
         rss = ten.ours.rss / MB
         out.append(f"- under 250 MB peak: {rss:.0f} MB, {verdict(rss < 250)}")
         fact = ten.incremental.get("fact", "n/a")
@@ -496,6 +550,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true",
                         help="reuse sizes measured by an earlier run (work/result-N.json)")
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
+    parser.add_argument("--also-python", metavar="PYTHON",
+                        help="time the full builds on this interpreter too (one that has "
+                             "the builder's dependencies, e.g. a virtual environment's)")
     parser.add_argument("--probe-incremental", nargs=2, type=Path, metavar=("ROOT", "OUT"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -505,6 +562,13 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
     args.work.mkdir(parents=True, exist_ok=True)
     compile_package()
+    second, second_note = args.also_python, ""
+    if second is not None:
+        second_note = runs_builder(second) or ""
+        if second_note:
+            second = None
+        else:
+            compile_package(second)
 
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
@@ -524,8 +588,11 @@ def main(argv: list[str] | None = None) -> int:
             Contender(Measure(note="plain Python skipped: --no-naive")) if args.no_naive
             else naive(n, args.work),
         ]
+        also = None if args.also_python is None else (
+            ours(args.work / f"corpus-{n}", args.work / f"site-{n}-also", second)
+            if second is not None else Contender(Measure(note=second_note)))
         say(f"{n:,} facts: {args.runs} rounds of briefing, Hugo, plain Python")
-        interleave([mine, *others], args.runs)
+        interleave([mine, *others, *([also] if also is not None else [])], args.runs)
         search = None
         if not args.no_search and n <= args.search_max:
             say(f"{n:,} facts: with search")
@@ -536,7 +603,8 @@ def main(argv: list[str] | None = None) -> int:
             say(f"{n:,} facts: incremental rebuilds")
             incremental = measure_incremental(n, args.work)
         results.append(SizeResult(n, mine.measure, others[0].measure, others[1].measure,
-                                  search, incremental))
+                                  search, incremental,
+                                  also.measure if also is not None else None))
         kept.write_text(json.dumps(dataclasses.asdict(results[-1])), encoding="utf-8")
     say("start-up and the real briefing")
     help_wall: float | None = None
@@ -546,7 +614,8 @@ def main(argv: list[str] | None = None) -> int:
         real = measure_real(args.work, args.runs)
     except CommandFailed as exc:
         say(f"briefing failed: {exc}")
-    text = scrub(report(args.runs, results, help_wall, real, args.work))
+    text = scrub(report(args.runs, results, help_wall, real, args.work,
+                        interpreter(second) if second is not None else None))
     args.results.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -7,6 +7,7 @@ content in the real format, deterministically, and that the builder builds all o
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
@@ -101,3 +102,34 @@ def test_the_parts_benchmark_runs_and_writes_its_figures(tmp_path: Path) -> None
     for figure in ("fact files: line reader", "digests of 100 MB", "fact pages: navigation",
                    "pages: without deps", "`Layout` objects (19 fields): quick_init"):
         assert figure in text
+
+
+def test_the_benchmark_times_a_second_interpreter_and_names_each_without_its_path(
+        tmp_path: Path) -> None:
+    """`run.py --also-python` builds the same corpus on a second interpreter in the same
+    rounds and reports it in a table of its own; the results name both interpreters by
+    version and build, never by a path of this machine."""
+    from benchmarks import run
+
+    results = tmp_path / "results.md"
+    assert run.main(["--sizes", str(N), "--runs", "1", "--no-hugo", "--no-naive",
+                     "--no-search", "--no-incremental", "--work", str(tmp_path / "work"),
+                     "--results", str(results), "--also-python", sys.executable]) == 0
+    text = results.read_text(encoding="utf-8")
+    assert f"Our builds run on CPython {sys.version.split()[0]}, interpreter " in text
+    second = text.split("## Full build on a second interpreter", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in second.splitlines() if line.startswith(f"| {N} |")]
+    assert len(rows) == 1 and rows[0].split(" | ")[1].endswith(" s")
+    assert sys.executable not in text and str(tmp_path) not in text
+    assert (tmp_path / "work" / f"site-{N}-also" / "index.html").is_file()
+
+
+def test_a_second_interpreter_without_the_dependencies_is_skipped_with_a_reason(
+        tmp_path: Path) -> None:
+    from benchmarks import run
+
+    bare = tmp_path / "python"  # an "interpreter" that cannot import anything
+    bare.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    bare.chmod(0o755)
+    assert run.runs_builder(str(bare)) is not None
+    assert run.runs_builder(sys.executable) is None
