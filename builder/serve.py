@@ -10,6 +10,7 @@ the last good site stays in place until the content is fixed.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -102,6 +103,7 @@ def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
                   out: Path | None = None, log: TextIO = sys.stdout) -> int:
     """`briefing serve`: build, serve on `host:port`, and rebuild on every save until Ctrl+C
     (or SIGTERM)."""
+    gc.enable()  # a long-lived process, unlike the other commands (see `cli.run`)
     root = root.resolve()
     out = (out if out is not None else root / "site").resolve()
     state = PreviewState(site_dir=out, log=log)

@@ -82,3 +82,30 @@ def test_long_output_through_a_pipe_arrives_whole(tmp_path: Path) -> None:
     assert len(result.stdout) > 65536  # more than a pipe holds
     unknown = [line for line in result.stdout.splitlines() if "unknown actor" in line]
     assert len(unknown) == 600 and unknown[-1].endswith("or fix the id")
+
+
+def test_a_command_runs_without_the_cycle_collector_and_serve_turns_it_back_on(
+        tmp_path: Path) -> None:
+    """A one-shot command ends with `os._exit`: collecting would only cost time (a full
+    collection after every build). The preview server lives on, so it collects again."""
+    import gc
+    import socket
+
+    from builder.serve import serve_command
+
+    probe = ("import gc\nfrom builder import cli\n"
+             "cli.main = lambda: print('collector on:', gc.isenabled()) or 0\ncli.run()\n")
+    shown = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                           text=True, check=True)
+    assert shown.stdout == "collector on: False\n"
+
+    root = copy_fixture(tmp_path)
+    with socket.socket() as busy:  # the server's port is taken: it stops before building
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        gc.disable()
+        try:
+            assert serve_command(root, port=busy.getsockname()[1], out=tmp_path / "site") == 2
+            assert gc.isenabled()
+        finally:
+            gc.enable()
