@@ -403,6 +403,14 @@ def secs(m: Measure) -> str:
     return f"{m.wall:.2f} s" if m.ok else "n/a"
 
 
+def spread(m: Measure) -> str:
+    """The fastest and the slowest round's wall time."""
+    if not m.ok:
+        return "n/a"
+    walls = [r.wall for r in m.runs]
+    return f"{min(walls):.2f}–{max(walls):.2f} s"
+
+
 def mem(m: Measure) -> str:
     return f"{m.rss / MB:.0f} MB" if m.ok else "n/a"
 
@@ -412,7 +420,6 @@ def verdict(ok: bool) -> str:
 
 
 def report(
-    runs: int,
     results: list[SizeResult],
     help_wall: float | None,
     real: tuple[Measure, float | None] | None,
@@ -425,22 +432,24 @@ def report(
         f"Machine: {machine()}. Corpora and every builder's output on {filesystem(work)} "
         "(`--work`).",
         f"Our builds run on {interpreter()}.",
-        f"Medians of {runs} runs, each a fresh process; "
+        "Medians of the rounds each size was built in (`--runs`; the `rounds` column says "
+        "how many, and the fastest and slowest of ours and of Hugo's), each a fresh process; "
         "peak memory is the process's maxrss (wait4 rusage). Hugo and the plain-Python script "
         "build the reference page set from the reference corpus of the same size, in the same run.",
         "",
         "## Full build",
         "",
         "| facts | pages | output | wall | CPU | peak memory | Hugo 0.168 | Hugo memory "
-        "| plain Python | plain memory | wall / Hugo |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| plain Python | plain memory | wall / Hugo | rounds: ours / Hugo |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         ratio = f"{r.ours.wall / r.hugo.wall:.2f}" if r.hugo.ok and r.ours.ok else "n/a"
         lines.append(
             f"| {r.n:,} | {r.ours.pages:,} | {r.ours.bytes / MB:.0f} MB | {secs(r.ours)} "
             f"| {r.ours.cpu:.2f} s | {mem(r.ours)} | {secs(r.hugo)} | {mem(r.hugo)} "
-            f"| {secs(r.naive)} | {mem(r.naive)} | {ratio} |"
+            f"| {secs(r.naive)} | {mem(r.naive)} | {ratio} "
+            f"| {len(r.ours.runs)}: {spread(r.ours)} / {spread(r.hugo)} |"
         )
     measures = [m for r in results for m in (r.ours, r.hugo, r.naive, r.other) if m]
     notes = sorted({m.note for m in measures if m.note})
@@ -453,15 +462,16 @@ def report(
             f"The same builds on {other} (`--also-python`), in the same rounds as the "
             "table above: the interpreter's own build is part of the figure.",
             "",
-            "| facts | wall | CPU | peak memory | Hugo 0.168 | wall / Hugo |",
-            "|---|---|---|---|---|---|",
+            "| facts | wall | CPU | peak memory | Hugo 0.168 | wall / Hugo | rounds |",
+            "|---|---|---|---|---|---|---|",
         ]
         for r in results:
             if r.other is None or not r.other.ok:
                 continue
             ratio = f"{r.other.wall / r.hugo.wall:.2f}" if r.hugo.ok else "n/a"
             lines.append(f"| {r.n:,} | {secs(r.other)} | {r.other.cpu:.2f} s "
-                         f"| {mem(r.other)} | {secs(r.hugo)} | {ratio} |")
+                         f"| {mem(r.other)} | {secs(r.hugo)} | {ratio} "
+                         f"| {len(r.other.runs)}: {spread(r.other)} |")
     lines += [
         "",
         "## Incremental rebuild after one edit",
@@ -614,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
         real = measure_real(args.work, args.runs)
     except CommandFailed as exc:
         say(f"briefing failed: {exc}")
-    text = scrub(report(args.runs, results, help_wall, real, args.work,
+    text = scrub(report(results, help_wall, real, args.work,
                         interpreter(second) if second is not None else None))
     args.results.write_text(text, encoding="utf-8")
     print(text)

@@ -120,6 +120,10 @@ def test_the_benchmark_times_a_second_interpreter_and_names_each_without_its_pat
     second = text.split("## Full build on a second interpreter", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in second.splitlines() if line.startswith(f"| {N} |")]
     assert len(rows) == 1 and rows[0].split(" | ")[1].endswith(" s")
+    assert rows[0].split(" | ")[-1].startswith("1: ")  # one round, its fastest and slowest
+    full = text.split("## Full build\n", 1)[1].split("\n## ", 1)[0]
+    assert next(line for line in full.splitlines() if line.startswith(f"| {N} |")).endswith(
+        " / n/a |")  # our rounds, then Hugo's (skipped here)
     assert sys.executable not in text and str(tmp_path) not in text
     assert (tmp_path / "work" / f"site-{N}-also" / "index.html").is_file()
 
