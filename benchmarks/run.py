@@ -411,6 +411,15 @@ def spread(m: Measure) -> str:
     return f"{min(walls):.2f}–{max(walls):.2f} s"
 
 
+def paired(ours: Measure, hugo: Measure) -> str:
+    """Each of our rounds over the Hugo round beside it (the same minute of a noisy
+    machine): their median, and the smallest and largest."""
+    if not (ours.ok and hugo.ok) or len(ours.runs) != len(hugo.runs):
+        return "n/a"
+    ratios = [a.wall / b.wall for a, b in zip(ours.runs, hugo.runs, strict=True)]
+    return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
+
+
 def mem(m: Measure) -> str:
     return f"{m.rss / MB:.0f} MB" if m.ok else "n/a"
 
@@ -434,21 +443,23 @@ def report(
         f"Our builds run on {interpreter()}.",
         "Medians of the rounds each size was built in (`--runs`; the `rounds` column says "
         "how many, and the fastest and slowest of ours and of Hugo's), each a fresh process; "
+        "`round by round` divides each of our rounds by Hugo's in the same round "
+        "(median, smallest and largest), which this shared machine's drift touches least; "
         "peak memory is the process's maxrss (wait4 rusage). Hugo and the plain-Python script "
         "build the reference page set from the reference corpus of the same size, in the same run.",
         "",
         "## Full build",
         "",
         "| facts | pages | output | wall | CPU | peak memory | Hugo 0.168 | Hugo memory "
-        "| plain Python | plain memory | wall / Hugo | rounds: ours / Hugo |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| plain Python | plain memory | wall / Hugo | round by round | rounds: ours / Hugo |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         ratio = f"{r.ours.wall / r.hugo.wall:.2f}" if r.hugo.ok and r.ours.ok else "n/a"
         lines.append(
             f"| {r.n:,} | {r.ours.pages:,} | {r.ours.bytes / MB:.0f} MB | {secs(r.ours)} "
             f"| {r.ours.cpu:.2f} s | {mem(r.ours)} | {secs(r.hugo)} | {mem(r.hugo)} "
-            f"| {secs(r.naive)} | {mem(r.naive)} | {ratio} "
+            f"| {secs(r.naive)} | {mem(r.naive)} | {ratio} | {paired(r.ours, r.hugo)} "
             f"| {len(r.ours.runs)}: {spread(r.ours)} / {spread(r.hugo)} |"
         )
     measures = [m for r in results for m in (r.ours, r.hugo, r.naive, r.other) if m]
@@ -462,8 +473,9 @@ def report(
             f"The same builds on {other} (`--also-python`), in the same rounds as the "
             "table above: the interpreter's own build is part of the figure.",
             "",
-            "| facts | wall | CPU | peak memory | Hugo 0.168 | wall / Hugo | rounds |",
-            "|---|---|---|---|---|---|---|",
+            "| facts | wall | CPU | peak memory | Hugo 0.168 | wall / Hugo | round by round "
+            "| rounds |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in results:
             if r.other is None or not r.other.ok:
@@ -471,7 +483,7 @@ def report(
             ratio = f"{r.other.wall / r.hugo.wall:.2f}" if r.hugo.ok else "n/a"
             lines.append(f"| {r.n:,} | {secs(r.other)} | {r.other.cpu:.2f} s "
                          f"| {mem(r.other)} | {secs(r.hugo)} | {ratio} "
-                         f"| {len(r.other.runs)}: {spread(r.other)} |")
+                         f"| {paired(r.other, r.hugo)} | {len(r.other.runs)}: {spread(r.other)} |")
     lines += [
         "",
         "## Incremental rebuild after one edit",

@@ -137,3 +137,15 @@ def test_a_second_interpreter_without_the_dependencies_is_skipped_with_a_reason(
     bare.chmod(0o755)
     assert run.runs_builder(str(bare)) is not None
     assert run.runs_builder(sys.executable) is None
+
+
+def test_round_by_round_divides_each_of_our_rounds_by_hugos_in_the_same_round() -> None:
+    from benchmarks.run import Measure, Run, paired
+
+    def measure(*walls: float) -> Measure:
+        return Measure(runs=[Run(wall=w, cpu=w, rss=0) for w in walls])
+
+    # Medians alone would say 4.0 / 8.0 = 0.50; round by round the same minutes say more.
+    assert paired(measure(4.0, 5.0, 3.0), measure(8.0, 10.0, 4.0)) == "0.50 (0.50–0.75)"
+    assert paired(measure(4.0, 5.0), measure(8.0)) == "n/a"  # a round missing: no pairs
+    assert paired(measure(4.0), Measure()) == "n/a"
