@@ -102,8 +102,6 @@ class FactView:
 class SourceLinks:
     """What every citation of one source links to."""
 
-    url: str
-    """The source's page (`urls.citation` is this, `#`, the anchor)."""
     link: Link
     """The source's page, titled."""
     original: str
@@ -271,9 +269,8 @@ class Cards:
         found = self._sources.get(source_id)
         if found is None:
             source = self.briefing.source_by_id[source_id]
-            url = self.urls.source(source_id)
             found = self._sources[source_id] = SourceLinks(
-                url, Link(url, source.title), original_url(source))
+                Link(self.urls.source(source_id), source.title), original_url(source))
         return found
 
     def date(self, date: PartialDate | None) -> DateView | None:
@@ -306,7 +303,7 @@ class Cards:
             source = self.source_links(cit.source)
             sources.add(cit.source)
             cites.append(CiteMark(
-                cit.number, f"{source.url}#{cit.anchor}",
+                cit.number, urls.citation(cit.source, cit.anchor),
                 f"Citation {cit.number}: {source.link.text}", source.link, cit.passage,
                 source.passage_url(cit.passage),
             ))

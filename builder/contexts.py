@@ -454,7 +454,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
                 spans.append(Span(cit.start, cit.end, cit.anchor))
                 passages.append(Passage(
                     anchor=cit.anchor,
-                    url=f"{shared.url}#{cit.anchor}",
+                    url=ctx.urls.citation(source_id, cit.anchor),
                     fact_id=fid,
                     fact=links[fid],
                     number=cit.number,
