@@ -280,18 +280,23 @@ class _Builder:
             return self.mapping(Mapping({}, line, column), depth + 1)
         return self.sequence(Sequence([], line, column), depth + 1)
 
+    def item(self, event: Any, depth: int, key: str | None) -> Node:
+        """A list item (`key` None) or the value of entry `key`: the usual scalar made at
+        once (`_quick`), anything else checked by `value`."""
+        if type(event) is _ScalarEvent and depth <= MAX_DEPTH:
+            quick = _quick(event, self.offset, key is None)
+            if quick is not None:
+                return quick
+        return self.value(event, depth, key)
+
     def sequence(self, node: Sequence, depth: int) -> Sequence:
         """A list's items (depth: theirs), up to its end."""
         items = node.items
-        offset = self.offset
         while True:
             event = self.next()
-            cls = type(event)
-            if cls is _SequenceEnd:
+            if type(event) is _SequenceEnd:
                 return node
-            quick = _quick(event, offset, True) if cls is _ScalarEvent and depth <= MAX_DEPTH \
-                else None
-            items.append(quick if quick is not None else self.value(event, depth, None))
+            items.append(self.item(event, depth, None))
 
     def mapping(self, node: Mapping, depth: int) -> Mapping:
         """A mapping's entries (depth: their values'), up to its end."""
@@ -321,11 +326,7 @@ class _Builder:
                 self.skip()  # the dropped value
                 continue
             line, column = mark.line + 1 + offset, mark.column + 1
-            event = self.next()
-            quick = _quick(event, offset, False) if type(event) is _ScalarEvent \
-                and depth <= MAX_DEPTH else None
-            value = quick if quick is not None else self.value(event, depth, key)
-            entries[key] = Entry(key, line, column, value)
+            entries[key] = Entry(key, line, column, self.item(self.next(), depth, key))
 
     def check_cut(self, event: Any, key: str) -> None:
         """Text cut at ` #`: an unquoted value of several words followed by one space and `#`
