@@ -193,19 +193,29 @@ def interpreter(python: str = sys.executable) -> str:
     """What runs the builds, without its path: its version, and whether the interpreter is
     in a shared `libpython` or linked into the executable. How CPython was built moves every
     figure here (`README.md`, "Interpreters"), so the results say which one ran."""
-    found = subprocess.run([python, "-c", _DESCRIBE], capture_output=True, text=True,
-                           check=False)
-    return found.stdout.strip() if found.returncode == 0 else "unknown"
+    found = _probe(python, _DESCRIBE)
+    return found.stdout.strip() if found is not None and found.returncode == 0 else "unknown"
 
 
 def runs_builder(python: str) -> str | None:
-    """Why `python` cannot run the builder (its dependencies missing), or None when it can."""
-    probe = subprocess.run([python, "-c", "import jinja2, markdown_it, yaml, rapidfuzz"],
-                           env=builder_env(), capture_output=True, text=True, check=False)
+    """Why `python` cannot run the builder (not a program, or its dependencies missing),
+    or None when it can."""
+    probe = _probe(python, "import jinja2, markdown_it, yaml, rapidfuzz")
+    if probe is None:
+        return "second interpreter skipped: no program to run there (give the path of a python)"
     if probe.returncode == 0:
         return None
     return ("second interpreter skipped: it lacks the builder's dependencies "
             "(make a virtual environment with it and `pip install -e .`)")
+
+
+def _probe(python: str, code: str) -> subprocess.CompletedProcess[str] | None:
+    """`python -c code`, or None when `python` cannot be run at all."""
+    try:
+        return subprocess.run([python, "-c", code], env=builder_env(), capture_output=True,
+                              text=True, check=False)
+    except OSError:
+        return None
 
 
 def prepare_corpus(n: int, work: Path) -> Path:

@@ -136,6 +136,7 @@ def test_a_second_interpreter_without_the_dependencies_is_skipped_with_a_reason(
     bare.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
     bare.chmod(0o755)
     assert run.runs_builder(str(bare)) is not None
+    assert "no program" in (run.runs_builder(str(tmp_path / "missing")) or "")
     assert run.runs_builder(sys.executable) is None
 
 
