@@ -2,8 +2,9 @@
 replaced: the YAML line reader against libyaml's events, SHA-256 against BLAKE2b digests,
 fact pages with the navigation rendered once against the navigation in every layout, a
 passage escaped with five substring searches against one regular expression, the build's
-plan of pages without what each depends on against the preview's with it, and
-frozen dataclasses made with `quick_init` against `dataclasses`' own `__init__`.
+plan of pages without what each depends on against the preview's with it, frozen
+dataclasses made with `quick_init` against `dataclasses`' own `__init__`, and the cycle
+collector after a build left on against switched off, as the command line has it.
 
 Usage: `python benchmarks/parts.py [--facts N] [--repeat R]`. Prints the figures (best of
 R runs, in one process) and writes them to `benchmarks/parts.md`.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import hashlib
 import re
 import shutil
@@ -30,7 +32,7 @@ sys.path.insert(0, str(REPO))
 import gen_corpus  # noqa: E402
 
 from builder import libyaml, load  # noqa: E402
-from builder.build import check  # noqa: E402
+from builder.build import build, check  # noqa: E402
 from builder.cards import CiteMark, Link  # noqa: E402
 from builder.records import quick_init  # noqa: E402
 from builder.render import Renderer, escape_text, make_plan, plan_pages  # noqa: E402
@@ -119,6 +121,40 @@ def escape_figures(repeat: int) -> list[str]:
             f"one regular expression {regex * 1e6:.2f} µs ({regex / searches:.1f}x)"]
 
 
+def collector_figures(root: Path, repeat: int) -> list[str]:
+    """What Python's cycle collector costs once a build is done, `repeat` builds in a row:
+    left on, as a build finds it (the build switches it off, then back on, and the first
+    allocations after it walk what the build made); and off, as `cli.run` leaves it."""
+    spent: list[float] = []
+    started: list[float] = []
+
+    def clock(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(timeit.default_timer())
+        else:
+            spent.append(timeit.default_timer() - started.pop())
+
+    out = Path(tempfile.mkdtemp()) / "site"
+    was_on = gc.isenabled()
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    gc.callbacks.append(clock)
+    try:
+        for on in (True, False) * repeat:
+            gc.collect()
+            (gc.enable if on else gc.disable)()
+            spent.clear()
+            build(root, out=out, search=False)
+            _ = [[i] for i in range(1_000)]  # what a command allocates before it leaves
+            seconds[on].append(sum(spent))
+    finally:
+        gc.callbacks.remove(clock)
+        (gc.enable if was_on else gc.disable)()
+        shutil.rmtree(out.parent, ignore_errors=True)
+    on, off = seconds[True], seconds[False]
+    return [f"- the cycle collector once a build is done: left on {min(on):.3f} to "
+            f"{max(on):.3f} s, switched off (the command line) {max(off):.3f} s"]
+
+
 def plan_figures(root: Path, repeat: int) -> list[str]:
     """The plan of every page as the build makes it (no `deps`) and as the preview does."""
     briefing = check(root).briefing
@@ -166,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
                  "", *yaml_figures(root, args.repeat), *digest_figures(args.repeat),
                  *nav_figures(root, args.repeat), *escape_figures(args.repeat),
                  *plan_figures(root, args.repeat),
-                 *record_figures(args.repeat)]
+                 *record_figures(args.repeat), *collector_figures(root, args.repeat)]
     text = "\n".join(lines) + "\n"
     print(text, end="")
     args.results.write_text(text, encoding="utf-8")

@@ -86,8 +86,8 @@ def test_long_output_through_a_pipe_arrives_whole(tmp_path: Path) -> None:
 
 def test_a_command_runs_without_the_cycle_collector_and_serve_turns_it_back_on(
         tmp_path: Path) -> None:
-    """A one-shot command ends with `os._exit`: collecting would only cost time (a full
-    collection after every build). The preview server lives on, so it collects again."""
+    """A one-shot command ends with `os._exit`: collecting would only cost time (walking
+    what every build made). The preview server lives on, so it collects again."""
     import gc
     import socket
 
