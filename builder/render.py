@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, replace
@@ -599,9 +600,21 @@ def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = Non
     for name in CARD_TEMPLATES:
         renderer.env.get_template(name)
     facts = [fid for fid in renderer.site.briefing.fact_by_id if not cards.made(fid)]
-    made = parallel.fork_map(cards.fragments, facts, meanwhile=meanwhile, batch=64)
+    here = os.getpid()
+
+    def make(fact_id: str) -> tuple[str, str, str, str] | None:
+        """A card made here stays in `cards` as it is; one made in another process comes
+        back as its fragments. (This process's own half, handed back too, would be copied
+        and adopted again after the others finish, while no other process works.)"""
+        if os.getpid() == here:
+            cards.card(fact_id)  # its claim, view and marks with it
+            return None
+        return cards.fragments(fact_id)
+
+    made = parallel.fork_map(make, facts, meanwhile=meanwhile, batch=64)
     for fid, fragments in zip(facts, made, strict=True):
-        cards.adopt(fid, fragments)
+        if fragments is not None:
+            cards.adopt(fid, fragments)
     renderer.cards_shared = True
 
 

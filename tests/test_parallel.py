@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from benchmarks import gen_corpus
 from builder import parallel
@@ -216,3 +217,54 @@ def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
     assert "outside the output folder" in result.errors[0].message
     assert _listing(out) == before
     assert not (tmp_path / "escape").exists()
+
+
+def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every card ends up in this process, the same as made here alone; a card this process
+    made itself is kept as it is, not handed back and adopted again."""
+    from builder.build import _environment, check
+    from builder.cards import Cards
+    from builder.render import Renderer, share_cards
+    from builder.urls import Urls
+
+    root = tmp_path / "corpus"
+    gen_corpus.generate(PARALLEL_MIN_PAGES, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    briefing = check(root).briefing
+    assert briefing is not None
+
+    def renderer() -> Renderer:
+        assert briefing is not None
+        return Renderer(briefing, Urls("/"), root / "templates", _environment(root / "templates"))
+
+    adopted: list[str] = []
+    original = Cards.adopt
+
+    def adopt(self: Cards, fact_id: str, fragments: tuple[str, str, str, str]) -> None:
+        assert not self.made(fact_id), f"{fact_id} was made here and adopted again"
+        adopted.append(fact_id)
+        original(self, fact_id, fragments)
+
+    made = Cards.card
+
+    def slow_card(self: Cards, fact_id: str) -> Markup:
+        time.sleep(0.001)  # slow enough that both processes get batches of facts
+        return made(self, fact_id)
+
+    monkeypatch.setattr(Cards, "adopt", adopt)
+    monkeypatch.setattr(Cards, "card", slow_card)
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    shared = renderer()
+    share_cards(shared)
+    monkeypatch.setattr(Cards, "card", made)
+    monkeypatch.setenv("BRIEFING_WORKERS", "1")
+    alone = renderer()
+    share_cards(alone)
+
+    ids = list(briefing.fact_by_id)
+    assert 0 < len(adopted) < len(ids)  # some made there, handed back; the rest made here
+    for fid in ids:
+        assert shared.site.cards.made(fid)
+        assert shared.site.cards.fragments(fid) == alone.site.cards.fragments(fid)
