@@ -23,6 +23,7 @@ from builder.urls import UnsafePath as UnsafePath  # raised here too: part of th
 from builder.urls import checked_path
 
 MANIFEST_SUFFIX = ".manifest.json"
+_UTIME_FD = os.utime in os.supports_fd
 
 
 @quick_init
@@ -121,10 +122,10 @@ class TreeWriter:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
+            if self.epoch is not None:  # through the open file: no second path lookup
+                os.utime(fd if _UTIME_FD else target, (self.epoch, self.epoch))
         finally:
             os.close(fd)
-        if self.epoch is not None:
-            os.utime(target, (self.epoch, self.epoch))
         report.written += 1
 
     def put_all(self, files: Iterable[tuple[str, bytes]]) -> TreeReport:
