@@ -474,8 +474,7 @@ def report(
         ratio = f"{r.ours.wall / r.hugo.wall:.2f}" if r.hugo.ok and r.ours.ok else "n/a"
         lines.append(
             f"| {r.n:,} | {r.ours.pages:,} | {r.ours.bytes / MB:.0f} MB | {secs(r.ours)} "
-            f"| {r.ours.cpu:.2f} s | {mem(r.ours)} | {secs(r.hugo)} | {cpu(r.hugo)} "
-            f"| {mem(r.hugo)} "
+            f"| {cpu(r.ours)} | {mem(r.ours)} | {secs(r.hugo)} | {cpu(r.hugo)} | {mem(r.hugo)} "
             f"| {secs(r.naive)} | {mem(r.naive)} | {ratio} | {paired(r.ours, r.hugo)} "
             f"| {len(r.ours.runs)}: {spread(r.ours)} / {spread(r.hugo)} |"
         )
@@ -498,7 +497,7 @@ def report(
             if r.other is None or not r.other.ok:
                 continue
             ratio = f"{r.other.wall / r.hugo.wall:.2f}" if r.hugo.ok else "n/a"
-            lines.append(f"| {r.n:,} | {secs(r.other)} | {r.other.cpu:.2f} s "
+            lines.append(f"| {r.n:,} | {secs(r.other)} | {cpu(r.other)} "
                          f"| {mem(r.other)} | {secs(r.hugo)} | {ratio} "
                          f"| {paired(r.other, r.hugo)} | {len(r.other.runs)}: {spread(r.other)} |")
     lines += [
