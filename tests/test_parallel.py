@@ -224,7 +224,7 @@ def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
 ) -> None:
     """Every card ends up in this process, the same as made here alone; a card this process
     made itself is kept as it is, not handed back and adopted again."""
-    from builder.build import _environment, check
+    from builder.build import check
     from builder.cards import Cards
     from builder.render import Renderer, share_cards
     from builder.urls import Urls
@@ -237,7 +237,7 @@ def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
 
     def renderer() -> Renderer:
         assert briefing is not None
-        return Renderer(briefing, Urls("/"), root / "templates", _environment(root / "templates"))
+        return Renderer(briefing, Urls("/"), root / "templates")
 
     adopted: list[str] = []
     original = Cards.adopt
