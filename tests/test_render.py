@@ -24,6 +24,7 @@ from builder.render import (
     PageJob,
     Renderer,
     affected,
+    escape_str,
     escape_text,
     make_environment,
     plan_pages,
@@ -485,6 +486,24 @@ def test_template_dependency_map_matches_the_templates() -> None:
                  st.text().map(escape)))
 def test_values_are_escaped_exactly_as_markupsafe_escapes_them(value: object) -> None:
     assert escape_text(value) == str(escape(value))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text())
+def test_plain_strings_are_escaped_alike_by_the_inlined_escape(value: str) -> None:
+    """Templates escape a plain `str` with `escape_str` directly, skipping `escape_text`."""
+    assert escape_str(value) == escape_text(value)
+
+
+def test_a_string_subclass_goes_the_full_way(tmp_path: Path) -> None:
+    class Shout(str):
+        def __str__(self) -> str:
+            return self.upper()
+
+    (tmp_path / "t.html").write_text("{{ a }}|{{ b }}", encoding="utf-8")
+    env = make_environment(tmp_path)
+    out = env.get_template("t.html").render(a=Shout("a&b"), b="a&b")
+    assert out == f"{escape(Shout('a&b'))}|a&amp;b" == "A&amp;B|a&amp;b"
 
 
 def test_templates_escape_text_and_keep_markup(tmp_path: Path) -> None:
