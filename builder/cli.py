@@ -204,7 +204,7 @@ def run() -> None:
     """Console-script entry point."""
     # Without the cycle collector: a build leaves no cycles (`no_collections`) and a
     # command ends with `_leave`, so collecting would only cost time once the build turns
-    # it back on, walking the objects the build made (0.01 to 0.02 s at 10,000 facts,
+    # it back on, walking the objects the build made (up to 0.02 s at 10,000 facts,
     # `benchmarks/parts.md`). The preview server, which lives on, turns it back on.
     gc.disable()
     if os.environ.get("BRIEFING_DEBUG"):

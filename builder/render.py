@@ -174,7 +174,9 @@ class _CodeGenerator(CodeGenerator):
                           finalize: CodeGenerator._FinalizeInfo) -> None:
         """A value written out that is a plain `str` (most of them) is escaped by
         markupsafe's C function directly: `escape_text`, a Python call, is some 60 calls
-        a fact page. Anything else (`Markup`, numbers, undefined) still goes to `escape`."""
+        a fact page. (A long plain passage takes longer this way, the C function testing
+        each character; short values, the many, take less: `benchmarks/parts.md`.)
+        Anything else (`Markup`, numbers, undefined) still goes to `escape`."""
         if not self._inline_escape(frame, finalize):
             super()._output_child_pre(node, frame, finalize)
             return
