@@ -56,7 +56,8 @@ class BuildResult(CheckResult):
     bytes: int = 0
     search_seconds: float | None = None
     digests: Mapping[str, str] = field(default_factory=dict, repr=False)
-    """Digest of every file written, by output path (the incremental preview starts from it)."""
+    """Digest of every file written, by output path, when the build was asked for them
+    (`build(..., digests=True)`: the incremental preview starts from them); else empty."""
     renderer: Renderer | None = field(default=None, repr=False, compare=False)
     """The renderer that made the pages, with every fact card (the preview reuses them)."""
     timings: dict[str, float] = field(default_factory=dict)
@@ -82,10 +83,11 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None,
 
 def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
           search: bool = True, strict: bool = False,
-          cache: ParseCache | None = None) -> BuildResult:
+          cache: ParseCache | None = None, digests: bool = False) -> BuildResult:
     """Check, render every page, and swap the new site in place of `out` (default `site/`).
 
-    One build at a time per output folder: a second one is refused with a problem.
+    One build at a time per output folder: a second one is refused with a problem. With
+    `digests`, the result carries every written file's digest (the preview's starting point).
     """
     from builder.lock import BuildLocked, build_lock
     from builder.progress import Progress
@@ -101,7 +103,7 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     try:
         with build_lock(out), no_collections():
             clean_stale(out)  # even a failing build puts back a site a killed one moved away
-            return _build(root, out, base_url, search, strict, progress, cache)
+            return _build(root, out, base_url, search, strict, progress, cache, digests)
     except BuildLocked as exc:
         problem = Problem(exc.lock_file.name, 0, 0, "", str(exc),
                           hint="run the build again once the other one has finished")
@@ -115,8 +117,8 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
         progress.done()
 
 
-def _build(root: Path, out: Path, base_url: str | None, search: bool,
-           strict: bool, progress: Progress, cache: ParseCache | None) -> BuildResult:
+def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bool,
+           progress: Progress, cache: ParseCache | None, digests: bool) -> BuildResult:
     from dataclasses import replace
 
     started = time.perf_counter()
@@ -162,7 +164,7 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
 
     t = time.perf_counter()
     try:
-        written = write_tree(produce, out, finish)
+        written = write_tree(produce, out, finish, digests=digests)
     except TemplateError as exc:
         return _failed(result, started, template_problem(exc, root))
     except TemplateFailed as exc:
@@ -172,8 +174,8 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool,
     except UnsafePath as exc:
         return _failed(result, started, Problem(
             "", 0, 0, "", str(exc), hint="an id produced an unsafe path: rename it"))
-    result.pages = sum(1 for path in written.digests if path.endswith(".html"))
-    result.files = len(written.digests)
+    result.pages = sum(1 for path in written.sizes if path.endswith(".html"))
+    result.files = len(written.sizes)
     result.written = written.written
     result.digests = written.digests
     result.bytes = written.bytes

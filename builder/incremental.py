@@ -104,7 +104,7 @@ def full_build(root: Path, out: Path, *, base_url: str | None = None,
     edit finds them ready."""
     started = time.perf_counter()
     cache = ParseCache()
-    result = build(root, out=out, base_url=base_url, search=search, cache=cache)
+    result = build(root, out=out, base_url=base_url, search=search, cache=cache, digests=True)
     if not result.ok or result.briefing is None:
         return Rebuild(None, result.problems, full=True, seconds=time.perf_counter() - started)
     briefing = _with_base_url(result.briefing, base_url)

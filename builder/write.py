@@ -4,7 +4,9 @@ The new site is written into a temporary folder next to the output folder and sw
 only when everything (writing, then any `finish` step such as search indexing) succeeded,
 so a failed build leaves the previous site exactly as it was. Files whose bytes are
 unchanged are hard-linked from the previous site, which keeps their modification times:
-static hosts and rsync see only real changes.
+static hosts and rsync see only real changes. A file is unchanged when the previous site's
+file of the same path has the same size (the build's manifest records every size) and the
+same bytes, compared directly: a build into an empty folder reads and hashes nothing.
 """
 
 from __future__ import annotations
@@ -34,8 +36,11 @@ class WriteResult:
     unchanged: int
     removed: int
     bytes: int
+    sizes: Mapping[str, int]
+    """Size of every file written, by output path (the manifest of this build)."""
     digests: Mapping[str, str]
-    """Digest of every file written, by output path (the manifest of this build)."""
+    """Digest of every file written, by output path, when the writers were asked for them
+    (`write_tree(..., digests=True)`); empty otherwise."""
 
 
 def target_in(out: Path, rel: str) -> Path:
@@ -78,7 +83,9 @@ def digest(data: bytes) -> str:
 class TreeReport:
     """What one `TreeWriter` wrote: small and picklable, so a forked writer can hand it back."""
 
+    sizes: dict[str, int]
     digests: dict[str, str]
+    """Empty unless the writer was asked for digests."""
     written: int = 0
     unchanged: int = 0
     bytes: int = 0
@@ -90,16 +97,19 @@ class TreeWriter:
     Several writers (one per process) may fill the same folder at once: folders are made
     race-free, and each file is written by exactly one of them. A file whose bytes the
     previous site already has is hard-linked from it instead (its modification time kept).
+    `previous` is the previous site's manifest (size by path); with `digests` the report
+    also carries each file's digest (the preview compares its rebuilds' files by them).
     """
 
-    def __init__(self, tmp_dir: str, out_dir: str, previous: Mapping[str, str],
-                 epoch: int | None) -> None:
+    def __init__(self, tmp_dir: str, out_dir: str, previous: Mapping[str, int],
+                 epoch: int | None, digests: bool = False) -> None:
         self.tmp_dir = tmp_dir
         self.out_dir = out_dir
         self.previous = previous
         self.epoch = epoch
+        self.digests = digests
         self.made = {""}
-        self.report = TreeReport({})
+        self.report = TreeReport({}, {})
 
     def put(self, rel: str, data: bytes) -> None:
         """Write `data` as `rel`; raises `UnsafePath` for a path that would leave the site."""
@@ -110,11 +120,13 @@ class TreeWriter:
         # Plain string paths and bare system calls: for small files, pathlib's objects and
         # buffered files cost more than the writes themselves.
         target = f"{self.tmp_dir}/{rel}"
-        key = digest(data)
+        size = len(data)
         report = self.report
-        report.digests[rel] = key
-        report.bytes += len(data)
-        if self.previous.get(rel) == key and _link(f"{self.out_dir}/{rel}", target):
+        report.sizes[rel] = size
+        report.bytes += size
+        if self.digests:
+            report.digests[rel] = digest(data)
+        if self.previous.get(rel) == size and _link_same(f"{self.out_dir}/{rel}", target, data):
             report.unchanged += 1
             return
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
@@ -150,13 +162,15 @@ WriterFactory = Callable[[], TreeWriter]
 
 
 def write_tree(produce: Callable[[WriterFactory], Iterable[TreeReport]], out: Path,
-               finish: Callable[[Path], None] | None = None) -> WriteResult:
+               finish: Callable[[Path], None] | None = None, *,
+               digests: bool = False) -> WriteResult:
     """Make the new content of `out`, all or nothing.
 
     `produce(new_writer)` writes every file through writers it asks `new_writer` for (one
     per process when the work is shared out) and returns their reports. `finish(tmp_dir)`
     then runs on the complete new tree before the swap (e.g. search indexing); if anything
-    raises, the temporary folder goes and `out` is left as it was.
+    raises, the temporary folder goes and `out` is left as it was. With `digests`, the
+    result carries every file's digest.
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -169,21 +183,22 @@ def write_tree(produce: Callable[[WriterFactory], Iterable[TreeReport]], out: Pa
     epoch = source_date_epoch()
     try:
         tmp.mkdir()
-        reports = list(produce(lambda: TreeWriter(str(tmp), str(out), previous, epoch)))
+        reports = list(produce(lambda: TreeWriter(str(tmp), str(out), previous, epoch, digests)))
         if finish is not None:
             finish(tmp)
         _swap(tmp, out, old)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    manifest = dict(sorted(kv for r in reports for kv in r.digests.items()))
+    manifest = dict(sorted(kv for r in reports for kv in r.sizes.items()))
     _write_manifest(manifest_path, manifest)
     return WriteResult(
         written=sum(r.written for r in reports),
         unchanged=sum(r.unchanged for r in reports),
         removed=len(previous.keys() - manifest.keys()),
         bytes=sum(r.bytes for r in reports),
-        digests=manifest,
+        sizes=manifest,
+        digests=dict(sorted(kv for r in reports for kv in r.digests.items())),
     )
 
 
@@ -194,15 +209,31 @@ def source_date_epoch() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _link(source: str, target: str) -> bool:
-    """Hard-link the previous site's regular file `source` (never a symlink) as `target`."""
+def _link_same(source: str, target: str, data: bytes) -> bool:
+    """Hard-link the previous site's file `source` as `target` when it is a regular file
+    (never a symlink) holding exactly `data`; False, linking nothing, otherwise."""
     try:
-        if not stat.S_ISREG(os.lstat(source).st_mode):
+        fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        size = len(data)
+        held = bytearray()
+        while len(held) <= size:  # one byte more than `data`: a longer file differs
+            chunk = os.read(fd, size + 1 - len(held))
+            if not chunk:
+                break
+            held += chunk
+        if held != data:
             return False
         os.link(source, target)
         return True
     except OSError:
         return False
+    finally:
+        os.close(fd)
 
 
 def _swap(tmp: Path, out: Path, old: Path) -> None:
@@ -243,15 +274,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+def _read_manifest(path: Path) -> dict[str, int]:
+    """The previous build's file sizes by path; entries of any other shape (a manifest of
+    an older version held digests) are left out, so those files are written afresh."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items() if type(v) is int}
 
 
-def _write_manifest(path: Path, manifest: dict[str, str]) -> None:
+def _write_manifest(path: Path, manifest: dict[str, int]) -> None:
     tmp = path.with_name(path.name + f".{os.getpid()}")
     tmp.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

@@ -8,17 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from builder import write
 from builder.write import TreeReport, UnsafePath, WriteResult, WriterFactory, write_tree
 
 
 def write_site(files: dict[str, bytes], out: Path,
-               finish: Callable[[Path], None] | None = None) -> WriteResult:
+               finish: Callable[[Path], None] | None = None, *,
+               digests: bool = False) -> WriteResult:
     """`files` made the new content of `out` by one writer, as a one-process build does."""
 
     def produce(new_writer: WriterFactory) -> list[TreeReport]:
         return [new_writer().put_all(sorted(files.items()))]
 
-    return write_tree(produce, out, finish)
+    return write_tree(produce, out, finish, digests=digests)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -104,7 +106,7 @@ def test_several_writers_fill_one_site_and_their_reports_add_up(tmp_path: Path) 
     assert tree(out) == {"a/index.html": b"same", "b/index.html": b"new",
                          "c/d/index.html": b"deep"}
     assert (result.written, result.unchanged, result.removed) == (2, 1, 0)
-    assert sorted(result.digests) == ["a/index.html", "b/index.html", "c/d/index.html"]
+    assert result.sizes == {"a/index.html": 4, "b/index.html": 3, "c/d/index.html": 4}
 
 
 def test_a_writer_refuses_a_path_leaving_the_site_and_nothing_changes(tmp_path: Path) -> None:
@@ -122,3 +124,65 @@ def test_a_writer_refuses_a_path_leaving_the_site_and_nothing_changes(tmp_path: 
     assert tree(out) == {"a.html": b"good"}
     assert not (tmp_path / "escape.html").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")] == []
+
+
+def test_a_file_of_the_same_size_with_other_bytes_is_written_again(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a.html": b"left", "b.html": b"same"}, out)
+    os.utime(out / "a.html", (1_000_000, 1_000_000))
+    os.utime(out / "b.html", (1_000_000, 1_000_000))
+    result = write_site({"a.html": b"rght", "b.html": b"same"}, out)
+    assert tree(out) == {"a.html": b"rght", "b.html": b"same"}
+    assert (out / "a.html").stat().st_mtime != 1_000_000
+    assert (out / "b.html").stat().st_mtime == 1_000_000
+    assert (result.written, result.unchanged) == (1, 1)
+
+
+def test_a_file_edited_in_the_site_by_hand_is_not_kept(tmp_path: Path) -> None:
+    """Files are compared with what is on disk, not with what the manifest remembers."""
+    out = tmp_path / "site"
+    write_site({"a.html": b"built"}, out)
+    (out / "a.html").write_bytes(b"EDITD")  # same size, other bytes
+    write_site({"a.html": b"built"}, out)
+    assert tree(out) == {"a.html": b"built"}
+
+
+def test_a_symlink_in_the_previous_site_is_never_linked(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a.html": b"same"}, out)
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(b"same")
+    (out / "a.html").unlink()
+    (out / "a.html").symlink_to(outside)
+    result = write_site({"a.html": b"same"}, out)
+    assert not (out / "a.html").is_symlink()
+    assert (result.written, result.unchanged) == (1, 0)
+
+
+def test_a_manifest_of_digests_from_an_older_version_is_ignored(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"a.html": b"same"}, out)
+    manifest = tmp_path / ".site.manifest.json"
+    manifest.write_text('{"a.html": "0123456789abcdef0123456789abcdef"}', encoding="utf-8")
+    result = write_site({"a.html": b"same"}, out)
+    assert (result.written, result.unchanged) == (1, 0)
+    assert manifest.read_text(encoding="utf-8") == '{"a.html": 4}'
+
+
+def test_a_build_hashes_nothing_unless_asked(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digests cost a full pass over every byte written: only the preview asks for them."""
+    write_site({"a.html": b"a"}, tmp_path / "site")
+
+    def refuse(data: bytes) -> str:
+        raise AssertionError("hashed a file nobody asked a digest of")
+
+    monkeypatch.setattr(write, "digest", refuse)
+    result = write_site({"a.html": b"a", "b/index.html": b"bb"}, tmp_path / "site")
+    assert result.digests == {} and result.sizes == {"a.html": 1, "b/index.html": 2}
+
+
+def test_digests_when_asked(tmp_path: Path) -> None:
+    result = write_site({"a.html": b"a", "b/index.html": b"bb"}, tmp_path / "site",
+                        digests=True)
+    assert result.digests == {"a.html": write.digest(b"a"), "b/index.html": write.digest(b"bb")}
