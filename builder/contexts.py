@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from builder.cards import Cards, DateView, Link, keep_entries, original_url
 from builder.markdown import Markdown
-from builder.marks import Segment, Span, segment
+from builder.marks import Span, segment
 from builder.model import Actor, Briefing, Page, PartialDate, Source
 from builder.urls import Urls
 from builder.views import (
@@ -445,24 +445,24 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
     source = b.source_by_id[source_id]
     fact_ids = b.facts_by_source.get(source_id, ())
     links = {fid: ctx.fact_link(fid) for fid in fact_ids}
-    shared = ctx.cards.source_links(source_id)
+    # A source's page shows some forty passages of a big briefing's sources, each once in
+    # the list and once marked in the text: positional arguments and local names, as the
+    # fact cards have them.
+    passage_url = ctx.cards.source_links(source_id).passage_url
+    citation = ctx.urls.citation
+    fact_by_id = b.fact_by_id
     passages: list[Passage] = []
     spans: list[Span] = []
     for fid in fact_ids:
-        for cit in b.fact_by_id[fid].citations:
+        link = links[fid]
+        for cit in fact_by_id[fid].citations:
             if cit.source == source_id:
-                spans.append(Span(cit.start, cit.end, cit.anchor))
-                passages.append(Passage(
-                    anchor=cit.anchor,
-                    url=ctx.urls.citation(source_id, cit.anchor),
-                    fact_id=fid,
-                    fact=links[fid],
-                    number=cit.number,
-                    text=cit.passage,
-                    original_url=shared.passage_url(cit.passage),
-                ))
+                anchor = cit.anchor
+                spans.append(Span(cit.start, cit.end, anchor))
+                passages.append(Passage(anchor, citation(source_id, anchor), fid, link,
+                                        cit.number, cit.passage, passage_url(cit.passage)))
     in_text_order = sorted(range(len(spans)), key=lambda i: spans[i].start)  # stable
-    by_anchor = {p.anchor: p for p in passages}
+    fact_of = {p.anchor: p.fact for p in passages}
     view = SourcePage(
         title=source.title,
         outlet=source.outlet,
@@ -475,23 +475,16 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
         notes=source.notes,
         coverage=_percent(b.coverage.get(source_id, 0.0)),
         facts=tuple(links.values()),
-        passages=tuple(passages[i] for i in in_text_order),
-        text=tuple(_text_segment(seg, by_anchor) for seg in segment(source.text, spans)),
+        passages=tuple([passages[i] for i in in_text_order]),
+        text=tuple([
+            TextSegment(seg.text, bool(seg.covering), len(seg.covering) > 1, seg.starting,
+                        tuple([fact_of[a] for a in seg.ending]) if seg.ending else ())
+            for seg in segment(source.text, spans)
+        ]),
     )
     description = f"{source.title} ({source.outlet}): the archived text with cited passages."
     layout = ctx.layout(url, source.title, description, search_kind="Source")
     return {"layout": layout, "page": view}
-
-
-def _text_segment(seg: Segment, passages: Mapping[str, Passage]) -> TextSegment:
-    covering, ending = seg.covering, seg.ending
-    return TextSegment(
-        text=seg.text,
-        marked=bool(covering),
-        overlap=len(covering) > 1,
-        anchors=seg.starting,
-        backrefs=tuple([passages[a].fact for a in ending]) if ending else (),
-    )
 
 
 def fact_page(ctx: SiteContext, *, url: str, fact_id: str,

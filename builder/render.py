@@ -155,6 +155,9 @@ class _CodeGenerator(CodeGenerator):
     What is not an attribute (a dict's key, an undefined name) still goes to
     `environment.getattr`, so templates behave exactly as before."""
 
+    _collected: frozenset[int] = frozenset()
+    """Ids of the node lists `blockvisit` compiles to collect their output."""
+
     @optimizeconst
     def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
         if self.environment.is_async or not _plain_lookup(node.node):
@@ -188,6 +191,37 @@ class _CodeGenerator(CodeGenerator):
             super()._output_child_post(node, frame, finalize)
             return
         self.write(") is str else escape(_out))")
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        """Note the bodies of the template's root and blocks, which `blockvisit` compiles
+        to collect their output (see there). A template with an `include ... without
+        context` keeps Jinja's way: Jinja writes that include as a `yield` whatever the
+        frame, which would come out ahead of what was collected."""
+        unbuffered = any(not include.with_context for include in node.find_all(nodes.Include))
+        self._collected = frozenset() if unbuffered or self.environment.is_async else frozenset(
+            {id(node.body), *(id(block.body) for block in node.find_all(nodes.Block))})
+        super().visit_Template(node, frame)
+
+    def blockvisit(self, body: Iterable[nodes.Node], frame: Frame) -> None:
+        """The root and each block of a template collect their output in a list and yield
+        it once, joined. Jinja yields each piece as it goes, and each yield passes up
+        through every generator between a block and the page (a layout's block: three):
+        a fact page was some 34 yields, each taken up three times. The same text comes
+        out in the same order; inside, Jinja writes into the list as it does for macros
+        and `set` blocks (`frame.buffer`)."""
+        if id(body) not in self._collected or frame.buffer is not None:
+            super().blockvisit(body, frame)
+            return
+        frame.buffer = collected = self.temporary_identifier()
+        self.writeline(f"{collected} = []")
+        try:
+            super().blockvisit(body, frame)
+        finally:
+            frame.buffer = None
+        self.writeline(f"if {collected}:")
+        self.indent()
+        self.writeline(f"yield concat({collected})")
+        self.outdent()
 
     def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
         """Jinja yields each piece of a run of text and `{{ values }}` on its own, and each
@@ -299,7 +333,7 @@ def _bytecode_cache() -> BytecodeCache | None:
     build. None, compiling every time, when that folder cannot be used."""
     try:
         # Named for this compiler: code cached by another must not be loaded.
-        return FileSystemBytecodeCache(pattern="__briefing_escape3_%s.cache")
+        return FileSystemBytecodeCache(pattern="__briefing_collect1_%s.cache")
     except (OSError, RuntimeError):
         return None
 

@@ -617,6 +617,62 @@ def test_runs_of_output_give_what_stock_jinja_gives(tmp_path: Path, items: list[
     assert "Tom &amp; &lt;Jerry&gt;" in ours and "never shown" not in ours
 
 
+COLLECTED_TEMPLATES = {
+    "base.html": (
+        "<h1>{% block title %}T{% endblock %}</h1>{{ site }}\n"
+        "{% for i in items %}{% block item scoped %}[{{ i }}]{% endblock %}{% endfor %}\n"
+        "{% block outer %}<o>{% block inner %}in {{ n }}{% endblock %}</o>{% endblock %}\n"
+        "again: {{ self.title() }}|{% include 'plain.html' without context %}|"
+        "{% include 'part.html' %}\n"
+    ),
+    "plain.html": "<p>no context {{ 1 + 1 }}</p>",
+    "part.html": "<p>{{ site }}{% if n %} {{ n }}{% endif %}</p>",
+    "page.html": (
+        "before {{ site }}\n{% if n > 1 %}{% extends 'base.html' %}{% endif %}"
+        "after {{ n }}\n"
+        "{% block title %}{% if n > 1 %}{{ super() }}{% endif %}+{{ n }}{% endblock %}"
+        "{% block item %}({{ i | default('none') }}){% endblock %}"
+        "{% block inner %}{% if n > 1 %}{{ super() }}{% endif %} & more{% endblock %}"
+    ),
+    "nocontext.html": (
+        "{% extends 'base.html' %}"
+        "{% block title %}{% include 'plain.html' without context %}{{ site }}{% endblock %}"
+    ),
+}
+
+
+@pytest.mark.parametrize("items", [["<a>", "b"], ["x"], []])
+@pytest.mark.parametrize("name", ["page.html", "nocontext.html", "base.html"])
+def test_collected_output_gives_what_stock_jinja_gives(tmp_path: Path, items: list[str],
+                                                       name: str) -> None:
+    """Roots and blocks that collect their output: the same text in the same order, with
+    blocks called from a layout, scoped blocks in a loop, nested blocks, `super()`,
+    `self`, includes with and without context, and an `extends` only taken sometimes
+    (whose page shows the text around it when not taken)."""
+    from jinja2 import DictLoader, Environment, StrictUndefined
+
+    for template, text in COLLECTED_TEMPLATES.items():
+        (tmp_path / template).write_text(text, encoding="utf-8")
+    context = {"site": "Tom & <Jerry>", "items": items, "n": len(items)}
+    stock = Environment(loader=DictLoader(COLLECTED_TEMPLATES), autoescape=True,
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                        keep_trailing_newline=True)
+    ours = make_environment(tmp_path).get_template(name).render(context)
+    assert ours == stock.get_template(name).render(context)
+
+
+def test_a_page_comes_out_of_its_template_at_once(tmp_path: Path) -> None:
+    """A page extending a layout is yielded whole (not a piece at a time through each
+    generator between its blocks and the page): one chunk, the same text."""
+    for name, text in OUTPUT_TEMPLATES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    context = {"site": "s", "items": ["a", "b"], "n": 2, "safe": Markup("<i>k</i>")}
+    template = make_environment(tmp_path).get_template("page.html")
+    chunks = list(template.generate(context))
+    assert len(chunks) == 1
+    assert chunks[0] == template.render(context)
+
+
 def test_the_site_is_what_stock_jinja_renders() -> None:
     """Every page of a briefing, rendered with our compiler and with Jinja's own."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
