@@ -261,3 +261,28 @@ def test_a_fact_file_crosses_between_processes_unchanged(tmp_path: Path) -> None
     assert any(f.disputes for f in facts) and any(f.date is None for f in facts)
     assert any(unit.problems for unit in units)  # mistakes cross too
     assert pickle.loads(pickle.dumps(units, pickle.HIGHEST_PROTOCOL)) == units
+
+
+def test_a_check_without_a_cache_hashes_no_source_text(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sources' digest only keys the preview's cache: a one-off check or build, which
+    has none, must not spend the time to hash every source before checking can begin."""
+    import hashlib
+
+    hashed: list[bytes] = []
+    real = hashlib.blake2b
+
+    class Recording:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self._hash = real(*args, **kwargs)  # type: ignore[arg-type]
+
+        def update(self, data: bytes) -> None:
+            hashed.append(data)
+            self._hash.update(data)
+
+        def hexdigest(self) -> str:
+            return self._hash.hexdigest()
+
+    monkeypatch.setattr(hashlib, "blake2b", Recording)
+    result = check(copy_fixture(tmp_path))
+    assert result.ok and hashed == []
