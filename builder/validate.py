@@ -443,17 +443,20 @@ def _context(state: _State, cache: ParseCache | None) -> Context:
     """The sources with their indexes (reused from `cache` while a source's text is the same).
     Without a cache nothing reads the digest, and the sources' texts are not hashed (some
     5 MB at 10,000 facts, before checking can begin)."""
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=16)
     indexes: dict[str, SourceIndex] = {}
     # Comparing the texts with the last ones (mostly the very same strings) is quicker
     # than hashing them again.
     read = tuple((sid, state.sources[sid].file, state.sources[sid].text)
                  for sid in sorted(state.sources))
-    known = cache.made("context", read) if cache is not None else ""
+    kept_digest = cache.made("context", read) if cache is not None else ""
+    known = kept_digest if isinstance(kept_digest, str) else ""
+    digest = None
+    if not isinstance(kept_digest, str):  # a cache without this reading of the sources
+        import hashlib
+
+        digest = hashlib.blake2b(digest_size=16)
     for sid, file, text in read:
-        if known is None:
+        if digest is not None:
             digest.update(f"{sid}\0{file}\0{len(text)}\0".encode())
             digest.update(text.encode())
         kept = cache.made(f"index:{sid}", text) if cache is not None else None
@@ -461,7 +464,7 @@ def _context(state: _State, cache: ParseCache | None) -> Context:
         if cache is not None and kept is None:
             cache.keep(f"index:{sid}", text, index)
         indexes[sid] = index
-    if not isinstance(known, str):
+    if digest is not None:
         known = digest.hexdigest()
         if cache is not None:
             cache.keep("context", read, known)

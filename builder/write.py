@@ -11,7 +11,6 @@ same bytes, compared directly: a build into an empty folder reads and hashes not
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -75,7 +74,11 @@ def output_clash(root: Path, out: Path) -> str | None:
 
 def digest(data: bytes) -> str:
     """A file's fingerprint, to tell changed bytes from unchanged: SHA-256, which processors'
-    SHA instructions make faster than BLAKE2 (`benchmarks/parts.py`), cut to 128 bits."""
+    SHA instructions make faster than BLAKE2 (`benchmarks/parts.py`), cut to 128 bits.
+    (`hashlib` is imported here: a build asks for no digest, and starting OpenSSL took
+    some 3 ms before the first fork, timed by hand with `python -X importtime`.)"""
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()[:32]
 
 
