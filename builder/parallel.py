@@ -113,7 +113,8 @@ class _Child(_Forked):
 
 
 def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
-             meanwhile: Callable[[], object] | None = None, batch: int = 0) -> list[R]:
+             meanwhile: Callable[[], object] | None = None, batch: int = 0,
+             taken: Callable[[int, R], object] | None = None) -> list[R]:
     """`[func(x) for x in inputs]`, computed by `processes` processes (this one included).
 
     Input i goes to process i % processes, so neighbouring inputs of one kind are spread
@@ -123,14 +124,18 @@ def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
     Results must be picklable; plain `str`, `bytes` and tuples cross cheapest.
     `meanwhile()`, if given, runs in this process while the others start on their shares
     (work that must stay here, e.g. because later forks need its result).
+    `taken(i, result)`, if given, is called here for each input's result once this
+    process has it, in no set order: with `batch`, those of the other processes as they
+    arrive, between this process's own batches (work on the results that would
+    otherwise wait until every process is done, while the other cores idle).
     """
     processes = min(processes or workers(), len(inputs))
     if processes < 2 or not can_fork():
         if meanwhile is not None:
             meanwhile()
-        return [func(x) for x in inputs]
+        return _all_taken([func(x) for x in inputs], taken)
     if batch > 0:
-        return _batched(func, inputs, processes, meanwhile, batch)
+        return _batched(func, inputs, processes, meanwhile, batch, taken)
 
     def share(k: int) -> Callable[[], list[R]]:
         return lambda: [func(x) for x in inputs[k::processes]]
@@ -139,11 +144,19 @@ def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
     results: list[R] = [None] * len(inputs)  # type: ignore[list-item]
     for k, part in enumerate(shares):
         results[k::processes] = part
+    return _all_taken(results, taken)
+
+
+def _all_taken(results: list[R], taken: Callable[[int, R], object] | None) -> list[R]:
+    if taken is not None:
+        for i, result in enumerate(results):
+            taken(i, result)
     return results
 
 
 def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
-             meanwhile: Callable[[], object] | None, batch: int) -> list[R]:
+             meanwhile: Callable[[], object] | None, batch: int,
+             taken: Callable[[int, R], object] | None) -> list[R]:
     tickets, batch = Tickets.for_batches(len(inputs), batch)
     results: list[R] = [None] * len(inputs)  # type: ignore[list-item]
 
@@ -157,6 +170,9 @@ def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
     def take(frames: Iterable[Any]) -> None:
         for t, done in frames:
             results[t * batch:(t + 1) * batch] = done
+            if taken is not None:
+                for i, result in enumerate(done, t * batch):
+                    taken(i, result)
 
     streams: list[_Stream] = []
     gc.freeze()  # see `_run`

@@ -676,10 +676,13 @@ def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = Non
             return None
         return cards.fragments(fact_id)
 
-    made = parallel.fork_map(make, facts, meanwhile=meanwhile, batch=64)
-    for fid, fragments in zip(facts, made, strict=True):
+    def adopt(i: int, fragments: tuple[str, str, str, str] | None) -> None:
+        """Another process's card, taken as it arrives: adopting all of them once every
+        process is done took some 0.025 s at 10,000 facts while the other core idled."""
         if fragments is not None:
-            cards.adopt(fid, fragments)
+            cards.adopt(facts[i], fragments)
+
+    parallel.fork_map(make, facts, meanwhile=meanwhile, batch=64, taken=adopt)
     renderer.cards_shared = True
 
 
@@ -738,11 +741,20 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     # Every page is rendered here: what each depends on is for the preview's rebuilds (whose
     # own plan has it), and would be nearly half of the planning's time (`parts.md`).
     jobs: list[PageJob] = []
+    paths_checked = False
+
+    def plan_and_check() -> None:
+        nonlocal paths_checked
+        jobs.extend(plan_pages(briefing, urls, deps=False))
+        for job in jobs:  # refused here, before any worker starts writing
+            checked_path(job.path)
+        paths_checked = True
+
     if parallel_ok and len(briefing.facts) >= PARALLEL_MIN_PAGES:
         if on_stage is not None:
             on_stage("making fact cards")
         # The cards are made on the other cores while this one plans the pages.
-        share_cards(renderer, lambda: jobs.extend(plan_pages(briefing, urls, deps=False)))
+        share_cards(renderer, plan_and_check)
     else:
         jobs = plan_pages(briefing, urls, deps=False)
     total = len(jobs)
@@ -757,8 +769,9 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
             yield from other_files(briefing, templates_dir, urls, jobs, renderer).items()
         return [consume(everything())]
 
-    for job in jobs:  # refused here, before any worker starts writing
-        checked_path(job.path)
+    if not paths_checked:
+        for job in jobs:  # refused here, before any worker starts writing
+            checked_path(job.path)
     _prepare_workers(renderer, jobs)
     if on_stage is not None:
         on_stage("rendering and writing pages")

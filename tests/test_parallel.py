@@ -155,6 +155,59 @@ def test_batches_to_whichever_process_is_free_keep_the_input_order(
     assert len({r[1] for r in results}) == 2
 
 
+@pytest.mark.parametrize(("workers", "batch"), [("1", 0), ("3", 0), ("2", 5)])
+def test_each_result_is_taken_once_here(monkeypatch: pytest.MonkeyPatch, workers: str,
+                                        batch: int) -> None:
+    """`taken(i, result)` sees every input's result once, in this process, whatever the
+    number of processes and however the work went out."""
+    monkeypatch.setenv("BRIEFING_WORKERS", workers)
+    here = os.getpid()
+    seen: dict[int, tuple[int, int]] = {}
+
+    def take(i: int, result: tuple[int, int]) -> None:
+        assert os.getpid() == here and i not in seen
+        seen[i] = result
+
+    def square(x: int) -> tuple[int, int]:
+        time.sleep(0.001)
+        return x * x, os.getpid()
+
+    results = parallel.fork_map(square, list(range(60)), batch=batch, taken=take)
+    assert seen == dict(enumerate(results))
+    assert [r[0] for r in results] == [x * x for x in range(60)]
+
+
+def test_batches_are_taken_while_this_process_still_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With batches, the other processes' results are taken between this process's own
+    batches, not all once every process is done."""
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    here = os.getpid()
+    order: list[str] = []
+    made_there = parallel.Counter(1)
+
+    def work(x: int) -> int:
+        if os.getpid() == here:
+            deadline = time.monotonic() + 10
+            while made_there.total() < 4 and time.monotonic() < deadline:
+                time.sleep(0.001)  # however late the other process starts
+            order.append("made here")
+            time.sleep(0.01)  # the other process sends a few batches meanwhile
+        else:
+            made_there.add(0)
+            time.sleep(0.002)
+        return os.getpid()
+
+    def take(i: int, pid: int) -> None:
+        if pid != here:
+            order.append("taken")
+
+    parallel.fork_map(work, list(range(200)), batch=2, taken=take)
+    last_made_here = len(order) - 1 - order[::-1].index("made here")
+    assert "taken" in order[:last_made_here]
+
+
 def test_batches_come_back_whole_however_much_the_others_sent_meanwhile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
