@@ -39,6 +39,13 @@ def read(text: str, rel: str, problems: list[Problem], line_offset: int,
         problems.extend(builder.problems)
         return None
     except yaml.MarkedYAMLError as exc:
+        if _libyaml_too_deep(exc):
+            mark = exc.problem_mark
+            problems.append(Problem(rel, (mark.line + 1 + line_offset) if mark else 0,
+                                    (mark.column + 1) if mark else 0, "",
+                                    f"YAML is nested too deeply (limit {MAX_DEPTH})",
+                                    hint="flatten the structure"))
+            return None
         mark = exc.problem_mark or exc.context_mark
         if "quoted scalar" in (exc.context or "") and exc.context_mark:
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
@@ -77,9 +84,21 @@ def deepest(text: str) -> tuple[int, int] | None:
                     return (mark.line + 1, mark.column + 1) if mark else (0, 0)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        if _libyaml_too_deep(exc):
+            mark = exc.problem_mark
+            return (mark.line + 1, mark.column + 1) if mark else (0, 0)
         return None  # composing reports the syntax error with its place
+    except yaml.YAMLError:
+        return None
     return None
+
+
+def _libyaml_too_deep(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether libyaml stopped at its own nesting limit (1,000 levels, far past ours):
+    libyaml 0.2.5 (PyYAML 6.0.4's) stops there while scanning, before any event deeper
+    than ours reaches `deepest`, so such a document is too deep whichever says so."""
+    return exc.problem == "exceeded maximum nesting depth"
 
 
 _VALUE_START = re.compile(r"\s*(?:-\s+)*(?:[^\s#'\"][^#]*?:\s+)?([*&@`%\[{])")

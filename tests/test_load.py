@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from builder import libyaml, load
 from builder.errors import Problem
 from builder.load import (
+    MAX_DEPTH,
     Mapping,
     Node,
     ParseCache,
@@ -71,6 +72,19 @@ def test_scalars_stay_text(text: str, value: str | None) -> None:
 def test_unsafe_or_ambiguous_yaml_is_refused(text: str, message: str) -> None:
     _, problems = parse(text)
     assert problems and message in problems[0].message, problems
+
+
+@pytest.mark.parametrize("text, line", [
+    ("- " + "[" * 2_000 + "]" * 2_000 + "\n", 1),
+    ("a: 1\nb: " + "{" * 1_500 + "}" * 1_500 + "\n", 2),
+    ("a:\n" + "".join("  " * i + "- x:\n" for i in range(1, 1_200)), 17),  # counted
+])
+def test_nesting_past_libyamls_own_limit_is_too_deep_at_its_line(text: str, line: int) -> None:
+    """libyaml stops at a thousand levels of its own while it scans (PyYAML 6.0.4), before
+    any deeper event could be counted: still our problem, on the line where it stopped."""
+    _, problems = parse(text)
+    assert [(p.message, p.line) for p in problems] == [
+        (f"YAML is nested too deeply (limit {MAX_DEPTH})", line)]
 
 
 def test_alias_bomb_is_refused_quickly() -> None:
