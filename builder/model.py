@@ -256,12 +256,14 @@ class _Coverage(Mapping[str, float]):
     and a big build asks for it from several processes at once, after the briefing is made.
     """
 
-    def __init__(self, sources: Mapping[str, Source], facts: Iterable[Fact]) -> None:
+    def __init__(self, sources: Mapping[str, Source],
+                 facts_by_source: Mapping[str, tuple[str, ...]],
+                 fact_by_id: Mapping[str, Fact]) -> None:
+        # A source's cited spans are gathered when its share is first asked for, in the
+        # process that asks, not while the briefing is assembled and the other core idles.
         self._sources = sources
-        self._spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for fact in facts:
-            for cit in fact.citations:
-                self._spans[cit.source].append((cit.start, cit.end))
+        self._facts_by_source = facts_by_source
+        self._fact_by_id = fact_by_id
         self._shares: dict[str, float] = {}
 
     def __getitem__(self, source_id: str) -> float:
@@ -281,7 +283,10 @@ class _Coverage(Mapping[str, float]):
         visible = len(text) - sum(map(text.count, " \n\t\u00a0"))
         chunks: list[str] = []
         end_so_far = 0
-        for start, end in sorted(self._spans.get(source.id, ())):
+        spans = [(cit.start, cit.end)
+                 for fid in self._facts_by_source.get(source.id, ())
+                 for cit in self._fact_by_id[fid].citations if cit.source == source.id]
+        for start, end in sorted(spans):
             start = max(start, end_so_far)
             if end > start:
                 chunks.append(text[start:end])
@@ -360,7 +365,8 @@ class Briefing:
                 if cit.source not in seen:
                     seen.add(cit.source)
                     by_source[cit.source].append(fact.id)
-            strands[fact.id] = tuple(sorted({source_by_id[s].strand for s in seen}))
+            named = {source_by_id[s].strand for s in seen}
+            strands[fact.id] = tuple(named) if len(named) < 2 else tuple(sorted(named))
             for d in fact.disputes:
                 disputes[fact.id].append(d)
                 disputes[d.fact].append(Dispute(fact=fact.id, note=d.note))
@@ -376,6 +382,8 @@ class Briefing:
             (f for f in facts_t if f.date),
             key=lambda f: (f.date.year, f.date.month, f.date.day, f.id),  # type: ignore[union-attr]
         )
+        fact_by_id = MappingProxyType({f.id: f for f in facts_t})
+        facts_by_source = _freeze(by_source)
         return cls(
             site=site,
             sources=sources_t,
@@ -384,16 +392,16 @@ class Briefing:
             pages=pages_t,
             source_by_id=MappingProxyType(source_by_id),
             actor_by_id=MappingProxyType({a.id: a for a in actors_t}),
-            fact_by_id=MappingProxyType({f.id: f for f in facts_t}),
+            fact_by_id=fact_by_id,
             topic_by_id=MappingProxyType({t.id: t for t in site.topics}),
             facts_by_topic=_freeze(by_topic),
             facts_by_actor=_freeze(by_actor),
-            facts_by_source=_freeze(by_source),
+            facts_by_source=facts_by_source,
             disputes_of=MappingProxyType(dict(sorted(disputes_of.items()))),
             strands_of=MappingProxyType(strands),
             timeline=tuple(f.id for f in dated),
             undated=tuple(sorted(f.id for f in facts_t if not f.date)),
-            coverage=_Coverage(source_by_id, facts_t),
+            coverage=_Coverage(source_by_id, facts_by_source, fact_by_id),
         )
 
     def page(self, slug: str) -> Page | None:
