@@ -14,7 +14,17 @@ from typing import Any, NoReturn
 import yaml
 
 from builder.errors import Problem
-from builder.nodes import MAX_DEPTH, NULLS, SPECIAL_PLAIN, Entry, Mapping, Node, Scalar, Sequence
+from builder.nodes import (
+    MAX_DEPTH,
+    NULLS,
+    SPECIAL_PLAIN,
+    Entry,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    too_deep,
+)
 
 try:  # PyYAML's libyaml binding is ten times faster; the pure loader is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -39,13 +49,6 @@ def read(text: str, rel: str, problems: list[Problem], line_offset: int,
         problems.extend(builder.problems)
         return None
     except yaml.MarkedYAMLError as exc:
-        if _libyaml_too_deep(exc):
-            mark = exc.problem_mark
-            problems.append(Problem(rel, (mark.line + 1 + line_offset) if mark else 0,
-                                    (mark.column + 1) if mark else 0, "",
-                                    f"YAML is nested too deeply (limit {MAX_DEPTH})",
-                                    hint="flatten the structure"))
-            return None
         mark = exc.problem_mark or exc.context_mark
         if "quoted scalar" in (exc.context or "") and exc.context_mark:
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
@@ -62,8 +65,7 @@ def read(text: str, rel: str, problems: list[Problem], line_offset: int,
                                 hint="check the file's syntax"))
         return None
     except RecursionError:
-        problems.append(Problem(rel, 0, 0, "", f"YAML is nested too deeply (limit {MAX_DEPTH})",
-                                hint="flatten the structure"))
+        problems.append(too_deep(rel, 0, 0))
         return None
     finally:
         loader.dispose()
@@ -97,7 +99,9 @@ def deepest(text: str) -> tuple[int, int] | None:
 def _libyaml_too_deep(exc: yaml.MarkedYAMLError) -> bool:
     """Whether libyaml stopped at its own nesting limit (1,000 levels, far past ours):
     libyaml 0.2.5 (PyYAML 6.0.4's) stops there while scanning, before any event deeper
-    than ours reaches `deepest`, so such a document is too deep whichever says so."""
+    than ours reaches `deepest`, so such a document is too deep whichever says so. Only
+    `deepest` meets it: no text that gets past the cheap bound before it (`load.SAFE_NESTING`)
+    can nest that deep, so `read` never does."""
     return exc.problem == "exceeded maximum nesting depth"
 
 

@@ -24,12 +24,14 @@ from builder.nodes import Mapping as Mapping
 from builder.nodes import Node as Node
 from builder.nodes import Scalar as Scalar
 from builder.nodes import Sequence as Sequence
+from builder.nodes import too_deep
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Larger content or seed files are refused: no briefing needs them, and they hint at a mistake."""
 SAFE_NESTING = 1_000
 """Text that could nest deeper than this is measured with the (iterative) event parser before
-it is composed: libyaml's recursive composer overflows the C stack at a few ten thousand levels."""
+it is composed: libyaml's recursive composer overflows the C stack at a few ten thousand levels.
+At most libyaml's own limit (1,000 levels), which only the event parser's pass words as ours."""
 
 STILL_NS = 3_000_000_000
 """A file changed less than this long ago (in nanoseconds) may change again unseen within
@@ -287,9 +289,7 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
     # bound: 0.11 s before checking could begin, by cProfile.)
     deep = _too_deep(text, rows)
     if deep is not None:
-        problems.append(Problem(rel, deep[0] + line_offset, deep[1], "",
-                                f"YAML is nested too deeply (limit {MAX_DEPTH})",
-                                hint="flatten the structure"))
+        problems.append(too_deep(rel, deep[0] + line_offset, deep[1]))
         return None
     from builder import libyaml  # only now: most content files never need it
 

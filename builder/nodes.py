@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from builder.errors import Problem
+
 MAX_DEPTH = 32
 """YAML nested deeper than this is refused (the content model is at most five levels deep)."""
 NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 """Plain values YAML reads as null."""
 SPECIAL_PLAIN = {"<<": "tag:yaml.org,2002:merge", "=": "tag:yaml.org,2002:value"}
 """Plain values YAML reads as something other than text."""
+
+
+def too_deep(rel: str, line: int, column: int) -> Problem:
+    """File `rel` nests past MAX_DEPTH at `line`, `column` (whichever reader found it)."""
+    return Problem(rel, line, column, "", f"YAML is nested too deeply (limit {MAX_DEPTH})",
+                   hint="flatten the structure")
 
 
 @dataclass(slots=True)
