@@ -741,22 +741,20 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
     # Every page is rendered here: what each depends on is for the preview's rebuilds (whose
     # own plan has it), and would be nearly half of the planning's time (`parts.md`).
     jobs: list[PageJob] = []
-    paths_checked = False
 
-    def plan_and_check() -> None:
-        nonlocal paths_checked
+    def plan() -> None:
         jobs.extend(plan_pages(briefing, urls, deps=False))
-        for job in jobs:  # refused here, before any worker starts writing
-            checked_path(job.path)
-        paths_checked = True
+        if parallel_ok and len(jobs) >= PARALLEL_MIN_PAGES:
+            for job in jobs:  # refused here, before any worker starts writing
+                checked_path(job.path)
 
     if parallel_ok and len(briefing.facts) >= PARALLEL_MIN_PAGES:
         if on_stage is not None:
             on_stage("making fact cards")
         # The cards are made on the other cores while this one plans the pages.
-        share_cards(renderer, plan_and_check)
+        share_cards(renderer, plan)
     else:
-        jobs = plan_pages(briefing, urls, deps=False)
+        plan()
     total = len(jobs)
     if total < PARALLEL_MIN_PAGES or not parallel_ok:
         if on_stage is not None:
@@ -769,9 +767,6 @@ def render_site_into(briefing: Briefing, templates_dir: Path, urls: Urls, render
             yield from other_files(briefing, templates_dir, urls, jobs, renderer).items()
         return [consume(everything())]
 
-    if not paths_checked:
-        for job in jobs:  # refused here, before any worker starts writing
-            checked_path(job.path)
     _prepare_workers(renderer, jobs)
     if on_stage is not None:
         on_stage("rendering and writing pages")

@@ -440,35 +440,39 @@ def _unpack_fact_file(path: str, defined: tuple[tuple[str, int, int, _Packed | N
 
 
 def _context(state: _State, cache: ParseCache | None) -> Context:
-    """The sources with their indexes (reused from `cache` while a source's text is the same).
-    Without a cache nothing reads the digest, and the sources' texts are not hashed (some
-    5 MB at 10,000 facts, before checking can begin)."""
+    """The sources with their indexes (reused from `cache` while a source's text is the same)."""
     indexes: dict[str, SourceIndex] = {}
-    # Comparing the texts with the last ones (mostly the very same strings) is quicker
-    # than hashing them again.
     read = tuple((sid, state.sources[sid].file, state.sources[sid].text)
                  for sid in sorted(state.sources))
-    kept_digest = cache.made("context", read) if cache is not None else ""
-    known = kept_digest if isinstance(kept_digest, str) else ""
-    digest = None
-    if not isinstance(kept_digest, str):  # a cache without this reading of the sources
-        import hashlib
-
-        digest = hashlib.blake2b(digest_size=16)
-    for sid, file, text in read:
-        if digest is not None:
-            digest.update(f"{sid}\0{file}\0{len(text)}\0".encode())
-            digest.update(text.encode())
+    for sid, _, text in read:
         kept = cache.made(f"index:{sid}", text) if cache is not None else None
         index = kept if isinstance(kept, SourceIndex) else SourceIndex(text)
         if cache is not None and kept is None:
             cache.keep(f"index:{sid}", text, index)
         indexes[sid] = index
-    if digest is not None:
-        known = digest.hexdigest()
-        if cache is not None:
-            cache.keep("context", read, known)
-    return Context(dict(state.sources), indexes, known)
+    return Context(dict(state.sources), indexes, _sources_digest(read, cache))
+
+
+def _sources_digest(read: tuple[tuple[str, str, str], ...], cache: ParseCache | None) -> str:
+    """The digest of the sources as read, `(id, file, text)` each, kept in `cache`; empty
+    without a cache, its only reader (a one-off build does not hash some 5 MB of source
+    text at 10,000 facts before checking can begin)."""
+    if cache is None:
+        return ""
+    # Comparing the texts with the last ones (mostly the very same strings) is quicker
+    # than hashing them again.
+    known = cache.made("context", read)
+    if isinstance(known, str):
+        return known
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    for sid, file, text in read:
+        digest.update(f"{sid}\0{file}\0{len(text)}\0".encode())
+        digest.update(text.encode())
+    made = digest.hexdigest()
+    cache.keep("context", read, made)
+    return made
 
 
 def _fact_files(files: list[RawText], context: Context, cache: ParseCache | None,
