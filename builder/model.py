@@ -365,8 +365,7 @@ class Briefing:
                 if cit.source not in seen:
                     seen.add(cit.source)
                     by_source[cit.source].append(fact.id)
-            named = {source_by_id[s].strand for s in seen}
-            strands[fact.id] = tuple(named) if len(named) < 2 else tuple(sorted(named))
+            strands[fact.id] = tuple(sorted({source_by_id[s].strand for s in seen}))
             for d in fact.disputes:
                 disputes[fact.id].append(d)
                 disputes[d.fact].append(Dispute(fact=fact.id, note=d.note))
