@@ -426,12 +426,13 @@ def spread(m: Measure) -> str:
     return f"{min(walls):.2f}–{max(walls):.2f} s"
 
 
-def paired(ours: Measure, hugo: Measure) -> str:
+def paired(ours: Measure, hugo: Measure, of: Callable[[Run], float] = lambda r: r.wall) -> str:
     """Each of our rounds over the Hugo round beside it (the same minute of a noisy
-    machine): their median, and the smallest and largest."""
+    machine), by wall time or by `of` another figure: their median, and the smallest and
+    largest."""
     if not (ours.ok and hugo.ok) or len(ours.runs) != len(hugo.runs):
         return "n/a"
-    ratios = [a.wall / b.wall for a, b in zip(ours.runs, hugo.runs, strict=True)]
+    ratios = [of(a) / of(b) for a, b in zip(ours.runs, hugo.runs, strict=True)]
     return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
 
 

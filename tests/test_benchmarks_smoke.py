@@ -6,10 +6,12 @@ content in the real format, deterministically, and that the builder builds all o
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from benchmarks import gen_corpus
@@ -151,3 +153,39 @@ def test_round_by_round_divides_each_of_our_rounds_by_hugos_in_the_same_round() 
     assert paired(measure(4.0, 5.0, 3.0), measure(8.0, 10.0, 4.0)) == "0.50 (0.50–0.75)"
     assert paired(measure(4.0, 5.0), measure(8.0)) == "n/a"  # a round missing: no pairs
     assert paired(measure(4.0), Measure()) == "n/a"
+
+
+def test_two_revisions_are_compared_in_turn_with_their_output(tmp_path: Path) -> None:
+    """`benchmarks/compare.py` builds the corpus with a commit's builder and with this
+    tree's, in turn, and says whether they wrote the same bytes (in a clean checkout, the
+    same; with uncommitted changes to the pages, maybe not)."""
+    from benchmarks import compare
+
+    results = tmp_path / "compare.md"
+    assert compare.main(["--base", "HEAD", "--size", str(N), "--runs", "2",
+                         "--work", str(tmp_path / "work"), "--results", str(results)]) == 0
+    text = results.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith(("| base `", "| this tree `"))]
+    assert len(rows) == 2 and all(row.split(" | ")[1].endswith(" s") for row in rows)
+    assert "2 rounds, the order swapped every round" in text
+    assert re.search(r"^Output: (byte-identical \(\d+ files\)|\*\*differs\*\* in )", text, re.M)
+    assert str(tmp_path) not in text and (tmp_path / "work" / "compare-base" / "builder").is_dir()
+
+
+def test_a_revision_that_names_no_commit_is_refused_with_its_name() -> None:
+    from benchmarks import compare
+
+    with pytest.raises(SystemExit, match="--base no-such-revision: not a commit here"):
+        compare.revision("no-such-revision")
+
+
+def test_outputs_that_differ_are_named(tmp_path: Path) -> None:
+    from benchmarks.compare import same_output
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root, text in ((a, "one"), (b, "two")):
+        root.mkdir()
+        (root / "same.html").write_text("same", encoding="utf-8")
+        (root / "page.html").write_text(text, encoding="utf-8")
+    (a / "only-here.html").write_text("x", encoding="utf-8")
+    assert same_output(a, b) == (3, ["only-here.html", "page.html"])
