@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from builder.build import CheckResult
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "github", "sarif")
+"""How problems can be printed (`--format`)."""
 
 _KEPT: list[object] = []
 """What the last command made, kept until `_leave` ends the process (a process that runs
@@ -49,13 +51,14 @@ def make_parser() -> argparse.ArgumentParser:
                                       "(e.g. /briefing/ or https://example.org/briefing/)")
     p.add_argument("--no-search", action="store_true", help="skip search indexing (Pagefind)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text",
+    p.add_argument("--format", choices=FORMATS, default="text",
                    help="how problems are printed (default: text)")
 
     p = sub.add_parser("check", help="validate content and citations without writing anything")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--format", choices=("text", "json", "github"), default="text",
-                   help="text for people, json for tools, github for Actions annotations")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text for people, json for tools, github for Actions annotations "
+                        "(all of them in the job summary too), sarif for code scanning")
     p.add_argument("--coverage", action="store_true",
                    help="also print how much of each source is cited")
 
@@ -179,15 +182,42 @@ def _display(path: Path | None) -> str:
 
 
 def report(result: CheckResult, fmt: str) -> None:
-    """Print every problem in the chosen format (text and github on stderr, json on stdout)."""
+    """Print every problem in the chosen format (text on stderr; json, sarif and github on
+    stdout). Under GitHub Actions, `github` also writes every problem to the job summary when
+    there are more than GitHub shows as annotations."""
     from builder.errors import problems_as_json
 
     if fmt == "json":
         print(problems_as_json(result.problems))
         return
+    if fmt == "sarif":
+        from builder.reports import problems_as_sarif
+
+        print(problems_as_sarif(result.problems, strict=result.strict, version=_version()))
+        return
     for problem in result.problems:
         line = problem.as_github() if fmt == "github" else problem.as_text()
         print(line, file=sys.stdout if fmt == "github" else sys.stderr)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:
+        from builder.reports import job_summary, needs_summary
+
+        if needs_summary(result.problems, strict=result.strict):
+            try:
+                with open(summary, "a", encoding="utf-8") as handle:
+                    handle.write(job_summary(result.problems, strict=result.strict))
+            except OSError as exc:
+                print(f"briefing: cannot write the job summary: {exc.strerror}",
+                      file=sys.stderr)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("briefing")
+    except PackageNotFoundError:
+        return ""
 
 
 def _summary_line(result: CheckResult, verb: str) -> str:

@@ -24,6 +24,7 @@ from typing import NamedTuple, TypeVar, cast
 
 from builder.markdown import Markdown
 from builder.model import Briefing, Citation, Dispute, Fact, PartialDate, Source
+from builder.selectors import select, source_sha256
 from builder.urls import Urls, text_fragment_url
 
 SCHEMA_VERSION = 1
@@ -188,6 +189,7 @@ class Feeds:
                 f'\n          "line": {cit.line},\n          "url": {s(url)},'
                 '\n          "original_url": '
                 f'{s(text_fragment_url(source.url, cit.passage)) if source.url else "null"}'
+                f',\n          "target": {_json(self._target(cit, source), "          ")}'
                 "\n        }"
             )
         shown = [
@@ -206,6 +208,15 @@ class Feeds:
             f'\n      "independent_sources": {len(self.briefing.strands_of.get(fact.id, ()))},'
             f'\n      "citations": {_json_list(citations, "      ")}\n    }}'
         )
+
+    def _target(self, cit: Citation, source: Source) -> dict[str, object]:
+        """The passage as a W3C Web Annotation `SpecificResource`: the archived file, its
+        digest when pinned, and the selectors that find the passage in it."""
+        return {
+            "source": source.file,
+            "sha256": source_sha256(source),
+            "selector": select(source.text, cit.start, cit.end).as_json(),
+        }
 
     def _source_json(self, source: Source) -> str:
         """A citation's `source` and `source_title` members, made once per source."""

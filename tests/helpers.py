@@ -29,8 +29,10 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `python -m builder` for real, as an editor would."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def run_cli(root: Path, *args: str,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m builder` for real, as an editor would (with `env` added to the
+    environment)."""
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "builder", "--root", str(root), *args],
                           capture_output=True, text=True, env=env, timeout=120)

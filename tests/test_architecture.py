@@ -21,6 +21,7 @@ STAGES = [
     "libyaml",     # YAML of any shape -> located nodes, through libyaml
     "load",        # files -> located YAML nodes
     "quotes",      # quote normalisation and lookup
+    "selectors",   # W3C Web Annotation selectors of cited passages
     "validate",    # raw records -> model, or every problem
     "markdown",    # the one markdown renderer
     "marks",       # cited passages marked in source texts
@@ -39,6 +40,7 @@ STAGES = [
     "schema",      # JSON Schemas of the content files
     "scaffold",    # `briefing new`
     "cite",        # `briefing cite`
+    "reports",     # problems as CI reads them: SARIF, the GitHub job summary
     "preview",     # the preview's HTTP server: safe paths, reload stream, overlay
     "serve",       # `briefing serve`: watch, rebuild, reload
     "cli",         # argument parsing; problems become text
