@@ -76,13 +76,18 @@ def test_dispute_links_resolve_and_show_on_both_sides(briefing: Briefing) -> Non
     ("one", "other"),
     [
         ("declaration-signed-6-january", "declaration-signed-7-january"),
-        ("signatories-uk-france", "signatories-uk-france-ukraine"),
-        ("signatories-uk-france", "signatories-starmer-macron-zelensky"),
-        ("paris-27-european-states", "paris-dozens-of-countries"),
         ("witkoff-us-strongly-stands-behind", "witkoff-kushner-endorse-8-january"),
         ("us-commitment-deter-defend", "zelensky-no-clear-pledge"),
         ("zelensky-90-percent-done", "zelensky-90-percent-ready"),
         ("russia-warns-6-january", "foreign-ministry-legitimate-targets"),
+        # The roundup's collective "air, land and sea" pledge against the explainer's
+        # account of allies split over ground troops.
+        ("paris-pledge-equipment-training", "europe-split-ground-troops"),
+        ("uk-protected-facilities", "pending-parliamentary-approvals"),
+        ("us-direct-involvement-signal", "us-arms-length"),
+        ("russia-rejects-framework", "kasyanov-putin-does-not-know"),
+        ("es-trump-air-support", "es-trump-air-defence"),
+        ("es-macron-not-war-on-russia", "es-macron-protecting-ukraine"),
     ],
 )
 def test_known_disagreements_between_sources_are_recorded(
@@ -92,6 +97,45 @@ def test_known_disagreements_between_sources_are_recorded(
     # Each side of a disagreement cites a different passage.
     passages = {(c.source, c.start) for c in briefing.fact_by_id[one].citations}
     assert passages.isdisjoint((c.source, c.start) for c in briefing.fact_by_id[other].citations)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # An omission: the roundup names the UK and France and does not deny Ukraine.
+        ("signatories-uk-france", "signatories-uk-france-ukraine"),
+        ("signatories-uk-france", "signatories-starmer-macron-zelensky"),
+        # Compatible figures: 27 European states and more are "dozens of countries".
+        ("paris-27-european-states", "paris-dozens-of-countries"),
+        # A title in a reading list contradicts nothing.
+        ("signatories-uk-france-ukraine", "declaration-uk-ukraine-title"),
+        # Keeping distance from ground troops is compatible with a pledge to deter.
+        ("us-commitment-deter-defend", "us-arms-length"),
+    ],
+)
+def test_omissions_and_compatible_accounts_are_not_disputes(
+    briefing: Briefing, one: str, other: str
+) -> None:
+    assert other not in {d.fact for d in briefing.disputes_of.get(one, ())}
+
+
+def test_the_signatories_and_the_date_of_the_headline_fact_are_not_disputed(
+    briefing: Briefing,
+) -> None:
+    for fact_id in ("signatories-uk-france-ukraine", "signatories-starmer-macron-zelensky",
+                    "signatories-uk-france", "declaration-signed-6-january"):
+        assert briefing.fact_by_id[fact_id].status.value != "disputed", fact_id
+
+
+def test_no_position_rests_on_the_earlier_summit(briefing: Briefing) -> None:
+    # A position taken at an earlier event is not a current position.
+    earlier = {s.id for s in briefing.sources if s.file in EARLIER_SUMMIT_FILES}
+    stale = [
+        f"{ally.id}/{position.issue}: {fact_id}"
+        for ally in briefing.actors for position in ally.positions for fact_id in position.facts
+        if {c.source for c in briefing.fact_by_id[fact_id].citations} <= earlier
+    ]
+    assert not stale, stale
 
 
 def test_earlier_summit_facts_are_never_dated(briefing: Briefing) -> None:
