@@ -79,6 +79,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="write JSON Schemas of the content files for editors")
     p.add_argument("--out", type=Path, help="folder (default: ROOT/schemas)")
 
+    _sources_parser(sub)
+
     p = sub.add_parser("new", help="print or add a skeleton fact with a fresh id")
     p.add_argument("kind", choices=("fact",), help="what to create")
     p.add_argument("--topic", required=True, help="topic id from content/site.yaml")
@@ -88,6 +90,27 @@ def make_parser() -> argparse.ArgumentParser:
     where.add_argument("--write", action="store_true",
                        help="append to content/facts/TOPIC.yaml")
     return parser
+
+
+def _sources_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = sub.add_parser("sources", help="archive a new source, re-pin or verify archived files")
+    act = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    a = act.add_parser("add", help="archive a text, Markdown or saved HTML file as a new, "
+                                   "pinned source")
+    a.add_argument("path", type=Path, help="the file to archive (.txt, .md or .html)")
+    a.add_argument("--id", required=True, dest="source_id", help="the new source's id")
+    a.add_argument("--title", required=True, help="the document's headline")
+    a.add_argument("--outlet", default="unknown", help="who published it (default: unknown)")
+    a.add_argument("--published", default="unknown",
+                   help="YYYY-MM-DD or YYYY-MM, only as the document states it (default: unknown)")
+    a.add_argument("--url", help="the document's original address, when known")
+    a.add_argument("--kind", default="news", choices=("news", "analysis", "aggregator",
+                                                       "official"), help="default: news")
+    a.add_argument("--archived", help="the archive date YYYY-MM-DD (default: today)")
+    a = act.add_parser("pin", help="record the digests of re-archived files (all without ids); "
+                                   "refused while a citing quote would be lost")
+    a.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source)")
+    act.add_parser("verify", help="check every archived file against its recorded digest")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("  hint: run briefing from the project folder, or pass --root", file=sys.stderr)
         return EXIT_USAGE
     handler = {"build": _build, "check": _check, "serve": _serve, "cite": _cite,
-               "schema": _schema, "new": _new}[args.command]
+               "schema": _schema, "new": _new, "sources": _sources}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
@@ -170,6 +193,19 @@ def _new(args: argparse.Namespace) -> int:
 
     return new_fact_command(args.root, args.topic, title=args.title, file=args.file,
                             write=args.write)
+
+
+def _sources(args: argparse.Namespace) -> int:
+    from builder import archive
+
+    if args.action == "verify":
+        return archive.verify_command(args.root)
+    if args.action == "pin":
+        return archive.pin_command(args.root, args.ids)
+    return archive.add_command(args.root, args.path, source_id=args.source_id,
+                               title=args.title, outlet=args.outlet,
+                               published=args.published, url=args.url, kind=args.kind,
+                               archived=args.archived)
 
 
 def _display(path: Path | None) -> str:

@@ -33,6 +33,9 @@ SAFE_NESTING = 1_000
 it is composed: libyaml's recursive composer overflows the C stack at a few ten thousand levels.
 At most libyaml's own limit (1,000 levels), which only the event parser's pass words as ours."""
 
+CAPTURE_SUFFIXES = (".html", ".htm")
+"""Files under `seeds/` kept as raw captures beside their extracted text, not read as text."""
+
 STILL_NS = 3_000_000_000
 """A file changed less than this long ago (in nanoseconds) may change again unseen within
 its timestamps' resolution: `ParseCache.read` reads it again rather than trust its stat."""
@@ -527,13 +530,16 @@ def load_page(root: Path, rel: str, problems: list[Problem]) -> RawPage:
 
 def load_seeds(root: Path, problems: list[Problem], folders: dict[str, str] | None = None,
                cache: ParseCache | None = None) -> dict[str, str]:
-    """Every text file under `seeds/`, by project-relative path (unchanged ones from `cache`)."""
+    """Every text file under `seeds/`, by project-relative path (unchanged ones from `cache`);
+    raw captures (saved HTML) are left out."""
     seeds: dict[str, str] = {}
     seeds_dir = root / "seeds"
     if not seeds_dir.is_dir():
         return seeds
     read = cache.read if cache is not None else read_text
     for rel in sorted(_files_under(str(seeds_dir), "seeds/"), key=lambda rel: rel.split("/")):
+        if rel.endswith(CAPTURE_SUFFIXES):
+            continue  # a raw capture kept beside its text: never cited, never read here
         text = read(root, rel, problems, folders)
         if text is not None:
             seeds[rel] = text

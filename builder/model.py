@@ -131,6 +131,10 @@ class Source:
     """Independence group: two sources of one strand count once in "corroborated by N".
     Defaults to the outlet when known, else the source id."""
     notes: str = ""
+    sha256: str = ""
+    """The SHA-256 of `file` as archived (`pinning` checks it); empty when not pinned."""
+    archived: PartialDate | None = None
+    """When the document was archived (the Robust Links version date), if recorded."""
 
 
 @quick_init

@@ -134,6 +134,17 @@ def sources_schema() -> Schema:
             "strand": _text("Sources with the same strand count as one independent outlet "
                             "in \"corroborated by N sources\" (default: the outlet)."),
             "notes": {"type": "string", "description": "Shown on the source page."},
+            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                       "description": "SHA-256 of `file` (`briefing sources pin` records it); "
+                                      "a build fails when the file no longer matches."},
+            "capture": {"type": "string", "pattern": "^seeds/[^/]+$",
+                        "description": "The raw capture (saved HTML) the text was extracted "
+                                       "from, kept beside it."},
+            "capture_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                               "description": "SHA-256 of `capture`."},
+            "archived": {"$ref": "#/$defs/date",
+                         "description": "When the document was archived (Robust Links' "
+                                        "version date)."},
         },
         ["id", "title", "outlet", "published", "kind", "file"],
         "One archived source document under `seeds/`.",

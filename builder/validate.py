@@ -46,6 +46,7 @@ from builder.model import (
     Status,
     Topic,
 )
+from builder.pinning import check_pins
 from builder.quotes import SourceIndex
 from builder.records import quick_init
 from builder.urls import normalise_base_url
@@ -70,7 +71,7 @@ T = TypeVar("T")
 SITE_FIELDS = ("title", "description", "language", "base_url", "as_of", "nav", "topics",
                "issues", "author")
 SOURCE_FIELDS = ("id", "title", "outlet", "published", "kind", "file", "url", "cites",
-                 "strand", "notes")
+                 "strand", "notes", "sha256", "capture", "capture_sha256", "archived")
 ACTOR_FIELDS = ("id", "name", "kind", "aliases", "role", "country", "positions")
 POSITION_FIELDS = ("stance", "facts", "note")
 FACT_FIELDS = ("id", "claim", "topic", "date", "actors", "citations", "status", "disputes")
@@ -347,6 +348,7 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     pages = [p for p in (_page(raw, state) for raw in project.pages) if p is not None]
     _check_refs(state, site, pages)
     _check_countries(project.actors.path, state)
+    state.problems.extend(check_pins(project))
     errors = any(p.is_error for p in state.problems)
     if errors or site is None:
         return None, state.problems
@@ -643,6 +645,8 @@ def _sources(raw: RawFile, seeds: dict[str, str], state: _State) -> None:
             id=sid, title=title, outlet=outlet, published=published, kind=kind, file=file,
             text=text, url=url, cites=r.strings(node, "cites", p), strand=strand,
             notes=r.text(node, "notes", p, required=False) or "",
+            sha256=r.text(node, "sha256", p, required=False) or "",
+            archived=r.date(node, "archived", p),
         )
 
 

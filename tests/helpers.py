@@ -36,3 +36,30 @@ def run_cli(root: Path, *args: str,
     env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "builder", "--root", str(root), *args],
                           capture_output=True, text=True, env=env, timeout=120)
+
+
+def git(root: Path, *args: str, date: str = "2026-01-08T12:00:00+00:00") -> str:
+    """Run git in a test's repository, with fixed names and dates (`date` sets both the author
+    and committer date, so history-based output is the same on every run)."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_CONFIG_NOSYSTEM": "1"}
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                          env=env, check=True)
+    return done.stdout
+
+
+def git_repo(tmp_path: Path, name: str = "mini") -> Path:
+    """A copy of a fixture project made a git repository with one commit of everything."""
+    root = copy_fixture(tmp_path, name)
+    git(root, "init", "--quiet", "--initial-branch=main")
+    commit(root, "first publication", date="2026-01-08T12:00:00+00:00")
+    return root
+
+
+def commit(root: Path, message: str, date: str = "2026-01-09T12:00:00+00:00") -> str:
+    """Commit every change in the test repository; return the new commit's id."""
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "--allow-empty", "-m", message, date=date)
+    return git(root, "rev-parse", "HEAD").strip()

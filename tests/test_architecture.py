@@ -15,6 +15,7 @@ STAGES = [
     "__init__",
     "records",     # frozen dataclasses quick to make
     "errors",      # the problem value
+    "gitrepo",     # files and commits of the project's git repository, read-only
     "model",       # frozen dataclasses and indexes
     "urls",        # every URL, honouring base_url
     "nodes",       # located YAML nodes (value, line, column)
@@ -22,6 +23,7 @@ STAGES = [
     "load",        # files -> located YAML nodes
     "quotes",      # quote normalisation and lookup
     "selectors",   # W3C Web Annotation selectors of cited passages
+    "pinning",     # sources' digests; each quote's fate when a pinned file changed
     "validate",    # raw records -> model, or every problem
     "markdown",    # the one markdown renderer
     "marks",       # cited passages marked in source texts
@@ -41,6 +43,8 @@ STAGES = [
     "scaffold",    # `briefing new`
     "cite",        # `briefing cite`
     "reports",     # problems as CI reads them: SARIF, the GitHub job summary
+    "capture",     # a local document -> archived text (+ raw capture)
+    "archive",     # `briefing sources add|pin|verify`
     "preview",     # the preview's HTTP server: safe paths, reload stream, overlay
     "serve",       # `briefing serve`: watch, rebuild, reload
     "cli",         # argument parsing; problems become text
