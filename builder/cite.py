@@ -1,157 +1,212 @@
-"""The citation finder: goes in a source id (or all sources) and a few remembered words, comes
-out the best-matching passage of the source with its line and a ready-to-paste YAML citation.
+"""The citation finder: goes in the project's sources and facts and the words an editor
+remembers, comes out the passages that hold them, each with its place, the facts that
+already cite it and a ready-to-paste YAML citation; `briefing cite` prints them.
 
-The search forgives what `builder.quotes` forgives (quote marks, dashes, whitespace, Unicode
-forms) and, through rapidfuzz, small typos and case. The passage is widened to whole words
-and lengthened until it occurs exactly once in its source, so the pasted quote verifies.
+The ranking is `builder.finder`'s. Each passage offered is widened to whole words and
+lengthened until it occurs exactly once in its source, so the pasted quote verifies. Sources
+and facts are read straight from their YAML, so the finder works while other content files
+are still broken; facts are read in a forked process while the sources are searched.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from rapidfuzz import fuzz
-
 from builder.errors import Problem
-from builder.load import Mapping, Scalar, Sequence, load_yaml_file, read_text
-from builder.quotes import Match, Normalised, SourceIndex, normalise, normalise_quote
+from builder.finder import Candidate, Ranking, rank
+from builder.load import Mapping, Scalar, load_yaml_file, read_text
+from builder.load import Sequence as YamlList
+from builder.parallel import Background
+from builder.passages import WORD, Text, fold, prepare
+from builder.quotes import Match, SourceIndex, normalise_quote
 from builder.records import quick_init
 
-GOOD_ENOUGH = 80.0
-"""Lowest similarity (0-100) worth offering: below it the words are not in the source."""
-MAX_RESULTS = 5
+LIMIT = 5
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
 
 @quick_init
 @dataclass(frozen=True, slots=True)
-class SourceText:
-    """A source id, its archived file and the text, indexed for lookups."""
+class CitedQuote:
+    """One citation of a fact, where it is written."""
 
-    id: str
+    fact: str
+    source: str
+    quote: str
     file: str
-    index: SourceIndex
-    normalised: Normalised
+    line: int
+
+
+@dataclass
+class Library:
+    """Every readable source, prepared for search, and the facts' citations by source."""
+
+    texts: list[Text]
+    citations: dict[str, list[CitedQuote]]
+    problems: list[Problem]
+
+    def ids(self) -> list[str]:
+        return [t.id for t in self.texts]
 
 
 @quick_init
 @dataclass(frozen=True, slots=True)
-class Found:
-    """A passage of a source that the words point at."""
+class Offer:
+    """A passage offered to the editor."""
 
     source: str
     file: str
     line: int
-    passage: str
-    """Exactly as in the source (whitespace runs collapsed to one space for pasting)."""
-    score: float
-    """Similarity of the words and the passage, 0-100."""
-    exact: bool
-    """The words occur as written (up to what quotes forgive)."""
+    quote: str
+    """As in the source (whitespace runs collapsed): what the citation pastes."""
+    segments: tuple[tuple[str, bool], ...]
+    """The quote in pieces, each marked when it is a word of the query."""
+    how: str
+    """`the words as written`, `closest passage, 96% alike` or `3 of 4 words`."""
     unique: bool
-    """The passage occurs once in its source: pasted as a quote, it verifies."""
+    """The quote occurs once in its source: pasted, it verifies."""
+    cited_by: tuple[CitedQuote, ...]
 
     def citation_yaml(self) -> str:
         """`- source: id` / `  quote: "..."`, the quote YAML-escaped (a JSON string is a valid
         YAML double-quoted scalar)."""
-        quote = json.dumps(self.passage, ensure_ascii=False)
+        quote = json.dumps(self.quote, ensure_ascii=False)
         return f"- source: {self.source}\n  quote: {quote}"
 
 
-def read_sources(root: Path) -> tuple[list[SourceText], list[Problem]]:
-    """Every source of `content/sources.yaml` whose file reads, straight from the YAML, so
-    the finder works while other content files are still broken."""
+@quick_init
+@dataclass(frozen=True, slots=True)
+class Answer:
+    offers: tuple[Offer, ...]
+    terms: tuple[str, ...]
+    """The words looked up (folded), to say what was asked."""
+
+
+def load_library(root: Path) -> Library:
+    """Read the sources (and, alongside, the facts' citations) of the project at `root`."""
+    facts = Background(lambda: read_citations(root))
+    texts, problems = read_sources(root)
+    rows, fact_problems = facts.result()
+    citations: dict[str, list[CitedQuote]] = {}
+    for row in rows:  # plain tuples cross from the forked process: quick to unpickle
+        citations.setdefault(row[1], []).append(CitedQuote(*row))
+    return Library(texts, citations, problems + fact_problems)
+
+
+def read_sources(root: Path) -> tuple[list[Text], list[Problem]]:
+    """Every source of `content/sources.yaml` whose file reads, prepared for search."""
     problems: list[Problem] = []
     raw = load_yaml_file(root, "content/sources.yaml", problems)
-    sources: list[SourceText] = []
-    if not isinstance(raw.node, Sequence):
-        return sources, problems
+    texts: list[Text] = []
+    if not isinstance(raw.node, YamlList):
+        return texts, problems
+    folders: dict[str, str] = {}
     for item in raw.node.items:
         ident, file = _text(item, "id"), _text(item, "file")
         if ident is None or file is None:
             continue
-        text = read_text(root, file, problems)
+        text = read_text(root, file, problems, folders)
         if text is not None:
-            sources.append(SourceText(ident, file, SourceIndex(text), normalise(text)))
-    return sorted(sources, key=lambda s: s.id), problems
+            texts.append(prepare(ident, file, text))
+    return sorted(texts, key=lambda t: t.id), problems
+
+
+def read_citations(root: Path) -> tuple[list[tuple[str, str, str, str, int]], list[Problem]]:
+    """Each fact's citations (fact, source, quote, file, line of the quote), from every
+    facts file that reads."""
+    problems: list[Problem] = []
+    found: list[tuple[str, str, str, str, int]] = []
+    folder = root / "content" / "facts"
+    names = sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    for name in names:
+        rel = f"content/facts/{name}"
+        node = load_yaml_file(root, rel, problems).node
+        for fact in node.items if isinstance(node, YamlList) else []:
+            ident = _text(fact, "id")
+            cited = fact.entries.get("citations") if isinstance(fact, Mapping) else None
+            if ident is None or cited is None or not isinstance(cited.value, YamlList):
+                continue
+            for item in cited.value.items:
+                source, quote = _text(item, "source"), _text(item, "quote")
+                if source is not None and quote is not None and isinstance(item, Mapping):
+                    found.append((ident, source, quote, rel, item.entries["quote"].line))
+    return found, problems
 
 
 def _text(node: object, key: str) -> str | None:
     if not isinstance(node, Mapping) or key not in node.entries:
         return None
     value = node.entries[key].value
-    return value.value if isinstance(value, Scalar) else None
+    return value.value if isinstance(value, Scalar) and isinstance(value.value, str) else None
 
 
-def find_passage(source: SourceText, words: str) -> Found | None:
-    """The best passage of `source` for `words`, or None when the source is empty."""
-    index = source.index
-    exact = index.find(words)
-    if exact:
-        match = exact[0]
+def find(library: Library, words: str, source: str | None = None,
+         limit: int = LIMIT) -> Answer:
+    """The best passages for `words` in one source (or all), as offers."""
+    texts = [t for t in library.texts if source is None or t.id == source]
+    ranking = rank(texts, words, limit)
+    return Answer(tuple(_offer(library, texts, ranking, c) for c in ranking.candidates),
+                  ranking.terms)
+
+
+def _offer(library: Library, texts: Sequence[Text], ranking: Ranking,
+           candidate: Candidate) -> Offer:
+    text = texts[candidate.source]
+    index = SourceIndex(text.text)
+    match = _unique(index, Match(candidate.start, candidate.end))
+    quote = " ".join(text.text[match.start:match.end].split())
+    if candidate.kind == "quote":
+        how = "the words as written"
+    elif candidate.kind == "close":
+        how = f"closest passage, {candidate.score:.0f}% alike"
     else:
-        close = _closest(source, words)
-        if close is None:
-            return None
-        match = close
-    match = _whole_words(index.text, match, words)
-    match = _unique(index, match)
-    passage = " ".join(index.passage(match).split())
-    return Found(
-        source=source.id,
-        file=source.file,
+        total = len(ranking.terms)
+        how = (f"all {total} words" if candidate.matched == total and total > 1
+               else f"{candidate.matched} of {total} words")
+    return Offer(
+        source=text.id,
+        file=text.file,
         line=index.line_of(match.start),
-        passage=passage,
-        score=round(match.score, 1),
-        exact=bool(exact),
-        unique=len(index.find(passage)) == 1,
+        quote=quote,
+        segments=marked(quote, ranking.words),
+        how=how,
+        unique=len(index.find(quote)) == 1,
+        cited_by=tuple(_citing(library, index, text.id, match)),
     )
 
 
-def _closest(source: SourceText, words: str) -> Match | None:
-    """The passage most like the words (case-blind), located with rapidfuzz's alignment over
-    the normalised text and mapped back to offsets of the original."""
-    needle = normalise_quote(words).lower()
-    hay = source.normalised.text.lower()
-    if not needle or not hay or len(hay) != len(source.normalised.text):
-        return None
-    found = fuzz.partial_ratio_alignment(needle, hay)
-    if found is None or found.dest_end <= found.dest_start:
-        return None
-    start = source.normalised.original_offset(found.dest_start)
-    end = source.normalised.original_offset(found.dest_end - 1) + 1
-    return Match(start, end, found.score)
+def marked(quote: str, words: frozenset[str]) -> tuple[tuple[str, bool], ...]:
+    """The quote cut into plain and marked pieces: a word is marked when its folded form is
+    one the query matched."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for word in WORD.finditer(quote):
+        if fold(word.group()) in words:
+            if word.start() > at:
+                pieces.append((quote[at:word.start()], False))
+            pieces.append((word.group(), True))
+            at = word.end()
+    if at < len(quote):
+        pieces.append((quote[at:], False))
+    return tuple(pieces)
 
 
-def _whole_words(text: str, match: Match, words: str) -> Match:
-    """Widen to whole words, then drop punctuation at either end that the words lack
-    (`'coalition of the willing',` -> `coalition of the willing`)."""
-    start, end = match.start, match.end
-    while start > 0 and _in_word(text, start - 1):
-        start -= 1
-    while end < len(text) and _in_word(text, end):
-        end += 1
-    wanted = normalise_quote(words)
-    keep_left = bool(wanted) and not wanted[0].isalnum()
-    keep_right = bool(wanted) and not wanted[-1].isalnum()
-    while start < end and not keep_left and not text[start].isalnum():
-        start += 1
-    while end > start and not keep_right and not text[end - 1].isalnum():
-        end -= 1
-    return Match(start, end, match.score) if end > start else match
-
-
-def _in_word(text: str, at: int) -> bool:
-    """A letter or digit, or an apostrophe or hyphen between two of them."""
-    char = text[at]
-    if char.isalnum():
-        return True
-    inside = 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum()
-    return inside and char in "'’-‐‑"
+def _citing(library: Library, index: SourceIndex, source: str,
+            match: Match) -> list[CitedQuote]:
+    """The facts whose quote from this source overlaps the passage."""
+    found: list[CitedQuote] = []
+    for cited in library.citations.get(source, []):
+        if cited.fact not in {c.fact for c in found} and any(
+                m.start < match.end and match.start < m.end for m in index.find(cited.quote)):
+            found.append(cited)
+    return found
 
 
 def _unique(index: SourceIndex, match: Match) -> Match:
@@ -187,50 +242,98 @@ def _previous_word_start(text: str, at: int) -> int:
     return at
 
 
-def search(sources: list[SourceText], words: str) -> list[Found]:
-    """The best passage of each source, best first; only those similar enough."""
-    found = [f for s in sources if (f := find_passage(s, words)) is not None]
-    good = [f for f in found if f.score >= GOOD_ENOUGH]
-    return sorted(good, key=lambda f: (not f.exact, -f.score, f.source))
+# The command -------------------------------------------------------------------------------
 
 
-def describe(found: Found) -> str:
-    """What an editor reads: where the passage is, how close, and the block to paste."""
-    how = "found as written" if found.exact else f"closest passage, {found.score:.0f}% alike"
-    lines = [f"{found.file}:{found.line}: {found.source} ({how})", f"    {found.passage}", ""]
-    if not found.unique:
-        lines.insert(2, "    note: this passage occurs more than once; lengthen the quote")
-    lines.append(found.citation_yaml())
-    return "\n".join(lines)
+def describe(number: int, offer: Offer, *, emphasis: tuple[str, str] = ("**", "**")) -> str:
+    """What an editor reads: where the passage is, how it matched, the passage with the
+    query's words marked, the facts citing it, and the block to paste."""
+    on, off = emphasis
+    passage = "".join(f"{on}{piece}{off}" if mark else piece for piece, mark in offer.segments)
+    lines = [f"{number}. {offer.source}  {offer.file}:{offer.line}  ({offer.how})"]
+    lines += textwrap.wrap(passage, width=96, initial_indent="   ", subsequent_indent="   ",
+                           break_long_words=False, break_on_hyphens=False)
+    if not offer.unique:
+        lines.append("   note: this passage occurs more than once; lengthen the quote")
+    if offer.cited_by:
+        lines.append("   already cited by: " + ", ".join(
+            f"{c.fact} ({c.file}:{c.line})" for c in offer.cited_by))
+    else:
+        lines.append("   not cited by any fact yet")
+    return "\n".join(lines) + "\n\n" + offer.citation_yaml()
 
 
-def cite_command(root: Path, source_id: str | None, words: str, *, every_source: bool,
+def cite_command(root: Path, words: Sequence[str], *, every_source: bool, limit: int = LIMIT,
                  out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """`briefing cite SOURCE "words"` / `briefing cite --all "words"`: print and exit code."""
-    if not normalise_quote(words):
-        print("briefing cite: give some words to look for", file=err)
+    """`briefing cite [SOURCE] words...` / `briefing cite --all words...`: print and exit code."""
+    if limit < 1:
+        print("briefing cite: --limit must be 1 or more", file=err)
         return EXIT_USAGE
-    if (source_id is None) == (not every_source):
+    library = load_library(root)
+    for problem in library.problems:
+        print(problem.as_text(), file=err)
+    known = library.ids()
+    source, query = _source_and_query(library, list(words), every_source)
+    if source is not None and source not in known:
+        print(f"briefing cite: unknown source `{source}`", file=err)
+        print("  known sources: " + (", ".join(known) if known else "none"), file=err)
+        print("  hint: to look for it as a word in every source, add --all", file=err)
+        return EXIT_USAGE
+    if not normalise_quote(query):
+        where = f" in `{source}`" if source else ""
+        print(f"briefing cite: give some words to look for{where}", file=err)
+        return EXIT_USAGE
+    if every_source and source is not None:
         print("briefing cite: give either a source id or --all (not both)", file=err)
         return EXIT_USAGE
-    sources, problems = read_sources(root)
-    for problem in problems:
-        print(problem.as_text(), file=err)
-    known = [s.id for s in sources]
-    if every_source:
-        chosen = sources
-    else:
-        chosen = [s for s in sources if s.id == source_id]
-        if not chosen:
-            print(f"briefing cite: unknown source `{source_id}`", file=err)
-            print("  known sources: " + (", ".join(known) if known else "none"), file=err)
-            return EXIT_USAGE
-    results = search(chosen, words)
-    if not results:
-        where = "any source" if len(chosen) != 1 else f"`{chosen[0].id}`"
-        print(f"briefing cite: nothing in {where} matches {words!r} well enough "
-              f"(needs {GOOD_ENOUGH:.0f}% similarity)", file=err)
-        print("  hint: try fewer words, words from one sentence, or --all", file=err)
+    answer = find(library, query, source, limit)
+    if not answer.offers:
+        _nothing(library, query, source, answer, err)
         return EXIT_NOTHING
-    print("\n\n".join(describe(f) for f in results[:MAX_RESULTS]), file=out)
+    emphasis = ("\033[1;4m", "\033[0m") if _colour(out) else ("**", "**")
+    print("\n\n".join(describe(n, offer, emphasis=emphasis)
+                      for n, offer in enumerate(answer.offers, 1)), file=out)
     return EXIT_OK
+
+
+def _source_and_query(library: Library, words: list[str],
+                      every_source: bool) -> tuple[str | None, str]:
+    """`SOURCE words...` when the first word is a source id, or looks like one (lower-case
+    words joined by hyphens) and occurs in no source; else every word is looked up."""
+    if len(words) < 2 and not (words and words[0] in library.ids()):
+        return None, " ".join(words)
+    first, rest = words[0], " ".join(words[1:])
+    if first in library.ids():
+        return first, rest
+    looks_like_id = "-" in first and all(p.isalnum() and p.islower() for p in first.split("-"))
+    if not every_source and looks_like_id and not any(fold(first) in t.folded
+                                                      for t in library.texts):
+        return first, rest
+    return None, " ".join(words)
+
+
+def _nothing(library: Library, query: str, source: str | None, answer: Answer,
+             err: TextIO) -> None:
+    """Say that no passage shares a word with the query, and what to try."""
+    asked = ", ".join(answer.terms) or query
+    if source is not None:
+        print(f"briefing cite: none of the words ({asked}) occurs in `{source}`", file=err)
+        elsewhere = find(library, query, None, 1)
+        if elsewhere.offers:
+            print(f"  hint: `{elsewhere.offers[0].source}` has some of them; search every "
+                  f"source with: briefing cite --all {_shell(query)}", file=err)
+        else:
+            print("  hint: no other source has them either; check the spelling, or try "
+                  "other words for the same thing (a name, a place, a number)", file=err)
+        return
+    print(f"briefing cite: no source holds any of the words ({asked})", file=err)
+    print("  hint: check the spelling, or try other words for the same thing "
+          "(a name, a place, a number)", file=err)
+
+
+def _shell(words: str) -> str:
+    return "'" + words.replace("'", "'\\''") + "'"
+
+
+def _colour(out: TextIO) -> bool:
+    return out.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"

@@ -70,11 +70,15 @@ def make_parser() -> argparse.ArgumentParser:
                    help="address to listen on (default 127.0.0.1: this computer only)")
     p.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
 
-    p = sub.add_parser("cite", help="find a passage in a source and print a ready-to-paste "
-                                    "citation")
-    p.add_argument("source", nargs="?", help="source id from content/sources.yaml")
-    p.add_argument("words", help="a few words of the passage, as you remember them")
-    p.add_argument("--all", action="store_true", help="search every source and rank them")
+    p = sub.add_parser("cite", help="find the passages that hold a few remembered words and "
+                                    "print ready-to-paste citations")
+    p.add_argument("words", nargs="+", metavar="[SOURCE] WORDS",
+                   help="a source id from content/sources.yaml (optional), then a few words "
+                        "of the passage as you remember them, in any order")
+    p.add_argument("--all", action="store_true",
+                   help="search every source (the default without a source id)")
+    p.add_argument("--limit", type=int, default=5, metavar="N",
+                   help="how many passages to show (default 5)")
 
     p = sub.add_parser("schema", help="write JSON Schemas of the content files for editors")
     p.add_argument("--out", type=Path, help="folder (default: ROOT/schemas)")
@@ -176,7 +180,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _cite(args: argparse.Namespace) -> int:
     from builder.cite import cite_command
 
-    return cite_command(args.root, args.source, args.words, every_source=args.all)
+    return cite_command(args.root, args.words, every_source=args.all, limit=args.limit)
 
 
 def _schema(args: argparse.Namespace) -> int:

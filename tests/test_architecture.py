@@ -41,7 +41,9 @@ STAGES = [
     "incremental", # rebuild only what a change touches
     "schema",      # JSON Schemas of the content files
     "scaffold",    # `briefing new`
-    "cite",        # `briefing cite`
+    "passages",    # source texts cut into sentences and folded for search
+    "finder",      # passages ranked for remembered words (BM25, alignment)
+    "cite",        # `briefing cite`: offers with their citing facts, printed
     "reports",     # problems as CI reads them: SARIF, the GitHub job summary
     "capture",     # a local document -> archived text (+ raw capture)
     "archive",     # `briefing sources add|pin|verify`
