@@ -5,13 +5,12 @@ and on small texts made to show one behaviour each."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from builder.cite import Library, find, load_library
 from builder.finder import query_terms, rank
-from builder.passages import fold, prepare, sentences
+from builder.passages import Text, fold, prepare, sentences
 from builder.quotes import normalise_quote
 from tests.helpers import FIXTURES, REPO
 
@@ -119,11 +118,11 @@ def test_common_words_count_only_when_nothing_else_is_asked() -> None:
     assert [t.word for t in query_terms("U.S. troops and troop")] == ["us", "troops"]
 
 
-def _texts(*bodies: str) -> list:  # type: ignore[type-arg]
+def _texts(*bodies: str) -> list[Text]:
     return [prepare(f"s{i}", f"s{i}.txt", body) for i, body in enumerate(bodies)]
 
 
-def _passages(texts: list, words: str, limit: int = 5) -> list[str]:  # type: ignore[type-arg]
+def _passages(texts: list[Text], words: str, limit: int = 5) -> list[str]:
     ranking = rank(texts, words, limit)
     return [texts[c.source].text[c.start:c.end] for c in ranking.candidates]
 
