@@ -23,7 +23,6 @@ import sys
 import tempfile
 import timeit
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -36,14 +35,10 @@ import gen_corpus  # noqa: E402
 from builder import libyaml, load  # noqa: E402
 from builder.build import build, check  # noqa: E402
 from builder.cards import CiteMark, Link  # noqa: E402
+from builder.fastpaths import escape_text  # noqa: E402
+from builder.plan import make_plan, plan_pages  # noqa: E402
 from builder.records import quick_init  # noqa: E402
-from builder.render import (  # noqa: E402
-    Renderer,
-    escape_str,
-    escape_text,
-    make_plan,
-    plan_pages,
-)
+from builder.render import Renderer  # noqa: E402
 from builder.urls import Urls  # noqa: E402
 from builder.views import Layout  # noqa: E402
 
@@ -119,39 +114,20 @@ def nav_figures(root: Path, repeat: int) -> list[str]:
 
 def escape_figures(repeat: int) -> list[str]:
     """A plain 360-character passage written out by a template: `escape_text`'s five
-    substring searches, against the regular expression it tested each character with; then
-    what a template does with a plain `str` (markupsafe's C function, no Python call),
-    against calling `escape_text`, on a page's URL and on that passage."""
+    substring searches, against the regular expression it tested each character with."""
     passage = "The quick brown fox jumps over the lazy dog, as the ministers said. " * 5
     passage = passage[:360]
     special = re.compile("[&<>'\"]").search
     n = 100_000
     searches = best(lambda: [escape_text(passage) for _ in range(n)], repeat) / n
     regex = best(lambda: [special(passage) is None for _ in range(n)], repeat) / n
-    lines = [f"- a 360-character plain passage escaped: five searches {searches * 1e6:.2f} µs, "
-             f"one regular expression {regex * 1e6:.2f} µs ({regex / searches:.1f}x)"]
-    for what, value in (("a page's URL", "/facts/fact-000123/"), ("that passage", passage)):
-        inline = best(partial(_inline_escapes, value, n), repeat) / n
-        called = best(partial(_escape_text_calls, value, n), repeat) / n
-        change = f"{abs(called - inline) * 1e9:.0f} ns {'less' if inline < called else 'more'}"
-        lines.append(f"- {what} written out by a template: inline C escape {inline * 1e6:.2f} "
-                     f"µs, `escape_text` called {called * 1e6:.2f} µs ({change})")
-    return lines
-
-
-def _inline_escapes(value: object, n: int) -> list[str]:
-    """What a compiled template does `n` times with a value it writes out."""
-    return [escape_str(value) if type(value) is str else escape_text(value) for _ in range(n)]
-
-
-def _escape_text_calls(value: object, n: int) -> list[str]:
-    return [escape_text(value) for _ in range(n)]
+    return [f"- a 360-character plain passage escaped: five searches {searches * 1e6:.2f} µs, "
+            f"one regular expression {regex * 1e6:.2f} µs ({regex / searches:.1f}x)"]
 
 
 def collector_figures(root: Path, repeat: int) -> list[str]:
     """What Python's cycle collector costs once a build is done, `repeat` builds in a row:
-    left on, as a build finds it (the build switches it off, then back on, and the first
-    allocations after it walk what the build made); and off, as `cli.run` leaves it."""
+    left on, as a library caller has it; and off, as `cli.run` leaves it."""
     spent: list[float] = []
     started: list[float] = []
 

@@ -1,29 +1,26 @@
-"""The build as one readable function; `check` is the build minus rendering and writing.
+"""The build as one function read top to bottom: check, plan, render into a new site, index
+it for search, commit; `check` is the build minus everything after checking.
 
 Goes in: a project root. Comes out: a `CheckResult` or `BuildResult` carrying every problem;
-`site/` is replaced only when the whole build succeeded.
+`site/` is replaced only when the whole build succeeded. Nothing is printed: progress goes
+to the `Watcher` the caller hands in (the CLI's shows it on the terminal).
 """
 
 from __future__ import annotations
 
-import functools
-import gc
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.errors import Problem, Severity, sorted_problems
 from builder.model import Briefing
+from builder.progress import Watcher
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
-
     from builder.load import ParseCache
-    from builder.progress import Progress
     from builder.render import Renderer
 
 
@@ -60,117 +57,104 @@ class BuildResult(CheckResult):
     (`build(..., digests=True)`: the incremental preview starts from them); else empty."""
     renderer: Renderer | None = field(default=None, repr=False, compare=False)
     """The renderer that made the pages, with every fact card (the preview reuses them)."""
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None,
           meanwhile: Callable[[], object] | None = None) -> CheckResult:
     """Load and validate everything; nothing is written. The preview passes a `cache` so
-    files whose text did not change are not parsed again. `meanwhile()`, if given, may
-    run here while other processes check fact files (the build readies its templates)."""
+    files whose text did not change are not parsed again. `meanwhile()`, if given, runs
+    in this process while other processes check fact files (the build loads its templates)."""
     from builder.load import load_project
     from builder.parallel import fork_map
     from builder.validate import validate
 
     started = time.perf_counter()
-    with no_collections():
-        # Fact files go two at a time to whichever process is free.
-        briefing, problems = validate(load_project(root, cache), cache=cache,
-                                      spread=partial(fork_map, batch=2, meanwhile=meanwhile))
+    # Fact files go two at a time to whichever process is free.
+    briefing, problems = validate(load_project(root, cache), cache=cache,
+                                  spread=partial(fork_map, batch=2, meanwhile=meanwhile))
     return CheckResult(briefing, sorted_problems(problems), strict,
                        time.perf_counter() - started)
 
 
 def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
-          search: bool = True, strict: bool = False,
-          cache: ParseCache | None = None, digests: bool = False) -> BuildResult:
-    """Check, render every page, and swap the new site in place of `out` (default `site/`).
+          search: bool = True, strict: bool = False, cache: ParseCache | None = None,
+          digests: bool = False, watcher: Watcher | None = None) -> BuildResult:
+    """Check, plan every page, render them into a new site, index it, and swap it in place
+    of `out` (default `site/`).
 
     One build at a time per output folder: a second one is refused with a problem. With
     `digests`, the result carries every written file's digest (the preview's starting point).
     """
     from builder.lock import BuildLocked, build_lock
-    from builder.progress import Progress
     from builder.write import clean_stale, output_clash
 
     out = out if out is not None else root / "site"
+    watcher = watcher if watcher is not None else Watcher()
     clash = output_clash(root, out)
     if clash is not None:  # a build replaces the whole output folder: never the inputs
-        problem = Problem(str(out), 0, 0, "", f"{clash}; a build would replace it",
-                          hint="build into a folder of its own, such as site/ (the default)")
-        return BuildResult(None, [problem], strict, out=out)
-    progress = Progress()
+        return _refused(out, strict, Problem(
+            str(out), 0, 0, "", f"{clash}; a build would replace it",
+            hint="build into a folder of its own, such as site/ (the default)"))
     try:
-        with build_lock(out), no_collections():
+        with build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away
-            return _build(root, out, base_url, search, strict, progress, cache, digests)
+            return _build(root, out, base_url, search, strict, cache, digests, watcher)
     except BuildLocked as exc:
-        problem = Problem(exc.lock_file.name, 0, 0, "", str(exc),
-                          hint="run the build again once the other one has finished")
-        return BuildResult(None, [problem], strict, out=out)
+        return _refused(out, strict, Problem(
+            exc.lock_file.name, 0, 0, "", str(exc),
+            hint="run the build again once the other one has finished"))
     except OSError as exc:  # the output location, not the content: say where and why
-        problem = Problem(str(out), 0, 0, "", f"cannot write the site there: {exc.strerror}",
-                          hint="check that the folder's parent exists and is writable, "
-                               "or choose another one with --out")
-        return BuildResult(None, [problem], strict, out=out)
+        return _refused(out, strict, Problem(
+            str(out), 0, 0, "", f"cannot write the site there: {exc.strerror}",
+            hint="check that the folder's parent exists and is writable, "
+                 "or choose another one with --out"))
     finally:
-        progress.done()
+        watcher.done()
 
 
 def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bool,
-           progress: Progress, cache: ParseCache | None, digests: bool) -> BuildResult:
-    from dataclasses import replace
+           cache: ParseCache | None, digests: bool, watcher: Watcher) -> BuildResult:
+    from jinja2 import TemplateError
+
+    from builder.plan import plan_pages
+    from builder.render import Renderer, TemplateFailed, render_into
+    from builder.search import index_site
+    from builder.templating import load_templates, make_environment, template_problem
+    from builder.urls import UnsafePath, Urls, normalise_base_url
+    from builder.write import SiteWriter
 
     started = time.perf_counter()
-    progress.stage("checking content")
-    environment = functools.cache(partial(_environment, root / "templates"))  # made once
-    checked = check(root, strict=strict, cache=cache, meanwhile=environment)
+    watcher.stage("checking content")
+    env = make_environment(root / "templates")
+    checked = check(root, strict=strict, cache=cache, meanwhile=partial(load_templates, env))
     result = BuildResult(checked.briefing, checked.problems, strict, out=out)
-    result.timings["check"] = checked.seconds
     if not checked.ok or checked.briefing is None:
         result.seconds = time.perf_counter() - started
         return result
-    from jinja2 import TemplateError
-
-    from builder.render import Renderer, TemplateFailed, render_site_into, template_problem
-    from builder.urls import Urls, normalise_base_url
-    from builder.write import TreeReport, UnsafePath, WriterFactory, write_tree
 
     briefing = checked.briefing
     if base_url is not None:
-        site = replace(briefing.site, base_url=normalise_base_url(base_url))
-        briefing = replace(briefing, site=site)
+        briefing = replace(briefing, site=replace(briefing.site,
+                                                  base_url=normalise_base_url(base_url)))
     urls = Urls(briefing.site.base_url)
-    renderer = result.renderer = Renderer(briefing, urls, root / "templates", environment())
-
-    def produce(new_writer: WriterFactory) -> list[TreeReport]:
-        """Pages go straight from the templates into the new site folder."""
-        return render_site_into(briefing, root / "templates", urls, renderer,
-                                lambda files: new_writer().put_all(files), progress.pages,
-                                progress.stage)
-
-    def finish(tmp: Path) -> None:
-        result.timings["render and write"] = time.perf_counter() - t
-        if not search:
-            return
-        from builder.search import index_site
-
-        progress.stage("indexing for search")
-        indexed = index_site(tmp)
-        result.search_seconds = indexed.seconds
-        if not indexed.ok:
-            result.problems.extend(indexed.problems)
-            raise _SearchFailed
-
-    t = time.perf_counter()
+    # Every page is rendered: what each depends on is for the preview's rebuilds (whose
+    # own plan has it), and would be nearly half of the planning's time.
+    jobs = plan_pages(briefing, urls, deps=False)
+    renderer = result.renderer = Renderer(briefing, urls, root / "templates", env)
     try:
-        written = write_tree(produce, out, finish, digests=digests)
+        with SiteWriter(out, digests=digests) as site:
+            reports = render_into(jobs, renderer, site, watcher)
+            if search:
+                watcher.stage("indexing for search")
+                indexed = index_site(site.folder)
+                result.search_seconds = indexed.seconds
+                if not indexed.ok:
+                    return _failed(result, started, *indexed.problems)
+            written = site.commit(reports)
     except TemplateError as exc:
         return _failed(result, started, template_problem(exc, root))
     except TemplateFailed as exc:
         return _failed(result, started, exc.problem)
-    except _SearchFailed:  # its problems are in the result already
-        return _failed(result, started)
     except UnsafePath as exc:
         return _failed(result, started, Problem(
             "", 0, 0, "", str(exc), hint="an id produced an unsafe path: rename it"))
@@ -183,40 +167,13 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bo
     return result
 
 
-def _environment(templates_dir: Path) -> Environment:
-    """The Jinja environment with every template loaded: on a big site made while the
-    other processes check fact files (importing Jinja and markdown-it, then loading the
-    compiled templates, would otherwise hold up everything after checking)."""
-    from builder.render import load_templates, make_environment
-
-    env = make_environment(templates_dir)
-    load_templates(env)
-    return env
+def _refused(out: Path, strict: bool, problem: Problem) -> BuildResult:
+    return BuildResult(None, [problem], strict, out=out)
 
 
-@contextmanager
-def no_collections() -> Iterator[None]:
-    """Python's cycle collector, left on, scans the newest objects again and again while a
-    build allocates (0.17 s of a 10,000-fact build even when made to run rarely), yet a
-    build leaves no cycles behind (`tests/test_build.py` checks it): switch it off while a
-    build or check runs, and back on afterwards if it was on (the preview lives on)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
-class _SearchFailed(Exception):
-    pass
-
-
-def _failed(result: BuildResult, started: float, problem: Problem | None = None) -> BuildResult:
+def _failed(result: BuildResult, started: float, *problems: Problem) -> BuildResult:
     """The build stops here: nothing was swapped in, so there is no briefing to report."""
-    if problem is not None:
-        result.problems.append(problem)
+    result.problems.extend(problems)
     result.briefing = None
     result.seconds = time.perf_counter() - started
     return result

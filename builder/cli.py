@@ -152,9 +152,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from builder.build import build
+    from builder.progress import Progress
 
     result = build(args.root, out=args.out, base_url=args.base_url,
-                   search=not args.no_search, strict=args.strict)
+                   search=not args.no_search, strict=args.strict, watcher=Progress())
     _KEPT[:] = [result]
     report(result, args.format)
     if not result.ok:
@@ -280,10 +281,10 @@ def print_coverage(result: CheckResult) -> None:
 
 def run() -> None:
     """Console-script entry point."""
-    # Without the cycle collector: a build leaves no cycles (`no_collections`) and a
-    # command ends with `_leave`, so collecting would only cost time once the build turns
-    # it back on, walking the objects the build made (up to 0.02 s at 10,000 facts,
-    # `benchmarks/parts.md`). The preview server, which lives on, turns it back on.
+    # The one place the cycle collector is tuned: a build leaves no cycles
+    # (`tests/test_build.py`) and a command ends with `_leave`, so collecting would only
+    # cost time (`benchmarks/README.md`). The preview server, which lives on, turns it
+    # back on.
     gc.disable()
     if os.environ.get("BRIEFING_DEBUG"):
         sys.exit(main())

@@ -28,21 +28,10 @@ from builder.feeds import Feeds
 from builder.load import ParseCache
 from builder.lock import build_lock
 from builder.model import Briefing, Fact
-from builder.render import (
-    CARD_TEMPLATES,
-    PageJob,
-    Plan,
-    Renderer,
-    affected,
-    make_environment,
-    make_plan,
-    render_pages,
-    replan,
-    sitemap_urls,
-    static_files,
-    template_problem,
-)
+from builder.plan import PageJob, Plan, affected, make_plan, replan, sitemap_urls
+from builder.render import Renderer, render_pages, static_files
 from builder.search import BUNDLE_DIR
+from builder.templating import CARD_TEMPLATES, make_environment, template_problem
 from builder.urls import Urls, normalise_base_url
 from builder.write import MANIFEST_SUFFIX, digest, target_in
 

@@ -17,53 +17,12 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 
+from builder.fastpaths import simple_inline
+
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _FACT_CITE = re.compile(r"\[@([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\]")
-
-# Most claims are words with, at most, `*emphasis*` of plain words and `[links](https://...)`
-# with plain URLs. For text made only of those, what markdown-it would make is certain and
-# is made here directly, much faster; anything else goes to markdown-it. The pieces are
-# kept narrow on purpose: an `*` only opens after a space (or at the start) and only closes
-# before a space, the end or `.,;:?)`, so CommonMark's flanking rules can only pair them;
-# the other text holds none of the characters inline markdown gives a meaning to.
-# tests/test_markdown.py checks the two against each other on generated text.
-_WORDS = r"[A-Za-z0-9](?:[A-Za-z0-9 ]*[A-Za-z0-9])?"
-_SIMPLE_PIECE = re.compile(
-    r"(?P<text>[^\x00-\x1f\x7f\\`<>&!~_*\[\]]+)"
-    rf"|(?<![^ ])\*(?P<em>{_WORDS})\*(?=[ .,;:?)]|$)"
-    rf"|\[(?P<label>{_WORDS})\]\((?P<href>https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
-    r"(?:/[A-Za-z0-9._/-]*)?)\)"
-)
-
-
-def _simple_inline(text: str) -> tuple[str, str] | None:
-    """`text` as markdown-it renders it inline and its plain words, when `text` is made only
-    of plain words, simple emphasis and simple links; None otherwise."""
-    html: list[str] = []
-    plain: list[str] = []
-    pos, end = 0, len(text)
-    match = _SIMPLE_PIECE.match
-    while pos < end:
-        piece = match(text, pos)
-        if piece is None:
-            return None
-        kind = piece.lastgroup
-        if kind == "text":
-            words = piece.group("text")
-            html.append(words.replace('"', "&quot;"))
-            plain.append(words)
-        elif kind == "em":
-            words = piece.group("em")
-            html.append(f"<em>{words}</em>")
-            plain.append(words)
-        else:
-            label = piece.group("label")
-            html.append(f'<a href="{piece.group("href")}">{label}</a>')
-            plain.append(label)
-        pos = piece.end()
-    return "".join(html).strip(), " ".join("".join(plain).split())
 
 CiteRenderer = Callable[[str], Markup]
 """Turns a fact id into the HTML of its citation marks (given by `render`)."""
@@ -144,7 +103,7 @@ class Markdown:
     def inline(self, text: str) -> Markup:
         """A claim or a note: inline markdown, no paragraphs, no `[@...]` citations."""
         self.calls += 1
-        simple = _simple_inline(text)
+        simple = simple_inline(text)
         if simple is not None:
             self._last_plain = (text, simple[1])
             return Markup(simple[0])
@@ -161,7 +120,7 @@ class Markdown:
         """The text of inline markdown without its markup (titles, labels, descriptions)."""
         if self._last_plain[0] == text:  # `inline(text)` just parsed it: a claim needs both
             return self._last_plain[1]
-        simple = _simple_inline(text)
+        simple = simple_inline(text)
         if simple is not None:
             return simple[1]
         return _plain(self._md.parseInline(text, {}))

@@ -1,8 +1,10 @@
 """Build progress for people watching: stage names and pages written, shown once a build is slow.
 
-Goes in: stage names and page counts from `build`. Comes out: nothing for builds under a
-second; after that, one self-updating line on a terminal, or plain lines per stage when the
-stream is not a terminal (CI logs), never one line per page.
+Goes in: stage names and page counts from `build`, through the `Watcher` the caller hands
+it (the plain one shows nothing: a library call prints nothing). Comes out, from the CLI's
+`Progress`: nothing for builds under a second; after that, one self-updating line on a
+terminal, or plain lines per stage when the stream is not a terminal (CI logs), never one
+line per page.
 """
 
 from __future__ import annotations
@@ -15,7 +17,20 @@ from typing import TextIO
 CLEAR_LINE = "\r\x1b[K"
 
 
-class Progress:
+class Watcher:
+    """What a build reports as it goes; this one shows nothing (library use, tests)."""
+
+    def stage(self, name: str) -> None:
+        """A new stage begins, e.g. `checking content`."""
+
+    def pages(self, done: int, total: int) -> None:
+        """`done` of `total` pages written so far in the current stage."""
+
+    def done(self, summary: str = "") -> None:
+        """The build ended, with `summary`."""
+
+
+class Progress(Watcher):
     """Reports build stages to `stream` (stderr by default) once `delay` seconds have passed."""
 
     def __init__(
@@ -87,11 +102,4 @@ def _isatty(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
-        return False
-
-
-class Quiet(Progress):
-    """Progress that never shows anything (tests, `check`, library use)."""
-
-    def _slow(self) -> bool:
         return False

@@ -1,10 +1,10 @@
 """{path: bytes} -> the output folder, atomically, keeping files whose bytes did not change.
 
 The new site is written into a temporary folder next to the output folder and swapped in
-only when everything (writing, then any `finish` step such as search indexing) succeeded,
-so a failed build leaves the previous site exactly as it was. Files whose bytes are
-unchanged are hard-linked from the previous site, which keeps their modification times:
-static hosts and rsync see only real changes. A file is unchanged when the previous site's
+only when everything (writing, then search indexing) succeeded (`SiteWriter`), so a failed
+build leaves the previous site exactly as it was. Files whose bytes are unchanged are
+hard-linked from the previous site, which keeps their modification times: static hosts and
+rsync see only real changes. A file is unchanged when the previous site's
 file of the same path has the same size (the build's manifest records every size) and the
 same bytes, compared directly: a build into an empty folder reads and hashes nothing.
 """
@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,7 @@ class WriteResult:
     """Size of every file written, by output path (the manifest of this build)."""
     digests: Mapping[str, str]
     """Digest of every file written, by output path, when the writers were asked for them
-    (`write_tree(..., digests=True)`); empty otherwise."""
+    (`SiteWriter(..., digests=True)`); empty otherwise."""
 
 
 def target_in(out: Path, rel: str) -> Path:
@@ -161,48 +161,61 @@ class TreeWriter:
             rel = rel.rpartition("/")[0]
 
 
-WriterFactory = Callable[[], TreeWriter]
+class SiteWriter:
+    """The new content of an output folder, all or nothing: a context manager.
 
-
-def write_tree(produce: Callable[[WriterFactory], Iterable[TreeReport]], out: Path,
-               finish: Callable[[Path], None] | None = None, *,
-               digests: bool = False) -> WriteResult:
-    """Make the new content of `out`, all or nothing.
-
-    `produce(new_writer)` writes every file through writers it asks `new_writer` for (one
-    per process when the work is shared out) and returns their reports. `finish(tmp_dir)`
-    then runs on the complete new tree before the swap (e.g. search indexing); if anything
-    raises, the temporary folder goes and `out` is left as it was. With `digests`, the
+    Entering makes a temporary folder beside `out`; `writer()` gives each process that
+    writes files its own `TreeWriter` into it; `commit(reports)` swaps the folder in place
+    of `out` and records the manifest. Leaving without a commit (an error, a failed search
+    index) removes the temporary folder, and `out` stays as it was. With `digests`, the
     result carries every file's digest.
     """
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    manifest_path = out.parent / f".{out.name}{MANIFEST_SUFFIX}"
-    previous = _read_manifest(manifest_path) if out.is_dir() else {}
-    shutil.rmtree(tmp, ignore_errors=True)
-    epoch = source_date_epoch()
-    try:
-        tmp.mkdir()
-        reports = list(produce(lambda: TreeWriter(str(tmp), str(out), previous, epoch, digests)))
-        if finish is not None:
-            finish(tmp)
-        _swap(tmp, out, old)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    manifest = dict(sorted(kv for r in reports for kv in r.sizes.items()))
-    _write_manifest(manifest_path, manifest)
-    return WriteResult(
-        written=sum(r.written for r in reports),
-        unchanged=sum(r.unchanged for r in reports),
-        removed=len(previous.keys() - manifest.keys()),
-        bytes=sum(r.bytes for r in reports),
-        sizes=manifest,
-        digests=dict(sorted(kv for r in reports for kv in r.digests.items())),
-    )
+
+    def __init__(self, out: Path, *, digests: bool = False) -> None:
+        self.out = out.absolute()
+        self.digests = digests
+        pid = os.getpid()
+        self.folder = self.out.parent / f".{self.out.name}.tmp-{pid}"
+        """The new site, while it is being made."""
+        self._old = self.out.parent / f".{self.out.name}.old-{pid}"
+        self._manifest = self.out.parent / f".{self.out.name}{MANIFEST_SUFFIX}"
+        self._previous: dict[str, int] = {}
+        self._epoch: int | None = None
+        self._committed = False
+
+    def __enter__(self) -> SiteWriter:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(self.out)
+        self._previous = _read_manifest(self._manifest) if self.out.is_dir() else {}
+        self._epoch = source_date_epoch()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._committed:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def writer(self) -> TreeWriter:
+        """A writer for this process (each process writing files asks for its own)."""
+        return TreeWriter(str(self.folder), str(self.out), self._previous, self._epoch,
+                          self.digests)
+
+    def commit(self, reports: Iterable[TreeReport]) -> WriteResult:
+        """Swap the new site in place of `out`; what the writers' `reports` say was written."""
+        reports = list(reports)
+        _swap(self.folder, self.out, self._old)
+        self._committed = True
+        manifest = dict(sorted(kv for r in reports for kv in r.sizes.items()))
+        _write_manifest(self._manifest, manifest)
+        return WriteResult(
+            written=sum(r.written for r in reports),
+            unchanged=sum(r.unchanged for r in reports),
+            removed=len(self._previous.keys() - manifest.keys()),
+            bytes=sum(r.bytes for r in reports),
+            sizes=manifest,
+            digests=dict(sorted(kv for r in reports for kv in r.digests.items())),
+        )
 
 
 def source_date_epoch() -> int | None:

@@ -25,6 +25,7 @@ STAGES = [
     "selectors",   # W3C Web Annotation selectors of cited passages
     "pinning",     # sources' digests; each quote's fate when a pinned file changed
     "validate",    # raw records -> model, or every problem
+    "fastpaths",   # inline markdown and template escaping, the quick way
     "markdown",    # the one markdown renderer
     "marks",       # cited passages marked in source texts
     "cards",       # fact cards, rendered once
@@ -32,11 +33,13 @@ STAGES = [
     "contexts",    # template contexts (the tested contract)
     "feeds",       # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
     "parallel",    # work shared among forked processes, results in order
-    "render",      # model -> {path: bytes}
-    "search",      # Pagefind indexing
-    "write",       # {path: bytes} -> site/, atomically
-    "lock",        # one build at a time per output folder
+    "templating",  # templates/ -> a Jinja environment; template errors located
+    "plan",        # briefing -> every page job and what it depends on
+    "write",       # files -> site/, atomically
     "progress",    # stage and page progress on a terminal
+    "render",      # page jobs -> their bytes, into the site writer
+    "search",      # Pagefind indexing
+    "lock",        # one build at a time per output folder
     "build",       # the build as one function; check = build minus write
     "incremental", # rebuild only what a change touches
     "schema",      # JSON Schemas of the content files

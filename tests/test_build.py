@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from benchmarks import gen_corpus
-from builder.build import build, no_collections
+from builder.build import build
 from builder.render import PARALLEL_MIN_PAGES
 from tests.helpers import REPO, copy_fixture, edit, run_cli
 
@@ -112,10 +112,10 @@ def test_an_unwritable_output_location_is_a_message_not_a_crash(tmp_path: Path) 
     assert "internal error" not in result.stderr
 
 
-def test_a_build_leaves_no_cycles_for_the_collector_it_switches_off(
+def test_a_build_leaves_no_cycles_for_the_collector_the_cli_switches_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The cycle collector is off during a build: that is only sound while a build leaves
+    """The command line runs without the cycle collector: that is only sound while a build leaves
     no garbage only it could free. One page's worth of cycles per page would show here."""
     root = tmp_path / "corpus"
     gen_corpus.generate(PARALLEL_MIN_PAGES, root)
@@ -133,17 +133,3 @@ def test_a_build_leaves_no_cycles_for_the_collector_it_switches_off(
             gc.enable()
     assert result.ok and result.pages > PARALLEL_MIN_PAGES
     assert left < result.pages // 2
-
-
-def test_the_collector_is_off_during_a_build_and_as_it_was_after() -> None:
-    for on in (True, False):
-        (gc.enable if on else gc.disable)()
-        try:
-            with no_collections():
-                assert not gc.isenabled()
-                with no_collections():  # a check inside a build
-                    assert not gc.isenabled()
-                assert not gc.isenabled()
-            assert gc.isenabled() is on
-        finally:
-            gc.enable()

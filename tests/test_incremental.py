@@ -18,7 +18,7 @@ from builder.incremental import (
     rebuild,
 )
 from builder.model import Briefing
-from builder.render import Plan, make_plan, replan
+from builder.plan import Plan, make_plan, replan
 from builder.urls import Urls
 from tests.helpers import copy_fixture, edit
 

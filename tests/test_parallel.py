@@ -253,17 +253,17 @@ def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
     (not a worker's crash report), and the previous site stays."""
     from dataclasses import replace
 
-    from builder import render
+    from builder import plan
 
     root, out = tmp_path / "corpus", tmp_path / "site"
     before = _built_on_two_workers(root, out, monkeypatch)
-    real_plan = render.plan_pages
+    real_plan = plan.plan_pages
 
-    def escaping_plan(*args: object, **kwargs: bool) -> list[render.PageJob]:
+    def escaping_plan(*args: object, **kwargs: bool) -> list[plan.PageJob]:
         jobs = real_plan(*args, **kwargs)  # type: ignore[arg-type]
         return [*jobs[:-1], replace(jobs[-1], path="../escape/index.html")]
 
-    monkeypatch.setattr(render, "plan_pages", escaping_plan)
+    monkeypatch.setattr(plan, "plan_pages", escaping_plan)
     result = build(root, out=out, search=False)
 
     assert not result.ok

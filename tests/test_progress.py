@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from builder.progress import CLEAR_LINE, Progress, Quiet
+from builder.progress import CLEAR_LINE, Progress
 
 
 class Clock:
@@ -62,13 +62,3 @@ def test_a_slow_build_on_a_terminal_updates_a_single_line_and_clears_it() -> Non
     assert "writing pages: 1,000/1,000 pages" in updates[-2]
     # Throttled: about one update per 0.1 s of a 1 s stage, not one per page.
     assert len(updates) < 20
-
-
-def test_quiet_progress_never_writes() -> None:
-    clock, term = Clock(), Terminal()
-    progress = Quiet(term, clock=clock)
-    clock.now = 10.0
-    progress.stage("writing pages")
-    progress.pages(1, 1)
-    progress.done("built")
-    assert term.getvalue() == ""

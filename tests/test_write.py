@@ -9,18 +9,19 @@ from pathlib import Path
 import pytest
 
 from builder import write
-from builder.write import TreeReport, UnsafePath, WriteResult, WriterFactory, write_tree
+from builder.write import SiteWriter, UnsafePath, WriteResult
 
 
 def write_site(files: dict[str, bytes], out: Path,
                finish: Callable[[Path], None] | None = None, *,
                digests: bool = False) -> WriteResult:
-    """`files` made the new content of `out` by one writer, as a one-process build does."""
-
-    def produce(new_writer: WriterFactory) -> list[TreeReport]:
-        return [new_writer().put_all(sorted(files.items()))]
-
-    return write_tree(produce, out, finish, digests=digests)
+    """`files` made the new content of `out` by one writer, as a one-process build does;
+    `finish(folder)` runs on the new site before it is committed (as search indexing)."""
+    with SiteWriter(out, digests=digests) as site:
+        report = site.writer().put_all(sorted(files.items()))
+        if finish is not None:
+            finish(site.folder)
+        return site.commit([report])
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -94,14 +95,12 @@ def test_several_writers_fill_one_site_and_their_reports_add_up(tmp_path: Path) 
     out = tmp_path / "site"
     write_site({"a/index.html": b"same", "b/index.html": b"old"}, out)
 
-    def produce(new_writer: WriterFactory) -> list[TreeReport]:
-        first, second = new_writer(), new_writer()
+    with SiteWriter(out) as site:
+        first, second = site.writer(), site.writer()
         first.put("a/index.html", b"same")
         second.put("b/index.html", b"new")
         second.put("c/d/index.html", b"deep")
-        return [first.report, second.report]
-
-    result = write_tree(produce, out)
+        result = site.commit([first.report, second.report])
 
     assert tree(out) == {"a/index.html": b"same", "b/index.html": b"new",
                          "c/d/index.html": b"deep"}
@@ -113,14 +112,11 @@ def test_a_writer_refuses_a_path_leaving_the_site_and_nothing_changes(tmp_path: 
     out = tmp_path / "site"
     write_site({"a.html": b"good"}, out)
 
-    def produce(new_writer: WriterFactory) -> list[TreeReport]:
-        writer = new_writer()
+    with pytest.raises(UnsafePath), SiteWriter(out) as site:
+        writer = site.writer()
         writer.put("b.html", b"fine")
         writer.put("../escape.html", b"bad")
-        return [writer.report]
-
-    with pytest.raises(UnsafePath):
-        write_tree(produce, out)
+        site.commit([writer.report])
     assert tree(out) == {"a.html": b"good"}
     assert not (tmp_path / "escape.html").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.tmp")] == []
