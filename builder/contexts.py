@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from builder.cards import Cards, DateView, Link, keep_entries, original_url
+from builder.jsonld import fact_jsonld, source_jsonld
 from builder.markdown import Markdown
 from builder.marks import Span, segment
 from builder.model import Actor, Briefing, Page, PartialDate, Source
@@ -481,6 +482,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
                         tuple([fact_of[a] for a in seg.ending]) if seg.ending else ())
             for seg in segment(source.text, spans)
         ]),
+        jsonld=source_jsonld(b, ctx.urls, source_id),
     )
     description = f"{source.title} ({source.outlet}): the archived text with cited passages."
     layout = ctx.layout(url, source.title, description, search_kind="Source")
@@ -507,6 +509,7 @@ def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
         citations=citations,
         disputes=disputes,
         appearances=appearances,
+        jsonld=fact_jsonld(ctx.briefing, ctx.urls, fact_id, view.claim_text),
     )
     return {"layout": ctx.layout(url, view.claim_text, view.claim_text, search_kind="Fact"),
             "page": page}

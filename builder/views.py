@@ -267,6 +267,8 @@ class SourcePage:
     facts: tuple[Link, ...]
     passages: tuple[Passage, ...]
     text: tuple[TextSegment, ...]
+    jsonld: Markup
+    """The source as schema.org JSON-LD, for a `<script type="application/ld+json">`."""
 
 
 @quick_init
@@ -300,6 +302,8 @@ class FactPage:
     citations: tuple[CitationBlock, ...]
     disputes: tuple[FactDispute, ...]
     appearances: tuple[Link, ...]
+    jsonld: Markup
+    """The fact as a schema.org `Claim` in JSON-LD, for a `<script type="application/ld+json">`."""
 
 
 @quick_init

@@ -29,6 +29,7 @@ STAGES = [
     "markdown",    # the one markdown renderer
     "marks",       # cited passages marked in source texts
     "cards",       # fact cards, rendered once
+    "jsonld",      # schema.org JSON-LD of fact and source pages
     "views",
     "contexts",    # template contexts (the tested contract)
     "feeds",       # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -315,8 +316,12 @@ def test_hostile_claims_and_titles_render_inert() -> None:
     briefing = make_briefing(claims={"uk-air": HOSTILE}, extra_pages=[page])
     site = render(briefing)
     for path, doc in html_pages(site):
-        # The only script is the site's own search box, loaded by URL, never inline.
+        # The only script is the site's own search box, loaded by URL, never inline; the
+        # rest is JSON-LD, a data block whose text is JSON with no markup in it.
         for script in doc.find_all("script"):
+            if script.get("type") == "application/ld+json":
+                assert "<" not in script.string and json.loads(script.string), (path, script)
+                continue
             assert script.get("src") == "/static/search.js" and not script.string, (path, script)
         assert doc.find(["img", "iframe", "b"]) is None, path
         for tag in doc.find_all(True):
