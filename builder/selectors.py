@@ -62,8 +62,6 @@ def _occurs_once(text: str, triple: str) -> bool:
 
 
 def source_sha256(source: Source) -> str | None:
-    """The SHA-256 of the source's archived file when the source is pinned (a `sha256`
-    recorded in `content/sources.yaml`), else None: a digest is only worth publishing when
-    the build has checked the file against it."""
-    pinned = getattr(source, "sha256", None)
-    return pinned if isinstance(pinned, str) and pinned else None
+    """The SHA-256 of the source's archived file when the source is pinned, else None: a
+    digest is published only when the build has checked the file against it."""
+    return source.sha256.lower() if source.sha256 else None

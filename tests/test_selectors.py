@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from hypothesis import given
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from builder.build import check
 from builder.feeds import machine_outputs
-from builder.selectors import CONTEXT, select, source_sha256
+from builder.model import Briefing
+from builder.selectors import CONTEXT, select
 from builder.urls import Urls
 from tests.conftest import BuiltSite
 
@@ -48,6 +50,9 @@ def reanchor_all(data: dict[str, Any], root: Path) -> int:
     for fact in data["facts"]:
         for citation in fact["citations"]:
             target = citation["target"]
+            if target["sha256"] is not None:  # a pinned source: the very file described
+                digest = hashlib.sha256((root / target["source"]).read_bytes()).hexdigest()
+                assert digest == target["sha256"], target["source"]
             text = archived_text(root / target["source"])
             start, end = reanchor(citation, text)
             position = target["selector"][1]
@@ -63,6 +68,8 @@ def test_every_citation_of_the_real_briefing_is_found_again(built_site: BuiltSit
     data = json.loads((built_site.out / "facts.json").read_text(encoding="utf-8"))
     count = reanchor_all(data, REPO)
     assert count == sum(len(f["citations"]) for f in data["facts"]) > 0
+    # The repository's sources are pinned: every citation names the digest it was made from.
+    assert all(c["target"]["sha256"] for f in data["facts"] for c in f["citations"])
 
 
 def test_positions_count_code_points_after_astral_characters(tmp_path: Path) -> None:
@@ -71,8 +78,17 @@ def test_positions_count_code_points_after_astral_characters(tmp_path: Path) -> 
     root = tmp_path / "project"
     for folder in ("content", "seeds", "templates"):
         shutil.copytree(REPO / folder, root / folder)
+    sources = root / "content" / "sources.yaml"
     for seed in (root / "seeds").iterdir():
-        seed.write_text(ASTRAL + seed.read_text(encoding="utf-8"), encoding="utf-8")
+        if not seed.is_file():
+            continue
+        old = seed.read_bytes()
+        seed.write_bytes(ASTRAL.encode() + old)
+        # Re-pinned, as `briefing sources pin` would after a deliberate re-archive.
+        pins = sources.read_text(encoding="utf-8")
+        sources.write_text(pins.replace(hashlib.sha256(old).hexdigest(),
+                                        hashlib.sha256(seed.read_bytes()).hexdigest()),
+                           encoding="utf-8")
     before = check(REPO)
     after = check(root)
     assert before.briefing is not None and after.briefing is not None, after.problems
@@ -131,7 +147,13 @@ def test_an_unpinned_sources_citations_carry_no_digest() -> None:
     assert digests == {None}
 
 
-def test_a_pinned_sources_digest_is_published() -> None:
-    # Sources record `sha256` once they are pinned; any source that has one publishes it.
-    assert source_sha256(SimpleNamespace(sha256="ab" * 32)) == "ab" * 32  # type: ignore[arg-type]
-    assert source_sha256(SimpleNamespace(sha256="")) is None  # type: ignore[arg-type]
+def test_a_pinned_sources_digest_goes_with_its_citations() -> None:
+    from tests.test_feeds import make_briefing
+
+    briefing = make_briefing()
+    pinned = replace(briefing.source_by_id["seed-b"], sha256="AB" * 32)
+    sources = tuple(pinned if s.id == "seed-b" else s for s in briefing.sources)
+    changed = Briefing.assemble(briefing.site, sources, briefing.actors, briefing.facts, ())
+    data = json.loads(machine_outputs(changed, Urls("/"))["facts.json"])
+    digests = {c["source"]: c["target"]["sha256"] for f in data["facts"] for c in f["citations"]}
+    assert digests == {"seed-a": None, "seed-b": "ab" * 32}
