@@ -172,6 +172,7 @@ def _facts(
             lines.append("  status: disputed")
             lines.append("  disputes:")
             lines.append(f"    - fact: fact-{i - 1:06d}")
+            lines.append("      kind: contradicts")
             lines.append(f"      note: {_q('Sources differ on the ' + rng.choice(WORDS) + '.')}")
         facts.append(lines)
     return facts, by_actor

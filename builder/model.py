@@ -69,6 +69,42 @@ class Status(StrEnum):
     REPORTED = "reported"
     CLAIMED = "claimed"
     DISPUTED = "disputed"
+    """Never taken on an editor's word: a fact is disputed when a `contradicts` dispute
+    links it to another fact (either side declares it)."""
+
+
+class DisputeKind(StrEnum):
+    """How two facts disagree. Only `contradicts` makes a fact disputed; the others are notes."""
+
+    CONTRADICTS = "contradicts"
+    """The sources assert incompatible things."""
+    DIFFERS = "differs"
+    """The same thing reported with different words, numbers or dates."""
+    INCONSISTENT = "inconsistent"
+    """One source contradicts itself."""
+
+
+class Lint(StrEnum):
+    """The meaning checks `check` runs on every fact (see `lints`); a fact may silence one
+    with `lint_ok` and a stated reason."""
+
+    HEDGE_DROPPED = "hedge-dropped"
+    """A quote hedges or attributes ("reportedly", "plans", "officials say"); the claim does not."""
+    UNSUPPORTED_DETAIL = "unsupported-detail"
+    """The claim names a date or an actor that none of its quotes carries."""
+    ONE_STRAND_VOICE = "one-strand-voice"
+    """A judgement resting on one strand, stated in the briefing's own voice."""
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened, which facts belong to (`events` in `content/site.yaml`)."""
+
+    id: str
+    label: str
+    """Short: shown on the badge of a fact outside the main event."""
+    description: str = ""
 
 
 @quick_init
@@ -106,6 +142,20 @@ class Site:
     topics: tuple[Topic, ...]
     issues: tuple[PositionIssue, ...]
     author: str = ""
+    events: tuple[Event, ...] = ()
+    main_event: str = ""
+    """The id of the event the briefing is about; empty when no events are declared."""
+
+    def event(self, event_id: str) -> Event | None:
+        """The declared event with this id."""
+        for event in self.events:
+            if event.id == event_id:
+                return event
+        return None
+
+    def side_event(self, event_id: str) -> Event | None:
+        """The event to label a fact with: None for the main event (no label needed)."""
+        return None if event_id == self.main_event else self.event(event_id)
 
 
 @quick_init
@@ -135,6 +185,9 @@ class Source:
     """The SHA-256 of `file` as archived (`pinning` checks it); empty when not pinned."""
     archived: PartialDate | None = None
     """When the document was archived (the Robust Links version date), if recorded."""
+    covers: tuple[str, ...] = ()
+    """Ids of the events the document reports on; a fact citing only sources that cover one
+    event belongs to it unless it says otherwise."""
 
 
 @quick_init
@@ -188,10 +241,20 @@ class Citation:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Dispute:
-    """A link from a fact to a fact that contradicts it."""
+    """A link from a fact to a fact it disagrees with, and how."""
 
     fact: str
+    kind: DisputeKind
     note: str
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class LintWaiver:
+    """`lint_ok` on a fact: one meaning check silenced for it, and why."""
+
+    lint: Lint
+    reason: str
 
 
 @quick_init
@@ -210,6 +273,10 @@ class Fact:
     disputes: tuple[Dispute, ...] = ()
     file: str = ""
     line: int = 0
+    event: str = ""
+    """The id of the event the fact belongs to: its `event` field, else the one event all
+    its sources cover, else the main event (validation settles it); empty with no events."""
+    lint_ok: tuple[LintWaiver, ...] = ()
 
 
 @quick_init
@@ -234,7 +301,7 @@ class Page:
 def _index_shape(fact: Fact) -> tuple[object, ...]:
     """What the derived indexes read of a fact: everything but its claim, status, quotes'
     words and place in its file."""
-    return (fact.id, fact.topic, fact.date, fact.actors, fact.disputes,
+    return (fact.id, fact.topic, fact.date, fact.actors, fact.disputes, fact.event,
             tuple((c.source, c.start, c.end) for c in fact.citations))
 
 
@@ -244,7 +311,8 @@ def _same_indexes(previous: Briefing, sources: tuple[Source, ...],
     if len(sources) != len(previous.sources) or len(facts) != len(previous.facts):
         return False
     for a, b in zip(previous.sources, sources, strict=True):
-        if a is not b and (a.id, a.strand, a.text) != (b.id, b.strand, b.text):
+        if a is not b and (a.id, a.strand, a.covers, a.text) != (b.id, b.strand, b.covers,
+                                                                  b.text):
             return False
     return all(a is b or _index_shape(a) == _index_shape(b)
                for a, b in zip(previous.facts, facts, strict=True))
@@ -372,7 +440,7 @@ class Briefing:
             strands[fact.id] = tuple(sorted({source_by_id[s].strand for s in seen}))
             for d in fact.disputes:
                 disputes[fact.id].append(d)
-                disputes[d.fact].append(Dispute(fact=fact.id, note=d.note))
+                disputes[d.fact].append(Dispute(fact=fact.id, kind=d.kind, note=d.note))
         disputes_of: dict[str, tuple[Dispute, ...]] = {}
         for fid, found in disputes.items():
             unique: dict[str, Dispute] = {}

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from builder.model import ActorKind, SourceKind, Stance, Status
+from builder.model import ActorKind, DisputeKind, Lint, SourceKind, Stance, Status
 
 Schema = dict[str, Any]
 
@@ -93,6 +93,18 @@ def site_schema() -> Schema:
         ["id", "title"],
         "A column of the allied-positions matrix.",
     )
+    event = _object(
+        {
+            "id": {"$ref": "#/$defs/id"},
+            "label": _text("Short; shown on the badge of every fact of this event wherever "
+                           "it appears outside the event's own page (unless it is the main "
+                           "event)."),
+            "description": {"type": "string",
+                            "description": "One or two sentences: what happened, and when."},
+        },
+        ["id", "label"],
+        "Something that happened, which facts belong to.",
+    )
     return _object(
         {
             "title": _text("The briefing's title."),
@@ -108,6 +120,12 @@ def site_schema() -> Schema:
                        "description": "Every topic a fact can be filed under."},
             "issues": {"type": "array", "items": issue,
                        "description": "The columns of the allied-positions matrix."},
+            "events": {"type": "array", "items": event,
+                       "description": "The events facts belong to; a fact outside the main "
+                                      "event is labelled with its event wherever shown."},
+            "main_event": {"$ref": "#/$defs/id",
+                           "description": "The id of the event the briefing is about "
+                                          "(required when `events` is given)."},
         },
         ["title", "as_of", "topics"],
         "`content/site.yaml`: the briefing's identity and navigation.",
@@ -145,6 +163,9 @@ def sources_schema() -> Schema:
             "archived": {"$ref": "#/$defs/date",
                          "description": "When the document was archived (Robust Links' "
                                         "version date)."},
+            "covers": _ids("Ids of the events (site.yaml `events`) the document reports on. "
+                           "A fact whose sources all cover one and the same event belongs "
+                           "to it unless its `event` says otherwise."),
         },
         ["id", "title", "outlet", "published", "kind", "file"],
         "One archived source document under `seeds/`.",
@@ -199,11 +220,23 @@ def facts_schema() -> Schema:
     )
     dispute = _object(
         {
-            "fact": {"$ref": "#/$defs/id", "description": "The id of the contradicting fact."},
+            "fact": {"$ref": "#/$defs/id", "description": "The id of the other fact."},
+            "kind": _enum(DisputeKind, "contradicts: the sources assert incompatible things "
+                          "(only this kind makes both facts disputed); differs: the same "
+                          "thing reported with different words, numbers or dates; "
+                          "inconsistent: one source contradicts itself."),
             "note": _text("One line on how they disagree."),
         },
-        ["fact", "note"],
-        "A fact that contradicts this one.",
+        ["fact", "kind", "note"],
+        "A fact this one disagrees with, and how. An omission is not a dispute.",
+    )
+    waiver = _object(
+        {
+            "lint": _enum(Lint, "The meaning check to silence for this fact."),
+            "reason": _text("Why the check is wrong about this fact, in a sentence."),
+        },
+        ["lint", "reason"],
+        "One meaning check silenced for this fact, with the reason.",
     )
     fact = _object(
         {
@@ -214,9 +247,18 @@ def facts_schema() -> Schema:
             "actors": _ids("Actor ids from actors.yaml."),
             "citations": {"type": "array", "items": citation, "minItems": 1,
                           "description": "One or more quotes from the sources."},
-            "status": _enum(Status, "reported (default), claimed or disputed."),
+            "status": _enum(Status, "reported (default), claimed or disputed; `disputed` "
+                            "only with a `contradicts` dispute on either side (it is derived "
+                            "from one anyway)."),
             "disputes": {"type": "array", "items": dispute,
-                         "description": "Facts that contradict this one (one side is enough)."},
+                         "description": "Facts this one disagrees with (one side is enough)."},
+            "event": {"$ref": "#/$defs/id",
+                      "description": "The event (site.yaml `events`) the fact belongs to. "
+                                     "Default: the one event all its sources cover, else "
+                                     "the main event."},
+            "lint_ok": {"type": "array", "items": waiver,
+                        "description": "Meaning checks silenced for this fact, each with a "
+                                       "stated reason."},
         },
         ["id", "claim", "topic", "citations"],
         "One short, dated, attributed claim.",

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
+from builder.disputes import settle_statuses
 from builder.errors import Problem, Severity
+from builder.events import settle_events
 from builder.load import (
     Entry,
     Mapping,
@@ -34,7 +36,11 @@ from builder.model import (
     Briefing,
     Citation,
     Dispute,
+    DisputeKind,
+    Event,
     Fact,
+    Lint,
+    LintWaiver,
     Page,
     PartialDate,
     Position,
@@ -69,14 +75,18 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 T = TypeVar("T")
 
 SITE_FIELDS = ("title", "description", "language", "base_url", "as_of", "nav", "topics",
-               "issues", "author")
+               "issues", "author", "events", "main_event")
 SOURCE_FIELDS = ("id", "title", "outlet", "published", "kind", "file", "url", "cites",
-                 "strand", "notes", "sha256", "capture", "capture_sha256", "archived")
+                 "strand", "notes", "sha256", "capture", "capture_sha256", "archived",
+                 "covers")
 ACTOR_FIELDS = ("id", "name", "kind", "aliases", "role", "country", "positions")
 POSITION_FIELDS = ("stance", "facts", "note")
-FACT_FIELDS = ("id", "claim", "topic", "date", "actors", "citations", "status", "disputes")
+FACT_FIELDS = ("id", "claim", "topic", "date", "actors", "citations", "status", "disputes",
+               "event", "lint_ok")
 CITATION_FIELDS = ("source", "quote")
-DISPUTE_FIELDS = ("fact", "note")
+DISPUTE_FIELDS = ("fact", "kind", "note")
+LINT_OK_FIELDS = ("lint", "reason")
+EVENT_FIELDS = ("id", "label", "description")
 PAGE_FIELDS = ("title", "summary", "order", "facts", "topic")
 TOPIC_FIELDS = ("id", "title", "summary")
 ISSUE_FIELDS = ("id", "title")
@@ -349,17 +359,31 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     _check_refs(state, site, pages)
     _check_countries(project.actors.path, state)
     state.problems.extend(check_pins(project))
+    facts = _settle(state, site)
     errors = any(p.is_error for p in state.problems)
     if errors or site is None:
         return None, state.problems
     # The preview's last briefing lends its indexes to this one where they are the same.
     previous = cache.made("briefing", None) if cache is not None else None
     briefing = Briefing.assemble(site, state.sources.values(), state.actors.values(),
-                                 state.facts.values(), pages,
+                                 facts, pages,
                                  previous=previous if isinstance(previous, Briefing) else None)
     if cache is not None:
         cache.keep("briefing", None, briefing)
     return briefing, state.problems
+
+
+def _settle(state: _State, site: Site | None) -> list[Fact]:
+    """The facts with what depends on other files settled: each one's event (from the
+    sources it cites) and status (from the disputes that name it), with their problems."""
+    places = {(ref.file, ref.field): (ref.line, ref.column)
+              for ref in state.refs if ref.kind == "event"}
+    facts, problems = settle_statuses(state.facts.values())
+    state.problems.extend(problems)
+    if site is not None:
+        facts, problems = settle_events(site, state.sources, facts, places)
+        state.problems.extend(problems)
+    return facts
 
 
 def _stage(name: str, read: object, stage: Callable[[_State], None], state: _State,
@@ -415,7 +439,7 @@ class FactFile:
 
 _Packed = tuple[str, str, str, tuple[int, int, int] | None, tuple[str, ...],
                 tuple[tuple[str, str, int, int, int, int, str, str], ...], str,
-                tuple[tuple[str, str], ...], str, int]
+                tuple[tuple[str, str, str], ...], str, int, str, tuple[tuple[str, str], ...]]
 _STATUSES = {status.value: status for status in Status}
 
 
@@ -424,13 +448,15 @@ def _pack(f: Fact) -> _Packed:
     return (f.id, f.claim, f.topic, (d.year, d.month, d.day) if d else None, f.actors,
             tuple((c.source, c.quote, c.number, c.start, c.end, c.line, c.anchor, c.passage)
                   for c in f.citations),
-            f.status.value, tuple((x.fact, x.note) for x in f.disputes), f.file, f.line)
+            f.status.value, tuple((x.fact, x.kind.value, x.note) for x in f.disputes), f.file,
+            f.line, f.event, tuple((w.lint.value, w.reason) for w in f.lint_ok))
 
 
 def _unpack(t: _Packed) -> Fact:
     return Fact(t[0], t[1], t[2], PartialDate(*t[3]) if t[3] else None, t[4],
                 tuple(Citation(*c) for c in t[5]), _STATUSES[t[6]],
-                tuple(Dispute(*x) for x in t[7]), t[8], t[9])
+                tuple(Dispute(x[0], DisputeKind(x[1]), x[2]) for x in t[7]), t[8], t[9], t[10],
+                tuple(LintWaiver(Lint(w[0]), w[1]) for w in t[11]))
 
 
 def _unpack_fact_file(path: str, defined: tuple[tuple[str, int, int, _Packed | None], ...],
@@ -572,6 +598,10 @@ def _site(raw: RawFile, state: _State) -> Site | None:
     nav_refs: list[_Ref] = []
     nav = r.ids(node, "nav", "", "page", nav_refs)
     state.refs.extend(nav_refs)
+    events = [Event(i, label, description) for i, label, description in
+              _titled(node, "events", "event", EVENT_FIELDS, r, state, title="label",
+                      summary="description")]
+    main_event = _main_event(node, events, r, state)
     if title is None or as_of is None:
         return None
     return Site(
@@ -584,12 +614,30 @@ def _site(raw: RawFile, state: _State) -> Site | None:
         topics=tuple(topics),
         issues=tuple(issues),
         author=r.text(node, "author", "", required=False) or "",
+        events=tuple(events),
+        main_event=main_event,
     )
 
 
+def _main_event(node: Mapping, events: list[Event], r: _Reader, state: _State) -> str:
+    """`main_event`: required once events are declared, and one of them."""
+    main = r.ident(node, "main_event", "", required=False)
+    if main is None:
+        if events and "main_event" not in node.entries:
+            r.problem(node.entries["events"], "main_event", "missing field `main_event`",
+                      hint="name the event the briefing is about, e.g. "
+                           f"`main_event: {events[0].id}`")
+        return events[0].id if events else ""
+    value = node.entries["main_event"].value
+    state.refs.append(_Ref("event", main, r.file, value.line, value.column, "main_event"))
+    return main
+
+
 def _titled(node: Mapping, key: str, kind: str, allowed: tuple[str, ...], r: _Reader,
-            state: _State) -> list[tuple[str, str, str]]:
-    """A list of `{id, title, summary?}` entries (topics, issues) as (id, title, summary)."""
+            state: _State, *, title: str = "title",
+            summary: str = "summary") -> list[tuple[str, str, str]]:
+    """A list of `{id, title, summary?}` entries (topics, issues; events name them `label`
+    and `description`) as (id, title, summary)."""
     out: list[tuple[str, str, str]] = []
     entry = node.entries.get(key)
     for i, item in enumerate(r.sequence(entry.value, key, f"{kind}s") if entry else [], 1):
@@ -598,10 +646,11 @@ def _titled(node: Mapping, key: str, kind: str, allowed: tuple[str, ...], r: _Re
             continue
         r.fields(t, allowed, f"{key}[{i}].")
         ident = r.ident(t, "id", f"{key}[{i}].")
-        title = r.text(t, "title", f"{key}[{i}].")
-        summary = r.text(t, "summary", f"{key}[{i}].", required=False) or ""
-        if ident and title is not None and _define(state, kind, ident, r.file, t.line, t.column):
-            out.append((ident, title, summary))
+        heading = r.text(t, title, f"{key}[{i}].")
+        line = r.text(t, summary, f"{key}[{i}].", required=False) or ""
+        if ident and heading is not None and _define(state, kind, ident, r.file, t.line,
+                                                     t.column):
+            out.append((ident, heading, line))
     return out
 
 
@@ -647,6 +696,7 @@ def _sources(raw: RawFile, seeds: dict[str, str], state: _State) -> None:
             notes=r.text(node, "notes", p, required=False) or "",
             sha256=r.text(node, "sha256", p, required=False) or "",
             archived=r.date(node, "archived", p),
+            covers=r.ids(node, "covers", p, "event", state.refs),
         )
 
 
@@ -707,33 +757,83 @@ def _fact(node: Mapping, i: int, r: _Reader, state: _State) -> tuple[str | None,
     actors = r.ids(node, "actors", p, "actor", state.refs)
     status = r.choice(node, "status", p, Status, required=False, default=Status.REPORTED)
     citations = _citations(node, fid, p, r, state)
-    disputes: list[Dispute] = []
-    dispute_entry = node.entries.get("disputes")
-    if dispute_entry is not None:
-        for j, item in enumerate(r.sequence(dispute_entry.value, f"{p}disputes", "disputes")):
-            dp = f"{p}disputes[{j + 1}]."
-            d = r.mapping(item, dp.rstrip("."), "a dispute (fact + note)")
-            if d is None:
-                continue
-            r.fields(d, DISPUTE_FIELDS, dp)
-            other = r.ident(d, "fact", dp)
-            note = r.text(d, "note", dp, what="one line saying what differs")
-            if other:
-                value = d.entries["fact"].value
-                state.refs.append(_Ref("fact", other, r.file, value.line, value.column,
-                                       f"{dp}fact"))
-                if other == fid:
-                    r.problem(value, f"{dp}fact", "a fact cannot dispute itself",
-                              hint="name the id of the contradicting fact")
-            if other and note is not None:
-                disputes.append(Dispute(other, note))
+    disputes = _disputes(node, fid, p, r, state)
+    event = r.ident(node, "event", p, required=False) or ""
+    if event:
+        value = node.entries["event"].value
+        state.refs.append(_Ref("event", event, r.file, value.line, value.column, f"{p}event"))
+    lint_ok = _lint_ok(node, p, r)
     if claim is not None and citations:
         _check_numbers(claim, citations, node, p, r)
     if not (fid and claim is not None and topic and citations is not None and status):
         return fid, None
     return fid, Fact(id=fid, claim=claim, topic=topic, date=date, actors=actors,
                 citations=tuple(citations), status=status, disputes=tuple(disputes),
-                file=r.file, line=node.line)
+                file=r.file, line=node.line, event=event, lint_ok=lint_ok)
+
+
+def _disputes(node: Mapping, fid: str | None, p: str, r: _Reader,
+              state: _State) -> list[Dispute]:
+    """`disputes:` entries, each `{fact, kind, note}`."""
+    disputes: list[Dispute] = []
+    dispute_entry = node.entries.get("disputes")
+    if dispute_entry is None:
+        return disputes
+    kinds = ", ".join(f"`{k.value}`" for k in DisputeKind)
+    for j, item in enumerate(r.sequence(dispute_entry.value, f"{p}disputes", "disputes")):
+        dp = f"{p}disputes[{j + 1}]."
+        d = r.mapping(item, dp.rstrip("."), "a dispute (fact + kind + note)")
+        if d is None:
+            continue
+        r.fields(d, DISPUTE_FIELDS, dp)
+        other = r.ident(d, "fact", dp)
+        note = r.text(d, "note", dp, what="one line saying what differs")
+        kind: DisputeKind | None = None
+        if "kind" in d.entries:
+            kind = r.choice(d, "kind", dp, DisputeKind)
+        else:
+            r.problem(d, f"{dp}kind", "missing required field `kind`",
+                      hint=f"add `kind:` with one of {kinds}: `contradicts` when the sources "
+                           "assert incompatible things, `differs` when they report the same "
+                           "thing in different words, numbers or dates, `inconsistent` when "
+                           "one source contradicts itself (an omission is no dispute)")
+        if other:
+            value = d.entries["fact"].value
+            state.refs.append(_Ref("fact", other, r.file, value.line, value.column,
+                                   f"{dp}fact"))
+            if other == fid:
+                r.problem(value, f"{dp}fact", "a fact cannot dispute itself",
+                          hint="name the id of the other fact")
+        if other and note is not None:
+            # Without a valid kind the build fails anyway; counting the dispute as a
+            # contradiction meanwhile keeps its fact's `status: disputed` from being reported
+            # as a second problem.
+            disputes.append(Dispute(other, kind or DisputeKind.CONTRADICTS, note))
+    return disputes
+
+
+def _lint_ok(node: Mapping, p: str, r: _Reader) -> tuple[LintWaiver, ...]:
+    """`lint_ok:` entries, each `{lint, reason}`: a meaning check silenced, and why."""
+    entry = node.entries.get("lint_ok")
+    if entry is None:
+        return ()
+    out: list[LintWaiver] = []
+    for j, item in enumerate(r.sequence(entry.value, f"{p}lint_ok", "silenced checks"), 1):
+        lp = f"{p}lint_ok[{j}]."
+        w = r.mapping(item, lp.rstrip("."), "a silenced check (lint + reason)")
+        if w is None:
+            continue
+        r.fields(w, LINT_OK_FIELDS, lp)
+        lint = r.choice(w, "lint", lp, Lint)
+        reason = r.text(w, "reason", lp, what="why the check is wrong about this fact")
+        if lint is not None and reason is not None:
+            if len(reason.split()) < 3:
+                r.problem(w.entries["reason"].value, f"{lp}reason",
+                          "the reason is too short to tell a reader why the check is wrong here",
+                          hint="say in a sentence why the claim is faithful to its quotes")
+                continue
+            out.append(LintWaiver(lint, reason))
+    return tuple(out)
 
 
 def _citations(node: Mapping, fid: str | None, p: str, r: _Reader,
@@ -880,11 +980,13 @@ def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
         "actor": set(state.actors), "fact": set(state.facts), "source": set(state.sources),
         "topic": {t.id for t in site.topics} if site else set(),
         "issue": {t.id for t in site.issues} if site else set(),
+        "event": {e.id for e in site.events} if site else set(),
         "page": {p.slug for p in pages} | BUILTIN_PAGES,
     }
     where_defined = {"actor": "content/actors.yaml", "source": "content/sources.yaml",
                      "topic": "`topics` in content/site.yaml",
                      "issue": "`issues` in content/site.yaml", "fact": "content/facts/",
+                     "event": "`events` in content/site.yaml",
                      "page": "content/pages/<slug>.md (or use a built-in page)"}
     for ref in state.refs:
         if ref.value in ids[ref.kind]:

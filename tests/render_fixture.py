@@ -14,6 +14,7 @@ from builder.model import (
     Briefing,
     Citation,
     Dispute,
+    DisputeKind,
     Fact,
     Page,
     PartialDate,
@@ -100,7 +101,8 @@ def facts(srcs: dict[str, Source], claims: dict[str, str] | None = None) -> list
              PartialDate(2026, 1, 6), ("france",),
              (cite(a, "france-troops", 1, "France said it would send thousands of troops"),),
              status=Status.DISPUTED,
-             disputes=(Dispute("states-27", "Sources differ on who takes part."),)),
+             disputes=(Dispute("states-27", DisputeKind.CONTRADICTS,
+                               "Sources differ on who takes part."),)),
         Fact("states-27", claim("states-27", "27 European states took part."), "allies", None,
              (), (cite(b, "states-27", 1, "France signed a declaration of intent, while 27 "
                                           "European states took part"),)),

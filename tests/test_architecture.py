@@ -24,6 +24,8 @@ STAGES = [
     "quotes",      # quote normalisation and lookup
     "selectors",   # W3C Web Annotation selectors of cited passages
     "pinning",     # sources' digests; each quote's fate when a pinned file changed
+    "events",      # each fact's event; the scope check
+    "disputes",    # statuses derived from `contradicts` disputes
     "validate",    # raw records -> model, or every problem
     "fastpaths",   # inline markdown and template escaping, the quick way
     "markdown",    # the one markdown renderer

@@ -138,6 +138,27 @@ def test_no_position_rests_on_the_earlier_summit(briefing: Briefing) -> None:
     assert not stale, stale
 
 
+def test_every_source_says_what_it_covers_and_earlier_summit_facts_belong_to_it(
+    briefing: Briefing,
+) -> None:
+    assert briefing.site.main_event == "january-2026"
+    assert {e.id for e in briefing.site.events} >= {"january-2026", "earlier-summit"}
+    for source in briefing.sources:
+        assert source.covers, f"{source.id} does not say which events it covers"
+        if source.file in EARLIER_SUMMIT_FILES:
+            assert source.covers == ("earlier-summit",)
+    for fact in briefing.facts:
+        sources = {briefing.source_by_id[c.source] for c in fact.citations}
+        if all(s.file in EARLIER_SUMMIT_FILES for s in sources):
+            assert fact.event == "earlier-summit", fact.id
+
+
+def test_only_contradictions_make_facts_disputed(briefing: Briefing) -> None:
+    contradicting = {side for f in briefing.facts for d in f.disputes
+                     if d.kind.value == "contradicts" for side in (f.id, d.fact)}
+    assert {f.id for f in briefing.facts if f.status.value == "disputed"} == contradicting
+
+
 def test_earlier_summit_facts_are_never_dated(briefing: Briefing) -> None:
     earlier = {s.id for s in briefing.sources if s.file in EARLIER_SUMMIT_FILES}
     assert len(earlier) == len(EARLIER_SUMMIT_FILES)

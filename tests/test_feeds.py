@@ -25,6 +25,7 @@ from builder.model import (
     Briefing,
     Citation,
     Dispute,
+    DisputeKind,
     Fact,
     PartialDate,
     Site,
@@ -105,7 +106,7 @@ def make_briefing(base_url: str = "/", author: str = "", hostile: str = HOSTILE)
             topic="paris-declaration", date=PartialDate(2026, 1), actors=("macron", "france"),
             citations=(cite("macron-26", other, "Macron said 26 countries"),),
             status=Status.DISPUTED,
-            disputes=(Dispute("signed-declaration", "Counts differ."),),
+            disputes=(Dispute("signed-declaration", DisputeKind.CONTRADICTS, "Counts differ."),),
         ),
         Fact(
             id="formula", claim="=HYPERLINK(\"http://bad.example\") -1 +1 @x",

@@ -112,7 +112,7 @@ def test_a_sequence_of_edits_ends_where_a_clean_build_does(root: Path, tmp_path:
 
     # A dispute added on one side shows on both facts.
     edit(root, "content/facts/russia.yaml", "- id: axis-of-war\n",
-         "- id: axis-of-war\n  disputes:\n    - fact: legitimate-targets\n"
+         "- id: axis-of-war\n  disputes:\n    - fact: legitimate-targets\n      kind: differs\n"
          "      note: Testing.\n")
     state, result = step(state, root, out)
     assert "facts/legitimate-targets/index.html" in result.written
@@ -120,7 +120,8 @@ def test_a_sequence_of_edits_ends_where_a_clean_build_does(root: Path, tmp_path:
 
     # ... and taken away again: both cards lose it (cards of untouched facts are reused).
     edit(root, "content/facts/russia.yaml",
-         "  disputes:\n    - fact: legitimate-targets\n      note: Testing.\n", "")
+         "  disputes:\n    - fact: legitimate-targets\n      kind: differs\n"
+         "      note: Testing.\n", "")
     state, result = step(state, root, out)
     assert "facts/legitimate-targets/index.html" in result.written
     assert_same_as_clean_build(root, out, tmp_path / "3b")

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from builder.model import ActorKind, SourceKind, Stance, Status
+from builder.model import ActorKind, DisputeKind, Lint, SourceKind, Stance, Status
 from builder.schema import COMMON_DEFS, KINDS, content_schema, schema_files, write_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +55,9 @@ def test_write_schemas_rewrites_only_what_changed(tmp_path: Path) -> None:
 def test_enums_are_the_models() -> None:
     facts = content_schema("facts")["items"]["properties"]
     assert facts["status"]["enum"] == [s.value for s in Status]
+    dispute = facts["disputes"]["items"]["properties"]
+    assert dispute["kind"]["enum"] == [k.value for k in DisputeKind]
+    assert facts["lint_ok"]["items"]["properties"]["lint"]["enum"] == [x.value for x in Lint]
     actor = content_schema("actors")["items"]["properties"]
     assert actor["kind"]["enum"] == [k.value for k in ActorKind]
     assert actor["positions"]["additionalProperties"]["properties"]["stance"]["enum"] == [
@@ -74,9 +77,14 @@ GOOD_FACT = """
     - source: bbc-reassurance-force
       quote: "26 of Ukraine’s allies had formally committed"
   status: disputed
+  event: earlier-summit
   disputes:
     - fact: paris-27-european-states
+      kind: contradicts
       note: Sources differ on how many countries took part.
+  lint_ok:
+    - lint: hedge-dropped
+      reason: The quote's "had formally committed" is no hedge.
 """
 
 
@@ -92,6 +100,11 @@ def test_a_documented_fact_passes() -> None:
         (("date: 2025-09", "date: 2025-13"), "date"),
         (("date: 2025-09", "date: 6 January 2026"), "date"),
         (("status: disputed", "status: confirmed"), "status"),
+        (("kind: contradicts", "kind: contradiction"), "kind"),
+        (("      kind: contradicts\n", ""), "disputes"),
+        (("event: earlier-summit", "event: Earlier summit"), "event"),
+        (("lint: hedge-dropped", "lint: hedges"), "lint"),
+        (("      reason: The quote's \"had formally committed\" is no hedge.\n", ""), "lint_ok"),
         (("  topic: allied-positions\n", "  topic: allied-positions\n  colour: red\n"), ""),
         (("    - source: bbc-reassurance-force\n", "    - sauce: bbc-reassurance-force\n"),
          ""),
@@ -179,6 +192,8 @@ def test_field_names_are_the_validators() -> None:
     assert names(fact) == set(validate.FACT_FIELDS)
     assert names(fact["properties"]["citations"]["items"]) == set(validate.CITATION_FIELDS)
     assert names(fact["properties"]["disputes"]["items"]) == set(validate.DISPUTE_FIELDS)
+    assert names(fact["properties"]["lint_ok"]["items"]) == set(validate.LINT_OK_FIELDS)
+    assert names(site["properties"]["events"]["items"]) == set(validate.EVENT_FIELDS)
 
 
 def test_patterns_are_the_validators() -> None:

@@ -24,7 +24,7 @@ MISTAKES = [
      "did you mean `citations`?"),
     ("quote-not-in-source", PARIS, "on 6 January 2026 to sign", "on 7 January 2026 to sign",
      PARIS, 8, "not in source `alpha`", "briefing cite alpha"),
-    ("unknown-source", PARIS, "- source: beta", "- source: betta", PARIS, 34,
+    ("unknown-source", PARIS, "- source: beta", "- source: betta", PARIS, 35,
      "unknown source `betta`", "did you mean `beta`?"),
     ("unknown-actor", RUSSIA, "actors: [zakharova]", "actors: [zakarova]", RUSSIA, 15,
      "unknown actor `zakarova`", "did you mean `zakharova`?"),
