@@ -86,15 +86,21 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     `digests`, the result carries every written file's digest (the preview's starting point).
     """
     from builder.lock import BuildLocked, build_lock
+    from builder.urls import BASE_URL_HINT, base_url_problem
     from builder.write import clean_stale, output_clash
 
     out = out if out is not None else root / "site"
     watcher = watcher if watcher is not None else Watcher()
+    refused = base_url_problem(base_url) if base_url is not None else None
+    if refused is not None:  # the command line checks it too; this is the API's guard
+        return _refused(out, strict, Problem("--base-url", 0, 0, "base_url", refused,
+                                             hint=BASE_URL_HINT))
     clash = output_clash(root, out)
-    if clash is not None:  # a build replaces the whole output folder: never the inputs
+    if clash is not None:  # a build replaces the whole output folder: only a site it made
         return _refused(out, strict, Problem(
             str(out), 0, 0, "", f"{clash}; a build would replace it",
-            hint="build into a folder of its own, such as site/ (the default)"))
+            hint="build into a new or empty folder, or one a build made (site/ by default); "
+                 "nothing was deleted"))
     try:
         with build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away

@@ -47,8 +47,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="check everything and build the site into site/")
     p.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
-    p.add_argument("--base-url", help="deploy path or URL, overriding site.yaml's base_url "
-                                      "(e.g. /briefing/ or https://example.org/briefing/)")
+    p.add_argument("--base-url", type=_base_url,
+                   help="deploy path or https:// URL, overriding site.yaml's base_url "
+                        "(e.g. /briefing/ or https://example.org/briefing/)")
     p.add_argument("--no-search", action="store_true", help="skip search indexing (Pagefind)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--format", choices=FORMATS, default="text",
@@ -115,6 +116,17 @@ def _sources_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
                                    "refused while a citing quote would be lost")
     a.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source)")
     act.add_parser("verify", help="check every archived file against its recorded digest")
+
+
+def _base_url(value: str) -> str:
+    """`--base-url`, refused as a usage error when a browser could read it as another site."""
+    from builder.urls import BASE_URL_HINT, base_url_problem
+
+    refused = base_url_problem(value)
+    if refused is not None:
+        raise argparse.ArgumentTypeError(f"{refused.replace('`base_url`', 'it')}; "
+                                         f"{BASE_URL_HINT}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

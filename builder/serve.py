@@ -26,6 +26,7 @@ from builder.errors import Problem
 from builder.incremental import SiteState, full_build, rebuild
 from builder.preview import PreviewServer, PreviewState, stop_server
 from builder.urls import Urls
+from builder.write import output_clash
 
 # The editor's loop -------------------------------------------------------------------------
 
@@ -106,6 +107,12 @@ def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
     gc.enable()  # a long-lived process, unlike the other commands (see `cli.run`)
     root = root.resolve()
     out = (out if out is not None else root / "site").resolve()
+    refused = output_clash(root, out)
+    if refused is not None:  # never replace, or serve, a folder that is not a site
+        print(f"briefing serve: {refused}; the preview would replace it", file=sys.stderr)
+        print("  hint: preview into a new or empty folder, or one a build made (site/ by "
+              "default); nothing was deleted", file=sys.stderr)
+        return 2
     state = PreviewState(site_dir=out, log=log)
     try:  # bind first: a busy port is said at once, not after a build
         server = PreviewServer(state, host, port)

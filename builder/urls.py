@@ -22,6 +22,53 @@ def _split(base_url: str) -> SplitResult:
     return urlsplit(base_url)
 
 
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*"
+                   r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?::(\d{1,5}))?").fullmatch
+"""A host name or IPv4 address, with an optional port: no user, no IPv6, nothing else."""
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:").match
+BASE_URL_HINT = ("write a path such as `/briefing/` (or `/`), or a full address such as "
+                 "`https://example.org/briefing/`")
+
+
+def base_url_problem(base_url: str) -> str | None:
+    """Why `base_url` cannot be the site's address, or None when it is a clean path or an
+    absolute `https://` URL. Every page loads its styles and scripts from under it, so
+    anything a browser could read as another origin (`//host`, `/\\host`, `javascript:`,
+    control characters it drops) is refused rather than normalised."""
+    base = base_url.strip()
+    scheme = _SCHEME(base)
+    if scheme is not None:
+        if not base.lower().startswith("https://"):
+            return (f"`base_url` must be a path or an https:// address, not a "
+                    f"`{scheme.group()}` URL")
+        authority, _, path = base[len("https://"):].partition("/")
+        host = _HOST(authority)
+        if host is None or (host.group(1) and not 0 < int(host.group(1)) < 65536):
+            return f"`base_url` has no valid host name after https:// (found {authority!r})"
+        path = "/" + path
+    elif base.startswith("//"):
+        return ("`base_url` starts with `//`, which browsers read as the address of another "
+                "site (a scheme-relative URL)")
+    else:
+        path = base
+    for char in path:
+        if not (char.isascii() and (char.isalnum() or char in "/._~-")):
+            return f"`base_url` may not contain {_described(char)}"
+    if "//" in path:
+        return "`base_url` has an empty segment (`//`) in its path"
+    if any(part in (".", "..") for part in path.split("/")):
+        return "`base_url` may not contain `.` or `..` segments"
+    return None
+
+
+def _described(char: str) -> str:
+    if char == "\\":
+        return "a backslash (browsers read it as `/`, making `/\\host` another site)"
+    if not char.isprintable() or char.isspace():
+        return f"the invisible character U+{ord(char):04X}"
+    return f"`{char}` (only letters, digits, `-`, `_`, `.`, `~` and `/` are allowed)"
+
+
 def normalise_base_url(base_url: str) -> str:
     """`briefing` / `/briefing` / `/briefing/` -> `/briefing/`; full URLs keep their origin."""
     base = base_url.strip() or "/"

@@ -55,7 +55,7 @@ from builder.model import (
 from builder.pinning import check_pins
 from builder.quotes import SourceIndex
 from builder.records import quick_init
-from builder.urls import normalise_base_url
+from builder.urls import BASE_URL_HINT, base_url_problem, normalise_base_url
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 DATE_PATTERN = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
@@ -608,7 +608,7 @@ def _site(raw: RawFile, state: _State) -> Site | None:
         title=title,
         description=r.text(node, "description", "", required=False) or "",
         language=r.text(node, "language", "", required=False) or "en",
-        base_url=normalise_base_url(r.text(node, "base_url", "", required=False) or "/"),
+        base_url=_base_url(node, r),
         as_of=as_of,
         nav=nav,
         topics=tuple(topics),
@@ -631,6 +631,17 @@ def _main_event(node: Mapping, events: list[Event], r: _Reader, state: _State) -
     value = node.entries["main_event"].value
     state.refs.append(_Ref("event", main, r.file, value.line, value.column, "main_event"))
     return main
+
+
+def _base_url(node: Mapping, r: _Reader) -> str:
+    """site.yaml's `base_url`, normalised; refused at its line when a browser could read it
+    as another site (the build fails, so the `/` returned then is never used)."""
+    value = r.text(node, "base_url", "", required=False) or "/"
+    refused = base_url_problem(value)
+    if refused is None:
+        return normalise_base_url(value)
+    r.problem(node.entries["base_url"].value, "base_url", refused, hint=BASE_URL_HINT)
+    return "/"
 
 
 def _titled(node: Mapping, key: str, kind: str, allowed: tuple[str, ...], r: _Reader,

@@ -24,6 +24,10 @@ from builder.urls import UnsafePath as UnsafePath  # raised here too: part of th
 from builder.urls import checked_path
 
 MANIFEST_SUFFIX = ".manifest.json"
+SITE_MARKER = ".briefing-site"
+"""A file every build writes into the site it makes: only a folder holding it (or an empty
+one) is ever replaced by a build, so `--out` naming a folder of documents deletes nothing."""
+_MARKER_TEXT = b"This folder is a site made by `briefing build`; each build replaces all of it.\n"
 _UTIME_FD = os.utime in os.supports_fd
 
 
@@ -57,7 +61,8 @@ INPUT_FOLDERS = ("content", "templates", "seeds")
 def output_clash(root: Path, out: Path) -> str | None:
     """Why `out` must not be the output folder of the project at `root` (a build replaces the
     whole folder), or None when it is safe: never the project itself, a folder holding it,
-    or anything inside its inputs."""
+    anything inside its inputs, or a folder of files that is not a site a build made."""
+    given = out.absolute()
     root, out = root.resolve(), out.resolve()
     if out.exists() and not out.is_dir():
         return f"{out} is a file, not a folder"
@@ -69,7 +74,24 @@ def output_clash(root: Path, out: Path) -> str | None:
     package = Path(__file__).resolve().parent
     if out.is_relative_to(package) or package.is_relative_to(out):
         return f"the output folder {out} overlaps the briefing package"
-    return None
+    return _not_a_site(out, given)
+
+
+def _not_a_site(out: Path, given: Path) -> str | None:
+    """Why the existing folder `out` is not one a build may replace, or None when it is
+    absent, empty, or a site a build made (its marker, or an older build's manifest
+    beside the folder as `given`)."""
+    if not out.is_dir() or (out / SITE_MARKER).is_file() or \
+            (given.parent / f".{given.name}{MANIFEST_SUFFIX}").is_file():
+        return None
+    try:
+        with os.scandir(out) as entries:
+            if next(entries, None) is None:
+                return None
+    except OSError as exc:
+        return f"the output folder {out} cannot be read ({exc.strerror})"
+    return (f"the output folder {out} holds files but is not a site briefing built "
+            f"(it has no {SITE_MARKER} file)")
 
 
 def digest(data: bytes) -> str:
@@ -204,6 +226,7 @@ class SiteWriter:
     def commit(self, reports: Iterable[TreeReport]) -> WriteResult:
         """Swap the new site in place of `out`; what the writers' `reports` say was written."""
         reports = list(reports)
+        _write_marker(self.folder, self._epoch)
         _swap(self.folder, self.out, self._old)
         self._committed = True
         manifest = dict(sorted(kv for r in reports for kv in r.sizes.items()))
@@ -216,6 +239,13 @@ class SiteWriter:
             sizes=manifest,
             digests=dict(sorted(kv for r in reports for kv in r.digests.items())),
         )
+
+
+def _write_marker(site: Path, epoch: int | None) -> None:
+    marker = site / SITE_MARKER
+    marker.write_bytes(_MARKER_TEXT)
+    if epoch is not None:
+        os.utime(marker, (epoch, epoch))
 
 
 def source_date_epoch() -> int | None:

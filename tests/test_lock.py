@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.lock import BuildLocked, build_lock, lock_path
+from builder.write import SITE_MARKER
 from tests.helpers import copy_fixture, run_cli
 from tests.mutate import tree_bytes
 
@@ -102,6 +103,7 @@ def test_a_build_is_refused_while_another_holds_the_lock(tmp_path: Path) -> None
     project = copy_fixture(tmp_path)
     (project / "site").mkdir()
     (project / "site" / "index.html").write_text("previous site", encoding="utf-8")
+    (project / "site" / SITE_MARKER).write_text("a build made it", encoding="utf-8")
     holder = _hold(project / "site", 60)
     try:
         run = run_cli(project, "build", "--no-search")
@@ -112,7 +114,7 @@ def test_a_build_is_refused_while_another_holds_the_lock(tmp_path: Path) -> None
     assert f"another build is running (pid {holder.pid})" in run.stderr
     assert "Traceback" not in run.stderr
     assert (project / "site" / "index.html").read_text(encoding="utf-8") == "previous site"
-    assert sorted(p.name for p in (project / "site").iterdir()) == ["index.html"]
+    assert sorted(p.name for p in (project / "site").iterdir()) == [SITE_MARKER, "index.html"]
 
 
 def test_two_builds_started_at_once_never_interleave(tmp_path: Path) -> None:

@@ -153,6 +153,11 @@ def replace_bytes(rel: str, old: bytes, new: bytes) -> Edit:
     return edit
 
 
+def base_url(value: str) -> Edit:
+    """site.yaml's `base_url: /` made `base_url: VALUE`."""
+    return sub(SITE, "base_url: /", f"base_url: {value}")
+
+
 def directory(rel: str) -> Edit:
     def edit(root: Path) -> str:
         (root / rel).mkdir()
@@ -469,6 +474,19 @@ CASES = [
     Case("inject-javascript-source-url",
          sub(SOURCES, "url: https://example.org/alpha", "url: javascript:alert(1)"),
          E, ("url", "https://")),
+    # A base_url a browser would read as another site --------------------------------------
+    Case("base-url-backslash-is-another-origin", base_url("/\\evil.example/"),
+         E, ("base_url", "backslash"), cli=True),
+    Case("base-url-scheme-relative", base_url("//evil.example/"), E, ("base_url", "another site"),
+         cli=True),
+    Case("base-url-javascript-scheme", base_url("javascript:alert(1)"), E, ("base_url", "https://")),
+    Case("base-url-plain-http", base_url("http://example.org/"), E, ("base_url", "https://")),
+    Case("base-url-user-in-authority", base_url("https://example.org@evil.example/"),
+         E, ("base_url", "host")),
+    Case("base-url-control-character", base_url('"/\\tbriefing/"'), E, ("base_url", "U+0009"),
+         cli=True),
+    Case("base-url-dot-dot-segment", base_url("/a/../b/"), E, ("base_url", "..")),
+    Case("base-url-percent-escape", base_url("/%5cevil.example/"), E, ("base_url", "`%`")),
     # Limits --------------------------------------------------------------------------------
     Case("limit-huge-file",
          write("content/facts/huge.yaml", "# " + "x" * (9 * 1024 * 1024) + "\n"),
@@ -694,3 +712,131 @@ def test_an_output_folder_that_would_replace_the_inputs_is_refused(
     assert run.returncode == 1, run.stderr
     assert "a build would replace it" in run.stderr and "Traceback" not in run.stderr
     assert {name: tree_digest(project / name) for name in before} == before
+
+
+# base_url on the command line, and pages that load nothing from elsewhere -------------------
+
+
+@pytest.mark.parametrize("base_url", ["/\\evil.example/", "//evil.example/", "https:evil",
+                                      "javascript:alert(1)", "/a\x1bb/", "ftp://example.org/"])
+def test_a_base_url_option_a_browser_would_read_as_another_site_is_a_usage_error(
+    project: Path, base_url: str
+) -> None:
+    site_before = tree_digest(project / "site")
+    run = run_cli(project, "build", "--no-search", "--base-url", base_url)
+    assert run.returncode == 2, run.stderr
+    assert "--base-url" in run.stderr and "https://example.org/briefing/" in run.stderr
+    assert "Traceback" not in run.stderr and not CONTROL.search(run.stderr)
+    assert tree_digest(project / "site") == site_before
+
+
+def _foreign_loads(page: Path, page_url: str) -> list[str]:
+    """Every URL the page would load (styles, scripts, images, frames, preloads) that is not
+    on the page's own origin."""
+    from urllib.parse import urljoin, urlsplit
+
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_bytes(), "html.parser")
+    own = urlsplit(page_url).netloc
+    loads = [tag.get("src") for tag in soup.find_all(["script", "img", "iframe", "source"])]
+    loads += [tag.get("href") for tag in soup.find_all("link")
+              if set(tag.get("rel") or ()) & {"stylesheet", "preload", "modulepreload", "icon"}]
+    return [str(url) for url in loads if url is not None
+            and urlsplit(urljoin(page_url, str(url).replace("\\", "/"))).netloc != own]
+
+
+@pytest.mark.parametrize("base_url", ["/", "/briefing/", "briefing", "/a/b.c~d-e_f",
+                                      "https://example.org/briefing/", "HTTPS://example.org"])
+def test_every_accepted_base_url_gives_pages_that_load_nothing_from_another_origin(
+    project: Path, base_url: str
+) -> None:
+    run = run_cli(project, "build", "--no-search", "--base-url", base_url)
+    assert run.returncode == 0, run.stderr
+    pages = sorted((project / "site").rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        url = "https://example.org/briefing/" + page.relative_to(project / "site").as_posix()
+        assert _foreign_loads(page, url) == [], page
+
+
+# The output folder: only an empty one, a new one or a site a build made is replaced -------
+
+
+def _documents(folder: Path) -> dict[str, str]:
+    (folder / "notes").mkdir(parents=True)
+    (folder / "letter.txt").write_text("precious", encoding="utf-8")
+    (folder / "notes" / "draft.md").write_text("more", encoding="utf-8")
+    return tree_digest(folder)
+
+
+def test_a_build_into_a_folder_of_documents_is_refused_and_deletes_nothing(
+    project: Path, tmp_path: Path
+) -> None:
+    documents = tmp_path / "Documents"
+    before = _documents(documents)
+    run = run_cli(project, "build", "--no-search", "--out", str(documents))
+    assert run.returncode == 1, run.stderr
+    assert "is not a site briefing built" in run.stderr and "nothing was deleted" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert tree_digest(documents) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Documents", "project"]
+
+
+def test_a_build_writes_into_a_new_or_empty_folder_and_marks_it_as_a_site(
+    project: Path, tmp_path: Path
+) -> None:
+    from builder.write import SITE_MARKER
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for out in (empty, tmp_path / "new" / "deep"):
+        run = run_cli(project, "build", "--no-search", "--out", str(out))
+        assert run.returncode == 0, run.stderr
+        assert (out / SITE_MARKER).is_file() and (out / "index.html").is_file()
+        (out / "stray.txt").write_text("a file the next build replaces", encoding="utf-8")
+        again = run_cli(project, "build", "--no-search", "--out", str(out))
+        assert again.returncode == 0, again.stderr  # a site a build made is replaced
+        assert not (out / "stray.txt").exists()
+
+
+def test_a_site_an_older_version_built_is_still_recognised_by_its_manifest(
+    project: Path,
+) -> None:
+    from builder.write import SITE_MARKER
+
+    (project / "site" / SITE_MARKER).unlink(missing_ok=True)  # as an older version left it
+    assert (project / ".site.manifest.json").is_file()
+    run = run_cli(project, "build", "--no-search")
+    assert run.returncode == 0, run.stderr
+    assert (project / "site" / SITE_MARKER).is_file()
+
+
+def _serve_refused(project: Path, out: str) -> subprocess.CompletedProcess[str]:
+    """`briefing serve --out OUT` must stop at once: it is killed after 20 s otherwise."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "builder", "--root", str(project), "serve",
+                           "--port", "0", "--out", out], capture_output=True, text=True,
+                          env=env, timeout=20)
+
+
+def test_serve_refuses_a_folder_of_documents_and_deletes_nothing(
+    project: Path, tmp_path: Path
+) -> None:
+    documents = tmp_path / "Documents"
+    before = _documents(documents)
+    run = _serve_refused(project, str(documents))
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "is not a site briefing built" in run.stderr and "serving" not in run.stdout
+    assert tree_digest(documents) == before
+
+
+@pytest.mark.parametrize("out", ["/", "..", "."])
+def test_serve_never_serves_the_file_system_or_a_parent_of_the_project(
+    project: Path, out: str
+) -> None:
+    before = tree_digest(project / "content")
+    run = _serve_refused(project, str(project / out) if out != "/" else out)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "holds the project itself" in run.stderr and "serving" not in run.stdout
+    assert tree_digest(project / "content") == before

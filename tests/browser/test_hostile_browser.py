@@ -96,3 +96,39 @@ def test_search_results_for_hostile_text_stay_inert(page: Page, hostile_site: Bu
 
 def test_the_built_pages_exist_on_disk(hostile_site: BuiltSite) -> None:
     assert Path(hostile_site.out / "pagefind").is_dir(), "the search index was built"
+
+
+@pytest.mark.parametrize("base_url", ["/briefing/", "https://example.org/briefing/"])
+def test_pages_built_for_an_accepted_base_url_request_nothing_from_another_origin(
+    browser_context: BrowserContext, tmp_path: Path, base_url: str
+) -> None:
+    root = copy_fixture(tmp_path)
+    docroot = tmp_path / "www"
+    result = build(root, out=docroot / "briefing", base_url=base_url)  # with the search index
+    assert result.ok, [p.as_text() for p in result.problems]
+    running = serve(BuiltSite(out=docroot / "briefing", docroot=docroot, base_path="/briefing/"))
+    tab = browser_context.new_page()
+    requested: list[str] = []
+    tab.on("request", lambda request: requested.append(request.url))
+    try:
+        for url in (running.site.url, running.site.url + "search/?q=coalition",
+                    running.site.url + "sources/"):
+            tab.goto(url)
+            tab.wait_for_load_state("networkidle")
+    finally:
+        tab.close()
+        running.stop()
+    assert any(url.endswith(".css") for url in requested), requested
+    assert any(url.endswith(".js") for url in requested), requested
+    foreign = [url for url in requested if not url.startswith(running.site.origin + "/")]
+    assert foreign == [], foreign
+
+
+def test_a_base_url_with_a_backslash_builds_no_page_that_could_load_a_foreign_script(
+    tmp_path: Path,
+) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, "content/site.yaml", "base_url: /", "base_url: /\\evil.example/")
+    result = build(root, out=tmp_path / "www")
+    assert not result.ok and not (tmp_path / "www").exists()
+    assert [(p.file, p.field) for p in result.errors] == [("content/site.yaml", "base_url")]
