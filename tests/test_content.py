@@ -73,27 +73,32 @@ def test_dispute_links_resolve_and_show_on_both_sides(briefing: Briefing) -> Non
 
 
 @pytest.mark.parametrize(
-    ("one", "other"),
+    ("one", "other", "kind"),
     [
-        ("declaration-signed-6-january", "declaration-signed-7-january"),
-        ("witkoff-us-strongly-stands-behind", "witkoff-kushner-endorse-8-january"),
-        ("us-commitment-deter-defend", "zelensky-no-clear-pledge"),
-        ("zelensky-90-percent-done", "zelensky-90-percent-ready"),
-        ("russia-warns-6-january", "foreign-ministry-legitimate-targets"),
+        # One timeline, two days for the same signing and for the same words of Witkoff.
+        ("declaration-signed-6-january", "declaration-signed-7-january", "inconsistent"),
+        ("witkoff-us-strongly-stands-behind", "witkoff-kushner-endorse-8-january",
+         "inconsistent"),
+        # The same thing told with other words, dates or firmness.
+        ("us-commitment-deter-defend", "zelensky-no-clear-pledge", "differs"),
+        ("zelensky-90-percent-done", "zelensky-90-percent-ready", "differs"),
+        ("russia-warns-6-january", "foreign-ministry-legitimate-targets", "differs"),
         # The roundup's collective "air, land and sea" pledge against the explainer's
         # account of allies split over ground troops.
-        ("paris-pledge-equipment-training", "europe-split-ground-troops"),
-        ("uk-protected-facilities", "pending-parliamentary-approvals"),
-        ("us-direct-involvement-signal", "us-arms-length"),
-        ("russia-rejects-framework", "kasyanov-putin-does-not-know"),
-        ("es-trump-air-support", "es-trump-air-defence"),
-        ("es-macron-not-war-on-russia", "es-macron-protecting-ukraine"),
+        ("paris-pledge-equipment-training", "europe-split-ground-troops", "differs"),
+        ("paris-pledge-equipment-training", "nato-not-sending-troops", "differs"),
+        ("uk-protected-facilities", "pending-parliamentary-approvals", "differs"),
+        ("us-direct-involvement-signal", "us-arms-length", "differs"),
+        ("russia-rejects-framework", "kasyanov-putin-does-not-know", "differs"),
+        ("es-trump-air-support", "es-trump-air-defence", "differs"),
+        ("es-macron-not-war-on-russia", "es-macron-protecting-ukraine", "differs"),
     ],
 )
-def test_known_disagreements_between_sources_are_recorded(
-    briefing: Briefing, one: str, other: str
+def test_known_disagreements_between_sources_are_recorded_with_their_kind(
+    briefing: Briefing, one: str, other: str, kind: str
 ) -> None:
-    assert other in {d.fact for d in briefing.disputes_of.get(one, ())}
+    kinds = {d.fact: d.kind.value for d in briefing.disputes_of.get(one, ())}
+    assert kinds.get(other) == kind, f"{one} / {other}: {kinds.get(other)}"
     # Each side of a disagreement cites a different passage.
     passages = {(c.source, c.start) for c in briefing.fact_by_id[one].citations}
     assert passages.isdisjoint((c.source, c.start) for c in briefing.fact_by_id[other].citations)
@@ -157,6 +162,25 @@ def test_only_contradictions_make_facts_disputed(briefing: Briefing) -> None:
     contradicting = {side for f in briefing.facts for d in f.disputes
                      if d.kind.value == "contradicts" for side in (f.id, d.fact)}
     assert {f.id for f in briefing.facts if f.status.value == "disputed"} == contradicting
+
+
+@pytest.mark.parametrize("fact_id", [
+    "invasion-february-2022", "war-toll", "coalition-led-by-uk-france",
+    "coalition-evolved-since-2025", "uk-21-8-billion", "france-supplied-weapons",
+    "kasyanov-former-premier", "russia-controls-20-percent",
+])
+def test_context_not_tied_to_either_meeting_is_background(
+    briefing: Briefing, fact_id: str
+) -> None:
+    assert briefing.fact_by_id[fact_id].event == "background"
+
+
+@pytest.mark.parametrize("fact_id", [
+    "declaration-signed-6-january", "signatories-uk-france-ukraine", "russia-rejects-framework",
+    "foreign-ministry-legitimate-targets", "zelensky-no-clear-pledge", "us-led-monitoring",
+])
+def test_the_news_belongs_to_the_main_event(briefing: Briefing, fact_id: str) -> None:
+    assert briefing.fact_by_id[fact_id].event == briefing.site.main_event
 
 
 def test_earlier_summit_facts_are_never_dated(briefing: Briefing) -> None:
