@@ -483,6 +483,9 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
             for seg in segment(source.text, spans)
         ]),
         jsonld=source_jsonld(b, ctx.urls, source_id),
+        sha256=source.sha256,
+        archived=DateView.of(source.archived),
+        self_url=ctx.urls.absolute(f"sources/{source_id}/") if ctx.urls.origin else url,
     )
     description = f"{source.title} ({source.outlet}): the archived text with cited passages."
     layout = ctx.layout(url, source.title, description, search_kind="Source")

@@ -269,6 +269,12 @@ class SourcePage:
     text: tuple[TextSegment, ...]
     jsonld: Markup
     """The source as schema.org JSON-LD, for a `<script type="application/ld+json">`."""
+    sha256: str = ""
+    """The archived file's recorded digest (empty when not pinned)."""
+    archived: DateView | None = None
+    """When the copy was archived: Robust Links' `data-versiondate`, with `url` as
+    `data-originalurl` and `self_url`, this page, as the archived version."""
+    self_url: str = ""
 
 
 @quick_init

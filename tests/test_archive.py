@@ -101,3 +101,29 @@ def test_plain_text_is_archived_byte_for_byte(tmp_path: Path) -> None:
     entry = (root / "content/sources.yaml").read_text(encoding="utf-8")
     assert "(plain text, 53 bytes, kept as it was)" in entry and "capture:" not in entry
     assert run_cli(root, "check").returncode == 0
+
+
+def test_the_source_page_shows_the_original_and_the_archive_date_as_robust_links(
+        tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    root = git_repo(tmp_path)
+    assert add(root, ARTICLE).returncode == 0
+    built = run_cli(root, "build", "--no-search")
+    assert built.returncode == 0, built.stderr
+    html = (root / "site/sources/rome-ministers/index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    original = soup.find("a", attrs={"data-versionurl": True})
+    assert original is not None
+    assert original["href"] == "https://example.org/rome"
+    assert original["data-versiondate"] == "2026-01-10"
+    assert original["data-versionurl"] == "/sources/rome-ministers/"
+    archived = soup.find("a", attrs={"data-originalurl": True})
+    assert archived is not None
+    assert archived["data-originalurl"] == "https://example.org/rome"
+    assert archived["data-versiondate"] == "2026-01-10"
+    assert archived.get_text() == "10 January 2026"
+    digest = soup.find("code", class_="digest")
+    assert digest is not None
+    entry = (root / "content/sources.yaml").read_text(encoding="utf-8")
+    assert f"sha256: {digest.get_text()}" in entry
