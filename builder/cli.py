@@ -62,6 +62,9 @@ def make_parser() -> argparse.ArgumentParser:
                         "(all of them in the job summary too), sarif for code scanning")
     p.add_argument("--coverage", action="store_true",
                    help="also print how much of each source is cited")
+    p.add_argument("--since", metavar="REF",
+                   help="also check against a git revision (what was last published): every "
+                        "changed fact carries a correction, every published id lives on")
 
     p = sub.add_parser("serve", help="preview the site on 127.0.0.1, rebuilding and reloading "
                                      "the browser on every save")
@@ -154,6 +157,19 @@ def _check(args: argparse.Namespace) -> int:
 
     result = check(args.root, strict=args.strict)
     _KEPT[:] = [result]
+    if args.since is not None:
+        from builder.changes import changes_since, since_problems
+        from builder.errors import sorted_problems
+        from builder.gitrepo import GitError
+
+        try:
+            found = since_problems(changes_since(args.root, args.since), args.since)
+        except GitError as exc:
+            print(f"briefing: error: --since {args.since}: {exc}", file=sys.stderr)
+            print("  hint: give a branch, tag or commit of this project's git repository "
+                  "(e.g. --since origin/main)", file=sys.stderr)
+            return EXIT_USAGE
+        result.problems = sorted_problems([*result.problems, *found])
     report(result, args.format)
     if args.coverage and result.briefing is not None:
         print_coverage(result)

@@ -33,6 +33,8 @@ SAFE_NESTING = 1_000
 it is composed: libyaml's recursive composer overflows the C stack at a few ten thousand levels.
 At most libyaml's own limit (1,000 levels), which only the event parser's pass words as ours."""
 
+WITHDRAWN = "content/withdrawn.yaml"
+"""Published ids taken down, with date and reason (optional)."""
 CAPTURE_SUFFIXES = (".html", ".htm")
 """Files under `seeds/` kept as raw captures beside their extracted text, not read as text."""
 
@@ -78,6 +80,8 @@ class RawProject:
     seeds: dict[str, str]
     """Seed texts by project-relative path (`seeds/x.txt`)."""
     problems: list[Problem] = field(default_factory=list)
+    withdrawn: RawFile | None = None
+    """`content/withdrawn.yaml`, when the briefing has one."""
 
 
 class ParseCache:
@@ -164,6 +168,7 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
         pages=[load_page(root, f"content/pages/{name}", problems) for name in page_files],
         seeds=load_seeds(root, problems, folders, cache),
         problems=problems,
+        withdrawn=yaml_file(WITHDRAWN) if (root / WITHDRAWN).exists() else None,
     )
     return project
 

@@ -188,6 +188,8 @@ class Source:
     covers: tuple[str, ...] = ()
     """Ids of the events the document reports on; a fact citing only sources that cover one
     event belongs to it unless it says otherwise."""
+    aliases: tuple[str, ...] = ()
+    """Ids the source had before: their URLs redirect to this one."""
 
 
 @quick_init
@@ -214,6 +216,8 @@ class Actor:
     country: str | None = None
     """Actor id of the country a person or organisation belongs to."""
     positions: tuple[Position, ...] = ()
+    former_ids: tuple[str, ...] = ()
+    """Ids the actor had before (its `aliases` are other names): their URLs redirect here."""
 
 
 @quick_init
@@ -259,6 +263,30 @@ class LintWaiver:
 
 @quick_init
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A change to a published fact, said openly: when, what changed, and why."""
+
+    date: PartialDate
+    what: str
+    why: str
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """A published id taken down (`content/withdrawn.yaml`): its URL keeps a page saying so."""
+
+    kind: str
+    """`fact`, `actor` or `source`."""
+    id: str
+    date: PartialDate
+    reason: str
+    title: str = ""
+    """What the page was (a claim, a name, a headline), shown on the page left in its place."""
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Fact:
     """One short, dated, attributed claim, with its citations (`content/facts/*.yaml`)."""
 
@@ -277,6 +305,12 @@ class Fact:
     """The id of the event the fact belongs to: its `event` field, else the one event all
     its sources cover, else the main event (validation settles it); empty with no events."""
     lint_ok: tuple[LintWaiver, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+    """Oldest first."""
+    minor: bool = False
+    """The last edit was typo-level: it needs no correction note."""
+    aliases: tuple[str, ...] = ()
+    """Ids the fact had before: their URLs redirect to this one."""
 
 
 @quick_init
@@ -394,6 +428,15 @@ class Briefing:
     undated: tuple[str, ...] = field(repr=False)
     coverage: Mapping[str, float] = field(repr=False)
     """Share (0..1) of each source's visible characters inside at least one cited passage."""
+    withdrawn: tuple[Withdrawn, ...] = ()
+    """Published ids taken down, by kind and id."""
+
+    def redirects(self) -> list[tuple[str, str, str]]:
+        """`(kind, old id, new id)` of every renamed fact, actor and source, sorted."""
+        found = [("fact", old, f.id) for f in self.facts for old in f.aliases]
+        found += [("actor", old, a.id) for a in self.actors for old in a.former_ids]
+        found += [("source", old, s.id) for s in self.sources for old in s.aliases]
+        return sorted(found)
 
     @classmethod
     def assemble(

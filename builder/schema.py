@@ -166,6 +166,7 @@ def sources_schema() -> Schema:
             "covers": _ids("Ids of the events (site.yaml `events`) the document reports on. "
                            "A fact whose sources all cover one and the same event belongs "
                            "to it unless its `event` says otherwise."),
+            "aliases": _ids("Ids the source had before: their URLs redirect here."),
         },
         ["id", "title", "outlet", "published", "kind", "file"],
         "One archived source document under `seeds/`.",
@@ -200,6 +201,7 @@ def actors_schema() -> Schema:
                 "propertyNames": {"$ref": "#/$defs/id"},
                 "additionalProperties": position,
             },
+            "former_ids": _ids("Ids the actor had before: their URLs redirect here."),
         },
         ["id", "name", "kind"],
         "A country, person or organisation.",
@@ -259,6 +261,17 @@ def facts_schema() -> Schema:
             "lint_ok": {"type": "array", "items": waiver,
                         "description": "Meaning checks silenced for this fact, each with a "
                                        "stated reason."},
+            "corrections": {"type": "array", "items": _object(
+                {"date": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                          "description": "The day the fact was corrected."},
+                 "what": _text("What changed, in a few words."),
+                 "why": _text("Why it changed.")},
+                ["date", "what", "why"], "A change to the published fact, said openly."),
+                "description": "Every change to a published claim, date, actors, status or "
+                               "citations (`briefing check --since` asks for one)."},
+            "minor": {"type": "boolean",
+                      "description": "The edit is typo-level and needs no correction note."},
+            "aliases": _ids("Ids the fact had before: their URLs redirect here."),
         },
         ["id", "claim", "topic", "citations"],
         "One short, dated, attributed claim.",

@@ -11,7 +11,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple, TypeVar
 
 from builder.disputes import settle_statuses
@@ -35,6 +35,7 @@ from builder.model import (
     ActorKind,
     Briefing,
     Citation,
+    Correction,
     Dispute,
     DisputeKind,
     Event,
@@ -51,6 +52,7 @@ from builder.model import (
     Stance,
     Status,
     Topic,
+    Withdrawn,
 )
 from builder.pinning import check_pins
 from builder.quotes import SourceIndex
@@ -78,11 +80,14 @@ SITE_FIELDS = ("title", "description", "language", "base_url", "as_of", "nav", "
                "issues", "author", "events", "main_event")
 SOURCE_FIELDS = ("id", "title", "outlet", "published", "kind", "file", "url", "cites",
                  "strand", "notes", "sha256", "capture", "capture_sha256", "archived",
-                 "covers")
-ACTOR_FIELDS = ("id", "name", "kind", "aliases", "role", "country", "positions")
+                 "covers", "aliases")
+ACTOR_FIELDS = ("id", "name", "kind", "aliases", "role", "country", "positions", "former_ids")
 POSITION_FIELDS = ("stance", "facts", "note")
 FACT_FIELDS = ("id", "claim", "topic", "date", "actors", "citations", "status", "disputes",
-               "event", "lint_ok")
+               "event", "lint_ok", "corrections", "minor", "aliases")
+CORRECTION_FIELDS = ("date", "what", "why")
+WITHDRAWN_FIELDS = ("id", "kind", "date", "reason", "title")
+RETIRABLE = ("fact", "actor", "source")
 CITATION_FIELDS = ("source", "quote")
 DISPUTE_FIELDS = ("fact", "kind", "note")
 LINT_OK_FIELDS = ("lint", "reason")
@@ -358,6 +363,8 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     pages = [p for p in (_page(raw, state) for raw in project.pages) if p is not None]
     _check_refs(state, site, pages)
     _check_countries(project.actors.path, state)
+    withdrawn = _withdrawn(project.withdrawn, state) if project.withdrawn is not None else []
+    _check_retired(state, withdrawn, project.withdrawn)
     state.problems.extend(check_pins(project))
     facts = _settle(state, site)
     errors = any(p.is_error for p in state.problems)
@@ -368,6 +375,8 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     briefing = Briefing.assemble(site, state.sources.values(), state.actors.values(),
                                  facts, pages,
                                  previous=previous if isinstance(previous, Briefing) else None)
+    if withdrawn:
+        briefing = replace(briefing, withdrawn=tuple(withdrawn))
     if cache is not None:
         cache.keep("briefing", None, briefing)
     return briefing, state.problems
@@ -384,6 +393,62 @@ def _settle(state: _State, site: Site | None) -> list[Fact]:
         facts, problems = settle_events(site, state.sources, facts, places)
         state.problems.extend(problems)
     return facts
+
+
+def _withdrawn(raw: RawFile, state: _State) -> list[Withdrawn]:
+    """`content/withdrawn.yaml`: published ids taken down, each with date and reason."""
+    r = _Reader(raw.path, state.problems)
+    found: list[Withdrawn] = []
+    for i, node in _list_of_records(raw, state, "withdrawn ids"):
+        wid = r.ident(node, "id", f"[{i}].")
+        p = f"{wid}." if wid else f"[{i}]."
+        r.fields(node, WITHDRAWN_FIELDS, p)
+        kind = r.text(node, "kind", p, what="`fact`, `actor` or `source`")
+        if kind is not None and kind not in RETIRABLE:
+            r.problem(node.entries["kind"].value, f"{p}kind", f"`{kind}` is not a kind of id "
+                      "that can be withdrawn", hint="write `fact`, `actor` or `source`")
+            kind = None
+        when = r.date(node, "date", p, required=True)
+        reason = r.text(node, "reason", p, what="why it was withdrawn, in a sentence")
+        title = r.text(node, "title", p, required=False) or ""
+        if wid and kind and when is not None and reason is not None and _define(
+                state, f"withdrawn {kind}", wid, r.file, node.line, node.column):
+            found.append(Withdrawn(kind, wid, when, reason, title))
+    return sorted(found, key=lambda w: (w.kind, w.id))
+
+
+def _check_retired(state: _State, withdrawn: list[Withdrawn], raw: RawFile | None) -> None:
+    """A withdrawn id is no live id, and an old id (`aliases`, `former_ids`) points to one
+    successor that is neither live nor withdrawn."""
+    live: dict[str, set[str]] = {"fact": set(state.facts), "actor": set(state.actors),
+                                 "source": set(state.sources)}
+    for w in withdrawn:
+        if w.id in live[w.kind]:
+            line, column = state.places.get((f"withdrawn {w.kind}", w.id), ("", 0))[1], 0
+            state.problems.append(Problem(
+                raw.path if raw else "", line, column, f"{w.id}.id",
+                f"the {w.kind} `{w.id}` is listed as withdrawn but is still published",
+                hint=f"remove it from {raw.path if raw else 'withdrawn.yaml'}, or the "
+                     f"{w.kind} itself"))
+    gone = {(w.kind, w.id) for w in withdrawn}
+    claimed: dict[tuple[str, str], str] = {}
+    olds = [("fact", f.id, f.aliases) for f in state.facts.values()]
+    olds += [("actor", a.id, a.former_ids) for a in state.actors.values()]
+    olds += [("source", s.id, s.aliases) for s in state.sources.values()]
+    for kind, new, old_ids in olds:
+        for old in old_ids:
+            clash = ("is still a live id" if old in live[kind] else
+                     "is listed as withdrawn" if (kind, old) in gone else
+                     f"is an old id of `{claimed[(kind, old)]}` too"
+                     if (kind, old) in claimed else "")
+            claimed.setdefault((kind, old), new)
+            if clash:
+                file, line = state.places.get((kind, new), ("", 0))
+                state.problems.append(Problem(
+                    file, line, 0, f"{new}.{'former_ids' if kind == 'actor' else 'aliases'}",
+                    f"the old {kind} id `{old}` {clash}",
+                    hint="an old id redirects to exactly one successor: remove it here or "
+                         "there"))
 
 
 def _stage(name: str, read: object, stage: Callable[[_State], None], state: _State,
@@ -439,7 +504,8 @@ class FactFile:
 
 _Packed = tuple[str, str, str, tuple[int, int, int] | None, tuple[str, ...],
                 tuple[tuple[str, str, int, int, int, int, str, str], ...], str,
-                tuple[tuple[str, str, str], ...], str, int, str, tuple[tuple[str, str], ...]]
+                tuple[tuple[str, str, str], ...], str, int, str, tuple[tuple[str, str], ...],
+                tuple[tuple[Correction, ...], bool, tuple[str, ...]]]
 _STATUSES = {status.value: status for status in Status}
 
 
@@ -449,14 +515,15 @@ def _pack(f: Fact) -> _Packed:
             tuple((c.source, c.quote, c.number, c.start, c.end, c.line, c.anchor, c.passage)
                   for c in f.citations),
             f.status.value, tuple((x.fact, x.kind.value, x.note) for x in f.disputes), f.file,
-            f.line, f.event, tuple((w.lint.value, w.reason) for w in f.lint_ok))
+            f.line, f.event, tuple((w.lint.value, w.reason) for w in f.lint_ok),
+            (f.corrections, f.minor, f.aliases))
 
 
 def _unpack(t: _Packed) -> Fact:
     return Fact(t[0], t[1], t[2], PartialDate(*t[3]) if t[3] else None, t[4],
                 tuple(Citation(*c) for c in t[5]), _STATUSES[t[6]],
                 tuple(Dispute(x[0], DisputeKind(x[1]), x[2]) for x in t[7]), t[8], t[9], t[10],
-                tuple(LintWaiver(Lint(w[0]), w[1]) for w in t[11]))
+                tuple(LintWaiver(Lint(w[0]), w[1]) for w in t[11]), *t[12])
 
 
 def _unpack_fact_file(path: str, defined: tuple[tuple[str, int, int, _Packed | None], ...],
@@ -708,6 +775,7 @@ def _sources(raw: RawFile, seeds: dict[str, str], state: _State) -> None:
             sha256=r.text(node, "sha256", p, required=False) or "",
             archived=r.date(node, "archived", p),
             covers=r.ids(node, "covers", p, "event", state.refs),
+            aliases=r.ids(node, "aliases", p, "source", []),
         )
 
 
@@ -751,7 +819,7 @@ def _actors(raw: RawFile, state: _State) -> None:
             state.actors[aid] = Actor(
                 id=aid, name=name, kind=kind, aliases=r.strings(node, "aliases", p),
                 role=r.text(node, "role", p, required=False) or "", country=country,
-                positions=tuple(positions),
+                positions=tuple(positions), former_ids=r.ids(node, "former_ids", p, "actor", []),
             )
 
 
@@ -780,7 +848,9 @@ def _fact(node: Mapping, i: int, r: _Reader, state: _State) -> tuple[str | None,
         return fid, None
     return fid, Fact(id=fid, claim=claim, topic=topic, date=date, actors=actors,
                 citations=tuple(citations), status=status, disputes=tuple(disputes),
-                file=r.file, line=node.line, event=event, lint_ok=lint_ok)
+                file=r.file, line=node.line, event=event, lint_ok=lint_ok,
+                corrections=_corrections(node, p, r), minor=_flag(node, "minor", p, r),
+                aliases=r.ids(node, "aliases", p, "fact", []))
 
 
 def _disputes(node: Mapping, fid: str | None, p: str, r: _Reader,
@@ -845,6 +915,38 @@ def _lint_ok(node: Mapping, p: str, r: _Reader) -> tuple[LintWaiver, ...]:
                 continue
             out.append(LintWaiver(lint, reason))
     return tuple(out)
+
+
+
+def _corrections(node: Mapping, p: str, r: _Reader) -> tuple[Correction, ...]:
+    """`corrections:`, each with a full date, what changed and why; oldest first."""
+    entry = node.entries.get("corrections")
+    found: list[Correction] = []
+    for j, item in enumerate(r.sequence(entry.value, f"{p}corrections", "corrections")
+                             if entry is not None else [], 1):
+        cp = f"{p}corrections[{j}]."
+        c = r.mapping(item, cp.rstrip("."), "a correction (date, what, why)")
+        if c is None:
+            continue
+        r.fields(c, CORRECTION_FIELDS, cp)
+        when = r.date(c, "date", cp, required=True)
+        what = r.text(c, "what", cp, what="what changed, in a few words")
+        why = r.text(c, "why", cp, what="why it changed")
+        if when is not None and not when.day:
+            r.problem(c.entries["date"].value, f"{cp}date", "a correction's date needs the day",
+                      hint="write `YYYY-MM-DD`: the day the fact was corrected")
+        elif when is not None and what is not None and why is not None:
+            found.append(Correction(when, what, why))
+    return tuple(sorted(found, key=lambda c: (c.date.year, c.date.month, c.date.day)))
+
+
+def _flag(node: Mapping, key: str, p: str, r: _Reader) -> bool:
+    value = r.text(node, key, p, required=False, what="`true` or `false`")
+    if value is None or value in ("true", "false"):
+        return value == "true"
+    r.problem(node.entries[key].value, f"{p}{key}", f"`{value}` is not `true` or `false`",
+              hint=f"write `{key}: true`, or leave it out")
+    return False
 
 
 def _citations(node: Mapping, fid: str | None, p: str, r: _Reader,

@@ -28,6 +28,8 @@ STAGES = [
     "disputes",    # statuses derived from `contradicts` disputes
     "validate",    # raw records -> model, or every problem
     "fastpaths",   # inline markdown and template escaping, the quick way
+    "snapshots",   # the briefing at a git revision, as changes are judged
+    "changes",     # what a change does to the published briefing
     "markdown",    # the one markdown renderer
     "marks",       # cited passages marked in source texts
     "cards",       # fact cards, rendered once
