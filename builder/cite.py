@@ -315,20 +315,29 @@ def _source_and_query(library: Library, words: list[str],
 def _nothing(library: Library, query: str, source: str | None, answer: Answer,
              err: TextIO) -> None:
     """Say that no passage shares a word with the query, and what to try."""
+    message, elsewhere = nothing_found(library, query, source, answer)
+    print(f"briefing cite: {message}", file=err)
+    if elsewhere is not None:
+        print(f"  hint: `{elsewhere}` has some of them; search every source with: "
+              f"briefing cite --all {_shell(query)}", file=err)
+    else:
+        print(f"  hint: {NOTHING_HINT}", file=err)
+
+
+NOTHING_HINT = ("check the spelling, or try other words for the same thing (a name, a place, "
+                "a number)")
+
+
+def nothing_found(library: Library, query: str, source: str | None,
+                  answer: Answer) -> tuple[str, str | None]:
+    """What to say when nothing shares a word with the query, and, when one source was
+    searched, another source that does hold some of the words (None if none does)."""
     asked = ", ".join(answer.terms) or query
-    if source is not None:
-        print(f"briefing cite: none of the words ({asked}) occurs in `{source}`", file=err)
-        elsewhere = find(library, query, None, 1)
-        if elsewhere.offers:
-            print(f"  hint: `{elsewhere.offers[0].source}` has some of them; search every "
-                  f"source with: briefing cite --all {_shell(query)}", file=err)
-        else:
-            print("  hint: no other source has them either; check the spelling, or try "
-                  "other words for the same thing (a name, a place, a number)", file=err)
-        return
-    print(f"briefing cite: no source holds any of the words ({asked})", file=err)
-    print("  hint: check the spelling, or try other words for the same thing "
-          "(a name, a place, a number)", file=err)
+    if source is None:
+        return f"no source holds any of the words ({asked})", None
+    elsewhere = find(library, query, None, 1).offers
+    return (f"none of the words ({asked}) occurs in `{source}`",
+            elsewhere[0].source if elsewhere else None)
 
 
 def _shell(words: str) -> str:

@@ -17,7 +17,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +34,8 @@ EVENTS = PREFIX + "events"
 RELOAD_JS = PREFIX + "reload.js"
 OVERLAY_CSS = PREFIX + "overlay.css"
 LOADED = PREFIX + "loaded"
+Tool = Callable[[str], tuple[HTTPStatus, bytes, str]]
+"""A page of the preview's own (the citation finder): query string -> status, body, type."""
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 KEEPALIVE_SECONDS = 10.0
 
@@ -97,6 +99,8 @@ class PreviewState:
     changed_at: dict[int, float] = field(default_factory=dict)
     """generation -> monotonic time of the save that caused it, for save-to-reload timing."""
     log: TextIO = field(default_factory=lambda: sys.stdout)
+    tools: dict[str, Tool] = field(default_factory=dict)
+    """The preview's own pages by path (under PREFIX), answered before any file of the site."""
     _cond: threading.Condition = field(default_factory=threading.Condition)
 
     def publish(self, problems: Iterable[Problem], *, saved_at: float | None = None) -> int:
@@ -339,6 +343,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         if path == OVERLAY_CSS:
             self._bytes(HTTPStatus.OK, OVERLAY_STYLE, "text/css; charset=utf-8", send_body)
+            return
+        tool = state.tools.get(path)
+        if tool is not None:
+            self._bytes(*tool(urlsplit(self.path).query), send_body)
             return
         found = resolve(state.site_dir, state.base_path, self.path)
         if found.status is HTTPStatus.MOVED_PERMANENTLY:

@@ -22,6 +22,7 @@ from typing import TextIO
 
 from watchfiles import DefaultFilter, watch
 
+from builder.cite_page import PAGE, FinderPage
 from builder.errors import Problem
 from builder.incremental import SiteState, full_build, rebuild
 from builder.preview import PreviewServer, PreviewState, stop_server
@@ -114,6 +115,7 @@ def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
               "default); nothing was deleted", file=sys.stderr)
         return 2
     state = PreviewState(site_dir=out, log=log)
+    state.tools.update(FinderPage(root, lambda: state.base_path).routes())
     try:  # bind first: a busy port is said at once, not after a build
         server = PreviewServer(state, host, port)
     except OSError as exc:
@@ -133,6 +135,8 @@ def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
     shown_host = f"[{host}]" if ":" in host else host
     print(f"serving http://{shown_host}:{server.server_port}{state.base_path} "
           "(press Ctrl+C to stop)", file=log, flush=True)
+    print(f"citation finder: http://{shown_host}:{server.server_port}{PAGE}", file=log,
+          flush=True)
     previous_handler = signal.signal(signal.SIGTERM, lambda *_: state.stop())
     indexer = SearchIndexer(out, log)
     try:

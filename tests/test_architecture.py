@@ -56,6 +56,7 @@ STAGES = [
     "capture",     # a local document -> archived text (+ raw capture)
     "archive",     # `briefing sources add|pin|verify`
     "preview",     # the preview's HTTP server: safe paths, reload stream, overlay
+    "cite_page",   # the citation finder as a page of the preview
     "serve",       # `briefing serve`: watch, rebuild, reload
     "cli",         # argument parsing; problems become text
     "__main__",
