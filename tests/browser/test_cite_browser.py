@@ -4,6 +4,7 @@ accepts it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from builder.cite_page import PAGE
 from tests.helpers import copy_fixture, run_cli
@@ -52,16 +54,18 @@ def test_typing_shows_passages_and_copy_gives_a_citation_that_builds(
     page.goto(origin + PAGE)
     page.get_by_label("Words you remember").press_sequentially("spokeswoman coalition war",
                                                                delay=20)
+    # Results come as one types; once they answer the whole query, the address says so.
+    expect(page).to_have_url(re.compile(r"q=spokeswoman\+coalition\+war"), timeout=20_000)
     first = page.locator("li.offer").first
-    first.wait_for(timeout=20_000)
     assert first.locator(".source").inner_text() == "beta"
     assert first.locator("blockquote mark").all_inner_texts() == [
         "spokeswoman", "coalition", "war"]
     assert "axis-of-war" in first.locator(".cited").inner_text()
-    assert "q=spokeswoman+coalition+war" in page.url  # the address keeps the query
 
-    first.get_by_role("button", name="Copy YAML").click()
-    page.wait_for_function("document.querySelector('li.offer button').textContent === 'Copied'")
+    button = first.locator("button[data-copy]")
+    assert button.inner_text() == "Copy YAML"
+    button.click()
+    expect(button).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     [citation] = yaml.safe_load(copied)
     assert citation == {"source": "beta",
