@@ -22,6 +22,8 @@ from html import escape as html_escape
 from json.encoder import encode_basestring
 from typing import NamedTuple, TypeVar, cast
 
+from builder.datapackage import FILES as DATASET_FILES
+from builder.datapackage import FORMULA_START, XML_ILLEGAL, dataset
 from builder.markdown import Markdown
 from builder.model import Briefing, Citation, Dispute, Fact, PartialDate, Source
 from builder.selectors import select, source_sha256
@@ -30,7 +32,7 @@ from builder.urls import Urls, text_fragment_url
 SCHEMA_VERSION = 1
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-FILES = ("facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt")
+FILES = ("facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", *DATASET_FILES)
 """What `machine_outputs` makes."""
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
@@ -41,9 +43,9 @@ CSV_HEADER = (
 """One row per citation; the fact's columns repeat on each of its citations' rows."""
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_ILLEGAL = XML_ILLEGAL
 # Spreadsheets run a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -138,6 +140,13 @@ class Feeds:
             self.keys[name] = key
             if unchanged is None or unchanged.get(name) != key:
                 out[name] = join(*key)
+        b = self.briefing
+        tables = self._remember("dataset", (b.site, b.sources, b.actors, b.facts, self.urls),
+                                lambda _: dataset(b, self.urls, CSV_HEADER))
+        for name, data in tables.items():
+            self.keys[name] = (data,)
+            if unchanged is None or unchanged.get(name) != (data,):
+                out[name] = data
         return out
 
     def _remember(self, name: str, inputs: T, make: Callable[[T], R]) -> R:

@@ -36,6 +36,7 @@ STAGES = [
     "jsonld",      # schema.org JSON-LD of fact and source pages
     "views",
     "contexts",    # template contexts (the tested contract)
+    "datapackage", # the tables beside facts.csv and their Data Package descriptor
     "feeds",       # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
     "parallel",    # work shared among forked processes, results in order
     "templating",  # templates/ -> a Jinja environment; template errors located

@@ -136,9 +136,11 @@ def outputs(request: pytest.FixtureRequest) -> Outputs:
     return urls, machine_outputs(make_briefing(request.param), urls, pages)
 
 
-def test_all_five_outputs_are_made() -> None:
+def test_every_machine_output_is_made() -> None:
     out = machine_outputs(make_briefing(), Urls("/"), PAGES)
-    assert sorted(out) == ["facts.csv", "facts.json", "feed.xml", "robots.txt", "sitemap.xml"]
+    assert sorted(out) == ["actors.csv", "citations.csv", "datapackage.json", "facts.csv",
+                           "facts.json", "feed.xml", "positions.csv", "robots.txt",
+                           "sitemap.xml", "sources.csv"]
 
 
 def test_facts_json_validates_against_the_published_schema(outputs: Outputs) -> None:

@@ -22,7 +22,8 @@ from builder.plan import Plan, make_plan, replan
 from builder.urls import Urls
 from tests.helpers import copy_fixture, edit
 
-MACHINE = {"facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt"}
+MACHINE = {"facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", "citations.csv",
+           "actors.csv", "sources.csv", "positions.csv", "datapackage.json"}
 
 
 @pytest.fixture

@@ -1,0 +1,264 @@
+"""The briefing as a described dataset: tables beside `facts.csv`, and `datapackage.json`.
+
+Goes in: a `Briefing`, its `Urls` and the header of `facts.csv` (which `feeds` writes). Comes
+out: output path -> bytes of `citations.csv`, `actors.csv`, `sources.csv`, `positions.csv`
+and the Frictionless Data Package descriptor (https://specs.frictionlessdata.io/) whose
+Table Schemas type every column and link the tables by their keys. Documented in
+`docs/facts-json.md`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from builder.model import ActorKind, Briefing, SourceKind, Stance, Status
+from builder.selectors import select, source_sha256
+from builder.urls import Urls
+
+TABLES = ("citations.csv", "actors.csv", "sources.csv", "positions.csv")
+DESCRIPTOR = "datapackage.json"
+FILES = (*TABLES, DESCRIPTOR)
+"""What `dataset` makes (`facts.csv` is made with the other feeds)."""
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with one of these as a formula."""
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 forbids, dropped from every table as from the feed."""
+
+ID_PATTERN = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+DATE_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
+"""`YYYY-MM-DD`, or `YYYY-MM` when only the month is known: a string, as Table Schema's
+`date` type cannot hold both."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One field of a Table Schema."""
+
+    name: str
+    type: str
+    description: str
+    constraints: dict[str, object] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"name": self.name, "type": self.type,
+                                   "description": self.description}
+        if self.constraints:
+            data["constraints"] = self.constraints
+        return data
+
+
+def _id(name: str, description: str, required: bool = True) -> Column:
+    constraints: dict[str, object] = {"pattern": ID_PATTERN}
+    if required:
+        constraints["required"] = True
+    return Column(name, "string", description, constraints)
+
+
+def _enum(name: str, description: str, values: Iterable[str]) -> Column:
+    return Column(name, "string", description, {"required": True, "enum": list(values)})
+
+
+def _text(name: str, description: str) -> Column:
+    return Column(name, "string", description)
+
+
+def _count(name: str, description: str, minimum: int) -> Column:
+    return Column(name, "integer", description, {"required": True, "minimum": minimum})
+
+
+def _date(name: str, description: str) -> Column:
+    return Column(name, "string", description + " YYYY-MM-DD, or YYYY-MM for a month.",
+                  {"pattern": DATE_PATTERN})
+
+
+FILE = _text("file", "The archived text file, relative to the project root.")
+SHA256 = Column("sha256", "string", "SHA-256 of the archived file when the source is pinned.",
+                {"pattern": "^[0-9a-f]{64}$"})
+
+FACT_COLUMNS = {
+    c.name: c for c in (
+        _id("fact_id", "The fact's id; with `citation`, the row's key."),
+        _text("claim", "The claim as plain text."),
+        _id("topic", "The topic it is filed under."),
+        _date("date", "When it happened or was said, or empty when no source dates it."),
+        _enum("status", "reported, claimed or disputed.", [s.value for s in Status]),
+        _text("actors", "Actor ids, joined with `;`."),
+        _text("disputes", "Ids of the facts it disputes or is disputed by, joined with `;`."),
+        _text("fact_url", "The fact's page."),
+        _count("citation", "The citation's number (its mark) among the fact's citations.", 1),
+        _id("source_id", "The cited source."),
+        _text("source_title", "The cited source's title."),
+        _text("quote", "The quote as the editor wrote it."),
+        _text("passage", "The passage as it stands in the archived text."),
+        _count("line", "Line of the archived file where the passage starts.", 1),
+        _text("citation_url", "The marked passage on the source's page."),
+    )
+}
+"""The columns of `facts.csv` this module knows; any other is described as text."""
+
+CITATION_COLUMNS = (
+    _id("fact_id", "The citing fact."),
+    _count("citation", "The citation's number among the fact's citations.", 1),
+    _id("source_id", "The cited source."),
+    FILE,
+    SHA256,
+    _count("start", "Where the passage starts in the archived text, in code points "
+           "(W3C TextPositionSelector).", 0),
+    _count("end", "Where it ends: text[start:end] is the passage.", 1),
+    _text("prefix", "The text just before the passage (W3C TextQuoteSelector)."),
+    _text("exact", "The passage as it stands in the archived text."),
+    _text("suffix", "The text just after it; prefix + exact + suffix occurs once."),
+)
+ACTOR_COLUMNS = (
+    _id("id", "The actor's id."),
+    _text("name", "The actor's name."),
+    _enum("kind", "country, person or organisation.", [k.value for k in ActorKind]),
+    _text("role", "The actor's role, when given."),
+    _id("country", "The id of the country a person or organisation belongs to.",
+        required=False),
+    _text("aliases", "Other names, joined with `;`."),
+    _text("url", "The actor's page."),
+)
+SOURCE_COLUMNS = (
+    _id("id", "The source's id."),
+    _text("title", "The document's title."),
+    _text("outlet", "Who published it, or `unknown`."),
+    _date("published", "When it was published, or empty when the document does not make "
+          "it clear."),
+    _enum("kind", "news, analysis, aggregator or official.", [k.value for k in SourceKind]),
+    FILE,
+    SHA256,
+    _text("original_url", "Where it was published, when known."),
+    _text("url", "The source's page here, with its archived text."),
+    _text("strand", "Its independence group: sources of one strand count once."),
+    _text("cites", "Outlets the document itself names, joined with `;`."),
+)
+POSITION_COLUMNS = (
+    _id("actor_id", "The ally."),
+    _id("issue", "The issue (a column of the allied-positions matrix)."),
+    _text("issue_title", "The issue's title."),
+    _enum("stance", "The ally's stance on the issue.", [s.value for s in Stance]),
+    _id("fact_id", "A fact that supports the stance (one row per fact)."),
+    _text("note", "The editors' note on the position, when given."),
+)
+
+
+def dataset(briefing: Briefing, urls: Urls, facts_header: Sequence[str]) -> dict[str, bytes]:
+    """The tables and their descriptor. `facts_header` is the header `facts.csv` is
+    written with, so the descriptor describes the file as it is."""
+    full = urls.origin
+    b = briefing
+    citations = []
+    for fact in sorted(b.facts, key=lambda f: f.id):
+        for cit in fact.citations:
+            source = b.source_by_id[cit.source]
+            found = select(source.text, cit.start, cit.end)
+            citations.append([fact.id, cit.number, source.id, source.file,
+                              source_sha256(source) or "", cit.start, cit.end,
+                              found.prefix, found.exact, found.suffix])
+    actors = [[a.id, a.name, a.kind.value, a.role, a.country or "", ";".join(a.aliases),
+               full + urls.actor(a.id)] for a in b.actors]
+    sources = [[s.id, s.title, s.outlet, s.published.iso() if s.published else "",
+                s.kind.value, s.file, source_sha256(s) or "", s.url or "",
+                full + urls.source(s.id), s.strand, ";".join(s.cites)] for s in b.sources]
+    issue_titles = {issue.id: issue.title for issue in b.site.issues}
+    positions = [[a.id, p.issue, issue_titles.get(p.issue, p.issue), p.stance.value, fid,
+                  p.note]
+                 for a in b.actors for p in sorted(a.positions, key=lambda p: p.issue)
+                 for fid in sorted(set(p.facts))]
+    return {
+        "citations.csv": _csv(CITATION_COLUMNS, citations),
+        "actors.csv": _csv(ACTOR_COLUMNS, actors),
+        "sources.csv": _csv(SOURCE_COLUMNS, sources),
+        "positions.csv": _csv(POSITION_COLUMNS, positions),
+        DESCRIPTOR: _descriptor(briefing, urls, facts_header),
+    }
+
+
+def _descriptor(briefing: Briefing, urls: Urls, facts_header: Sequence[str]) -> bytes:
+    site = briefing.site
+    facts = [FACT_COLUMNS.get(name) or _text(name, "") for name in facts_header]
+    package: dict[str, object] = {
+        "profile": "tabular-data-package",
+        "name": "briefing",
+        "title": site.title,
+        "description": site.description,
+    }
+    if urls.origin:
+        package["homepage"] = urls.absolute("")
+    package["sources"] = [
+        {"title": s.title, **({"path": s.url} if s.url else {})} for s in briefing.sources
+    ]
+    package["resources"] = [
+        _resource("facts", "facts.csv", "Every citation of every fact: one row per citation, "
+                  "the fact's columns repeated.", facts, ["fact_id", "citation"],
+                  [_foreign("source_id", "sources", "id")]),
+        _resource("citations", "citations.csv", "Where each cited passage stands in its "
+                  "archived text: W3C Web Annotation quote and position selectors.",
+                  CITATION_COLUMNS, ["fact_id", "citation"],
+                  [_foreign(["fact_id", "citation"], "facts", ["fact_id", "citation"]),
+                   _foreign("source_id", "sources", "id")]),
+        _resource("actors", "actors.csv", "Countries, people and organisations.",
+                  ACTOR_COLUMNS, ["id"], [_foreign("country", "", "id")]),
+        _resource("sources", "sources.csv", "The archived source documents.",
+                  SOURCE_COLUMNS, ["id"], []),
+        _resource("positions", "positions.csv", "The allied-positions matrix: each ally's "
+                  "stance on each issue, one row per supporting fact.",
+                  POSITION_COLUMNS, ["actor_id", "issue", "fact_id"],
+                  [_foreign("actor_id", "actors", "id"),
+                   _foreign("fact_id", "facts", "fact_id")]),
+    ]
+    return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _resource(name: str, path: str, description: str, columns: Iterable[Column],
+              key: list[str], foreign: list[dict[str, object]]) -> dict[str, object]:
+    schema: dict[str, object] = {
+        "fields": [c.as_json() for c in columns],
+        "primaryKey": key,
+        "missingValues": [""],
+    }
+    if foreign:
+        schema["foreignKeys"] = foreign
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "description": description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "doubleQuote": True, "lineTerminator": "\r\n",
+                    "header": True},
+        "schema": schema,
+    }
+
+
+def _foreign(fields: str | list[str], resource: str,
+             reference: str | list[str]) -> dict[str, object]:
+    """A foreign key; `resource` empty for a key into the same table."""
+    return {"fields": fields, "reference": {"resource": resource, "fields": reference}}
+
+
+def _csv(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> bytes:
+    """A table as `facts.csv` is written: RFC 4180, CRLF, characters XML forbids dropped,
+    a text cell that a spreadsheet would run as a formula with a `'` before it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([c.name for c in columns])
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return out.getvalue().encode()
+
+
+def _cell(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    value = XML_ILLEGAL.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
