@@ -87,9 +87,9 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     """
     from builder.lock import BuildLocked, build_lock
     from builder.urls import BASE_URL_HINT, base_url_problem
-    from builder.write import clean_stale, output_clash
+    from builder.write import clean_stale, output_clash, through_symlink, tidy_new_folders
 
-    out = out if out is not None else root / "site"
+    out = through_symlink(out if out is not None else root / "site")
     watcher = watcher if watcher is not None else Watcher()
     refused = base_url_problem(base_url) if base_url is not None else None
     if refused is not None:  # the command line checks it too; this is the API's guard
@@ -102,7 +102,7 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
             hint="build into a new or empty folder, or one a build made (site/ by default); "
                  "nothing was deleted"))
     try:
-        with build_lock(out):
+        with tidy_new_folders(out.parent), build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away
             return _build(root, out, base_url, search, strict, cache, digests, watcher)
     except BuildLocked as exc:

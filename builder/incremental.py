@@ -10,11 +10,9 @@ written (each atomically), and the result is byte for byte what a clean build wr
 
 from __future__ import annotations
 
-import contextlib
 import operator
-import os
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,7 +31,7 @@ from builder.render import Renderer, render_pages, static_files
 from builder.search import BUNDLE_DIR
 from builder.templating import CARD_TEMPLATES, make_environment, template_problem
 from builder.urls import Urls, normalise_base_url
-from builder.write import MANIFEST_SUFFIX, digest, target_in
+from builder.write import digest, update_files
 
 LOCK_WAIT_SECONDS = 30.0
 PARTS_CHANGED = "parts changed"
@@ -167,7 +165,7 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     stale = sorted(previous.files.keys() - outputs)
     new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
     with build_lock(out, wait=LOCK_WAIT_SECONDS):
-        write_files(out, changed_files, stale)
+        update_files(out, changed_files, stale)
     state = SiteState(root, out, base_url, briefing, jobs, templates, new_files, env,
                       previous.cache, renderer, plan, feeds)
     return Rebuild(
@@ -256,33 +254,6 @@ def template_digests(root: Path) -> dict[str, str]:
         for path in sorted(templates.rglob("*"))
         if path.is_file() and static not in path.parents
     }
-
-
-def write_files(out: Path, files: Mapping[str, bytes], removed: Iterable[str]) -> None:
-    """Write each file atomically (a reader sees the old bytes or the new, never half) and
-    remove `removed`. The build manifest is dropped: it no longer describes `out`, and the
-    next full build must not reuse files by it."""
-    for rel, data in sorted(files.items()):
-        target = target_in(out, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    for rel in removed:
-        target = target_in(out, rel)
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-        for parent in target.parents:
-            if parent == out or not parent.is_relative_to(out):
-                break
-            try:
-                parent.rmdir()
-            except OSError:
-                break
-    if files or removed:
-        manifest = out.parent / f".{out.name}{MANIFEST_SUFFIX}"
-        with contextlib.suppress(FileNotFoundError):
-            manifest.unlink()
 
 
 def output_digests(out: Path) -> dict[str, str]:

@@ -336,7 +336,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         state = self.server.state
         path = self.path.split("?", 1)[0]
         if path == EVENTS:
-            self._events(state)
+            if send_body:
+                self._events(state)
+            else:  # HEAD: the stream's headers, and the connection ends
+                self.close_connection = True
+                self._bytes(HTTPStatus.OK, b"", "text/event-stream", send_body)
             return
         if path == RELOAD_JS:
             self._bytes(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8", send_body)
@@ -442,6 +446,12 @@ class PreviewServer(ThreadingHTTPServer):
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), PreviewHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that reset or dropped its connection is no error worth a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def start_server(state: PreviewState, host: str = "127.0.0.1", port: int = 0

@@ -15,7 +15,8 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,28 @@ def target_in(out: Path, rel: str) -> Path:
     if not target.parent.resolve().is_relative_to(out.resolve()):
         raise UnsafePath(f"refusing to write outside the output folder: {rel!r} (a symlink?)")
     return target
+
+
+def through_symlink(out: Path) -> Path:
+    """The folder a build replaces for the output folder `out`: the folder a symlinked
+    `out` points at, so the link stays a link (the build writes through it) and nothing
+    is left beside it."""
+    return out.resolve() if out.is_symlink() else out
+
+
+@contextmanager
+def tidy_new_folders(folder: Path) -> Iterator[None]:
+    """Folders on the way to `folder` that do not exist yet and are still empty when the
+    block ends (a failed build into a new deep path) are removed again."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
+    try:
+        yield
+    finally:
+        for path in made:  # deepest first; one that holds anything stays, and its parents
+            try:
+                path.rmdir()
+            except OSError:
+                break
 
 
 INPUT_FOLDERS = ("content", "templates", "seeds")
@@ -298,14 +321,79 @@ def _swap(tmp: Path, out: Path, old: Path) -> None:
 
 def clean_stale(out: Path) -> None:
     """Remove temporary folders left by builds that were killed mid-way; a previous site
-    caught between the two renames of a swap is put back in place."""
+    caught between the two renames of a swap is put back in place, and a preview's update
+    killed while moving its files in is finished."""
     for path in sorted(out.parent.glob(f".{out.name}.*-*")):
         pid = path.name.rsplit("-", 1)[-1]
         if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
             if path.name.startswith(f".{out.name}.old-") and not out.exists():
                 os.replace(path, out)
+            elif (path / _JOURNAL).is_file() and out.is_dir():
+                _move_in(out, path)
             else:
                 shutil.rmtree(path, ignore_errors=True)
+
+
+# The preview's updates: a few files into the existing site, all of them or none ----------
+
+_JOURNAL = "journal.json"
+
+
+def update_files(out: Path, files: Mapping[str, bytes], removed: Iterable[str]) -> None:
+    """Write `files` into the existing site `out` and remove `removed`, all or nothing.
+
+    The new files are made in a folder beside `out` (nothing temporary ever appears inside
+    it); a journal naming them is written last, then each is moved in with one rename. A
+    kill before the journal leaves `out` exactly as it was; one during the moves (a few
+    renames) is finished by the next build or preview (`clean_stale`). The build manifest
+    is dropped: it no longer describes `out`, and the next full build must not reuse files
+    by it."""
+    removed = sorted(removed)
+    if not files and not removed:
+        return
+    stage = out.parent / f".{out.name}.stage-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        for rel, data in sorted(files.items()):
+            target_in(out, rel)  # refused before anything is written
+            path = stage / "files" / checked_path(rel)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        journal = stage / f"{_JOURNAL}.tmp"
+        journal.write_text(json.dumps({"write": sorted(files), "remove": removed}), "utf-8")
+        os.replace(journal, stage / _JOURNAL)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    _move_in(out, stage)
+
+
+def _move_in(out: Path, stage: Path) -> None:
+    """Carry out the journal of `stage` in `out` (again, if a kill cut it short)."""
+    try:
+        journal = json.loads((stage / _JOURNAL).read_text("utf-8"))
+    except (OSError, ValueError):
+        journal = {}
+    with suppress(FileNotFoundError):
+        (out.parent / f".{out.name}{MANIFEST_SUFFIX}").unlink()
+    for rel in journal.get("write", ()):
+        source = stage / "files" / checked_path(rel)
+        if source.exists():  # else moved in before the kill
+            target = target_in(out, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    for rel in journal.get("remove", ()):
+        target = target_in(out, rel)
+        with suppress(FileNotFoundError):
+            target.unlink()
+        for parent in target.parents:
+            if parent == out or not parent.is_relative_to(out):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+    shutil.rmtree(stage, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -840,3 +840,105 @@ def test_serve_never_serves_the_file_system_or_a_parent_of_the_project(
     assert run.returncode == 2, run.stdout + run.stderr
     assert "holds the project itself" in run.stderr and "serving" not in run.stdout
     assert tree_digest(project / "content") == before
+
+
+# The output folder, interrupted or reached through a symlink, stays whole ------------------
+
+
+def test_a_symlinked_site_is_written_through_and_stays_a_link(
+    project: Path, tmp_path: Path
+) -> None:
+    real = tmp_path / "published"
+    shutil.move(project / "site", real)
+    (project / "site").symlink_to(real, target_is_directory=True)
+    sub(PARIS, "Leaders signed", "Leaders have signed")(project)
+    run = run_cli(project, "build", "--no-search")
+    assert run.returncode == 0, run.stderr
+    assert (project / "site").is_symlink() and (project / "site").resolve() == real
+    pages = "".join(soup.get_text() for _, soup in html_pages(real))
+    assert "Leaders have signed" in pages
+    assert leftovers(project) == [] and leftovers(tmp_path) == [], "a .site.old-* was left"
+    assert not any(".old-" in p.name or ".tmp-" in p.name for p in tmp_path.iterdir())
+
+
+def test_a_symlinked_site_pointing_at_documents_is_refused_and_deletes_nothing(
+    project: Path, tmp_path: Path
+) -> None:
+    documents = tmp_path / "Documents"
+    before = _documents(documents)
+    shutil.rmtree(project / "site")
+    (project / "site").symlink_to(documents, target_is_directory=True)
+    run = run_cli(project, "build", "--no-search")
+    assert run.returncode == 1 and "is not a site briefing built" in run.stderr
+    assert tree_digest(documents) == before and (project / "site").is_symlink()
+
+
+def test_a_failed_build_into_a_new_deep_path_leaves_no_empty_folders(
+    project: Path, tmp_path: Path
+) -> None:
+    sub(PARIS, "date: 2026-01-06", "date: 2026-02-30")(project)
+    run = run_cli(project, "build", "--no-search", "--out", str(tmp_path / "a" / "b" / "site"))
+    assert run.returncode == 1, run.stderr
+    assert not (tmp_path / "a").exists()
+
+
+KILLED_REBUILD = """
+import os, signal, sys
+from pathlib import Path
+from builder.incremental import full_build, rebuild
+root, when = Path(sys.argv[1]), sys.argv[2]
+state = full_build(root, root / "site", search=False).state
+facts = root / "content" / "facts" / "paris.yaml"
+facts.write_text(facts.read_text("utf-8").replace("Leaders signed", "Leaders have signed"), "utf-8")
+real_replace, moves = os.replace, 0
+def replace(src, dst):
+    global moves
+    if when == "before-the-journal" and str(dst).endswith("journal.json"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "/files/" in str(src):
+        moves += 1
+        if when == "mid-moves" and moves == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(src, dst)
+os.replace = replace
+rebuild(state, root, root / "site", search=False)
+"""
+
+
+def _temporary(project: Path) -> list[str]:
+    """What a killed process left beside `site/`, but its lock file: the kernel released the
+    lock, and the next build removes the file."""
+    return [name for name in leftovers(project) if name != ".site.lock"]
+
+
+def _killed_rebuild(project: Path, when: str) -> None:
+    """A preview's rebuild (after one saved edit) that SIGKILLs itself at `when`."""
+    killed = subprocess.run([sys.executable, "-c", KILLED_REBUILD, str(project), when],
+                            env={**os.environ, "PYTHONPATH": str(REPO)},
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+
+
+def test_a_preview_rebuild_killed_while_writing_leaves_the_old_site_and_no_temporary_file(
+    project: Path,
+) -> None:
+    from builder.write import clean_stale
+
+    site_before = tree_digest(project / "site")
+    _killed_rebuild(project, "before-the-journal")
+    assert tree_digest(project / "site") == site_before, "a killed rebuild mixed old and new"
+    clean_stale(project / "site")  # what the next build or preview does first
+    assert tree_digest(project / "site") == site_before
+    assert _temporary(project) == []
+
+
+def test_a_preview_rebuild_killed_while_moving_files_in_is_finished_by_the_next_start(
+    project: Path, tmp_path: Path
+) -> None:
+    from builder.write import clean_stale
+
+    _killed_rebuild(project, "mid-moves")
+    clean_stale(project / "site")  # what the next build or preview does first
+    assert _temporary(project) == []
+    assert build(project, out=tmp_path / "clean", search=False).ok
+    assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")

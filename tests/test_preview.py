@@ -244,3 +244,37 @@ def test_warnings_alone_fold_into_a_note(server: tuple[PreviewServer, PreviewSta
     assert overlay is not None and overlay.find("details") is not None
     assert overlay.get("role") == "status"
     assert "1 warning" in overlay.get_text() and warning.as_text() in overlay.get_text()
+
+
+def test_head_on_the_reload_stream_ends_at_once(
+    server: tuple[PreviewServer, PreviewState],
+) -> None:
+    srv, _ = server
+    sock = socket.create_connection(("127.0.0.1", srv.server_port), timeout=5)
+    sock.sendall(f"HEAD {EVENTS} HTTP/1.1\r\nHost: 127.0.0.1:{srv.server_port}\r\n\r\n"
+                 .encode())
+    answer = b""
+    while chunk := sock.recv(4096):  # a stream that goes on times out here instead
+        answer += chunk
+    sock.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head
+    assert body == b"", "HEAD sent a body"
+
+
+def test_clients_that_reset_their_connection_print_no_traceback(
+    server: tuple[PreviewServer, PreviewState], capfd: pytest.CaptureFixture[str]
+) -> None:
+    import struct
+    import time
+
+    srv, _ = server
+    for partial in (b"GET / HTTP/1.1\r\nHost: 127.0.0.1", b"GET /facts/a/ HTTP/1.1\r\n", b"G"):
+        sock = socket.create_connection(("127.0.0.1", srv.server_port), timeout=5)
+        sock.sendall(partial)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()  # with a zero linger: a reset, not a polite close
+    time.sleep(0.5)
+    status, _, _ = request(srv, "/")
+    assert status == 200, "the server still answers"
+    assert "Traceback" not in capfd.readouterr().err
