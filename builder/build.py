@@ -20,6 +20,7 @@ from builder.model import Briefing
 from builder.progress import Watcher
 
 if TYPE_CHECKING:
+    from builder.changes import ChangeSet
     from builder.load import ParseCache
     from builder.render import Renderer
 
@@ -55,6 +56,8 @@ class BuildResult(CheckResult):
     digests: Mapping[str, str] = field(default_factory=dict, repr=False)
     """Digest of every file written, by output path, when the build was asked for them
     (`build(..., digests=True)`: the incremental preview starts from them); else empty."""
+    review: ChangeSet | None = field(default=None, repr=False)
+    """What the build changes since its `base` revision (a review build only)."""
     renderer: Renderer | None = field(default=None, repr=False, compare=False)
     """The renderer that made the pages, with every fact card (the preview reuses them)."""
 
@@ -78,9 +81,11 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None,
 
 def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
           search: bool = True, strict: bool = False, cache: ParseCache | None = None,
-          digests: bool = False, watcher: Watcher | None = None) -> BuildResult:
+          digests: bool = False, watcher: Watcher | None = None,
+          base: str | None = None) -> BuildResult:
     """Check, plan every page, render them into a new site, index it, and swap it in place
-    of `out` (default `site/`).
+    of `out` (default `site/`). With `base` (a git revision: what was last published), the
+    site gets a `/changes/` page of what this build changes, and the result its `review`.
 
     One build at a time per output folder: a second one is refused with a problem. With
     `digests`, the result carries every written file's digest (the preview's starting point).
@@ -104,7 +109,7 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     try:
         with tidy_new_folders(out.parent), build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away
-            return _build(root, out, base_url, search, strict, cache, digests, watcher)
+            return _build(root, out, base_url, search, strict, cache, digests, watcher, base)
     except BuildLocked as exc:
         return _refused(out, strict, Problem(
             exc.lock_file.name, 0, 0, "", str(exc),
@@ -119,7 +124,8 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
 
 
 def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bool,
-           cache: ParseCache | None, digests: bool, watcher: Watcher) -> BuildResult:
+           cache: ParseCache | None, digests: bool, watcher: Watcher,
+           base: str | None = None) -> BuildResult:
     from jinja2 import TemplateError
 
     from builder.plan import plan_pages
@@ -138,14 +144,17 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bo
         result.seconds = time.perf_counter() - started
         return result
 
-    briefing = checked.briefing
+    briefing, review = _over_time(root, checked.briefing, base)
+    if isinstance(review, Problem):
+        return _failed(result, started, review)
+    result.review = review
     if base_url is not None:
         briefing = replace(briefing, site=replace(briefing.site,
                                                   base_url=normalise_base_url(base_url)))
     urls = Urls(briefing.site.base_url)
     # Every page is rendered: what each depends on is for the preview's rebuilds (whose
     # own plan has it), and would be nearly half of the planning's time.
-    jobs = plan_pages(briefing, urls, deps=False)
+    jobs = plan_pages(briefing, urls, deps=False, review=review, base=base or "")
     renderer = result.renderer = Renderer(briefing, urls, root / "templates", env)
     try:
         with SiteWriter(out, digests=digests) as site:
@@ -171,6 +180,25 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bo
     result.bytes = written.bytes
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _over_time(root: Path, briefing: Briefing,
+               base: str | None) -> tuple[Briefing, ChangeSet | Problem | None]:
+    """The briefing with each fact's history from git, and the changes since `base` (or
+    the problem of a `base` git cannot find)."""
+    from builder.changes import changes_since
+    from builder.gitrepo import GitError
+    from builder.history import fact_history
+
+    briefing = replace(briefing, history=fact_history(root, briefing.facts))
+    if base is None:
+        return briefing, None
+    try:
+        return briefing, changes_since(root, base)
+    except GitError as exc:
+        return briefing, Problem("--base", 0, 0, "", f"--base {base}: {exc}",
+                                 hint="give a branch, tag or commit of this project's git "
+                                      "repository, e.g. --base origin/main")
 
 
 def _refused(out: Path, strict: bool, problem: Problem) -> BuildResult:

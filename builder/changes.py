@@ -113,3 +113,38 @@ def changes_since(root: Path, revision: str) -> ChangeSet:
     from builder.snapshots import snapshot_at, snapshot_of_tree
 
     return compare(snapshot_at(root, revision), snapshot_of_tree(root))
+
+
+def review_markdown(changes: ChangeSet, base: str) -> str:
+    """The review as GitHub-flavoured markdown for the job summary: the same lists as the
+    `/changes/` page, claims old and new side by side."""
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
+    lines = [f"## briefing: changes since `{base}`", "",
+             f"{len(changes.added)} added, {len(changes.changed)} changed, "
+             f"{len(changes.withdrawn)} withdrawn, {len(changes.renamed)} renamed.", ""]
+    if changes.lost:
+        lines += ["**Addresses that would die:** " + ", ".join(
+            f"{kind} `{ident}`" for kind, ident in changes.lost), ""]
+    if changes.added:
+        lines += ["### Added", ""] + [f"- `{f.id}`: {cell(f.claim)}" for f in changes.added]
+        lines.append("")
+    if changes.changed:
+        lines += ["### Changed", "", "| fact | changed | before | after | correction |",
+                  "|---|---|---|---|---|"]
+        for c in changes.changed:
+            note = "; ".join(f"{d}: {what}" for d, what, _ in c.new_corrections) or (
+                "minor" if c.new.minor else "**none**")
+            lines.append(f"| `{c.new.id}` | {', '.join(c.fields)} | {cell(c.old.claim)} | "
+                         f"{cell(c.new.claim)} | {cell(note)} |")
+        lines.append("")
+    if changes.withdrawn:
+        lines += ["### Withdrawn", ""] + [f"- {w.kind} `{w.id}` ({w.date}): {cell(w.reason)}"
+                                          for w in changes.withdrawn]
+        lines.append("")
+    if changes.renamed:
+        lines += ["### Renamed", ""] + [f"- {kind} `{old}` → `{new}`"
+                                        for kind, old, new in changes.renamed]
+        lines.append("")
+    return "\n".join(lines) + "\n"

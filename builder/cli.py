@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from builder.build import CheckResult
+    from builder.changes import ChangeSet
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "github", "sarif")
@@ -52,6 +53,10 @@ def make_parser() -> argparse.ArgumentParser:
                         "(e.g. /briefing/ or https://example.org/briefing/)")
     p.add_argument("--no-search", action="store_true", help="skip search indexing (Pagefind)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--base", metavar="REF",
+                   help="a git revision (what was last published): add a /changes/ page of "
+                        "what this build changes, for review (and, under GitHub Actions, the "
+                        "same in the job summary)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="how problems are printed (default: text)")
 
@@ -183,9 +188,12 @@ def _build(args: argparse.Namespace) -> int:
     from builder.progress import Progress
 
     result = build(args.root, out=args.out, base_url=args.base_url,
-                   search=not args.no_search, strict=args.strict, watcher=Progress())
+                   search=not args.no_search, strict=args.strict, watcher=Progress(),
+                   base=args.base)
     _KEPT[:] = [result]
     report(result, args.format)
+    if result.ok and result.review is not None:
+        _review_summary(result.review, args.base)
     if not result.ok:
         if args.format == "text":
             print(f"build failed: {len(result.errors)} error(s); "
@@ -198,6 +206,19 @@ def _build(args: argparse.Namespace) -> int:
         if result.search_seconds is not None:
             print(f"search index: {result.search_seconds:.2f} s", file=sys.stderr)
     return EXIT_OK
+
+
+def _review_summary(review: ChangeSet, base: str) -> None:
+    """One line on the terminal; under GitHub Actions the whole review in the job summary."""
+    from builder.changes import review_markdown
+
+    print(f"changes since {base}: {len(review.added)} added, {len(review.changed)} changed, "
+          f"{len(review.withdrawn)} withdrawn, {len(review.renamed)} renamed "
+          f"(see changes/ in the site)", file=sys.stderr)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with contextlib.suppress(OSError), open(summary, "a", encoding="utf-8") as handle:
+            handle.write(review_markdown(review, base))
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -28,11 +28,13 @@ from builder.views import (
     AllyPosition,
     CitationBlock,
     ContentPage,
+    CorrectionView,
     DisputePair,
     DisputesPage,
     FactDispute,
     FactGroup,
     FactPage,
+    HistoryView,
     HomePage,
     Layout,
     LinkGroup,
@@ -513,9 +515,23 @@ def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
         disputes=disputes,
         appearances=appearances,
         jsonld=fact_jsonld(ctx.briefing, ctx.urls, fact_id, view.claim_text),
+        **fact_record(ctx.briefing, fact_id),
     )
     return {"layout": ctx.layout(url, view.claim_text, view.claim_text, search_kind="Fact"),
             "page": page}
+
+
+def fact_record(briefing: Briefing, fact_id: str) -> dict[str, Any]:
+    """A fact page's record of changes: its corrections and its history."""
+    fact = briefing.fact_by_id[fact_id]
+    known = briefing.history.get(fact_id)
+    history = None if known is None else HistoryView(
+        DateView(known.first_published.iso(), known.first_published.human()),
+        DateView(known.last_changed.iso(), known.last_changed.human()),
+        known.last_changed != known.first_published)
+    return {"corrections": tuple(CorrectionView(DateView(c.date.iso(), c.date.human()),
+                                                c.what, c.why) for c in fact.corrections),
+            "history": history}
 
 
 def disputes_page(ctx: SiteContext, *, url: str) -> Context:

@@ -215,7 +215,8 @@ class Feeds:
             f'\n      "status": {s(fact.status.value)},'
             f'\n      "disputes": {_json_list(shown, "      ")},'
             f'\n      "independent_sources": {len(self.briefing.strands_of.get(fact.id, ()))},'
-            f'\n      "citations": {_json_list(citations, "      ")}\n    }}'
+            f'\n      "citations": {_json_list(citations, "      ")}'
+            f'{_corrections_json(fact)}\n    }}'
         )
 
     def _target(self, cit: Citation, source: Source) -> dict[str, object]:
@@ -266,8 +267,9 @@ class Feeds:
             f"“{_html_escape(cit.passage)}”</li>"
             for cit, source, url in cited
         ])
-        content = f"<p>{claim_html.strip()}</p><ol>{items}</ol>"
-        rest = (_timestamp(fact.date), fact_url, self._category(fact.topic), content)
+        content = f"<p>{claim_html.strip()}</p><ol>{items}</ol>{_corrections_html(fact)}"
+        updated = fact.corrections[-1].date if fact.corrections else fact.date
+        rest = (_timestamp(updated), fact_url, self._category(fact.topic), content)
         written = _xml_bytes(_entry_xml(entry_id, text, *rest))
         if written is None:
             # Drop the characters XML forbids: from the id and the title first, which that
@@ -298,7 +300,8 @@ class Feeds:
 
     def _json_head(self) -> bytes:
         """`facts.json` up to its `facts` list, which `_join_json` adds."""
-        inputs = (self.briefing.site, self.briefing.actors, self.briefing.sources)
+        inputs = (self.briefing.site, self.briefing.actors, self.briefing.sources,
+                  self.briefing.withdrawn)
         return self._remember("json head", inputs, lambda _: self._make_json_head())
 
     def _make_json_head(self) -> bytes:
@@ -335,6 +338,12 @@ class Feeds:
                 for s in briefing.sources
             ],
         }
+        if briefing.withdrawn:  # facts, actors and sources taken down: their URLs stay
+            data["withdrawn"] = [
+                {"kind": w.kind, "id": w.id, "date": w.date.iso(), "reason": w.reason,
+                 "title": w.title, "url": self._full(urls.path(f"{w.kind}s/{w.id}/"))}
+                for w in briefing.withdrawn
+            ]
         return _json(data, "").removesuffix("\n}").encode()
 
     def _feed_head(self) -> bytes:
@@ -390,6 +399,21 @@ def _json_list(items: list[str], indent: str) -> str:
         return "[]"
     inner = indent + "  "
     return "[\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "]"
+
+
+def _corrections_json(fact: Fact) -> str:
+    """A fact record's `corrections` member (nothing for a fact never corrected)."""
+    if not fact.corrections:
+        return ""
+    items = [_json({"date": c.date.iso(), "what": c.what, "why": c.why}, "        ")
+             for c in fact.corrections]
+    return f',\n      "corrections": {_json_list(items, "      ")}'
+
+
+def _corrections_html(fact: Fact) -> str:
+    """The corrections under a fact's feed entry: a reader of the feed sees them too."""
+    return "".join(f"<p>Corrected {c.date.human()}: {_html_escape(c.what)} "
+                   f"(why: {_html_escape(c.why)})</p>" for c in fact.corrections)
 
 
 def _join_json(head: bytes, *facts: bytes) -> bytes:

@@ -55,6 +55,17 @@ def is_repository(root: Path) -> bool:
     return True
 
 
+def is_top_level(root: Path) -> bool:
+    """Whether `root` is the top folder of a git work tree with at least one commit (a
+    project kept in a folder of a larger repository, such as a test fixture, is not)."""
+    try:
+        _git(root, ["rev-parse", "--verify", "--quiet", "HEAD"])
+        prefix = _git(root, ["rev-parse", "--show-prefix"])
+    except GitError:
+        return False
+    return not prefix.strip()
+
+
 def resolve(root: Path, revision: str) -> str:
     """The commit id `revision` names, or a `GitError` saying it names none."""
     if revision.startswith("-"):
@@ -111,8 +122,13 @@ def commits(root: Path, paths: Sequence[str], revision: str = "HEAD",
     return [Commit(*line.split(" ", 1)) for line in out.decode().splitlines() if line]
 
 
-def changed_files(root: Path, older: str, newer: str, paths: Sequence[str]) -> list[str]:
-    """Project paths under `paths` that differ between two commits."""
-    out = _git(root, ["diff", "--name-only", "--no-renames", "--relative", "-z", older, newer,
-                      "--", *paths])
-    return sorted(name for name in out.decode().split("\0") if name)
+def changes_by_commit(root: Path, folder: str) -> list[tuple[Commit, list[str]]]:
+    """Every commit of HEAD's history that changed files under `folder`, oldest first, with
+    the project paths it changed there."""
+    out = _git(root, ["log", "--reverse", "--format=%x00%H %cs", "--name-only",
+                      "--no-renames", "--relative", "HEAD", "--", folder])
+    found: list[tuple[Commit, list[str]]] = []
+    for chunk in out.decode().split("\0")[1:]:
+        head, *names = chunk.strip("\n").split("\n")
+        found.append((Commit(*head.split(" ", 1)), [n for n in names if n]))
+    return found

@@ -121,7 +121,9 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     checked = check(root, cache=previous.cache)
     if not checked.ok or checked.briefing is None:
         return Rebuild(previous, checked.problems, seconds=time.perf_counter() - started)
-    briefing = _with_base_url(checked.briefing, base_url)
+    # Facts keep the history the full build read from git: editing does not change it.
+    briefing = replace(_with_base_url(checked.briefing, base_url),
+                       history=previous.briefing.history)
     urls = Urls(briefing.site.base_url)
     templates = template_digests(root)
     changed = changes(previous.briefing, briefing) | _differ(

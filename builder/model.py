@@ -273,6 +273,16 @@ class Correction:
 
 @quick_init
 @dataclass(frozen=True, slots=True)
+class FactHistory:
+    """When a fact was first published and last changed, from the repository's history."""
+
+    first_published: PartialDate
+    last_changed: PartialDate
+    """The last commit that changed its claim, date, actors, status or citations."""
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Withdrawn:
     """A published id taken down (`content/withdrawn.yaml`): its URL keeps a page saying so."""
 
@@ -430,6 +440,8 @@ class Briefing:
     """Share (0..1) of each source's visible characters inside at least one cited passage."""
     withdrawn: tuple[Withdrawn, ...] = ()
     """Published ids taken down, by kind and id."""
+    history: Mapping[str, FactHistory] = field(default_factory=dict, repr=False)
+    """Each committed fact's history (empty outside a git repository, and in `check`)."""
 
     def redirects(self) -> list[tuple[str, str, str]]:
         """`(kind, old id, new id)` of every renamed fact, actor and source, sorted."""

@@ -20,10 +20,13 @@ from typing import Any
 
 from builder import contexts
 from builder.cards import Link, card_deps
+from builder.changes import ChangeSet
 from builder.contexts import SiteContext
 from builder.markdown import cited_facts
 from builder.model import Actor, Briefing, Fact
 from builder.templating import CARD_TEMPLATES, TEMPLATE_USES
+from builder.timepages import TEMPLATES as NOT_IN_SITEMAP
+from builder.timepages import page_specs
 from builder.urls import Urls, output_path
 
 ContextBuilder = Callable[[SiteContext], Mapping[str, Any]]
@@ -146,13 +149,16 @@ class Plan:
         return self._index[path]
 
 
-def plan_pages(briefing: Briefing, urls: Urls, *, deps: bool = True) -> list[PageJob]:
+def plan_pages(briefing: Briefing, urls: Urls, *, deps: bool = True,
+               review: ChangeSet | None = None, base: str = "") -> list[PageJob]:
     """Every page of the site, in a stable order, with what it shows and (unless `deps` is
-    false, which leaves every job's `deps` empty) what it depends on."""
-    return make_plan(briefing, urls, deps=deps).jobs
+    false, which leaves every job's `deps` empty) what it depends on. With a `review`
+    (the changes since revision `base`), the site has a `/changes/` page too."""
+    return make_plan(briefing, urls, deps=deps, review=review, base=base).jobs
 
 
-def make_plan(briefing: Briefing, urls: Urls, *, deps: bool = True) -> Plan:
+def make_plan(briefing: Briefing, urls: Urls, *, deps: bool = True,
+              review: ChangeSet | None = None, base: str = "") -> Plan:
     """The `Plan` of every page of the site (see `plan_pages`)."""
     plan = Plan(briefing, urls, deps=deps)
     known = briefing.fact_by_id
@@ -223,6 +229,11 @@ def make_plan(briefing: Briefing, urls: Urls, *, deps: bool = True) -> Plan:
     # Fact permalinks come last: "where it appears" lists the pages planned above.
     for fact in briefing.facts:
         plan.jobs.append(plan.fact_job(fact.id))
+
+    # Corrections, and the pages left at withdrawn and old ids' URLs (`timepages`).
+    every_fact = [f"fact:{f.id}" for f in briefing.facts] if deps else []
+    for rel, title, template, build, kwargs in page_specs(briefing, review, base):
+        plan.add(rel, title, template, build, deps=every_fact, **kwargs)
 
     plan.add("404.html", "Page not found", "404.html", contexts.not_found_page)
     return plan
@@ -319,5 +330,7 @@ def affected(old: Iterable[PageJob], new: Iterable[PageJob],
 
 
 def sitemap_urls(jobs: Iterable[PageJob]) -> list[str]:
-    """The pages the sitemap lists: all but the 404 page."""
-    return [job.url for job in jobs if job.path != "404.html"]
+    """The pages the sitemap lists: all but the 404 page, withdrawn ids' and old ids' pages
+    and the review page."""
+    return [job.url for job in jobs
+            if job.path != "404.html" and job.template not in NOT_IN_SITEMAP]

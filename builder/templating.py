@@ -32,6 +32,10 @@ TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
     "disputes.html": ("base.html",),
     "search.html": ("base.html",),
     "404.html": ("base.html",),
+    "corrections.html": ("base.html",),
+    "withdrawn.html": ("base.html",),
+    "redirect.html": ("base.html",),
+    "changes.html": ("base.html",),
 }
 """Templates each page template pulls in (extends/include); a test keeps it true."""
 

@@ -1101,6 +1101,9 @@ def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
                      "issue": "`issues` in content/site.yaml", "fact": "content/facts/",
                      "event": "`events` in content/site.yaml",
                      "page": "content/pages/<slug>.md (or use a built-in page)"}
+    renames = {("fact", old): f.id for f in state.facts.values() for old in f.aliases}
+    renames.update({("actor", old): a.id for a in state.actors.values() for old in a.former_ids})
+    renames.update({("source", old): s.id for s in state.sources.values() for old in s.aliases})
     for ref in state.refs:
         if ref.value in ids[ref.kind]:
             continue
@@ -1109,6 +1112,9 @@ def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
         close = difflib.get_close_matches(ref.value, sorted(ids[ref.kind]), n=1, cutoff=0.6)
         hint = (f"did you mean `{close[0]}`?" if close else
                 f"define it in {where_defined[ref.kind]} or fix the id")
+        renamed = renames.get((ref.kind, ref.value))
+        if renamed is not None:
+            hint = f"`{ref.value}` was renamed: write `{renamed}`"
         state.problems.append(Problem(ref.file, ref.line, ref.column, ref.field,
                                       f"unknown {ref.kind} `{ref.value}`", hint=hint))
 

@@ -310,6 +310,27 @@ class FactPage:
     appearances: tuple[Link, ...]
     jsonld: Markup
     """The fact as a schema.org `Claim` in JSON-LD, for a `<script type="application/ld+json">`."""
+    corrections: tuple[CorrectionView, ...] = ()
+    """Oldest first."""
+    history: HistoryView | None = None
+    """When it was first published and last changed (None before it is committed)."""
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class CorrectionView:
+    date: DateView
+    what: str
+    why: str
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class HistoryView:
+    first_published: DateView
+    last_changed: DateView
+    changed: bool
+    """Whether it changed after it was first published."""
 
 
 @quick_init

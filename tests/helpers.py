@@ -63,3 +63,16 @@ def commit(root: Path, message: str, date: str = "2026-01-09T12:00:00+00:00") ->
     git(root, "add", "--all")
     git(root, "commit", "--quiet", "--allow-empty", "-m", message, date=date)
     return git(root, "rev-parse", "HEAD").strip()
+
+
+AXIS = """- id: axis-of-war
+  claim: A spokeswoman called the coalition an 'axis of war'.
+  topic: russian-responses
+  date: 2026-01-08
+  actors: [zakharova]
+  citations:
+    - source: beta
+      quote: "called the coalition an 'axis of war'"
+"""
+"""The mini fixture's last fact, as written in content/facts/russia.yaml: nothing refers
+to it, so tests delete, withdraw or copy it."""

@@ -30,6 +30,7 @@ STAGES = [
     "fastpaths",   # inline markdown and template escaping, the quick way
     "snapshots",   # the briefing at a git revision, as changes are judged
     "changes",     # what a change does to the published briefing
+    "history",     # each fact's first-published and last-changed dates, from git
     "markdown",    # the one markdown renderer
     "marks",       # cited passages marked in source texts
     "cards",       # fact cards, rendered once
@@ -37,6 +38,7 @@ STAGES = [
     "views",
     "contexts",    # template contexts (the tested contract)
     "datapackage", # the tables beside facts.csv and their Data Package descriptor
+    "timepages",   # corrections, withdrawn ids, redirects, the review page
     "feeds",       # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
     "parallel",    # work shared among forked processes, results in order
     "templating",  # templates/ -> a Jinja environment; template errors located

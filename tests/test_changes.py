@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.changes import changes_since
-from tests.helpers import commit, edit, git, git_repo, run_cli
+from tests.helpers import AXIS, commit, edit, git, git_repo, run_cli
 
 PARIS = "content/facts/paris.yaml"
 CORRECTION = """  corrections:
@@ -73,15 +73,6 @@ def test_citations_and_status_count_as_changes_but_reflowed_text_does_not(
     assert change.citations_removed == (("alpha", "Officials said 27 European states took part"),)
 
 
-AXIS = """- id: axis-of-war
-  claim: A spokeswoman called the coalition an 'axis of war'.
-  topic: russian-responses
-  date: 2026-01-08
-  actors: [zakharova]
-  citations:
-    - source: beta
-      quote: "called the coalition an 'axis of war'"
-"""
 
 
 def test_a_deleted_id_without_tombstone_fails_naming_it(published: Path) -> None:
