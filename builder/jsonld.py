@@ -9,6 +9,7 @@ schema.org `Claim` for a fact page, a `CreativeWork` for a source page. Document
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -59,8 +60,9 @@ def fact_jsonld(briefing: Briefing, urls: Urls, fact_id: str, claim_text: str) -
             "text": cit.passage,
             "isPartOf": _creative_work(source, urls, context=False),
         }
-        if original_url(source):
-            passage["url"] = text_fragment_url(original_url(source), cit.passage)
+        original = original_url(source)
+        if original:
+            passage["url"] = text_fragment_url(original, cit.passage)
         appearances.append(passage)
     data["appearance"] = appearances
     return _script_body(data)
@@ -71,9 +73,11 @@ def source_jsonld(briefing: Briefing, urls: Urls, source_id: str) -> Markup:
     return _script_body(_creative_work(briefing.source_by_id[source_id], urls, context=True))
 
 
+@lru_cache(maxsize=4096)
 def _creative_work(source: Source, urls: Urls, *, context: bool) -> dict[str, object]:
     """An archived document: its page here is its `@id` and `archivedAt`; `url` (where it
-    was published), `datePublished` and `publisher` only where they are known."""
+    was published), `datePublished` and `publisher` only where they are known. Made once
+    per source, however many passages of it are cited (callers only read it)."""
     page = _full(urls, urls.source(source.id))
     data: dict[str, object] = {"@context": CONTEXT} if context else {}
     data.update({"@type": "CreativeWork", "@id": page, "name": source.title,
@@ -95,4 +99,6 @@ def _full(urls: Urls, path: str) -> str:
 
 def _script_body(data: dict[str, object]) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.translate(_SCRIPT_SAFE))
+    if "<" in text or ">" in text or "&" in text:  # three searches; a copy only when needed
+        text = text.translate(_SCRIPT_SAFE)
+    return Markup(text)
