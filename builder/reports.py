@@ -71,9 +71,27 @@ RULES = (
           r"characters long; the limit|bytes; the limit"),
     _rule("unreadable-file", "UnreadableFile",
           "A file cannot be read as UTF-8 text inside its folder.",
-          r"^file |UTF-8|UTF-16|NUL byte|points outside"),
-    _rule("syntax", "Syntax", "The YAML or front matter cannot be parsed.",
-          r"."),  # what is left is the parser's own words
+          r"^file |UTF-8|UTF-16|NUL byte|points outside|^cannot read the file"),
+    _rule("syntax", "Syntax", "The YAML or the front matter cannot be parsed.",
+          r"^YAML (syntax )?error|front matter|tab character|nested too deeply"),
+    _rule("source-changed", "SourceChanged",
+          "An archived file no longer matches the SHA-256 it was pinned with.",
+          r"does not match its pin|is not a SHA-256 digest|raw capture"),
+    _rule("correction-missing", "CorrectionMissing",
+          "A published fact changed without a correction note.", r"with no correction"),
+    _rule("url-lost", "UrlLost",
+          "A published id is gone without being withdrawn or renamed: its URL would die.",
+          r"its URL would die"),
+    _rule("inconsistent-fact", "InconsistentFact",
+          "A fact's status, event or date disagrees with its disputes or its sources.",
+          r"says `status: disputed`|in the main event"),
+    _rule("template-error", "TemplateError", "A template under templates/ is broken.",
+          r"^template error"),
+    _rule("build-folder", "BuildFolder",
+          "The output folder cannot be built into (not ours, locked, or not writable).",
+          r"a build would replace it|cannot write the site|the other one has finished"),
+    _rule("content-problem", "ContentProblem", "Any other problem found in the content.",
+          r""),  # matches everything: what no other rule names
 )
 """Every kind of problem, most specific first; the last one takes what no other does."""
 

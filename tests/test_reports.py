@@ -146,7 +146,17 @@ def test_a_yaml_syntax_error_is_located_in_sarif(tmp_path: Path) -> None:
     ("`title` is 9,000 characters long; the limit is 2,000", "too-long"),
     ("file is not valid UTF-8 (byte 0xff)", "unreadable-file"),
     ("`claim` contains the invisible control character U+202E", "invisible-character"),
-    ("mapping values are not allowed here", "syntax"),
+    ("YAML syntax error: mapping values are not allowed here", "syntax"),
+    ("the front matter is not closed", "syntax"),
+    ("seeds/a.txt does not match its pin: expected sha256 ab, actual cd", "source-changed"),
+    ("the fact `a` was published at HEAD~1 and its claim changed since, with no correction",
+     "correction-missing"),
+    ("the fact `a` was published at main and is gone: its URL would die", "url-lost"),
+    ("`a` says `status: disputed`, but no `contradicts` dispute links it to another fact",
+     "inconsistent-fact"),
+    ("template error: unexpected '}'", "template-error"),
+    ("site/ is not a folder a build made; a build would replace it", "build-folder"),
+    ("something no rule has a name for yet", "content-problem"),
 ])
 def test_each_kind_of_problem_has_its_rule(message: str, rule: str) -> None:
     assert rule_of(Problem("content/x.yaml", 1, 1, "", message)).id == rule
