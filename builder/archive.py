@@ -250,8 +250,11 @@ def add_command(root: Path, file: Path, *, source_id: str, title: str, outlet: s
 
 
 def _retired_ids(root: Path) -> set[str]:
-    """Ids no new source may take: hook for withdrawn and renamed ids (none yet)."""
-    return set()
+    """Source ids no new source may take: withdrawn ones and old ids of renamed ones, whose
+    URLs keep their pages."""
+    from builder.snapshots import snapshot_of_tree
+
+    return snapshot_of_tree(root).published("source")
 
 
 def _archived_digests(root: Path, pins: Sequence[Pin]) -> dict[str, str]:

@@ -78,6 +78,11 @@ def test_add_refuses_an_id_in_use_and_a_file_it_cannot_archive(tmp_path: Path) -
     done = add(root, ARTICLE, "alpha")
     assert done.returncode == 1
     assert "the id `alpha` is in use already" in done.stderr
+    (root / "content/withdrawn.yaml").write_text(
+        "- id: gamma\n  kind: source\n  date: 2026-01-09\n  reason: Retracted.\n",
+        encoding="utf-8")
+    done = add(root, ARTICLE, "gamma")
+    assert done.returncode == 1 and "the id `gamma` is in use already" in done.stderr
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.7")
     done = add(root, pdf, "a-report")
@@ -87,6 +92,7 @@ def test_add_refuses_an_id_in_use_and_a_file_it_cannot_archive(tmp_path: Path) -
     assert done.returncode == 2 and "is not a valid id" in done.stderr
     assert (root / "content/sources.yaml").read_bytes() == before
     assert not list((root / "seeds").glob("000_*"))
+    (root / "content/withdrawn.yaml").unlink()
 
 
 def test_plain_text_is_archived_byte_for_byte(tmp_path: Path) -> None:

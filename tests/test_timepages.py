@@ -167,3 +167,25 @@ def test_changes_lists_exactly_what_changed_between_two_commits(
     # Without --base there is no review page.
     built(history)
     assert not (history / "site/changes").exists()
+
+
+def test_a_renamed_actor_redirects_and_a_withdrawn_source_keeps_its_page(
+        history: Path) -> None:
+    for rel in ("content/actors.yaml", RUSSIA):
+        text = (history / rel).read_text(encoding="utf-8")
+        (history / rel).write_text(text.replace("zakharova", "maria-zakharova"),
+                                   encoding="utf-8")
+    edit(history, "content/actors.yaml", "- id: maria-zakharova\n",
+         "- id: maria-zakharova\n  former_ids: [zakharova]\n")
+    with (history / "content/withdrawn.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("- id: gamma\n  kind: source\n  date: 2026-01-10\n"
+                     "  reason: The outlet retracted the report.\n  title: Gamma wire\n")
+    built(history)
+    old = page(history, "actors/zakharova/index.html")
+    assert old.find("meta", attrs={"http-equiv": "refresh"})["content"] == \
+        "0; url=/actors/maria-zakharova/"
+    assert old.find("link", rel="canonical")["href"] == "/actors/maria-zakharova/"
+    gone = page(history, "sources/gamma/index.html")
+    assert gone.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert "This source was withdrawn" in gone.get_text()
+    assert "The outlet retracted the report." in gone.get_text()
