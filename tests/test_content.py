@@ -183,6 +183,26 @@ def test_the_news_belongs_to_the_main_event(briefing: Briefing, fact_id: str) ->
     assert briefing.fact_by_id[fact_id].event == briefing.site.main_event
 
 
+_TIMELINE_ENTRY = re.compile(r"^Jan \d{1,2}, 2026 –")
+_ONE_ENTRY = re.compile(r"timeline entry|entry of (?:the roundup’s|its) timeline")
+_DATE_WORDS = re.compile(r"\b\d{1,2}(?:‑\d)? January\b|\bJan \d|\b2026\b")
+
+
+def test_a_date_only_one_timeline_entry_gives_is_attributed(briefing: Briefing) -> None:
+    # "One timeline entry is one account": a date resting on a single entry of the roundup's
+    # timeline (which contradicts itself elsewhere) says so in the claim.
+    bare: list[str] = []
+    for fact in briefing.facts:
+        if fact.date is None:
+            continue
+        dated = [c.quote for c in fact.citations if _DATE_WORDS.search(c.quote)]
+        entries = [q for q in dated if _TIMELINE_ENTRY.match(q)]
+        attributed = _ONE_ENTRY.search(fact.claim)
+        if len(dated) == len(entries) == 1 and not attributed:
+            bare.append(f"{fact.id}: {fact.claim}")
+    assert not bare, "\n".join(bare)
+
+
 def test_earlier_summit_facts_are_never_dated(briefing: Briefing) -> None:
     earlier = {s.id for s in briefing.sources if s.file in EARLIER_SUMMIT_FILES}
     assert len(earlier) == len(EARLIER_SUMMIT_FILES)
