@@ -73,7 +73,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="preview the site on 127.0.0.1, rebuilding and reloading "
                                      "the browser on every save")
-    p.add_argument("--port", type=int, default=8000,
+    p.add_argument("--port", type=_port, default=8000,
                    help="port (default 8000; 0 picks a free one)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this computer only)")
@@ -124,6 +124,14 @@ def _sources_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
                                    "refused while a citing quote would be lost")
     a.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source)")
     act.add_parser("verify", help="check every archived file against its recorded digest")
+
+
+def _port(value: str) -> int:
+    """`--port`: a TCP port number, 0 to 65535, else a usage error."""
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number: give 0 to 65535 "
+                                         "(0 picks a free one)")
+    return int(value)
 
 
 def _base_url(value: str) -> str:
@@ -237,7 +245,13 @@ def _schema(args: argparse.Namespace) -> int:
     from builder.schema import write_schemas
 
     out = args.out if args.out is not None else args.root / "schemas"
-    written = write_schemas(out)
+    try:
+        written = write_schemas(out)
+    except OSError as exc:
+        print(f"briefing schema: cannot write into {_display(out)}: {exc.strerror}",
+              file=sys.stderr)
+        print("  hint: choose a folder you can write to with --out", file=sys.stderr)
+        return EXIT_CONTENT
     print(f"wrote {len(written)} schema file(s) into {_display(out)}", file=sys.stderr)
     return EXIT_OK
 
@@ -339,6 +353,12 @@ def run() -> None:
         sys.exit(main())
     try:
         code = main()
+    except BrokenPipeError:  # the reader went away (`check --format json | head`)
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        with contextlib.suppress(OSError):
+            print("briefing: stopped: the output's reader closed the pipe", file=sys.stderr)
+        code = EXIT_CONTENT
     except Exception as exc:  # an internal bug, not an editor's mistake
         print(f"briefing: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         print("  this is a bug in briefing, not in your content; rerun with BRIEFING_DEBUG=1 "

@@ -60,12 +60,15 @@ class Problem:
         bidi characters quoted from content are shown as escapes, never sent to a terminal."""
         where = self.location()
         field = f" [{self.field}]" if self.field else ""
-        lines = [f"{where}: {self.severity.value}{field}: {self.message}"]
+        # A line break in a file name or a quoted value is shown as `\n` too: it cannot
+        # start a line that reads like another problem.
+        lines = [_ONE_LINE.sub(_escape, f"{where}: {self.severity.value}{field}: {self.message}")]
         if self.excerpt:
-            lines.extend("    " + part for part in self.excerpt.splitlines())
+            lines.extend("    " + _CONTROL.sub(_escape, part)
+                         for part in self.excerpt.splitlines())
         if self.hint:
-            lines.append(f"  hint: {self.hint}")
-        return "\n".join(_CONTROL.sub(_escape, line) for line in lines)
+            lines.append("  hint: " + _ONE_LINE.sub(_escape, self.hint))
+        return "\n".join(lines)
 
     def as_github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a pull request."""
@@ -87,6 +90,8 @@ class Problem:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""`_CONTROL` with tabs and line breaks: what a one-line part of a message must not hold."""
 
 
 def _escape(match: re.Match[str]) -> str:

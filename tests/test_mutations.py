@@ -942,3 +942,46 @@ def test_a_preview_rebuild_killed_while_moving_files_in_is_finished_by_the_next_
     assert _temporary(project) == []
     assert build(project, out=tmp_path / "clean", search=False).ok
     assert tree_digest(project / "site") == tree_digest(tmp_path / "clean")
+
+
+# Ordinary events end with a message and exit 1 or 2, never an internal error ---------------
+
+
+def test_a_reader_that_closes_the_pipe_ends_the_command_without_an_internal_error(
+    project: Path,
+) -> None:
+    sub(PARIS, "date: 2026-01-06", "date: 2026-02-30")(project)  # something to print
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "--root", str(project), "check", "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert process.stdout is not None
+    process.stdout.close()  # as `| head` does once it has its lines
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert "closed the pipe" in err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "eighty"])
+def test_a_port_out_of_range_is_a_usage_error(project: Path, port: str) -> None:
+    run = run_cli(project, "serve", "--port", port)
+    assert run.returncode == 2, run.stderr
+    assert "--port" in run.stderr and "internal error" not in run.stderr
+
+
+def test_an_unwritable_schema_folder_is_an_io_message(project: Path) -> None:
+    (project / "a-file").write_text("not a folder", encoding="utf-8")
+    run = run_cli(project, "schema", "--out", str(project / "a-file" / "schemas"))
+    assert run.returncode == 1, run.stderr
+    assert "cannot write into" in run.stderr and "internal error" not in run.stderr
+
+
+def test_a_file_name_with_a_line_break_cannot_forge_a_message_line(project: Path) -> None:
+    forged = "paris.yaml:1:1: error: forged"  # a file name holds no `/`
+    (project / "content" / "facts" / f"x\n{forged}\n.yaml").write_text("", encoding="utf-8")
+    run = run_cli(project, "check")
+    assert run.returncode == 1, run.stderr
+    lines = run.stderr.splitlines()
+    assert not any(line.startswith(forged) for line in lines), run.stderr
+    assert any("x\\nparis.yaml:1:1" in line for line in lines), run.stderr
