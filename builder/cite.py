@@ -2,10 +2,10 @@
 remembers, comes out the passages that hold them, each with its place, the facts that
 already cite it and a ready-to-paste YAML citation; `briefing cite` prints them.
 
-The ranking is `builder.finder`'s. Each passage offered is widened to whole words and
-lengthened until it occurs exactly once in its source, so the pasted quote verifies. Sources
-and facts are read straight from their YAML, so the finder works while other content files
-are still broken; facts are read in a forked process while the sources are searched.
+The ranking is `builder.finder`'s, the citing facts `builder.citing`'s. Each passage offered
+is widened to whole words and lengthened until it occurs exactly once in its source, so the
+pasted quote verifies. Sources and facts are read straight from their YAML, so the finder
+works while other content files are still broken.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from builder.citing import CitedQuote, FactFiles, read_fact_files
 from builder.errors import Problem
 from builder.finder import Candidate, Ranking, rank
 from builder.load import Mapping, Scalar, load_yaml_file, read_text
 from builder.load import Sequence as YamlList
-from builder.parallel import Background
 from builder.passages import WORD, Text, fold, prepare
 from builder.quotes import Match, SourceIndex, normalise_quote
 from builder.records import quick_init
@@ -32,25 +32,14 @@ LIMIT = 5
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class CitedQuote:
-    """One citation of a fact, where it is written."""
-
-    fact: str
-    source: str
-    quote: str
-    file: str
-    line: int
-
-
 @dataclass
 class Library:
-    """Every readable source, prepared for search, and the facts' citations by source."""
+    """Every readable source, prepared for search, and the facts files."""
 
     texts: list[Text]
-    citations: dict[str, list[CitedQuote]]
+    facts: FactFiles
     problems: list[Problem]
+    """Met reading the sources."""
 
     def ids(self) -> list[str]:
         return [t.id for t in self.texts]
@@ -90,14 +79,9 @@ class Answer:
 
 
 def load_library(root: Path) -> Library:
-    """Read the sources (and, alongside, the facts' citations) of the project at `root`."""
-    facts = Background(lambda: read_citations(root))
+    """Read the sources and the facts files of the project at `root`."""
     texts, problems = read_sources(root)
-    rows, fact_problems = facts.result()
-    citations: dict[str, list[CitedQuote]] = {}
-    for row in rows:  # plain tuples cross from the forked process: quick to unpickle
-        citations.setdefault(row[1], []).append(CitedQuote(*row))
-    return Library(texts, citations, problems + fact_problems)
+    return Library(texts, read_fact_files(root), problems)
 
 
 def read_sources(root: Path) -> tuple[list[Text], list[Problem]]:
@@ -116,28 +100,6 @@ def read_sources(root: Path) -> tuple[list[Text], list[Problem]]:
         if text is not None:
             texts.append(prepare(ident, file, text))
     return sorted(texts, key=lambda t: t.id), problems
-
-
-def read_citations(root: Path) -> tuple[list[tuple[str, str, str, str, int]], list[Problem]]:
-    """Each fact's citations (fact, source, quote, file, line of the quote), from every
-    facts file that reads."""
-    problems: list[Problem] = []
-    found: list[tuple[str, str, str, str, int]] = []
-    folder = root / "content" / "facts"
-    names = sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
-    for name in names:
-        rel = f"content/facts/{name}"
-        node = load_yaml_file(root, rel, problems).node
-        for fact in node.items if isinstance(node, YamlList) else []:
-            ident = _text(fact, "id")
-            cited = fact.entries.get("citations") if isinstance(fact, Mapping) else None
-            if ident is None or cited is None or not isinstance(cited.value, YamlList):
-                continue
-            for item in cited.value.items:
-                source, quote = _text(item, "source"), _text(item, "quote")
-                if source is not None and quote is not None and isinstance(item, Mapping):
-                    found.append((ident, source, quote, rel, item.entries["quote"].line))
-    return found, problems
 
 
 def _text(node: object, key: str) -> str | None:
@@ -202,7 +164,7 @@ def _citing(library: Library, index: SourceIndex, source: str,
             match: Match) -> list[CitedQuote]:
     """The facts whose quote from this source overlaps the passage."""
     found: list[CitedQuote] = []
-    for cited in library.citations.get(source, []):
+    for cited in library.facts.citations(source):
         if cited.fact not in {c.fact for c in found} and any(
                 m.start < match.end and match.start < m.end for m in index.find(cited.quote)):
             found.append(cited)
@@ -270,7 +232,7 @@ def cite_command(root: Path, words: Sequence[str], *, every_source: bool, limit:
         print("briefing cite: --limit must be 1 or more", file=err)
         return EXIT_USAGE
     library = load_library(root)
-    for problem in library.problems:
+    for problem in library.problems + library.facts.problems:
         print(problem.as_text(), file=err)
     known = library.ids()
     source, query = _source_and_query(library, list(words), every_source)
@@ -286,7 +248,10 @@ def cite_command(root: Path, words: Sequence[str], *, every_source: bool, limit:
     if every_source and source is not None:
         print("briefing cite: give either a source id or --all (not both)", file=err)
         return EXIT_USAGE
+    read = len(library.facts.problems)
     answer = find(library, query, source, limit)
+    for problem in library.facts.problems[read:]:  # facts files that do not read as YAML
+        print(problem.as_text(), file=err)
     if not answer.offers:
         _nothing(library, query, source, answer, err)
         return EXIT_NOTHING

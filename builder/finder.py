@@ -17,6 +17,7 @@ import heapq
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -171,18 +172,18 @@ class _Scope:
         weights: dict[str, float] = {}
         found: dict[int, float] = {}
         for first, text in zip(self.first, self.texts, strict=True):
-            folded, starts = text.folded, text.starts
-            for match in pattern.finditer(folded):
-                at = match.start()
-                if at and (folded[at - 1].isalnum() or folded[at - 1] == "_"):
-                    continue
-                word = match.group()
-                count = weights.get(word)
-                if count is None:
-                    count = weights[word] = _weight(term, word) * weight
-                if count:
-                    sentence = first + bisect_right(starts, at) - 1
-                    found[sentence] = found.get(sentence, 0.0) + count
+            folded = text.folded
+            matches = [(m.start(), m.group()) for m in pattern.finditer(folded)]
+            for word in {word for _, word in matches} - weights.keys():
+                weights[word] = _weight(term, word) * weight
+            starts = text.starts
+            held = Counter(  # sentences (numbered from 1 in this text) and the words found
+                (bisect_right(starts, at), word) for at, word in matches
+                if weights[word] and not (at and (folded[at - 1].isalnum()
+                                                  or folded[at - 1] == "_")))
+            for (sentence, word), count in held.items():
+                key = first + sentence - 1
+                found[key] = found.get(key, 0.0) + count * weights[word]
         if len(term.word) <= 3 and term.word.isalpha():  # `us` also finds `U.S.`
             dotted = ".".join(term.word) + "."
             weights[dotted] = weight

@@ -102,15 +102,23 @@ def sentences(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     leading list mark, and the paragraph (line) each is in."""
     spans: list[tuple[int, int]] = []
     paragraphs: list[int] = []
+    stops = [m.end() for m in _END.finditer(text) if _ends_sentence(text, *m.span())]
+    stops.append(len(text) + 1)
+    next_stop = 0
     start = 0
     for paragraph, line in enumerate(text.split("\n")):
         end = start + len(line)
-        at = start
-        for stop in _END.finditer(text, start, end):
-            if _ends_sentence(text, stop.start(), stop.end()):
-                _add(text, at, stop.end(), paragraph, spans, paragraphs)
-                at = stop.end()
-        _add(text, at, end, paragraph, spans, paragraphs)
+        while stops[next_stop] <= start:
+            next_stop += 1
+        if stops[next_stop] >= end:  # the common case: the line is one sentence at most
+            _add(text, start, end, paragraph, spans, paragraphs)
+        else:
+            at = start
+            while stops[next_stop] < end:
+                _add(text, at, stops[next_stop], paragraph, spans, paragraphs)
+                at = stops[next_stop]
+                next_stop += 1
+            _add(text, at, end, paragraph, spans, paragraphs)
         start = end + 1
     return spans, paragraphs
 
@@ -131,12 +139,14 @@ def _ends_sentence(text: str, dot: int, after: int) -> bool:
 
 def _add(text: str, start: int, end: int, paragraph: int, spans: list[tuple[int, int]],
          paragraphs: list[int]) -> None:
+    """Keep `text[start:end]` as a sentence, trimmed, when it holds a word."""
     piece = text[start:end]
-    stripped = piece.lstrip()
-    if stripped[:1] in _LIST_MARKS and stripped[1:2].isspace():
+    stripped = piece.strip()
+    if not stripped:
+        return
+    if stripped[0] in _LIST_MARKS and stripped[1:2].isspace():
         stripped = stripped[1:].lstrip()
-    start += len(piece) - len(stripped)
-    end = start + len(stripped.rstrip())
-    if WORD.search(text, start, end) is not None:
-        spans.append((start, end))
+    if WORD.search(stripped) is not None:
+        start += piece.find(stripped)
+        spans.append((start, start + len(stripped)))
         paragraphs.append(paragraph)

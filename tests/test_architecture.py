@@ -54,6 +54,7 @@ STAGES = [
     "scaffold",    # `briefing new`
     "passages",    # source texts cut into sentences and folded for search
     "finder",      # passages ranked for remembered words (BM25, alignment)
+    "citing",      # the facts that cite a source, parsed only where it is named
     "cite",        # `briefing cite`: offers with their citing facts, printed
     "reports",     # problems as CI reads them: SARIF, the GitHub job summary
     "capture",     # a local document -> archived text (+ raw capture)

@@ -161,10 +161,13 @@ def test_no_words_is_a_usage_error(root: Path) -> None:
 
 
 def test_the_finder_works_while_a_fact_file_is_broken(root: Path) -> None:
-    (root / "content" / "facts" / "paris.yaml").write_text("- id: [unclosed\n")
+    edit(root, "content/facts/paris.yaml", "- id: declaration-signed", "- id: [unclosed")
     result = run_cli(root, "cite", "alpha", "declaration of intent")
     assert result.returncode == 0
-    assert "content/facts/paris.yaml" in result.stderr
+    assert "content/facts/paris.yaml:2:8: error: YAML syntax error" in result.stderr
+    assert "already cited by" not in result.stdout.split("\n\n")[0]
+    result = run_cli(root, "cite", "beta", "Dozens of countries")  # its facts still read
+    assert "already cited by: dozens-of-countries" in result.stdout
 
 
 def test_every_cited_quote_of_the_fixture_is_found_as_written(root: Path) -> None:
