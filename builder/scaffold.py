@@ -99,6 +99,19 @@ def append_fact(path: Path, entry: str) -> None:
     path.write_text(text + joiner + entry, encoding="utf-8")
 
 
+def fact_file(root: Path, file: Path) -> Path | None:
+    """Where `--file` points, when that is a fact file the build reads: a `.yaml` file
+    directly in `content/facts/`, not hidden (through symlinks too). A relative path is taken from the
+    current folder, or else from the project folder (`--root`); None for anywhere else."""
+    facts = (root / "content" / "facts").resolve()
+    for base in (Path.cwd(), root):
+        path = (base / file).resolve()
+        if path.parent == facts and path.suffix == ".yaml" and not path.name.startswith(".") \
+                and not path.is_dir():
+            return path
+    return None
+
+
 def new_fact_command(root: Path, topic: str, *, title: str | None = None,
                      file: Path | None = None, write: bool = False,
                      out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -116,8 +129,16 @@ def new_fact_command(root: Path, topic: str, *, title: str | None = None,
     wanted = slugify(title) if title else ""
     fact_id = fresh_id(wanted or f"{topic}-fact", existing_fact_ids(root))
     entry = skeleton(fact_id, topic)
-    target = file if file is not None else (root / "content" / "facts" / f"{topic}.yaml"
-                                            if write else None)
+    if file is not None:
+        target = fact_file(root, file)
+        if target is None:
+            print(f"briefing new: refusing to write {file}: fact files live in "
+                  f"{root / 'content' / 'facts'}/ and end in .yaml", file=err)
+            print("  hint: give a path such as content/facts/TOPIC.yaml (from the project "
+                  "folder), or use --write", file=err)
+            return EXIT_USAGE
+    else:
+        target = root / "content" / "facts" / f"{topic}.yaml" if write else None
     if target is None:
         print(entry, end="", file=out)
         return EXIT_OK

@@ -985,3 +985,38 @@ def test_a_file_name_with_a_line_break_cannot_forge_a_message_line(project: Path
     lines = run.stderr.splitlines()
     assert not any(line.startswith(forged) for line in lines), run.stderr
     assert any("x\\nparis.yaml:1:1" in line for line in lines), run.stderr
+
+
+# `new fact --file` writes only fact files the build reads ----------------------------------
+
+
+@pytest.mark.parametrize("file", ["../outside.yaml", "{tmp}/elsewhere.yaml",
+                                  "content/site.yaml", "content/facts/sub/new.yaml",
+                                  "content/facts/new.txt", "content/facts/.hidden.yaml",
+                                  "content/facts"])
+def test_new_fact_file_outside_content_facts_is_refused_and_writes_nothing(
+    project: Path, tmp_path: Path, file: str
+) -> None:
+    before = {name: tree_digest(project / name) for name in ("content", "seeds", "templates")}
+    outside = sorted(p.name for p in tmp_path.iterdir())
+    run = run_cli(project, "new", "fact", "--topic", "paris-declaration",
+                  "--file", file.format(tmp=tmp_path))
+    assert run.returncode == 2, run.stderr
+    assert "fact files live in" in run.stderr and "Traceback" not in run.stderr
+    assert {name: tree_digest(project / name) for name in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == outside
+
+
+def test_new_fact_file_relative_to_the_project_lands_in_its_facts_folder(
+    project: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = subprocess.run([sys.executable, "-m", "builder", "--root", str(project), "new",
+                          "fact", "--topic", "paris-declaration", "--title", "A new one",
+                          "--file", "content/facts/new.yaml"], cwd=elsewhere, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "id: a-new-one" in (project / "content" / "facts" / "new.yaml").read_text("utf-8")
+    assert list(elsewhere.iterdir()) == []
