@@ -100,9 +100,10 @@ def append_fact(path: Path, entry: str) -> None:
 
 
 def fact_file(root: Path, file: Path) -> Path | None:
-    """Where `--file` points, when that is a fact file the build reads: a `.yaml` file
-    directly in `content/facts/`, not hidden (through symlinks too). A relative path is taken from the
-    current folder, or else from the project folder (`--root`); None for anywhere else."""
+    """Where `--file` points, when that is a fact file the build reads: a `.yaml` file,
+    not hidden, directly in `content/facts/` (through symlinks too). A relative path is
+    taken from the current folder, or else from the project folder (`--root`); None for
+    anywhere else."""
     facts = (root / "content" / "facts").resolve()
     for base in (Path.cwd(), root):
         path = (base / file).resolve()
