@@ -1,10 +1,10 @@
 """The briefing as a described dataset: tables beside `facts.csv`, and `datapackage.json`.
 
 Goes in: a `Briefing`, its `Urls` and the header of `facts.csv` (which `feeds` writes). Comes
-out: output path -> bytes of `citations.csv`, `actors.csv`, `sources.csv`, `positions.csv`
-and the Frictionless Data Package descriptor (https://specs.frictionlessdata.io/) whose
-Table Schemas type every column and link the tables by their keys. Documented in
-`docs/facts-json.md`.
+out (`Dataset.files`): output path -> bytes of `citations.csv`, `actors.csv`, `sources.csv`,
+`positions.csv` and the Frictionless Data Package descriptor
+(https://specs.frictionlessdata.io/) whose Table Schemas type every column and link the
+tables by their keys. Documented in `docs/facts-json.md`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from builder.model import ActorKind, Briefing, SourceKind, Stance, Status
+from builder.model import ActorKind, Briefing, Fact, Source, SourceKind, Stance, Status
 from builder.selectors import select, source_sha256
 from builder.urls import Urls
 
 TABLES = ("citations.csv", "actors.csv", "sources.csv", "positions.csv")
 DESCRIPTOR = "datapackage.json"
 FILES = (*TABLES, DESCRIPTOR)
-"""What `dataset` makes (`facts.csv` is made with the other feeds)."""
+"""What `Dataset.files` makes (`facts.csv` is made with the other feeds)."""
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with one of these as a formula."""
@@ -149,19 +149,56 @@ POSITION_COLUMNS = (
 )
 
 
-def dataset(briefing: Briefing, urls: Urls, facts_header: Sequence[str]) -> dict[str, bytes]:
-    """The tables and their descriptor. `facts_header` is the header `facts.csv` is
-    written with, so the descriptor describes the file as it is."""
+class Dataset:
+    """One build's dataset files. A fact's rows of `citations.csv` are made once, and kept
+    across the preview's builds (`keep`) while the fact and the sources it cites are
+    unchanged; the small tables and the descriptor are made again only when the site, the
+    actors or the sources changed."""
+
+    def __init__(self, briefing: Briefing, urls: Urls) -> None:
+        self.briefing = briefing
+        self.urls = urls
+        self._rows: dict[str, tuple[Fact, tuple[Source, ...], bytes]] = {}
+        self._small: tuple[tuple[object, ...], dict[str, bytes]] | None = None
+
+    def keep(self, previous: Dataset) -> None:
+        """Start from `previous`'s work (the last build's, with the same URLs)."""
+        if previous.urls == self.urls:
+            self._rows, self._small = previous._rows, previous._small
+
+    def files(self, facts_header: Sequence[str]) -> dict[str, bytes]:
+        """The tables and their descriptor. `facts_header` is the header `facts.csv` is
+        written with, so the descriptor describes the file as it is."""
+        b = self.briefing
+        rows: dict[str, tuple[Fact, tuple[Source, ...], bytes]] = {}
+        pieces = [_csv(CITATION_COLUMNS, ())]
+        for fact in sorted(b.facts, key=lambda f: f.id):
+            cited = tuple([b.source_by_id[c.source] for c in fact.citations])
+            found = self._rows.get(fact.id)
+            if found is None or found[0] != fact or found[1] != cited:
+                found = (fact, cited, _citation_rows(fact, cited))
+            rows[fact.id] = found
+            pieces.append(found[2])
+        self._rows = rows
+        key = (b.site, b.actors, b.sources, self.urls, tuple(facts_header))
+        if self._small is None or self._small[0] != key:
+            self._small = (key, _small_tables(b, self.urls, facts_header))
+        return {"citations.csv": b"".join(pieces), **self._small[1]}
+
+
+def _citation_rows(fact: Fact, cited: tuple[Source, ...]) -> bytes:
+    """A fact's rows of `citations.csv` (no header)."""
+    rows = []
+    for cit, source in zip(fact.citations, cited, strict=True):
+        found = select(source.text, cit.start, cit.end)
+        rows.append([fact.id, cit.number, source.id, source.file, source_sha256(source) or "",
+                     cit.start, cit.end, found.prefix, found.exact, found.suffix])
+    return _csv((), rows)
+
+
+def _small_tables(b: Briefing, urls: Urls, facts_header: Sequence[str]) -> dict[str, bytes]:
+    """The actors, sources and positions tables, and the descriptor."""
     full = urls.origin
-    b = briefing
-    citations = []
-    for fact in sorted(b.facts, key=lambda f: f.id):
-        for cit in fact.citations:
-            source = b.source_by_id[cit.source]
-            found = select(source.text, cit.start, cit.end)
-            citations.append([fact.id, cit.number, source.id, source.file,
-                              source_sha256(source) or "", cit.start, cit.end,
-                              found.prefix, found.exact, found.suffix])
     actors = [[a.id, a.name, a.kind.value, a.role, a.country or "", ";".join(a.aliases),
                full + urls.actor(a.id)] for a in b.actors]
     sources = [[s.id, s.title, s.outlet, s.published.iso() if s.published else "",
@@ -173,11 +210,10 @@ def dataset(briefing: Briefing, urls: Urls, facts_header: Sequence[str]) -> dict
                  for a in b.actors for p in sorted(a.positions, key=lambda p: p.issue)
                  for fid in sorted(set(p.facts))]
     return {
-        "citations.csv": _csv(CITATION_COLUMNS, citations),
         "actors.csv": _csv(ACTOR_COLUMNS, actors),
         "sources.csv": _csv(SOURCE_COLUMNS, sources),
         "positions.csv": _csv(POSITION_COLUMNS, positions),
-        DESCRIPTOR: _descriptor(briefing, urls, facts_header),
+        DESCRIPTOR: _descriptor(b, urls, facts_header),
     }
 
 
@@ -248,10 +284,12 @@ def _foreign(fields: str | list[str], resource: str,
 
 def _csv(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> bytes:
     """A table as `facts.csv` is written: RFC 4180, CRLF, characters XML forbids dropped,
-    a text cell that a spreadsheet would run as a formula with a `'` before it."""
+    a text cell that a spreadsheet would run as a formula with a `'` before it. The header
+    row names `columns` (none: rows only)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.name for c in columns])
+    if columns:
+        writer.writerow([c.name for c in columns])
     for row in rows:
         writer.writerow([_cell(value) for value in row])
     return out.getvalue().encode()

@@ -23,7 +23,7 @@ from json.encoder import encode_basestring
 from typing import NamedTuple, TypeVar, cast
 
 from builder.datapackage import FILES as DATASET_FILES
-from builder.datapackage import FORMULA_START, XML_ILLEGAL, dataset
+from builder.datapackage import FORMULA_START, XML_ILLEGAL, Dataset
 from builder.markdown import Markdown
 from builder.model import Briefing, Citation, Dispute, Fact, PartialDate, Source
 from builder.selectors import select, source_sha256
@@ -101,11 +101,13 @@ class Feeds:
         """What each file was last joined from: equal keys, equal bytes."""
         self._memo: dict[str, tuple[object, object]] = {}
         """Work on the whole briefing, by what it was made from (see `_remember`)."""
+        self.dataset = Dataset(briefing, urls)
 
     def keep(self, previous: Feeds, fact_ids: Iterable[str]) -> None:
         """Reuse `previous`'s parts of `fact_ids`: the facts nothing shown in their parts
         changed (not their claim, sources, disputes), with the same site and URLs."""
         self._memo = dict(previous._memo)
+        self.dataset.keep(previous.dataset)
         parts = previous._parts
         for fid in fact_ids:
             found = parts.get(fid)
@@ -140,10 +142,7 @@ class Feeds:
             self.keys[name] = key
             if unchanged is None or unchanged.get(name) != key:
                 out[name] = join(*key)
-        b = self.briefing
-        tables = self._remember("dataset", (b.site, b.sources, b.actors, b.facts, self.urls),
-                                lambda _: dataset(b, self.urls, CSV_HEADER))
-        for name, data in tables.items():
+        for name, data in self.dataset.files(CSV_HEADER).items():
             self.keys[name] = (data,)
             if unchanged is None or unchanged.get(name) != (data,):
                 out[name] = data

@@ -9,13 +9,16 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from frictionless import validate
 
+from builder import datapackage
+from builder.datapackage import Dataset
 from builder.feeds import CSV_HEADER, machine_outputs
 from builder.model import Briefing, Position, Stance
 from builder.urls import Urls
 from tests.conftest import BuiltSite
-from tests.test_feeds import make_briefing
+from tests.test_feeds import cite, make_briefing
 
 REPO = Path(__file__).parent.parent
 TABLES = ("facts.csv", "citations.csv", "actors.csv", "sources.csv", "positions.csv")
@@ -117,3 +120,26 @@ def test_a_hostile_briefing_gives_a_valid_dataset(tmp_path: Path) -> None:
     notes = {r["fact_id"]: r["note"] for r in rows(out["positions.csv"])}
     assert notes == {"macron-26": "'-2+3  \"quoted\", and a comma",
                      "signed-declaration": "'-2+3  \"quoted\", and a comma"}
+
+
+def test_the_preview_remakes_only_the_rows_of_an_edited_fact(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    briefing = make_briefing()
+    urls = Urls("/")
+    first = Dataset(briefing, urls)
+    first.files(CSV_HEADER)
+    fact = briefing.fact_by_id["undated"]
+    seed = briefing.source_by_id["seed-a"]
+    moved = replace(fact, citations=(cite("undated", seed, "a comment"),))
+    edited = Briefing.assemble(briefing.site, briefing.sources, briefing.actors,
+                               tuple(moved if f.id == fact.id else f for f in briefing.facts), ())
+    made: list[str] = []
+    real = datapackage._citation_rows
+    monkeypatch.setattr(datapackage, "_citation_rows",
+                        lambda f, cited: made.append(f.id) or real(f, cited))
+    second = Dataset(edited, urls)
+    second.keep(first)
+    kept = second.files(CSV_HEADER)
+    assert made == ["undated"]
+    assert kept == Dataset(edited, urls).files(CSV_HEADER)  # as a fresh build makes them
+    assert b"a comment" in kept["citations.csv"]
