@@ -49,16 +49,19 @@ def _refuse(message: str, hint: str = "", code: int = EXIT_CONTENT) -> int:
     return code
 
 
-def verify_command(root: Path) -> int:
-    """Check every archived file against its pin; unpinned sources fail too."""
+def verify_command(root: Path, archive: Path | None = None) -> int:
+    """Check every archived file against its pin; unpinned sources fail too. With `archive`,
+    the files checked are those of a copy of the archive (a folder holding `seeds/` as the
+    project names its files), e.g. a backup or a mirror."""
     project = load_project(root)
+    base = archive if archive is not None else root
     problems: list[Problem] = []
     pins = read_pins(project.sources, problems)
     bad = len(problems)
     for problem in problems:
         _say(problem.as_text())
     for pin in pins:
-        actual = digest_of(root / pin.file)
+        actual = digest_of(base / pin.file)
         if not pin.sha256:
             state, bad = "unpinned", bad + 1
         elif actual is None:

@@ -123,7 +123,9 @@ def _sources_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     a = act.add_parser("pin", help="record the digests of re-archived files (all without ids); "
                                    "refused while a citing quote would be lost")
     a.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source)")
-    act.add_parser("verify", help="check every archived file against its recorded digest")
+    a = act.add_parser("verify", help="check every archived file against its recorded digest")
+    a.add_argument("--archive", type=Path, metavar="DIR",
+                   help="check a copy of the archive instead (a folder holding seeds/)")
 
 
 def _port(value: str) -> int:
@@ -267,7 +269,7 @@ def _sources(args: argparse.Namespace) -> int:
     from builder import archive
 
     if args.action == "verify":
-        return archive.verify_command(args.root)
+        return archive.verify_command(args.root, args.archive)
     if args.action == "pin":
         return archive.pin_command(args.root, args.ids)
     return archive.add_command(args.root, args.path, source_id=args.source_id,

@@ -55,17 +55,6 @@ def is_repository(root: Path) -> bool:
     return True
 
 
-def is_top_level(root: Path) -> bool:
-    """Whether `root` is the top folder of a git work tree with at least one commit (a
-    project kept in a folder of a larger repository, such as a test fixture, is not)."""
-    try:
-        _git(root, ["rev-parse", "--verify", "--quiet", "HEAD"])
-        prefix = _git(root, ["rev-parse", "--show-prefix"])
-    except GitError:
-        return False
-    return not prefix.strip()
-
-
 def resolve(root: Path, revision: str) -> str:
     """The commit id `revision` names, or a `GitError` saying it names none."""
     if revision.startswith("-"):
@@ -93,11 +82,13 @@ def _exists(root: Path, revision: str, path: str) -> bool:
 
 
 def read_files(root: Path, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
-    """The bytes of each `(revision, path)` that exists, in one `git cat-file` run."""
+    """The bytes of each `(revision, path)` that exists (a bare object id when the path is
+    empty), in one `git cat-file` run."""
     wanted = list(dict.fromkeys(pairs))
     if not wanted:
         return {}
-    request = "".join(f"{rev}:./{path}\n" for rev, path in wanted).encode()
+    request = "".join(f"{rev}:./{path}\n" if path else f"{rev}\n"
+                      for rev, path in wanted).encode()
     out = _git(root, ["cat-file", "--batch"], stdin=request)
     found: dict[tuple[str, str], bytes] = {}
     at = 0
@@ -122,13 +113,41 @@ def commits(root: Path, paths: Sequence[str], revision: str = "HEAD",
     return [Commit(*line.split(" ", 1)) for line in out.decode().splitlines() if line]
 
 
-def changes_by_commit(root: Path, folder: str) -> list[tuple[Commit, list[str]]]:
+def changes_by_commit(root: Path, folder: str) -> list[tuple[Commit, list[tuple[str, str]]]]:
     """Every commit of HEAD's history that changed files under `folder`, oldest first, with
-    the project paths it changed there."""
-    out = _git(root, ["log", "--reverse", "--format=%x00%H %cs", "--name-only",
+    `(project path, blob id)` of each file it changed there (the blob id is all zeros for a
+    file it deleted)."""
+    out = _git(root, ["log", "--reverse", "--format=%x00%H %cs", "--raw", "--no-abbrev",
                       "--no-renames", "--relative", "HEAD", "--", folder])
-    found: list[tuple[Commit, list[str]]] = []
+    found: list[tuple[Commit, list[tuple[str, str]]]] = []
     for chunk in out.decode().split("\0")[1:]:
-        head, *names = chunk.strip("\n").split("\n")
-        found.append((Commit(*head.split(" ", 1)), [n for n in names if n]))
+        head, *rows = chunk.strip("\n").split("\n")
+        files = []
+        for row in rows:  # `:100644 100644 <old blob> <new blob> M\t<path>`
+            meta, _, path = row.partition("\t")
+            parts = meta.split()
+            if row.startswith(":") and len(parts) >= 5 and path:
+                files.append((path, parts[3]))
+        found.append((Commit(*head.split(" ", 1)), files))
     return found
+
+
+def own_file(root: Path, name: str) -> Path | None:
+    """Where a file of this name belongs in the repository's own git folder (for a cache no
+    commit holds), when `root` is the top folder of a work tree with a commit (one git
+    run); None otherwise, e.g. for a project in a folder of a larger repository."""
+    try:
+        out = _git(root, ["rev-parse", "--show-prefix", "--git-path", name, "--verify",
+                          "HEAD"]).decode().split("\n")
+    except GitError:
+        return None
+    if len(out) < 3 or out[0].strip():
+        return None
+    path = Path(out[1])
+    return path if path.is_absolute() else root / path
+
+
+def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
+    """The bytes of each blob id, in one `git cat-file` run."""
+    found = read_files(root, ((blob, "") for blob in blobs))
+    return {blob: data for (blob, _), data in found.items()}

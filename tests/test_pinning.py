@@ -125,3 +125,16 @@ def test_without_git_a_changed_file_still_fails_with_its_fates(tmp_path: Path,
     assert done.returncode == 1
     assert "moved      declaration-signed [1]  content/facts/paris.yaml:8  from an unknown " \
            "place to line 1" in done.stderr
+
+
+def test_verify_checks_a_copy_of_the_archive(pinned: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "mirror"
+    shutil.copytree(pinned / "seeds", copy / "seeds")
+    done = run_cli(pinned, "sources", "verify", "--archive", str(copy))
+    assert done.returncode == 0, done.stderr
+    (copy / ALPHA).write_bytes((copy / ALPHA).read_bytes() + b" ")
+    done = run_cli(pinned, "sources", "verify", "--archive", str(copy))
+    assert done.returncode == 1
+    assert "CHANGED   alpha" in done.stdout and "ok        beta" in done.stdout

@@ -126,7 +126,12 @@ def test_each_fact_shows_when_it_was_first_published_and_last_changed(history: P
     untouched = meta("facts/uk-france-lead-force/index.html")
     assert untouched["First published"] == "8 January 2026"
     assert "Last changed" not in untouched
+    cache = history / ".git" / "briefing-fact-versions.json"
+    assert cache.is_file()  # every version of the fact files read once, kept by blob id
     built(history)  # the same commit builds the same bytes, whatever the day
+    assert (history / "site/facts/declaration-signed/index.html").read_bytes() == first
+    cache.write_text("{not json", encoding="utf-8")  # a broken cache is read again from git
+    built(history)
     assert (history / "site/facts/declaration-signed/index.html").read_bytes() == first
 
 
