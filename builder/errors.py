@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-from builder.records import quick_init
-
 
 class Severity(StrEnum):
     """How bad a problem is: errors fail every build, warnings only `check --strict`."""
@@ -21,7 +19,6 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A content problem with its place. `line` and `column` are 1-based; 0 means unknown."""
@@ -115,10 +112,3 @@ def problems_as_json(problems: Iterable[Problem]) -> str:
     data = [p.as_dict() for p in sorted_problems(problems)]
     return json.dumps(data, indent=2, ensure_ascii=False)
 
-
-class ContentError(Exception):
-    """Raised by a stage that cannot go on; carries every problem found so far."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted_problems(problems)
-        super().__init__(f"{len(self.problems)} content problem(s)")

@@ -28,7 +28,6 @@ from builder.lock import build_lock
 from builder.model import Briefing, Fact
 from builder.plan import PageJob, Plan, affected, make_plan, replan, sitemap_urls
 from builder.render import Renderer, render_pages, static_files
-from builder.search import BUNDLE_DIR
 from builder.templating import CARD_TEMPLATES, make_environment, template_problem
 from builder.urls import Urls, normalise_base_url
 from builder.write import digest, update_files
@@ -258,11 +257,3 @@ def template_digests(root: Path) -> dict[str, str]:
     }
 
 
-def output_digests(out: Path) -> dict[str, str]:
-    """Digest of every file a build wrote into `out` (the search bundle is the indexer's)."""
-    found: dict[str, str] = {}
-    for path in sorted(out.rglob("*")):
-        rel = path.relative_to(out).as_posix()
-        if path.is_file() and not rel.startswith(BUNDLE_DIR + "/"):
-            found[rel] = digest(path.read_bytes())
-    return found

@@ -303,12 +303,6 @@ class Background(Generic[R]):
             child.kill()
         return value
 
-    def cancel(self) -> None:
-        """Stop the call and forget its result (e.g. when the build failed elsewhere)."""
-        if self._child is not None:
-            self._child.kill()
-            self._child = None
-
 
 class Counter:
     """Counts kept in memory shared with forked processes: each process adds to its own

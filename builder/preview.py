@@ -26,7 +26,6 @@ from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from builder.errors import Problem
-from builder.records import quick_init
 
 PREFIX = "/__briefing__/"
 """URL space of the preview's own resources; never part of a built site."""
@@ -173,7 +172,6 @@ def _host_name(host_header: str) -> str | None:
     return (match["v6"] or match["name"] or "").lower().rstrip(".")
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """Where a request path leads: a file, a redirect, or a refusal."""
@@ -454,16 +452,14 @@ class PreviewServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
-def start_server(state: PreviewState, host: str = "127.0.0.1", port: int = 0
-                 ) -> tuple[PreviewServer, threading.Thread]:
-    """Bind and serve in a background thread; `port=0` lets the system pick a free port."""
-    server = PreviewServer(state, host, port)
+def serve_in_background(server: PreviewServer) -> threading.Thread:
+    """Serve requests in a background thread until `stop_server`."""
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="preview-http",
         daemon=True,
     )
     thread.start()
-    return server, thread
+    return thread
 
 
 def stop_server(server: PreviewServer, state: PreviewState) -> None:

@@ -25,7 +25,7 @@ from watchfiles import DefaultFilter, watch
 from builder.cite_page import PAGE, FinderPage
 from builder.errors import Problem
 from builder.incremental import SiteState, full_build, rebuild
-from builder.preview import PreviewServer, PreviewState, stop_server
+from builder.preview import PreviewServer, PreviewState, serve_in_background, stop_server
 from builder.urls import Urls
 from builder.write import output_clash
 
@@ -130,8 +130,7 @@ def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
         state.base_path = _base_path(result.state)
         print(f"built {result.rendered} pages in {time.monotonic() - started:.2f} s", file=log)
     state.problems = tuple(result.problems)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     name="preview-http", daemon=True).start()
+    serve_in_background(server)
     shown_host = f"[{host}]" if ":" in host else host
     print(f"serving http://{shown_host}:{server.server_port}{state.base_path} "
           "(press Ctrl+C to stop)", file=log, flush=True)

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from builder.search import BUNDLE_DIR
+from builder.write import digest
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
@@ -76,3 +79,13 @@ AXIS = """- id: axis-of-war
 """
 """The mini fixture's last fact, as written in content/facts/russia.yaml: nothing refers
 to it, so tests delete, withdraw or copy it."""
+
+
+def output_digests(out: Path) -> dict[str, str]:
+    """Digest of every file a build wrote into `out` (the search bundle is the indexer's)."""
+    found: dict[str, str] = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and not rel.startswith(BUNDLE_DIR + "/"):
+            found[rel] = digest(path.read_bytes())
+    return found

@@ -14,13 +14,12 @@ from builder.incremental import (
     SiteState,
     changes,
     full_build,
-    output_digests,
     rebuild,
 )
 from builder.model import Briefing
 from builder.plan import Plan, make_plan, replan
 from builder.urls import Urls
-from tests.helpers import copy_fixture, edit
+from tests.helpers import copy_fixture, edit, output_digests
 
 MACHINE = {"facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", "citations.csv",
            "actors.csv", "sources.csv", "positions.csv", "datapackage.json"}

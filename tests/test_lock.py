@@ -118,7 +118,6 @@ def test_a_build_is_refused_while_another_holds_the_lock(tmp_path: Path) -> None
 
 
 def test_two_builds_started_at_once_never_interleave(tmp_path: Path) -> None:
-    pytest.importorskip("builder.render", reason="the render stage has not landed yet")
     project = copy_fixture(tmp_path)
     clean = run_cli(project, "build", "--no-search", "--out", str(tmp_path / "clean"))
     assert clean.returncode == 0, clean.stderr

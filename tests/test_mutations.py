@@ -34,8 +34,6 @@ from pathlib import Path
 import pytest
 
 from builder.build import build, check
-
-pytest.importorskip("builder.render", reason="the render stage has not landed yet")
 from tests.helpers import REPO, copy_fixture, run_cli
 from tests.mutate import (
     Edit,

@@ -16,7 +16,7 @@ from builder.preview import (
     PreviewServer,
     PreviewState,
     inject,
-    start_server,
+    serve_in_background,
     stop_server,
 )
 
@@ -41,7 +41,8 @@ def site(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(site: Path) -> Iterator[tuple[PreviewServer, PreviewState]]:
     state = PreviewState(site_dir=site)
-    srv, _ = start_server(state, "127.0.0.1", 0)
+    srv = PreviewServer(state, "127.0.0.1", 0)
+    serve_in_background(srv)
     yield srv, state
     stop_server(srv, state)
 
@@ -208,7 +209,8 @@ def test_non_html_files_are_served_untouched(server: tuple[PreviewServer, Previe
 
 def test_site_under_a_base_path(site: Path) -> None:
     state = PreviewState(site_dir=site, base_path="/briefing/")
-    srv, _ = start_server(state)
+    srv = PreviewServer(state, "127.0.0.1", 0)
+    serve_in_background(srv)
     try:
         assert request(srv, "/")[1]["location"] == "/briefing/"
         assert request(srv, "/briefing/facts/a/")[0] == 200

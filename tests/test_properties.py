@@ -285,7 +285,8 @@ EDITS = {
 def test_incremental_rebuilds_end_where_a_clean_build_does(
     mini: tuple[Path, dict[str, int]], edits: list[str]
 ) -> None:
-    from builder.incremental import full_build, output_digests, rebuild
+    from builder.incremental import full_build, rebuild
+    from tests.helpers import output_digests
 
     base, _ = mini
     with tempfile.TemporaryDirectory() as tmp:
