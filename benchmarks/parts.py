@@ -1,11 +1,9 @@
 """Figures for single parts of a build that `run.py` does not measure, each beside what it
-replaced: the YAML line reader against libyaml's events, SHA-256 against BLAKE2b digests,
-fact pages with the navigation rendered once against the navigation in every layout, a
-passage escaped with five substring searches against one regular expression, a plain
-string escaped inline by markupsafe's C function against a call to `escape_text`, the build's
-plan of pages without what each depends on against the preview's with it, frozen
-dataclasses made with `quick_init` against `dataclasses`' own `__init__`, and the cycle
-collector after a build left on against switched off, as the command line has it.
+replaced: SHA-256 against BLAKE2b digests, fact pages with the navigation rendered once
+against the navigation in every layout, a passage escaped with five substring searches
+against one regular expression, the build's plan of pages without what each depends on
+against the preview's with it, and the cycle collector after a build left on against
+switched off, as the command line has it.
 
 Usage: `python benchmarks/parts.py [--facts N] [--repeat R]`. Prints the figures (best of
 R runs, in one process) and writes them to `benchmarks/parts.md`.
@@ -14,7 +12,6 @@ R runs, in one process) and writes them to `benchmarks/parts.md`.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import hashlib
 import re
@@ -32,41 +29,15 @@ sys.path.insert(0, str(REPO))
 
 import gen_corpus  # noqa: E402
 
-from builder import libyaml, load  # noqa: E402
 from builder.build import build, check  # noqa: E402
-from builder.cards import CiteMark, Link  # noqa: E402
 from builder.fastpaths import escape_text  # noqa: E402
 from builder.plan import make_plan, plan_pages  # noqa: E402
-from builder.records import quick_init  # noqa: E402
 from builder.render import Renderer  # noqa: E402
 from builder.urls import Urls  # noqa: E402
-from builder.views import Layout  # noqa: E402
 
 
 def best(func: Callable[[], object], repeat: int) -> float:
     return min(timeit.repeat(func, number=1, repeat=repeat))
-
-
-def yaml_figures(root: Path, repeat: int) -> list[str]:
-    """Every fact file read by the line reader, then by libyaml's events (`_Builder`)."""
-    texts = [p.read_text(encoding="utf-8")
-             for p in sorted((root / "content" / "facts").glob("*.yaml"))]
-
-    def lines() -> None:
-        for text in texts:
-            load._Lines(text.split("\n"), 0).document()
-
-    def events() -> None:
-        for text in texts:
-            loader = libyaml._Loader(text)
-            try:
-                libyaml._Builder(loader, "f.yaml", 0, text.split("\n")).document()
-            finally:
-                loader.dispose()
-
-    fast, slow = best(lines, repeat), best(events, repeat)
-    return [f"- reading {len(texts)} fact files: line reader {fast:.3f} s, "
-            f"libyaml events {slow:.3f} s ({fast / slow:.2f}x)"]
 
 
 def digest_figures(repeat: int) -> list[str]:
@@ -169,28 +140,6 @@ def plan_figures(root: Path, repeat: int) -> list[str]:
             f"with them {full:.3f} s ({1 - bare / full:.0%} less)"]
 
 
-def record_figures(repeat: int) -> list[str]:
-    """100,000 objects of three of the build's frozen dataclasses (a link, a citation mark,
-    a page layout), each made by a twin class with `dataclasses`' own `__init__`, then with
-    the one `quick_init` writes."""
-
-    def many(cls: type, args: tuple[int, ...]) -> Callable[[], object]:
-        return lambda: [cls(*args) for _ in range(100_000)]
-
-    lines = []
-    for cls in (Link, CiteMark, Layout):
-        fields = [(f.name, f.type) for f in dataclasses.fields(cls)]
-        stock: type = dataclasses.make_dataclass(cls.__name__, fields, frozen=True, slots=True)
-        quick: type = quick_init(dataclasses.make_dataclass(cls.__name__, fields, frozen=True,
-                                                            slots=True))
-        args = tuple(range(len(fields)))
-        assert repr(quick(*args)) == repr(stock(*args))
-        slow, fast = best(many(stock, args), repeat), best(many(quick, args), repeat)
-        lines.append(f"- 100,000 `{cls.__name__}` objects ({len(fields)} fields): "
-                     f"quick_init {fast:.3f} s, dataclasses {slow:.3f} s ({slow / fast:.1f}x)")
-    return lines
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--facts", type=int, default=10_000)
@@ -202,10 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         gen_corpus.generate(args.facts, root)
         shutil.copytree(REPO / "templates", root / "templates")
         lines = [f"# Parts of a build, {args.facts:,} facts (best of {args.repeat}, one process)",
-                 "", *yaml_figures(root, args.repeat), *digest_figures(args.repeat),
+                 "", *digest_figures(args.repeat),
                  *nav_figures(root, args.repeat), *escape_figures(args.repeat),
                  *plan_figures(root, args.repeat),
-                 *record_figures(args.repeat), *collector_figures(root, args.repeat)]
+                 *collector_figures(root, args.repeat)]
     text = "\n".join(lines) + "\n"
     print(text, end="")
     args.results.write_text(text, encoding="utf-8")

@@ -17,7 +17,6 @@ from markupsafe import Markup
 
 from builder.markdown import Markdown
 from builder.model import Briefing, Fact, PartialDate, Source, Status
-from builder.records import quick_init
 from builder.urls import Urls, text_fragment_url
 
 V = TypeVar("V")
@@ -27,7 +26,6 @@ _STATUS_SHOWN = {status: (status.value, STATUS_LABELS[status.value]) for status 
 enum's `.value` is a Python-level property, asked twice per fact otherwise."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link as templates show it: where it goes and its visible text."""
@@ -36,7 +34,6 @@ class Link:
     text: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class DateView:
     """A date for `<time datetime="{iso}">{human}</time>`."""
@@ -49,7 +46,6 @@ class DateView:
         return None if date is None else cls(iso=date.iso(), human=date.human())
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CiteMark:
     """One numbered citation of a fact: `[n]`, linking to the marked passage."""
@@ -66,7 +62,6 @@ class CiteMark:
     """Text-fragment link to the passage in the original document; empty without a url."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class DisputeNote:
     """A contradicting fact, shown wherever the disputed fact is."""
@@ -77,7 +72,6 @@ class DisputeNote:
     note: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactView:
     """Everything a template may show about one fact, prepared once."""
@@ -97,7 +91,6 @@ class FactView:
     disputes: tuple[DisputeNote, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class SourceLinks:
     """What every citation of one source links to."""
@@ -291,9 +284,8 @@ class Cards:
         return self._actor_links[actor_id]
 
     def _make_view(self, fact: Fact) -> FactView:
-        # Made some 15,500 times in a 10,000-fact build on two cores (counted by hand): for
-        # every card, then for the fact pages of the cards another process made. Hence
-        # positional arguments, no generator for what is mostly empty, lookups in C.
+        # Made for every card, then again for the fact pages of cards another process made
+        # (`benchmarks/README.md`): positional arguments, lookups in C.
         claim_html, claim_text = self.claim(fact.id)
         briefing, urls = self.briefing, self.urls
         actors = tuple([link for link in map(self._actor_link, fact.actors) if link is not None])

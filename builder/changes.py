@@ -12,11 +12,9 @@ from pathlib import Path
 
 from builder.errors import Problem
 from builder.load import WITHDRAWN
-from builder.records import quick_init
 from builder.snapshots import KINDS, FactRecord, Retired, Snapshot
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactChange:
     """A published fact whose claim, date, actors, status or citations changed."""

@@ -26,7 +26,6 @@ from builder.load import Mapping, Scalar, load_yaml_file, read_text
 from builder.load import Sequence as YamlList
 from builder.passages import WORD, Text, fold, prepare
 from builder.quotes import Match, SourceIndex, normalise_quote
-from builder.records import quick_init
 
 LIMIT = 5
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
@@ -45,7 +44,6 @@ class Library:
         return [t.id for t in self.texts]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Offer:
     """A passage offered to the editor."""
@@ -70,7 +68,6 @@ class Offer:
         return f"- source: {self.source}\n  quote: {quote}"
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Answer:
     offers: tuple[Offer, ...]

@@ -19,13 +19,11 @@ from pathlib import Path
 from builder.errors import Problem
 from builder.load import Mapping, Node, Scalar, parse_yaml, read_text
 from builder.load import Sequence as YamlList
-from builder.records import quick_init
 
 _ITEM = re.compile(r"\n-(?=[ \n])")
 """A line break before a top-level list item (a literal first: quick to look for)."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CitedQuote:
     """One citation of a fact, where it is written."""

@@ -26,8 +26,8 @@ FORMATS = ("text", "json", "github", "sarif")
 _KEPT: list[object] = []
 """What the last command made, kept until `_leave` ends the process (a process that runs
 commands in turn, as the tests do, holds only the last): a handler's result freed on
-its return would be freed object by object (a build's briefing, renderer and cards: some
-0.035 s at 10,000 facts, timed by hand) just before `os._exit`, which exists to skip that."""
+its return would be freed object by object (a build's briefing, renderer and cards) just
+before `os._exit`, which exists to skip that (`benchmarks/README.md`)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -371,8 +371,8 @@ def run() -> None:
 
 def _leave(code: int) -> None:
     """End the process at once, once what it printed is out: Python's own exit would free
-    the whole briefing object by object first (a tenth of a second at 10,000 facts) for a
-    process that ends anyway. Every file was written and closed, every lock let go."""
+    the whole briefing object by object first for a process that ends anyway. Every file
+    was written and closed, every lock let go."""
     for stream in (sys.stdout, sys.stderr):
         # A reader that went away (`| head`) or a closed stream: nothing more to say.
         with contextlib.suppress(OSError, ValueError):

@@ -29,7 +29,6 @@ from rapidfuzz.distance import OSA
 
 from builder.passages import WORD, Text, fold
 from builder.quotes import Match, SourceIndex, normalise, normalise_quote
-from builder.records import quick_init
 
 K1, B = 1.2, 0.75
 """BM25's usual constants: how fast repeats of a word stop counting, how much length costs."""
@@ -65,7 +64,6 @@ STOPWORDS = frozenset(_COMMON.split())
 Kind = Literal["quote", "close", "words"]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Term:
     """A word of the query as it is looked up."""
@@ -77,7 +75,6 @@ class Term:
     """A longer word that begins with this one matches too (long words, and the last word)."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A passage offered for the query."""
@@ -94,7 +91,6 @@ class Candidate:
     """How many of the query's words it holds."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Ranking:
     """The answer to one query."""

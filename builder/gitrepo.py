@@ -15,14 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.records import quick_init
-
 
 class GitError(Exception):
     """Git is missing, the folder is no repository, or a revision does not exist."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Commit:
     """One commit that touched the files asked about, newest first in `commits`."""

@@ -1,8 +1,9 @@
-"""YAML that the line reader leaves (`load.parse_yaml`) -> located nodes, read by libyaml.
+"""YAML text -> located nodes, read by libyaml: the one YAML reader of every content file.
 
-Goes in: the text of a YAML document of any shape. Comes out: the same located `Node`
-tree the line reader makes of the usual shape, or every `Problem` libyaml finds, worded
-for an editor. Imported only when a file needs it: PyYAML takes a while to import.
+Goes in: the text of a YAML document. Comes out: a located `Node` tree built straight from
+libyaml's parse events (no composed tree, no tag resolver), or every `Problem` libyaml
+finds, worded for an editor. Nesting past `MAX_DEPTH` is refused with its place, whether
+the builder meets it or libyaml's own scanner stops at its limit first.
 """
 
 from __future__ import annotations
@@ -38,9 +39,9 @@ _STANDARD_TAGS = frozenset(
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 
 
-def read(text: str, rel: str, problems: list[Problem], line_offset: int,
-         rows: list[str]) -> Node | None:
-    """`text` (split into `rows`) read by libyaml; None, with its problems, on error."""
+def read(text: str, rel: str, problems: list[Problem], line_offset: int = 0) -> Node | None:
+    """`text` read by libyaml; None, with its problems, on error."""
+    rows = text.split("\n")
     loader = _Loader(text)
     builder = _Builder(loader, rel, line_offset, rows)
     try:
@@ -49,6 +50,12 @@ def read(text: str, rel: str, problems: list[Problem], line_offset: int,
         problems.extend(builder.problems)
         return None
     except yaml.MarkedYAMLError as exc:
+        if exc.problem == "exceeded maximum nesting depth":  # libyaml's own limit (1,000)
+            mark = exc.problem_mark
+            problems.append(builder.deep or too_deep(
+                rel, (mark.line + 1 + line_offset) if mark else 0,
+                (mark.column + 1) if mark else 0))
+            return None
         mark = exc.problem_mark or exc.context_mark
         if "quoted scalar" in (exc.context or "") and exc.context_mark:
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
@@ -64,45 +71,10 @@ def read(text: str, rel: str, problems: list[Problem], line_offset: int,
         problems.append(Problem(rel, 0, 0, "", f"YAML error: {exc}",
                                 hint="check the file's syntax"))
         return None
-    except RecursionError:
-        problems.append(too_deep(rel, 0, 0))
-        return None
     finally:
         loader.dispose()
     problems.extend(builder.problems)
     return node
-
-
-def deepest(text: str) -> tuple[int, int] | None:
-    """Line and column where nesting passes MAX_DEPTH (None if it never does), found with
-    libyaml's event parser, which does not recurse."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return (mark.line + 1, mark.column + 1) if mark else (0, 0)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.MarkedYAMLError as exc:
-        if _libyaml_too_deep(exc):
-            mark = exc.problem_mark
-            return (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        return None  # composing reports the syntax error with its place
-    except yaml.YAMLError:
-        return None
-    return None
-
-
-def _libyaml_too_deep(exc: yaml.MarkedYAMLError) -> bool:
-    """Whether libyaml stopped at its own nesting limit (1,000 levels, far past ours):
-    libyaml 0.2.5 (PyYAML 6.0.4's) stops there while scanning, before any event deeper
-    than ours reaches `deepest`, so such a document is too deep whichever says so. Only
-    `deepest` meets it: no text that gets past the cheap bound before it (`load.SAFE_NESTING`)
-    can nest that deep, so `read` never does."""
-    return exc.problem == "exceeded maximum nesting depth"
 
 
 _VALUE_START = re.compile(r"\s*(?:-\s+)*(?:[^\s#'\"][^#]*?:\s+)?([*&@`%\[{])")
@@ -201,6 +173,8 @@ class _Builder:
         self.lines = lines
         self.problems: list[Problem] = []
         self.anchors: dict[str, Any] = {}
+        self.deep: Problem | None = None
+        """Where the document first nests past `MAX_DEPTH`, once met."""
 
     def fail(self, mark: Any, message: str, hint: str, field: str = "") -> None:
         self.problems.append(Problem(self.rel, mark.line + 1 + self.offset, mark.column + 1,
@@ -273,8 +247,10 @@ class _Builder:
             self.anchor(event)
         cls = type(event)
         mark = event.start_mark
-        if depth > MAX_DEPTH:
-            self.refuse(mark, f"YAML is nested too deeply (limit {MAX_DEPTH})", "flatten it")
+        if depth >= MAX_DEPTH and (cls is _MappingStart or cls is _SequenceStart):
+            self.deep = too_deep(self.rel, mark.line + 1 + self.offset, mark.column + 1)
+            self.problems.append(self.deep)
+            raise _Refused
         if cls is _AliasEvent:
             self.refuse(self.anchors[event.anchor], *_ALIASES)
         tag = event.tag
@@ -306,7 +282,7 @@ class _Builder:
     def item(self, event: Any, depth: int, key: str | None) -> Node:
         """A list item (`key` None) or the value of entry `key`: the usual scalar made at
         once (`_quick`), anything else checked by `value`."""
-        if type(event) is _ScalarEvent and depth <= MAX_DEPTH:
+        if type(event) is _ScalarEvent:
             quick = _quick(event, self.offset, key is None)
             if quick is not None:
                 return quick

@@ -15,23 +15,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder import libyaml
 from builder.errors import Problem
 from builder.nodes import MAX_DEPTH as MAX_DEPTH
-from builder.nodes import NULLS as _NULLS
-from builder.nodes import SPECIAL_PLAIN as _SPECIAL_PLAIN
 from builder.nodes import Entry as Entry
 from builder.nodes import Mapping as Mapping
 from builder.nodes import Node as Node
 from builder.nodes import Scalar as Scalar
 from builder.nodes import Sequence as Sequence
-from builder.nodes import too_deep
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Larger content or seed files are refused: no briefing needs them, and they hint at a mistake."""
-SAFE_NESTING = 1_000
-"""Text that could nest deeper than this is measured with the (iterative) event parser before
-it is composed: libyaml's recursive composer overflows the C stack at a few ten thousand levels.
-At most libyaml's own limit (1,000 levels), which only the event parser's pass words as ours."""
 
 WITHDRAWN = "content/withdrawn.yaml"
 """Published ids taken down, with date and reason (optional)."""
@@ -286,215 +280,7 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
                                         "", "a tab character is used for indentation",
                                         hint="indent with spaces only"))
                 return None
-    rows = text.split("\n")  # once, for every reader below
-    try:  # most content files: read without libyaml, to the same nodes
-        return _Lines(rows, line_offset).document()
-    except _NotSimple:
-        pass
-    # Only libyaml could be led deep enough to matter: the line reader refuses anything
-    # nested more than a few levels. (Checked first, this took a full libyaml pass over a
-    # 50,000-fact corpus's sources and actors, whose many one-line lists defeat the cheap
-    # bound: 0.11 s before checking could begin, by cProfile.)
-    deep = _too_deep(text, rows)
-    if deep is not None:
-        problems.append(too_deep(rel, deep[0] + line_offset, deep[1]))
-        return None
-    from builder import libyaml  # only now: most content files never need it
-
-    return libyaml.read(text, rel, problems, line_offset, rows)
-
-
-def _too_deep(text: str, rows: list[str]) -> tuple[int, int] | None:
-    """Line and column where nesting passes MAX_DEPTH, for text that could nest deeper than
-    SAFE_NESTING; None otherwise (ordinary depth is checked while converting).
-
-    Block nesting needs a deeper indent (or another `- `) per level and flow nesting a
-    bracket, so their sum bounds the depth without parsing.
-    """
-    brackets = text.count("[") + text.count("{")
-    if max(map(len, rows)) + brackets <= SAFE_NESTING:  # no line is long enough to go deep
-        return None
-    indents = max((len(row) - len(row.lstrip(" -?")) for row in rows), default=0)
-    if indents + brackets <= SAFE_NESTING:
-        return None
-    from builder import libyaml
-
-    return libyaml.deepest(text)
-
-
-# The usual shape of a content file, read without libyaml ------------------------------------
-
-_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?: +|$)")
-"""`name: ` at the start of a line's content (a key the fast reader takes)."""
-_ITEM = r"""(?:[A-Za-z0-9][A-Za-z0-9_.-]*(?: [A-Za-z0-9_.-]+)*|"[^"\\]*"|'[^']*')"""
-_WORD = re.compile(_ITEM)
-"""Plain words (one space apart), or text in quotes with no escape, in a flow list."""
-_FLOW = re.compile(rf"\[ *(?:{_ITEM}(?: *, *{_ITEM})*)? *\]")
-"""`[a, Sir Keir, "d e"]`: a flow list of plain words and quoted texts, on one line."""
-_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_MAX_FAST_DEPTH = 8
-
-
-class _NotSimple(Exception):
-    """The text is not of the usual shape: libyaml reads it (and reports what is wrong)."""
-
-
-class _Lines:
-    """Block YAML of the usual shape -> the same located nodes `_Builder` makes from
-    libyaml's events, several times faster: mappings of `name: value`, lists of `- `,
-    values quoted on one line, plain on one line or `[a, b]` lists of words, comments and
-    blank lines. Anything else (a value running over lines, escapes, anchors, tags, a
-    duplicate key, a document marker...) raises `_NotSimple`, and libyaml reads the file."""
-
-    def __init__(self, lines: list[str], offset: int) -> None:
-        self.offset = offset
-        self.rows: list[tuple[int, int, str]] = []
-        """(line index, indent, content) of each line that holds something."""
-        for number, row in enumerate(lines):
-            # (Python's printable characters are a part of YAML's, and none breaks a line.)
-            if not row.isprintable():
-                raise _NotSimple
-            content = row.lstrip(" ")
-            if not content or content[0] == "#":
-                continue
-            if row.startswith(("---", "...", "%")):
-                raise _NotSimple
-            self.rows.append((number, len(row) - len(content), content.rstrip(" ")))
-        self.at = 0
-
-    def document(self) -> Node:
-        if not self.rows:
-            raise _NotSimple  # an empty document: libyaml says what it is
-        node = self.block(self.rows[0][1], 0)
-        if self.at != len(self.rows):
-            raise _NotSimple
-        return node
-
-    def block(self, indent: int, depth: int) -> Node:
-        """The list or mapping whose first line is the next one, at `indent`."""
-        if depth > _MAX_FAST_DEPTH:
-            raise _NotSimple
-        content = self.rows[self.at][2]
-        if content == "-" or content.startswith("- "):
-            return self.sequence(indent, depth)
-        if _KEY.match(content) is None:
-            raise _NotSimple
-        return self.mapping(indent, 0, depth)
-
-    def sequence(self, indent: int, depth: int) -> Sequence:
-        number = self.rows[self.at][0]
-        node = Sequence([], number + 1 + self.offset, indent + 1)
-        rows = self.rows
-        while self.at < len(rows):
-            number, at, content = rows[self.at]
-            if at < indent:
-                break
-            if at > indent or not content.startswith("- "):
-                if at == indent and content != "-":
-                    break  # the mapping around the list goes on
-                raise _NotSimple
-            rest = content[2:].lstrip(" ")
-            column = indent + len(content) - len(rest)
-            if _KEY.match(rest) is not None:  # `- name: value`: a mapping starts here
-                node.items.append(self.mapping(column, len(content) - len(rest), depth + 1))
-            else:
-                node.items.append(self.value(rest, number, column))
-                self.at += 1
-        return node
-
-    def mapping(self, indent: int, skip: int, depth: int) -> Mapping:
-        """Entries at `indent`; the first one's key starts `skip` characters into its line's
-        content (after its `- `)."""
-        rows, offset = self.rows, self.offset
-        at = self.at
-        node = Mapping({}, rows[at][0] + 1 + offset, indent + 1)
-        entries = node.entries
-        start, base = skip, indent - skip  # where the key is; the column of content[0]
-        while at < len(rows):
-            number, row_indent, content = rows[at]
-            if start < 0:
-                if row_indent != indent:
-                    if row_indent > indent:
-                        raise _NotSimple
-                    break
-                start, base = 0, indent
-            found = _KEY.match(content, start)
-            start = -1
-            if found is None:
-                if content.startswith("- ") or content == "-":
-                    break  # a list at the mapping's indent belongs to an outer entry
-                raise _NotSimple
-            key = found.group(1)
-            if key in entries:
-                raise _NotSimple  # libyaml's reading reports the duplicate
-            end = found.end()
-            at += 1
-            if end == len(content) or content[end] == "#":  # the value is a block below
-                if at == len(rows):
-                    raise _NotSimple
-                _, below_at, below_content = rows[at]
-                indentless = below_at == indent and below_content.startswith("- ")
-                if below_at <= indent and not indentless:
-                    raise _NotSimple  # an empty value
-                self.at = at
-                value: Node = self.block(below_at, depth + 1)
-                at = self.at
-            else:
-                value = self.value(content[end:], number, base + end)
-            entries[key] = Entry(key, number + 1 + offset, indent + 1, value)
-        self.at = at
-        return node
-
-    def value(self, text: str, number: int, column: int) -> Node:
-        """A value on one line, starting at 0-based `column`: quoted, `[a, b]` or plain."""
-        line = number + 1 + self.offset
-        first = text[0]
-        if first == '"':
-            parts, at = [], 1
-            while True:  # to the closing quote, taking `\"` and `\\` (other escapes: libyaml)
-                end, escape = text.find('"', at), text.find("\\", at)
-                if end < 0:
-                    raise _NotSimple
-                if escape < 0 or end < escape:
-                    break
-                if text[escape + 1:escape + 2] not in ('"', "\\"):
-                    raise _NotSimple
-                parts.append(text[at:escape] + text[escape + 1])
-                at = escape + 2
-            self.end_of_line(text[end + 1:])
-            return Scalar("".join(parts) + text[at:end], line, column + 1, True)
-        if first == "'":
-            end = text.find("'", 1)
-            while end >= 0 and text[end + 1:end + 2] == "'":
-                end = text.find("'", end + 2)
-            if end < 0:
-                raise _NotSimple
-            self.end_of_line(text[end + 1:])
-            return Scalar(text[1:end].replace("''", "'"), line, column + 1, True)
-        if first == "[":
-            found = _FLOW.match(text)
-            if found is None:
-                raise _NotSimple
-            self.end_of_line(text[found.end():])
-            items: list[Node] = []
-            for w in _WORD.finditer(text, 1, found.end()):
-                word = w.group()
-                items.append(Scalar(word[1:-1], line, column + w.start() + 1, True)
-                             if word[0] in "\"'" else
-                             Scalar(None if word in _NULLS else word, line, column + w.start() + 1))
-            return Sequence(items, line, column + 1)
-        if first in _PLAIN_START or ": " in text or " #" in text or text.endswith(":"):
-            raise _NotSimple
-        if text in _SPECIAL_PLAIN:
-            raise _NotSimple
-        return Scalar(None if text in _NULLS else text, line, column + 1, False)
-
-    @staticmethod
-    def end_of_line(rest: str) -> None:
-        """After a closed value only spaces, or a comment after a space, may follow."""
-        stripped = rest.lstrip(" ")
-        if stripped and (stripped[0] != "#" or stripped == rest):
-            raise _NotSimple
+    return libyaml.read(text, rel, problems, line_offset)
 
 
 _FRONT_MATTER = re.compile(r"^-{3,}\s*$", re.MULTILINE)

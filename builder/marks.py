@@ -11,10 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from builder.records import quick_init
 
-
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Span:
     """A cited passage: `text[start:end]`, anchored on the page by `anchor`."""
@@ -24,7 +21,6 @@ class Span:
     anchor: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A run of text with one and the same set of covering spans."""

@@ -12,15 +12,12 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 
-from builder.records import quick_init
-
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
 
 
-@quick_init
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
     """A date known to the day (`2026-01-06`) or only to the month (`2026-01`)."""
@@ -96,7 +93,6 @@ class Lint(StrEnum):
     """A judgement resting on one strand, stated in the briefing's own voice."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Event:
     """Something that happened, which facts belong to (`events` in `content/site.yaml`)."""
@@ -107,7 +103,6 @@ class Event:
     description: str = ""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Topic:
     """A subject facts are filed under; each has a page."""
@@ -117,7 +112,6 @@ class Topic:
     summary: str = ""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class PositionIssue:
     """A column of the allied-positions matrix (ground troops, air support, ...)."""
@@ -126,7 +120,6 @@ class PositionIssue:
     title: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Site:
     """`content/site.yaml`: the briefing's identity and navigation."""
@@ -158,7 +151,6 @@ class Site:
         return None if event_id == self.main_event else self.event(event_id)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Source:
     """One archived source document (`content/sources.yaml` + its file under `seeds/`)."""
@@ -192,7 +184,6 @@ class Source:
     """Ids the source had before: their URLs redirect to this one."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Position:
     """An ally's stance on one issue, with the facts that support it."""
@@ -203,7 +194,6 @@ class Position:
     note: str = ""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A country, person or organisation (`content/actors.yaml`)."""
@@ -220,7 +210,6 @@ class Actor:
     """Ids the actor had before (its `aliases` are other names): their URLs redirect here."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Citation:
     """A verbatim quote of a source that supports a fact, located in the source text."""
@@ -242,7 +231,6 @@ class Citation:
     dashes and whitespace)."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Dispute:
     """A link from a fact to a fact it disagrees with, and how."""
@@ -252,7 +240,6 @@ class Dispute:
     note: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class LintWaiver:
     """`lint_ok` on a fact: one meaning check silenced for it, and why."""
@@ -261,7 +248,6 @@ class LintWaiver:
     reason: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Correction:
     """A change to a published fact, said openly: when, what changed, and why."""
@@ -271,7 +257,6 @@ class Correction:
     why: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactHistory:
     """When a fact was first published and last changed, from the repository's history."""
@@ -281,7 +266,6 @@ class FactHistory:
     """The last commit that changed its claim, date, actors, status or citations."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Withdrawn:
     """A published id taken down (`content/withdrawn.yaml`): its URL keeps a page saying so."""
@@ -295,7 +279,6 @@ class Withdrawn:
     """What the page was (a claim, a name, a headline), shown on the page left in its place."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One short, dated, attributed claim, with its citations (`content/facts/*.yaml`)."""
@@ -323,7 +306,6 @@ class Fact:
     """Ids the fact had before: their URLs redirect to this one."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Page:
     """A markdown page of framing prose (`content/pages/<slug>.md`)."""

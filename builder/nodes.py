@@ -1,6 +1,5 @@
-"""Located YAML nodes: what every content file is read into, each value with the 1-based
-line and column it was written at, whether the line reader (`load`) or libyaml
-(`libyaml`) read it.
+"""Located YAML nodes: what every content file is read into (by `libyaml`), each value with
+the 1-based line and column it was written at.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ SPECIAL_PLAIN = {"<<": "tag:yaml.org,2002:merge", "=": "tag:yaml.org,2002:value"
 
 
 def too_deep(rel: str, line: int, column: int) -> Problem:
-    """File `rel` nests past MAX_DEPTH at `line`, `column` (whichever reader found it)."""
+    """File `rel` nests past MAX_DEPTH at `line`, `column`."""
     return Problem(rel, line, column, "", f"YAML is nested too deeply (limit {MAX_DEPTH})",
                    hint="flatten the structure")
 

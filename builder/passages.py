@@ -15,8 +15,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from builder.records import quick_init
-
 WORD = re.compile(r"[^\W_]+")
 """A word of folded text: letters and digits (an apostrophe or hyphen ends it)."""
 
@@ -53,7 +51,6 @@ def _plain(char: str) -> str:
     return base if base.isascii() and base.isalpha() else char
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Text:
     """One source, ready to be searched."""

@@ -19,7 +19,6 @@ from pathlib import Path
 from builder.errors import Problem
 from builder.load import Mapping, Node, RawFile, RawProject, RawText, Scalar, Sequence, parse_yaml
 from builder.quotes import SourceIndex
-from builder.records import quick_init
 
 DIGEST = re.compile(r"[0-9a-f]{64}")
 SOURCES_FILE = "content/sources.yaml"
@@ -27,7 +26,6 @@ HISTORY_DEPTH = 200
 """How many commits back the pinned version of a changed file is looked for."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Pin:
     """One archived file of a source and the digest recorded for it (`sha256`, or
@@ -106,7 +104,6 @@ class Fate(StrEnum):
         return self in (Fate.AMBIGUOUS, Fate.MISSING)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CitingQuote:
     """A citation of one source, as written in a fact file."""
@@ -120,7 +117,6 @@ class CitingQuote:
     """Line of the quote in the fact file."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class QuoteFate:
     quote: CitingQuote

@@ -14,8 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from builder.records import quick_init
-
 _SPACES = "\t\n\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
     map(chr, range(0x2000, 0x200B)))
 _FOLD = str.maketrans(
@@ -30,7 +28,6 @@ _RUNS = re.compile(r" {2,}")
 _Stage = tuple[tuple[int, ...], tuple[int, ...]]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Normalised:
     """A normalised text and the way back to offsets of the original.
@@ -107,7 +104,6 @@ def normalise_quote(quote: str) -> str:
     return normalise(quote).text.strip()
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Match:
     """A passage of the original text: `text[start:end]`."""

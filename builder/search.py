@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.errors import Problem
-from builder.records import quick_init
 
 BUNDLE_DIR = "pagefind"
 """Where Pagefind writes its bundle, relative to the site; `search.js` loads it from there."""
@@ -33,7 +32,6 @@ _REINSTALL = (
 _NO_SITE = "Index a directory the build has written (this is a bug in the caller)."
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     """What indexing did: pages indexed, seconds taken, and any problem."""

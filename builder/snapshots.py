@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.load import WITHDRAWN, Mapping, Node, Scalar, Sequence, decode, parse_yaml
-from builder.records import quick_init
 
 KINDS = ("fact", "actor", "source")
 FACTS_DIR = "content/facts"
@@ -23,7 +22,6 @@ COMPARED = ("claim", "date", "actors", "status", "citations")
 """The fields whose change a published fact must own up to with a correction."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactRecord:
     """A fact as written, unverified: what readers saw of it."""
@@ -48,7 +46,6 @@ class FactRecord:
         return tuple(name for name in COMPARED if getattr(self, name) != getattr(other, name))
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Retired:
     """A withdrawn id as `content/withdrawn.yaml` gives it."""

@@ -18,7 +18,6 @@ from builder.cards import DateView, Link
 from builder.changes import ChangeSet
 from builder.contexts import SiteContext
 from builder.model import Briefing, PartialDate
-from builder.records import quick_init
 
 Context = Mapping[str, Any]
 PageSpec = tuple[str, str, str, Callable[..., Context], dict[str, Any]]
@@ -52,7 +51,6 @@ def page_specs(briefing: Briefing, review: ChangeSet | None = None,
     return specs
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CorrectionRow:
     date: DateView
@@ -61,7 +59,6 @@ class CorrectionRow:
     why: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CorrectionsPage:
     title: str
@@ -79,7 +76,6 @@ def corrections_page(ctx: SiteContext, *, url: str) -> Context:
             "page": CorrectionsPage("Corrections", rows)}
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class WithdrawnPage:
     title: str
@@ -101,7 +97,6 @@ def withdrawn_page(ctx: SiteContext, *, url: str, kind: str, ident: str) -> Cont
                                  f"{gone.reason}"), "page": page}
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class RedirectPage:
     title: str
@@ -125,7 +120,6 @@ def redirect_page(ctx: SiteContext, *, url: str, kind: str, old: str, new: str) 
             "page": page}
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ChangedFact:
     fact: Link
@@ -139,7 +133,6 @@ class ChangedFact:
     minor: bool
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ChangesPage:
     title: str

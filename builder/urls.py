@@ -208,8 +208,7 @@ def text_fragment_url(url: str, passage: str, words: int = 4) -> str:
 
     Long passages use the first and last few words so the link survives small edits.
     Remembered: each citation's link is shown by its fact's card, its source's page and
-    the machine outputs, made in whichever processes render them (some 30,000 calls at
-    10,000 facts, 2 % of a build's time by py-spy, for 10,000 links).
+    the machine outputs, made in whichever processes render them.
     """
     tokens = passage.split()
     if len(tokens) <= 2 * words:

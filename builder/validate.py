@@ -56,7 +56,6 @@ from builder.model import (
 )
 from builder.pinning import check_pins
 from builder.quotes import SourceIndex
-from builder.records import quick_init
 from builder.urls import BASE_URL_HINT, base_url_problem, normalise_base_url
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -469,7 +468,6 @@ def _stage(name: str, read: object, stage: Callable[[_State], None], state: _Sta
     state.places.update(kept.places)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Context:
     """What checking a fact file needs from elsewhere: the valid sources, each with its index.
@@ -481,7 +479,6 @@ class Context:
     digest: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactFile:
     """One fact file, parsed and checked on its own."""
@@ -550,8 +547,8 @@ def _context(state: _State, cache: ParseCache | None) -> Context:
 
 def _sources_digest(read: tuple[tuple[str, str, str], ...], cache: ParseCache | None) -> str:
     """The digest of the sources as read, `(id, file, text)` each, kept in `cache`; empty
-    without a cache, its only reader (a one-off build does not hash some 5 MB of source
-    text at 10,000 facts before checking can begin)."""
+    without a cache, its only reader (a one-off build hashes no source text before
+    checking can begin)."""
     if cache is None:
         return ""
     # Comparing the texts with the last ones (mostly the very same strings) is quicker

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from builder.cards import DateView, Link
-from builder.records import quick_init
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class NavItem:
     url: str
@@ -22,7 +20,6 @@ class NavItem:
     current: bool
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Layout:
     """What `base.html` needs on every page."""
@@ -54,7 +51,6 @@ class Layout:
     the Pagefind search body with this `kind` meta. Empty: the page is not indexed."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class SectionLink:
     url: str
@@ -62,7 +58,6 @@ class SectionLink:
     summary: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class HomePage:
     title: str
@@ -75,7 +70,6 @@ class HomePage:
     sections: tuple[SectionLink, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactGroup:
     """A run of fact cards under an optional heading: an actor, a date, or none."""
@@ -87,7 +81,6 @@ class FactGroup:
     facts: tuple[Markup, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class MatrixFact:
     url: str
@@ -96,7 +89,6 @@ class MatrixFact:
     """Read by screen readers before `text`: which ally and issue the link is about."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class MatrixCell:
     stance: str
@@ -106,21 +98,18 @@ class MatrixCell:
     facts: tuple[MatrixFact, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class MatrixRow:
     ally: Link
     cells: tuple[MatrixCell, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Matrix:
     issues: tuple[str, ...]
     rows: tuple[MatrixRow, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ContentPage:
     """`/<slug>/`; `/allies/` adds the matrix, `/russia/` groups its topic by actor."""
@@ -135,7 +124,6 @@ class ContentPage:
     topic_groups: tuple[FactGroup, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class TopicPage:
     title: str
@@ -143,7 +131,6 @@ class TopicPage:
     facts: tuple[Markup, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class AllyPosition:
     issue: str
@@ -153,7 +140,6 @@ class AllyPosition:
     facts: tuple[Markup, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class AllyPage:
     title: str
@@ -161,7 +147,6 @@ class AllyPage:
     positions: tuple[AllyPosition, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class TimelinePage:
     title: str
@@ -169,7 +154,6 @@ class TimelinePage:
     undated: tuple[Markup, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorRow:
     actor: Link
@@ -177,21 +161,18 @@ class ActorRow:
     fact_count: int
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorGroup:
     title: str
     actors: tuple[ActorRow, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorsPage:
     title: str
     groups: tuple[ActorGroup, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorPage:
     title: str
@@ -204,7 +185,6 @@ class ActorPage:
     facts: tuple[Markup, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class SourceRow:
     source: Link
@@ -216,14 +196,12 @@ class SourceRow:
     """Share of the source's text cited by at least one fact, e.g. `94.7 %`."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class SourcesPage:
     title: str
     rows: tuple[SourceRow, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A cited passage on its source page."""
@@ -238,7 +216,6 @@ class Passage:
     original_url: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class TextSegment:
     text: str
@@ -251,7 +228,6 @@ class TextSegment:
     """Facts whose cited passage ends here (`text` is the fact id)."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class SourcePage:
     title: str
@@ -277,7 +253,6 @@ class SourcePage:
     self_url: str = ""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CitationBlock:
     number: int
@@ -287,14 +262,12 @@ class CitationBlock:
     original_url: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactDispute:
     note: str
     card: Markup
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactPage:
     title: str
@@ -316,7 +289,6 @@ class FactPage:
     """When it was first published and last changed (None before it is committed)."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class CorrectionView:
     date: DateView
@@ -324,7 +296,6 @@ class CorrectionView:
     why: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class HistoryView:
     first_published: DateView
@@ -333,7 +304,6 @@ class HistoryView:
     """Whether it changed after it was first published."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class DisputePair:
     title: str
@@ -342,21 +312,18 @@ class DisputePair:
     sides: tuple[Markup, Markup]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class DisputesPage:
     title: str
     pairs: tuple[DisputePair, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class LinkGroup:
     title: str
     links: tuple[Link, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     title: str
@@ -368,7 +335,6 @@ class SearchPage:
     sources: tuple[Link, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class NotFoundPage:
     title: str

@@ -20,7 +20,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.records import quick_init
 from builder.urls import UnsafePath as UnsafePath  # raised here too: part of this API
 from builder.urls import checked_path
 
@@ -32,7 +31,6 @@ _MARKER_TEXT = b"This folder is a site made by `briefing build`; each build repl
 _UTIME_FD = os.utime in os.supports_fd
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class WriteResult:
     written: int
@@ -120,8 +118,7 @@ def _not_a_site(out: Path, given: Path) -> str | None:
 def digest(data: bytes) -> str:
     """A file's fingerprint, to tell changed bytes from unchanged: SHA-256, which processors'
     SHA instructions make faster than BLAKE2 (`benchmarks/parts.py`), cut to 128 bits.
-    (`hashlib` is imported here: a build asks for no digest, and starting OpenSSL took
-    some 3 ms before the first fork, timed by hand with `python -X importtime`.)"""
+    (`hashlib` is imported here: a build asks for no digest.)"""
     import hashlib
 
     return hashlib.sha256(data).hexdigest()[:32]

@@ -13,7 +13,6 @@ PACKAGE = Path(__file__).parent.parent / "builder"
 
 STAGES = [
     "__init__",
-    "records",     # frozen dataclasses quick to make
     "errors",      # the problem value
     "gitrepo",     # files and commits of the project's git repository, read-only
     "model",       # frozen dataclasses and indexes

@@ -7,16 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from builder import libyaml, load
+from builder import load
 from builder.errors import Problem
 from builder.load import (
     MAX_DEPTH,
     Mapping,
-    Node,
     ParseCache,
     Scalar,
     Sequence,
@@ -234,103 +230,3 @@ def test_seeds_in_subfolders_are_found_in_path_order_without_hidden_files(
     assert list(found) == ["seeds/.drafts/x.txt", "seeds/B.txt", "seeds/a/b.txt",
                            "seeds/a-b.txt", "seeds/a.txt", "seeds/z/y/x.txt"]
     assert problems == []
-
-
-# Files of the usual shape are read without libyaml, to the very same nodes ---------------
-
-_KEYS = st.sampled_from(["id", "claim", "quote", "null", "a.b", "2026", "x-y", "key_2"])
-_CHARS = st.sampled_from([*"abz AZ09:#-'\"[],\\!&*%@`|>?{}~.é“’£–/",
-                          "\u00a0", "\t", "\u2028", "\x01"])
-_TEXT = st.text(_CHARS, min_size=1, max_size=12)
-_WORDS = st.lists(st.one_of(st.sampled_from(["a", "b-1", "c.d", "null", "x_y", "~", "9",
-                                             "Sir Keir", "a -b .c", "null x", "x  y", "a "]),
-                            _TEXT.map(lambda t: f'"{t}"'), _TEXT.map(lambda t: f"'{t}'")),
-                  max_size=3)
-
-
-@st.composite
-def _value(draw: st.DrawFn) -> str:
-    """One value as an editor might write it on one line, odd ones included."""
-    kind = draw(st.sampled_from(["plain", "double", "single", "flow", "null"]))
-    text = draw(_TEXT)
-    if kind == "double":
-        text = '"' + text + '"'
-    elif kind == "single":
-        text = "'" + text + "'"
-    elif kind == "flow":
-        gap = draw(st.sampled_from(["", " "]))
-        text = "[" + gap + f",{gap}".join(draw(_WORDS)) + gap + "]"
-    elif kind == "null":
-        text = draw(st.sampled_from(["~", "null", "", "<<", "="]))
-    comment = draw(st.sampled_from(["", "", " # note", "  #x", "#x", " # " + draw(_TEXT)]))
-    return text + comment
-
-
-@st.composite
-def _block(draw: st.DrawFn, indent: int, depth: int) -> list[str]:
-    """The lines of a mapping or a list at `indent`, nested at most a few levels."""
-    pad = " " * indent
-    lines: list[str] = []
-    if draw(st.booleans()):  # a mapping
-        for key in draw(st.lists(_KEYS, min_size=1, max_size=3)):
-            if depth < 3 and draw(st.integers(0, 3)) == 0:
-                lines.append(f"{pad}{key}:")
-                step = draw(st.sampled_from([0, 1, 2, 4]))
-                lines += draw(_block(indent + step, depth + 1))
-            else:
-                lines.append(f"{pad}{key}:{draw(st.sampled_from([' ', '  ']))}{draw(_value())}")
-    else:  # a list
-        for _ in range(draw(st.integers(1, 3))):
-            if depth < 3 and draw(st.booleans()):
-                inner = draw(_block(indent + 2, depth + 1))
-                lines.append(f"{pad}- {inner[0].lstrip(' ')}")
-                lines += inner[1:]
-            else:
-                lines.append(f"{pad}- {draw(_value())}")
-    if draw(st.integers(0, 4)) == 0:
-        comment = draw(st.sampled_from(["", "  # c", "#", "# " + draw(_TEXT)]))
-        lines.insert(draw(st.integers(0, len(lines))), comment)
-    return lines
-
-
-def _with_libyaml(text: str) -> tuple[Node | None, list[Problem]]:
-    problems: list[Problem] = []
-    loader = libyaml._Loader(text)
-    builder = libyaml._Builder(loader, "f.yaml", 0, text.split("\n"))
-    try:
-        node = builder.document()
-    except (libyaml._Abort, yaml.YAMLError):
-        node = None
-        problems.append(Problem("f.yaml", 0, 0, "", "refused"))
-    finally:
-        loader.dispose()
-    return node, problems + builder.problems
-
-
-@settings(max_examples=3000, deadline=None)
-@given(_block(0, 0))
-def test_the_fast_reader_makes_what_libyaml_makes_or_leaves_it_to_libyaml(
-        lines: list[str]) -> None:
-    text = "\n".join(lines) + "\n"
-    try:
-        fast = load._Lines(text.split("\n"), 0).document()
-    except load._NotSimple:
-        return
-    assert _with_libyaml(text) == (fast, [])
-
-
-@pytest.mark.parametrize("odd", ["\u2028", "\x85", "\x01", "\ufeff"])
-def test_a_comment_with_a_line_break_or_control_character_goes_to_libyaml(odd: str) -> None:
-    """YAML breaks lines at U+2028 and refuses control characters, even in a comment."""
-    text = f"- id: a\n  # note{odd}claim: b\n"
-    with pytest.raises(load._NotSimple):
-        load._Lines(text.split("\n"), 0).document()
-
-
-def test_the_content_files_are_read_the_fast_way_to_the_same_nodes() -> None:
-    """The fast reader is used where it matters (fact files) and agrees with libyaml."""
-    facts = sorted((REPO / "content" / "facts").glob("*.yaml"))
-    assert facts
-    for path in facts:
-        text = path.read_text(encoding="utf-8")
-        assert load._Lines(text.split("\n"), 0).document() == _with_libyaml(text)[0], path
