@@ -129,7 +129,8 @@ def report(base: Builder, new: Builder, n: int, work: Path) -> str:
         f"Full builds (`--no-search`) of the {n:,}-fact synthetic corpus (`gen_corpus.py`), "
         f"each revision with its own templates, {len(base.measure.runs)} rounds, the order "
         "swapped every round, after one untimed build each; medians; peak memory is the "
-        "process's maxrss.",
+        "whole process tree's PSS (shared pages counted once), beside the largest process's "
+        "maxrss.",
         "",
         "| builder | wall | CPU | peak memory |",
         "|---|---|---|---|",
