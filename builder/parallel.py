@@ -20,7 +20,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -281,27 +281,6 @@ def _memory_file() -> int:
 
     with tempfile.TemporaryFile() as file:  # pragma: no cover
         return os.dup(file.fileno())
-
-
-class Background(Generic[R]):
-    """One call running in a forked process while this one goes on; `result()` waits for it.
-
-    Without forking, the call runs here when `result()` is first asked for.
-    """
-
-    def __init__(self, func: Callable[[], R]) -> None:
-        self._func = func
-        self._child = _Child(func) if workers() > 1 and can_fork() else None
-
-    def result(self) -> R:
-        if self._child is None:
-            return self._func()
-        child, self._child = self._child, None
-        try:
-            value: R = child.result()
-        finally:
-            child.kill()
-        return value
 
 
 class Counter:

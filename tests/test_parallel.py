@@ -67,12 +67,6 @@ def test_one_worker_means_no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     assert {pid for pid in parallel.fork_map(lambda _: os.getpid(), [1, 2, 3])} == {os.getpid()}
 
 
-def test_background_call_runs_in_another_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRIEFING_WORKERS", "2")
-    job = parallel.Background(lambda: os.getpid())
-    assert job.result() != os.getpid()
-
-
 def test_a_big_site_is_byte_identical_built_on_one_core_or_several(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
