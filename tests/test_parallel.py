@@ -94,14 +94,15 @@ def test_a_template_that_fails_in_a_worker_is_reported_at_its_file_and_line(
     before = _built_on_two_workers(root, out, monkeypatch)
     fact_template = root / "templates" / "fact.html"
     lines = fact_template.read_text(encoding="utf-8").split("\n")
-    lines.insert(2, "{{ page.no_such_field }}")  # compiles; fails only when a page renders
+    at = lines.index("{% block main %}") + 1  # inside the block: a page shows it
+    lines.insert(at, "{{ page.no_such_field }}")  # compiles; fails only when a page renders
     fact_template.write_text("\n".join(lines), encoding="utf-8")
 
     result = build(root, out=out, search=False)
 
     assert not result.ok
     [problem] = result.errors
-    assert (problem.file, problem.line) == ("templates/fact.html", 3)
+    assert (problem.file, problem.line) == ("templates/fact.html", at + 1)
     assert "no_such_field" in problem.message
     assert _listing(out) == before
     assert not list(tmp_path.glob(".site.tmp-*"))
