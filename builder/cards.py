@@ -16,11 +16,17 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from builder.markdown import Markdown
-from builder.model import Briefing, Fact, PartialDate, Source, Status
+from builder.model import Briefing, DisputeKind, Fact, PartialDate, Source, Status
 from builder.urls import Urls, text_fragment_url
 
 V = TypeVar("V")
 STATUS_LABELS = {"reported": "Reported", "claimed": "Claimed", "disputed": "Disputed"}
+DISPUTE_HEADINGS = {
+    DisputeKind.CONTRADICTS: "Disputed",
+    DisputeKind.DIFFERS: "Reported differently",
+    DisputeKind.INCONSISTENT: "Inconsistent source",
+}
+"""How a fact card introduces each kind of dispute note."""
 _STATUS_SHOWN = {status: (status.value, STATUS_LABELS[status.value]) for status in Status}
 """Each status as a view shows it, (value, label), looked up by the member itself: an
 enum's `.value` is a Python-level property, asked twice per fact otherwise."""
@@ -63,13 +69,26 @@ class CiteMark:
 
 
 @dataclass(frozen=True, slots=True)
+class EventBadge:
+    """The visible label of a fact outside the main event, shown wherever the fact is."""
+
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class DisputeNote:
-    """A contradicting fact, shown wherever the disputed fact is."""
+    """A fact this one disagrees with, shown wherever this one is."""
 
     fact_id: str
     fact: Link
     """The other fact; `text` is its claim as plain text."""
     note: str
+    kind: str
+    """`contradicts`, `differs` or `inconsistent`."""
+    heading: str
+    """What the card says before the note: `Disputed`, `Reported differently`, ..."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +108,8 @@ class FactView:
     status: str
     status_label: str
     disputes: tuple[DisputeNote, ...]
+    event: EventBadge | None
+    """None for a fact of the main event (or of a briefing without events)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +124,13 @@ class SourceLinks:
     def passage_url(self, passage: str) -> str:
         """A text-fragment link to `passage` in the original document, or `` without one."""
         return text_fragment_url(self.original, passage) if self.original else ""
+
+
+def event_badges(briefing: Briefing) -> dict[str, EventBadge]:
+    """The badge of each event but the main one, by event id."""
+    site = briefing.site
+    return {e.id: EventBadge(e.id, e.label, e.description)
+            for e in site.events if e.id != site.main_event}
 
 
 def original_url(source: Source) -> str:
@@ -194,6 +222,9 @@ class Cards:
         self._sources: dict[str, SourceLinks] = {}
         self._dates: dict[tuple[int, int, int], DateView] = {}
         """By (year, month, day): a dataclass hashes and compares in Python, a tuple in C."""
+        self.badges = event_badges(briefing)
+        """Each event's badge but the main event's."""
+        self._badges: dict[str, Markup] = {}
 
     def claim(self, fact_id: str) -> tuple[Markup, str]:
         """The claim as HTML and as plain text."""
@@ -211,9 +242,30 @@ class Cards:
         """The fact card: claim, marks, date, actors, corroboration, disputes."""
         if fact_id not in self._cards:
             template = self.env.get_template("_fact_card.html")
-            html = template.render(fact=self.view(fact_id), marks=self.marks(fact_id))
+            html = template.render(fact=self.view(fact_id), marks=self.marks(fact_id),
+                                   badge=self._badge_of(fact_id), bare=False)
             self._cards[fact_id] = Markup(html.strip())
         return self._cards[fact_id]
+
+    def bare_card(self, fact_id: str) -> Markup:
+        """The fact card without its dispute notes: for the disputes page, which prints
+        each note once, above the two cards."""
+        template = self.env.get_template("_fact_card.html")
+        html = template.render(fact=self.view(fact_id), marks=self.marks(fact_id),
+                               badge=self._badge_of(fact_id), bare=True)
+        return Markup(html.strip())
+
+    def _badge_of(self, fact_id: str) -> Markup:
+        event = self.view(fact_id).event
+        return self.badge(event) if event is not None else Markup("")
+
+    def badge(self, event: EventBadge) -> Markup:
+        """An event's badge as HTML (`_event_badge.html`), made once per event."""
+        made = self._badges.get(event.id)
+        if made is None:
+            html = self.env.get_template("_event_badge.html").render(event=event)
+            made = self._badges[event.id] = Markup(html.rstrip("\n"))
+        return made
 
     def marks(self, fact_id: str) -> Markup:
         """The fact's numbered citation marks `[1][2]`, each linking to its passage."""
@@ -301,7 +353,8 @@ class Cards:
             ))
         disputed = briefing.disputes_of.get(fact.id)
         disputes = tuple([
-            DisputeNote(d.fact, Link(urls.fact(d.fact), self.claim(d.fact)[1]), d.note)
+            DisputeNote(d.fact, Link(urls.fact(d.fact), self.claim(d.fact)[1]), d.note,
+                        d.kind.value, DISPUTE_HEADINGS[d.kind])
             for d in disputed if d.fact in briefing.fact_by_id
         ]) if disputed else ()
         status, label = _STATUS_SHOWN[fact.status]
@@ -309,5 +362,5 @@ class Cards:
             fact.id, urls.fact(fact.id), claim_html, claim_text, self.date(fact.date),
             actors, tuple(cites),
             corroboration(len(briefing.strands_of.get(fact.id, ())), len(sources)),
-            status, label, disputes,
+            status, label, disputes, self.badges.get(fact.event),
         )

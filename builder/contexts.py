@@ -17,7 +17,7 @@ from builder.cards import Cards, DateView, Link, keep_entries, original_url
 from builder.jsonld import fact_jsonld, source_jsonld
 from builder.markdown import Markdown
 from builder.marks import Span, segment
-from builder.model import Actor, Briefing, Page, PartialDate, Source
+from builder.model import Actor, Briefing, DisputeKind, Page, PartialDate, Source
 from builder.urls import Urls
 from builder.views import (
     ActorGroup,
@@ -29,15 +29,17 @@ from builder.views import (
     CitationBlock,
     ContentPage,
     CorrectionView,
+    DisputeGroup,
     DisputePair,
     DisputesPage,
     FactDispute,
+    FactEntry,
+    FactEntryGroup,
     FactGroup,
     FactPage,
     HistoryView,
     HomePage,
     Layout,
-    LinkGroup,
     Matrix,
     MatrixCell,
     MatrixFact,
@@ -188,9 +190,11 @@ class SiteContext:
         kept = self._source_rows.get(source.id)
         if kept is not None and kept[0] == made_from:
             return kept[1]
+        site = b.site
+        covers = tuple(event.label for event in map(site.event, source.covers) if event)
         row = SourceRow(Link(self.urls.source(source.id), source.title), source.outlet,
                         DateView.of(source.published), source.kind.value, made_from[1],
-                        _percent(made_from[2]))
+                        _percent(made_from[2]), covers)
         self._source_rows[source.id] = (made_from, row)
         return row
 
@@ -228,18 +232,27 @@ class SiteContext:
         return made
 
     def body(self, page: Page) -> Markup:
-        return self.markdown.block(page.body, self.inline_cite)
+        """The page's prose; a fact it cites from another event than the main one wears
+        its event's badge, unless the page is that event's own (its topic is the event)."""
+        if page.topic is None or page.topic not in self.cards.badges:
+            return self.markdown.block(page.body, self.inline_cite)
+        return self.markdown.block(page.body, lambda fid: self.inline_cite(fid, page.topic))
 
-    def inline_cite(self, fact_id: str) -> Markup:
-        """`[@fact-id]` in prose: the fact's citation marks and a link to its permalink."""
+    def inline_cite(self, fact_id: str, own_event: str | None = None) -> Markup:
+        """`[@fact-id]` in prose: the fact's citation marks and a link to its permalink,
+        after its event's badge when it is not of the main event nor of `own_event`."""
         if fact_id not in self.briefing.fact_by_id:
             return Markup('<span class="missing-fact">[@{}]</span>').format(fact_id)
         view = self.cards.view(fact_id)
+        badge = Markup("")
+        if view.event is not None and view.event.id != own_event:
+            badge = self.cards.badge(view.event)
         return Markup(
-            '<span class="inline-cite">{marks}<a class="fact-ref" href="{url}">'
+            '<span class="inline-cite">{badge}{marks}<a class="fact-ref" href="{url}">'
             '<span aria-hidden="true">&#8599;</span>'
             '<span class="visually-hidden">Fact: {claim}</span></a></span>'
-        ).format(marks=self.cards.marks(fact_id), url=view.url, claim=view.claim_text)
+        ).format(badge=badge, marks=self.cards.marks(fact_id), url=view.url,
+                 claim=view.claim_text)
 
 
 def timeline_order(briefing: Briefing) -> dict[str, int]:
@@ -358,7 +371,8 @@ def _matrix(ctx: SiteContext, allies: tuple[str, ...]) -> Matrix:
                 cells.append(MatrixCell("none", "no fact", "", ()))
                 continue
             facts = tuple(
-                MatrixFact(urls.fact(fid), f"fact {n}", f"{actor.name}, {issue.title}: ")
+                MatrixFact(urls.fact(fid), f"fact {n}", f"{actor.name}, {issue.title}: ",
+                           ctx.cards.view(fid).event)
                 for n, fid in enumerate(pos.facts, start=1)
             )
             cells.append(MatrixCell(pos.stance.value, STANCE_LABELS[pos.stance.value],
@@ -439,7 +453,8 @@ def actor_page(ctx: SiteContext, *, url: str, actor_id: str, facts: tuple[str, .
 
 
 def sources_page(ctx: SiteContext, *, url: str) -> Context:
-    view = SourcesPage("Sources", tuple(map(ctx.source_row, ctx.briefing.sources)))
+    view = SourcesPage("Sources", tuple(map(ctx.source_row, ctx.briefing.sources)),
+                       bool(ctx.briefing.site.events))
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["sources"]), "page": view}
 
 
@@ -454,6 +469,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
     passage_url = ctx.cards.source_links(source_id).passage_url
     citation = ctx.urls.citation
     fact_by_id = b.fact_by_id
+    badges = ctx.cards.badges
     passages: list[Passage] = []
     spans: list[Span] = []
     for fid in fact_ids:
@@ -463,7 +479,8 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
                 anchor = cit.anchor
                 spans.append(Span(cit.start, cit.end, anchor))
                 passages.append(Passage(anchor, citation(source_id, anchor), fid, link,
-                                        cit.number, cit.passage, passage_url(cit.passage)))
+                                        cit.number, cit.passage, passage_url(cit.passage),
+                                        badges.get(fact_by_id[fid].event)))
     in_text_order = sorted(range(len(spans)), key=lambda i: spans[i].start)  # stable
     fact_of = {p.anchor: p.fact for p in passages}
     view = SourcePage(
@@ -500,7 +517,7 @@ def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
     citations = tuple(
         CitationBlock(c.number, c.url, c.source, c.passage, c.original_url) for c in view.cites
     )
-    disputes = tuple(FactDispute(d.note, ctx.cards.card(d.fact_id))
+    disputes = tuple(FactDispute(d.note, ctx.cards.bare_card(d.fact_id), d.kind, d.heading)
                      for d in view.disputes)
     page = FactPage(
         title=view.claim_text,
@@ -514,6 +531,7 @@ def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
         citations=citations,
         disputes=disputes,
         appearances=appearances,
+        event=view.event,
         jsonld=fact_jsonld(ctx.briefing, ctx.urls, fact_id, view.claim_text),
         **fact_record(ctx.briefing, fact_id),
     )
@@ -534,20 +552,46 @@ def fact_record(briefing: Briefing, fact_id: str) -> dict[str, Any]:
             "history": history}
 
 
+DISPUTE_GROUPS = {
+    DisputeKind.CONTRADICTS: (
+        "Sources contradict each other",
+        "The sources assert incompatible things: both facts are marked disputed."),
+    DisputeKind.DIFFERS: (
+        "Reported differently",
+        "The same thing reported with different words, numbers or dates. Neither account "
+        "denies the other; the difference is worth knowing."),
+    DisputeKind.INCONSISTENT: (
+        "A source at odds with itself",
+        "One document gives two incompatible versions of the same thing."),
+}
+"""Each kind of dispute's heading and explanation on the disputes page, in its order."""
+
+
 def disputes_page(ctx: SiteContext, *, url: str) -> Context:
-    """Each disputed pair once, both sides as cards, with every note either side gave."""
-    notes: dict[tuple[str, str], set[str]] = {}
-    for fid, disputes in ctx.briefing.disputes_of.items():
+    """Each pair of facts once, grouped by kind: the notes either side gave (each once),
+    then both facts as cards without their dispute notes."""
+    b = ctx.briefing
+    notes: dict[tuple[str, str], dict[str, None]] = {}
+    kinds: dict[tuple[str, str], set[DisputeKind]] = {}
+    for fid, disputes in b.disputes_of.items():
         for d in disputes:
             left, right = sorted((fid, d.fact))
-            notes.setdefault((left, right), set()).add(d.note)
-    pairs = tuple(
-        DisputePair(" / ".join(sorted(n)), tuple(sorted(n)),
-                    (ctx.cards.card(left), ctx.cards.card(right)))
-        for (left, right), n in sorted(notes.items())
-        if left in ctx.briefing.fact_by_id and right in ctx.briefing.fact_by_id
-    )
-    view = DisputesPage("Disputes", pairs)
+            if left in b.fact_by_id and right in b.fact_by_id:
+                notes.setdefault((left, right), {})[d.note] = None
+                kinds.setdefault((left, right), set()).add(d.kind)
+    order = list(DISPUTE_GROUPS)
+    groups = []
+    for kind, (title, explanation) in DISPUTE_GROUPS.items():
+        # A pair whose two sides name different kinds is shown once, under the first of them.
+        pairs = tuple(
+            DisputePair(tuple(sorted(found)),
+                        (ctx.cards.bare_card(left), ctx.cards.bare_card(right)))
+            for (left, right), found in sorted(notes.items())
+            if min(kinds[left, right], key=order.index) is kind
+        )
+        if pairs:
+            groups.append(DisputeGroup(kind.value, title, explanation, pairs))
+    view = DisputesPage("Disputes", tuple(groups))
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["disputes"]), "page": view}
 
 
@@ -557,7 +601,10 @@ def search_page(ctx: SiteContext, *, url: str) -> Context:
         title="Search",
         script_url=urls.static("search.js"),
         fact_groups=tuple(
-            LinkGroup(topic.title, ctx.topic_links(topic.id))
+            FactEntryGroup(topic.title, tuple(
+                FactEntry(link, ctx.cards.badges.get(b.fact_by_id[fid].event))
+                for link, fid in zip(ctx.topic_links(topic.id), ctx.topic_facts(topic.id),
+                                     strict=True)))
             for topic in b.site.topics
             if b.facts_by_topic.get(topic.id)
         ),

@@ -86,6 +86,8 @@ FACT_COLUMNS = {
         _id("fact_id", "The fact's id; with `citation`, the row's key."),
         _text("claim", "The claim as plain text."),
         _id("topic", "The topic it is filed under."),
+        _id("event", "The event it belongs to; empty when the briefing declares none.",
+            required=False),
         _date("date", "When it happened or was said, or empty when no source dates it."),
         _enum("status", "reported, claimed or disputed.", [s.value for s in Status]),
         _text("actors", "Actor ids, joined with `;`."),

@@ -25,7 +25,7 @@ from typing import NamedTuple, TypeVar, cast
 from builder.datapackage import FILES as DATASET_FILES
 from builder.datapackage import FORMULA_START, XML_ILLEGAL, Dataset
 from builder.markdown import Markdown
-from builder.model import Briefing, Citation, Dispute, Fact, PartialDate, Source
+from builder.model import Briefing, Citation, Dispute, Event, Fact, PartialDate, Source
 from builder.selectors import select, source_sha256
 from builder.urls import Urls, text_fragment_url
 
@@ -37,7 +37,7 @@ FILES = ("facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", *DA
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 CSV_HEADER = (
-    "fact_id", "claim", "topic", "date", "status", "actors", "disputes", "fact_url",
+    "fact_id", "claim", "topic", "event", "date", "status", "actors", "disputes", "fact_url",
     "citation", "source_id", "source_title", "quote", "passage", "line", "citation_url",
 )
 """One row per citation; the fact's columns repeat on each of its citations' rows."""
@@ -201,7 +201,8 @@ class Feeds:
                 "\n        }"
             )
         shown = [
-            f'{{\n          "fact": {s(d.fact)},\n          "note": {s(d.note)},'
+            f'{{\n          "fact": {s(d.fact)},\n          "kind": {s(d.kind.value)},'
+            f'\n          "note": {s(d.note)},'
             f'\n          "url": {s(self._full(self.urls.fact(d.fact)))}\n        }}'
             for d in disputes
         ]
@@ -209,6 +210,7 @@ class Feeds:
             f'    {{\n      "id": {s(fact.id)},\n      "url": {s(fact_url)},'
             f'\n      "claim": {{\n        "markdown": {s(fact.claim)},\n        "text": {s(text)}'
             f'\n      }},\n      "topic": {s(fact.topic)},'
+            f'\n      "event": {s(fact.event) if fact.event else "null"},'
             f'\n      "date": {s(fact.date.iso()) if fact.date else "null"},'
             f'\n      "actors": {_json_list([s(a) for a in fact.actors], "      ")},'
             f'\n      "status": {s(fact.status.value)},'
@@ -244,6 +246,7 @@ class Feeds:
             fact.id,
             text,
             fact.topic,
+            fact.event,
             _iso(fact.date) or "",
             fact.status.value,
             ";".join(fact.actors),
@@ -268,7 +271,13 @@ class Feeds:
         ])
         content = f"<p>{claim_html.strip()}</p><ol>{items}</ol>{_corrections_html(fact)}"
         updated = fact.corrections[-1].date if fact.corrections else fact.date
-        rest = (_timestamp(updated), fact_url, self._category(fact.topic), content)
+        category = self._category(fact.topic)
+        event = self.briefing.site.side_event(fact.event)
+        if event is not None:
+            # A reader of the feed sees the event in the title, not only in a category.
+            text = f"[{event.label}] {text}"
+            category += "\n    " + self._event_category(event)
+        rest = (_timestamp(updated), fact_url, category, content)
         written = _xml_bytes(_entry_xml(entry_id, text, *rest))
         if written is None:
             # Drop the characters XML forbids: from the id and the title first, which that
@@ -285,6 +294,17 @@ class Feeds:
             found = self._categories[topic_id] = (
                 f'<category term="{_escape_attribute(topic_id)}" '
                 f'label="{_escape_attribute(label)}" />'
+            )
+        return found
+
+    def _event_category(self, event: Event) -> str:
+        """An event's `<category>` element (its term prefixed `event:`), made once."""
+        key = f"event:{event.id}"
+        found = self._categories.get(key)
+        if found is None:
+            found = self._categories[key] = (
+                f'<category term="{_escape_attribute(key)}" '
+                f'label="{_escape_attribute(event.label)}" />'
             )
         return found
 
@@ -333,9 +353,17 @@ class Feeds:
                     "kind": s.kind.value,
                     "url": self._full(urls.source(s.id)),
                     "original_url": s.url,
+                    "covers": list(s.covers),
                 }
                 for s in briefing.sources
             ],
+            "main_event": site.main_event or None,
+            "events": [
+                {"id": e.id, "label": e.label, "description": e.description}
+                for e in site.events
+            ],
+            "issues": [{"id": i.id, "title": i.title} for i in site.issues],
+            "allies_matrix": allies_matrix(briefing),
         }
         if briefing.withdrawn:  # facts, actors and sources taken down: their URLs stay
             data["withdrawn"] = [
@@ -364,6 +392,18 @@ class Feeds:
         ]
         start = _start_tag("feed", {"xmlns": ATOM_NS, "xml:lang": site.language})
         return (XML_DECLARATION + start + ">" + "".join("\n  " + c for c in children)).encode()
+
+
+def allies_matrix(briefing: Briefing) -> list[dict[str, object]]:
+    """The allied-positions matrix as data: one cell per ally and issue with a stated
+    position, allies and issues in the site's order, each with the facts behind it."""
+    order = {issue.id: i for i, issue in enumerate(briefing.site.issues)}
+    return [
+        {"ally": actor.id, "issue": pos.issue, "stance": pos.stance.value, "note": pos.note,
+         "facts": list(pos.facts)}
+        for actor in briefing.actors
+        for pos in sorted(actor.positions, key=lambda p: order.get(p.issue, len(order)))
+    ]
 
 
 # JSON ----------------------------------------------------------------------------------------

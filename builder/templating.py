@@ -17,20 +17,21 @@ from builder import contexts
 from builder.errors import Problem
 from builder.fastpaths import EscapingTemplate
 
-CARD_TEMPLATES = ("_fact_card.html", "_cite_marks.html")
+CARD_TEMPLATES = ("_fact_card.html", "_cite_marks.html", "_event_badge.html")
+"""Rendered on their own by `Cards` (the badge is handed to the card already made)."""
 TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
     "home.html": ("base.html", "_fact_list.html"),
-    "page.html": ("base.html", "_fact_list.html", "_matrix.html"),
+    "page.html": ("base.html", "_fact_list.html", "_matrix.html", "_event_badge.html"),
     "topic.html": ("base.html", "_fact_list.html"),
     "ally.html": ("base.html", "_fact_list.html"),
     "timeline.html": ("base.html", "_fact_list.html"),
     "actors.html": ("base.html",),
     "actor.html": ("base.html", "_fact_list.html"),
     "sources.html": ("base.html",),
-    "source.html": ("base.html",),
+    "source.html": ("base.html", "_event_badge.html"),
     "fact.html": ("base.html",),
     "disputes.html": ("base.html",),
-    "search.html": ("base.html",),
+    "search.html": ("base.html", "_event_badge.html"),
     "404.html": ("base.html",),
     "corrections.html": ("base.html",),
     "withdrawn.html": ("base.html",),

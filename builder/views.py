@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from builder.cards import DateView, Link
+from builder.cards import DateView, EventBadge, Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,8 @@ class MatrixFact:
     text: str
     hidden: str
     """Read by screen readers before `text`: which ally and issue the link is about."""
+    event: EventBadge | None
+    """The fact's event when it is not the main one: a cell resting on it says so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,12 +196,16 @@ class SourceRow:
     fact_count: int
     coverage: str
     """Share of the source's text cited by at least one fact, e.g. `94.7 %`."""
+    covers: tuple[str, ...]
+    """Labels of the events the document reports on."""
 
 
 @dataclass(frozen=True, slots=True)
 class SourcesPage:
     title: str
     rows: tuple[SourceRow, ...]
+    events: bool
+    """Whether the briefing declares events (and the table says which each source covers)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +220,8 @@ class Passage:
     number: int
     text: str
     original_url: str
+    event: EventBadge | None
+    """The citing fact's event when it is not the main one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +274,9 @@ class CitationBlock:
 class FactDispute:
     note: str
     card: Markup
+    kind: str
+    heading: str
+    """`Disputed`, `Reported differently` or `Inconsistent source`: the kind in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +292,8 @@ class FactPage:
     citations: tuple[CitationBlock, ...]
     disputes: tuple[FactDispute, ...]
     appearances: tuple[Link, ...]
+    event: EventBadge | None
+    """The fact's event, unless it is the main one."""
     jsonld: Markup
     """The fact as a schema.org `Claim` in JSON-LD, for a `<script type="application/ld+json">`."""
     corrections: tuple[CorrectionView, ...] = ()
@@ -306,22 +319,41 @@ class HistoryView:
 
 @dataclass(frozen=True, slots=True)
 class DisputePair:
-    title: str
-    """The notes the editors gave, joined."""
     notes: tuple[str, ...]
+    """Every distinct note the editors gave on either side, each once."""
     sides: tuple[Markup, Markup]
+    """The two facts' cards, without their dispute notes (the notes are above them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeGroup:
+    """The pairs of one kind of dispute."""
+
+    kind: str
+    title: str
+    explanation: str
+    pairs: tuple[DisputePair, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class DisputesPage:
     title: str
-    pairs: tuple[DisputePair, ...]
+    groups: tuple[DisputeGroup, ...]
+    """Contradictions first, then differences, then inconsistent sources; empty kinds left out."""
 
 
 @dataclass(frozen=True, slots=True)
-class LinkGroup:
+class FactEntry:
+    """A fact in the search page's index: its link and, outside the main event, its event."""
+
+    link: Link
+    event: EventBadge | None
+
+
+@dataclass(frozen=True, slots=True)
+class FactEntryGroup:
     title: str
-    links: tuple[Link, ...]
+    facts: tuple[FactEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +361,7 @@ class SearchPage:
     title: str
     script_url: str
     """`search.js`, the search box over the Pagefind index."""
-    fact_groups: tuple[LinkGroup, ...]
+    fact_groups: tuple[FactEntryGroup, ...]
     """Every fact, by topic (topics in site order), oldest first within a topic."""
     actors: tuple[Link, ...]
     sources: tuple[Link, ...]

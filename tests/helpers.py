@@ -89,3 +89,29 @@ def output_digests(out: Path) -> dict[str, str]:
         if path.is_file() and not rel.startswith(BUNDLE_DIR + "/"):
             found[rel] = digest(path.read_bytes())
     return found
+
+
+EVENTS = """main_event: january
+events:
+  - id: january
+    label: January 2026 declaration
+    description: The Paris declaration and what followed.
+  - id: earlier
+    label: Earlier Paris summit
+    description: An earlier summit; its reports state no date.
+issues:"""
+
+
+def with_events(tmp_path: Path) -> Path:
+    """The mini briefing with two events: source alpha covers January (the main event), beta
+    the earlier summit; the beta-only fact dated 8 January is left undated, so it passes."""
+    root = copy_fixture(tmp_path)
+    edit(root, "content/site.yaml", "issues:", EVENTS)
+    edit(root, "content/sources.yaml", "  file: seeds/alpha.txt\n",
+         "  file: seeds/alpha.txt\n  covers: [january]\n")
+    edit(root, "content/sources.yaml", "  file: seeds/beta.txt",
+         "  file: seeds/beta.txt\n  covers: [earlier]")
+    edit(root, "content/facts/russia.yaml",
+         "  topic: russian-responses\n  date: 2026-01-08\n  actors: [zakharova]",
+         "  topic: russian-responses\n  actors: [zakharova]")
+    return root

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.build import check
+from bs4 import BeautifulSoup
+
+from builder.build import build, check
 from builder.model import DisputeKind, Status
 from tests.helpers import copy_fixture, edit
 
@@ -63,3 +65,28 @@ def test_a_misspelt_kind_gets_a_did_you_mean(tmp_path: Path) -> None:
     [problem] = check(root).errors
     assert (problem.line, problem.field) == (27, "twenty-seven-states.disputes[1].kind")
     assert "did you mean `contradicts`?" in problem.hint
+
+
+def test_the_disputes_page_groups_by_kind_and_prints_each_note_once(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, "content/facts/russia.yaml", "- id: axis-of-war\n",
+         "- id: axis-of-war\n  disputes:\n    - fact: legitimate-targets\n      kind: differs\n"
+         "      note: One report words the warning differently.\n")
+    assert build(root, search=False).ok
+    doc = BeautifulSoup((root / "site/disputes/index.html").read_bytes(), "html.parser")
+    groups = doc.select("section.dispute-group")
+    assert [g.h2.get_text() for g in groups if g.h2] == [
+        "Sources contradict each other", "Reported differently"]
+    for group, note in zip(groups, ("Sources give different counts of participants.",
+                                    "One report words the warning differently."), strict=True):
+        [pair] = group.select("article.dispute")
+        assert group.get_text().count(note) == 1
+        assert len(pair.select(".fact")) == 2
+        assert not pair.select(".fact-dispute")
+    # A card elsewhere introduces each kind in words: only a contradiction says "Disputed".
+    timeline = BeautifulSoup((root / "site/timeline/index.html").read_bytes(), "html.parser")
+    headings = {p.strong.get_text() for p in timeline.select(".fact-dispute") if p.strong}
+    assert headings == {"Disputed:", "Reported differently:"}
+    card = timeline.select_one('.fact:has(a.permalink[href="/facts/axis-of-war/"])')
+    assert card is not None and "fact-reported" in card["class"]
+    assert card.select_one(".status") is None

@@ -6,36 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.build import check
-from tests.helpers import copy_fixture, edit
+from tests.helpers import copy_fixture, edit, with_events
 
 SITE = "content/site.yaml"
 SOURCES = "content/sources.yaml"
 PARIS = "content/facts/paris.yaml"
 RUSSIA = "content/facts/russia.yaml"
-
-EVENTS = """main_event: january
-events:
-  - id: january
-    label: January 2026 declaration
-    description: The Paris declaration and what followed.
-  - id: earlier
-    label: Earlier Paris summit
-    description: An earlier summit; its reports state no date.
-issues:"""
-
-
-def with_events(tmp_path: Path) -> Path:
-    """The mini briefing with two events: alpha covers January, beta the earlier summit;
-    the beta-only fact dated 8 January is undated so that it passes."""
-    root = copy_fixture(tmp_path)
-    edit(root, SITE, "issues:", EVENTS)
-    edit(root, SOURCES, "  file: seeds/alpha.txt\n", "  file: seeds/alpha.txt\n"
-                                                     "  covers: [january]\n")
-    edit(root, SOURCES, "  file: seeds/beta.txt", "  file: seeds/beta.txt\n  covers: [earlier]")
-    edit(root, RUSSIA, "  topic: russian-responses\n  date: 2026-01-08\n  actors: [zakharova]",
-         "  topic: russian-responses\n  actors: [zakharova]")
-    return root
-
 
 def test_each_fact_gets_its_event_from_its_field_or_its_sources(tmp_path: Path) -> None:
     root = with_events(tmp_path)

@@ -418,7 +418,8 @@ def _as_csv_writer_writes_it(data: dict[str, Any]) -> bytes:
     """`facts.csv` written by `csv.writer` from the values in `facts.json`."""
     rows = [list(CSV_HEADER)]
     for fact in data["facts"]:
-        shared = [fact["id"], fact["claim"]["text"], fact["topic"], fact["date"] or "",
+        shared = [fact["id"], fact["claim"]["text"], fact["topic"], fact["event"] or "",
+                  fact["date"] or "",
                   fact["status"], ";".join(fact["actors"]),
                   ";".join(d["fact"] for d in fact["disputes"]), fact["url"]]
         rows += [[*shared, str(c["number"]), c["source"], c["source_title"], c["quote"],

@@ -163,9 +163,11 @@ def test_a_dispute_shows_on_both_sides(site: dict[str, bytes]) -> None:
         assert note is not None
         assert "Sources differ on who takes part." in note.get_text()
         assert note.a is not None and note.a["href"] == f"/facts/{other}/"
-    disputes = soup(site["disputes/index.html"]).select("section.dispute")
+    disputes = soup(site["disputes/index.html"]).select("article.dispute")
     assert len(disputes) == 1
     assert len(disputes[0].select(".fact")) == 2
+    # The note is printed once, above the two cards, not again in each.
+    assert disputes[0].get_text().count("Sources differ on who takes part.") == 1
 
 
 def test_inline_fact_citations_in_prose(site: dict[str, bytes]) -> None:

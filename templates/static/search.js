@@ -83,6 +83,13 @@
       li.appendChild(kind);
       li.appendChild(document.createTextNode(" "));
     }
+    if (meta.event) {
+      // A fact of another event than the briefing's main one says so, in words.
+      var event = document.createElement("span");
+      event.className = "event-badge";
+      event.textContent = meta.event;
+      li.appendChild(event);
+    }
     var link = document.createElement("a");
     link.href = data.url;
     link.textContent = meta.title || data.url;
