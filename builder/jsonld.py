@@ -75,13 +75,12 @@ def source_jsonld(briefing: Briefing, urls: Urls, source_id: str) -> Markup:
 
 @lru_cache(maxsize=4096)
 def _creative_work(source: Source, urls: Urls, *, context: bool) -> dict[str, object]:
-    """An archived document: its page here is its `@id` and `archivedAt`; `url` (where it
-    was published), `datePublished` and `publisher` only where they are known. Made once
-    per source, however many passages of it are cited (callers only read it)."""
-    page = _full(urls, urls.source(source.id))
+    """An archived document: its page here (with the archived text) is its `@id`; `url`
+    (where it was published), `datePublished` and `publisher` only where they are known.
+    Made once per source, however many passages of it are cited (callers only read it)."""
     data: dict[str, object] = {"@context": CONTEXT} if context else {}
-    data.update({"@type": "CreativeWork", "@id": page, "name": source.title,
-                 "genre": source.kind.value, "archivedAt": page})
+    data.update({"@type": "CreativeWork", "@id": _full(urls, urls.source(source.id)),
+                 "name": source.title, "genre": source.kind.value})
     if original_url(source):
         data["url"] = original_url(source)
     if source.published:

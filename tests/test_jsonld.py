@@ -17,10 +17,13 @@ from tests.conftest import BuiltSite
 from tests.test_feeds import make_briefing
 
 SCHEMA = "http://schema.org/"
-CONTEXT = json.loads(
-    (Path(__file__).parent / "schemas" / "schemaorg-context.jsonld").read_text(encoding="utf-8"))
-"""The part of schema.org's published context these pages need (its vocabulary and the
-properties whose values are addresses), kept here so the tests need no network."""
+SCHEMAS = Path(__file__).parent / "schemas"
+CONTEXT = json.loads((SCHEMAS / "schemaorg-context.jsonld").read_text(encoding="utf-8"))
+"""schema.org's published JSON-LD context (release 12.0), kept here so the tests need no
+network."""
+VOCABULARY = json.loads((SCHEMAS / "schemaorg-vocabulary.json").read_text(encoding="utf-8"))
+"""schema.org's core types with their supertypes and properties with the types they apply
+to (release 12.0, trimmed from its published CSV files)."""
 ORIGIN = "https://briefing.example"
 """Where the pages are taken to be served: their relative addresses resolve against it."""
 
@@ -93,7 +96,7 @@ def test_every_fact_and_source_page_describes_itself(built_site: BuiltSite) -> N
         [text] = scripts(html)
         [work] = expand(text, page_url)
         assert work["@type"] == [SCHEMA + "CreativeWork"]
-        assert work["@id"] == page_url == value(work, "archivedAt")
+        assert work["@id"] == page_url
         assert value(work, "name") == source["title"]
         assert value(work, "genre") == source["kind"]
         assert [v["@id"] for v in values(work, "url")] == \
@@ -105,6 +108,59 @@ def test_every_fact_and_source_page_describes_itself(built_site: BuiltSite) -> N
               if not p.relative_to(out).as_posix().startswith(("facts/", "sources/"))
               or p.relative_to(out).as_posix() == "sources/index.html"]
     assert others and not [p for p in others if scripts(p.read_text(encoding="utf-8"))]
+
+
+def ancestors(type_name: str) -> set[str]:
+    """A schema.org type and every type above it."""
+    found, todo = set(), [type_name]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += VOCABULARY["types"][name]
+    return found
+
+
+def vocabulary_misuse(node: dict[str, Any]) -> list[str]:
+    """Types and properties of an expanded node (and the nodes in it) that schema.org's core
+    vocabulary does not have, or does not allow on that type."""
+    wrong: list[str] = []
+    kinds: set[str] = set()
+    for iri in node.get("@type", []):
+        name = iri.removeprefix(SCHEMA)
+        if name not in VOCABULARY["types"]:
+            wrong.append(f"type {iri}")
+        else:
+            kinds |= ancestors(name)
+    for key, items in node.items():
+        if key.startswith("@"):
+            continue
+        name = key.removeprefix(SCHEMA)
+        domain = VOCABULARY["properties"].get(name)
+        if domain is None:
+            wrong.append(f"property {key}")
+        elif kinds and not kinds & set(domain):
+            wrong.append(f"{name} on {sorted(kinds)}")
+        for item in items:
+            if isinstance(item, dict) and "@value" not in item:
+                wrong += vocabulary_misuse(item)
+    return wrong
+
+
+def test_only_schema_orgs_core_vocabulary_is_used(built_site: BuiltSite) -> None:
+    pages = [p for p in built_site.html_pages() if p.parent.parent.name in ("facts", "sources")]
+    checked = 0
+    for page in pages:
+        for text in scripts(page.read_text(encoding="utf-8")):
+            for node in expand(text, urljoin(ORIGIN, built_site.url_of(page))):
+                assert vocabulary_misuse(node) == [], page
+                checked += 1
+    assert checked > 0
+    # The check does catch a term schema.org lacks, and one used on the wrong type.
+    assert vocabulary_misuse({"@type": [SCHEMA + "Claim"], SCHEMA + "archivedAt": []}) == \
+        [f"property {SCHEMA}archivedAt"]
+    assert vocabulary_misuse({"@type": [SCHEMA + "Person"], SCHEMA + "appearance": []}) == \
+        ["appearance on ['Person', 'Thing']"]
 
 
 def test_known_urls_dates_and_publishers_are_given() -> None:
