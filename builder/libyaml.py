@@ -243,10 +243,12 @@ class _Builder:
 
     def value(self, event: Any, depth: int, key: str | None) -> Node:
         """One value (the root, a list item, or the value of mapping entry `key`)."""
-        if event.anchor is not None:
-            self.anchor(event)
         cls = type(event)
         mark = event.start_mark
+        if event.anchor is not None:
+            self.anchor(event)
+            if cls is not _AliasEvent:  # an anchor alone is refused too, where it stands
+                self.refuse(mark, *_ALIASES)
         if depth >= MAX_DEPTH and (cls is _MappingStart or cls is _SequenceStart):
             self.deep = too_deep(self.rel, mark.line + 1 + self.offset, mark.column + 1)
             self.problems.append(self.deep)

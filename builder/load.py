@@ -152,6 +152,8 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
         ))
     pages_dir = content / "pages"
     page_files = sorted(p.name for p in pages_dir.glob("*.md")) if pages_dir.is_dir() else []
+    problems.extend(nested_files(root, facts_dir, ".yaml"))
+    problems.extend(nested_files(root, pages_dir, ".md"))
     project = RawProject(
         root=root,
         site=yaml_file("content/site.yaml"),
@@ -165,6 +167,17 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
         withdrawn=yaml_file(WITHDRAWN) if (root / WITHDRAWN).exists() else None,
     )
     return project
+
+
+def nested_files(root: Path, folder: Path, suffix: str) -> list[Problem]:
+    """A problem for each `suffix` file in a sub-folder of `folder`, which the build does
+    not read: said, never silently skipped."""
+    if not folder.is_dir():
+        return []
+    return [Problem(_rel(root, path), 0, 0, "",
+                    f"files in sub-folders of {_rel(root, folder)}/ are not read",
+                    hint=f"move it into {_rel(root, folder)}/ itself")
+            for path in sorted(folder.glob(f"*/**/*{suffix}"))]
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -184,10 +197,16 @@ def read_text(root: Path, rel: str, problems: list[Problem],
     """
     path = os.path.join(root, rel)
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
     except OSError:
         problems.append(Problem(rel, 0, 0, "", "file not found",
                                 hint=f"create {rel} (see docs/content-format.md)"))
+        return None
+    size = st.st_size
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):  # reading could hang
+        problems.append(Problem(rel, 0, 0, "", "cannot read the file: it is a FIFO, device "
+                                "or socket, not a regular file",
+                                hint="replace it by a plain text file, or remove it"))
         return None
     # A file is confined to its top folder (content/, seeds/...), through symlinks too.
     folder = rel.split("/", 1)[0] + "/" if "/" in rel else ""

@@ -176,6 +176,12 @@ class Urls:
         return self.path("sitemap.xml")
 
 
+RESERVED_SLUGS = frozenset(("actors", "changes", "corrections", "disputes", "facts",
+                            "pagefind", "search", "sources", "static", "timeline", "topics"))
+"""Top-level folders the site's own pages and files live in: a page (`content/pages/*.md`)
+of one of these names would take their URL, or hide files under it."""
+
+
 class UnsafePath(ValueError):
     """An output path that would land outside the output folder."""
 

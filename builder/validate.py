@@ -56,7 +56,12 @@ from builder.model import (
 )
 from builder.pinning import check_pins
 from builder.quotes import SourceIndex
-from builder.urls import BASE_URL_HINT, base_url_problem, normalise_base_url
+from builder.urls import (
+    BASE_URL_HINT,
+    RESERVED_SLUGS,
+    base_url_problem,
+    normalise_base_url,
+)
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 DATE_PATTERN = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
@@ -168,7 +173,7 @@ class _Reader:
         entry = node.entries.get(key)
         value = entry.value if entry is not None else None
         if type(value) is Scalar and value.value and len(value.value) <= MAX_FIELD_CHARS \
-                and value.value.isprintable():
+                and value.value.isprintable() and not value.value.isspace():
             return value.value  # the common case: short visible text
         where = f"{prefix}{key}"
         if entry is None or (isinstance(entry.value, Scalar) and entry.value.value is None):
@@ -183,6 +188,10 @@ class _Reader:
                          hint="write it on one line after the colon (quote it if needed)")
             return None
         text = value.value or ""
+        if required and not text.strip():
+            self.problem(value, where, f"`{key}` is empty", hint=f"write the {what} after "
+                         f"`{key}:` (or delete the line if it is optional)")
+            return None
         if len(text) > MAX_FIELD_CHARS:
             self.problem(value, where, f"`{key}` is {len(text):,} characters long; the limit "
                          f"is {MAX_FIELD_CHARS:,}", hint="shorten it")
@@ -233,6 +242,10 @@ class _Reader:
             if not ID_PATTERN.fullmatch(item.value):
                 self.problem(item, where, f"`{item.value}` is not a valid {kind} id",
                              hint=f"ids are kebab-case, e.g. `{_suggest_id(item.value)}`")
+                continue
+            if item.value in out:
+                self.problem(item, where, f"{kind} `{item.value}` is listed twice in `{key}`",
+                             hint="delete the second mention")
                 continue
             refs.append(_Ref(kind, item.value, self.file, item.line, item.column, where))
             out.append(item.value)
@@ -982,6 +995,23 @@ def _citations(node: Mapping, fid: str | None, p: str, r: _Reader,
     return out if ok else None
 
 
+MIN_QUOTE_WORDS, MIN_QUOTE_CHARS = 3, 15
+"""The shortest quote that can carry a claim: a word or two occurs by chance (the shortest
+quote of the real briefing has 4 words and 17 characters)."""
+
+
+def _too_short(quote: str, where: Node, cp: str, r: _Reader) -> bool:
+    """True (with a problem) for a quote found once yet too short to mean anything; one
+    found several times is told to grow by the ambiguity message already."""
+    words = quote.split()
+    if len(words) >= MIN_QUOTE_WORDS and len(" ".join(words)) >= MIN_QUOTE_CHARS:
+        return False
+    r.problem(where, f"{cp}quote", f"the quote is too short to carry a "
+              f"claim ({len(words)} word(s)); a quote needs at least {MIN_QUOTE_WORDS} words "
+              f"and {MIN_QUOTE_CHARS} characters", hint="quote the whole phrase that states it")
+    return True
+
+
 def _verify(source: Source, quote: str, fid: str, number: int, c: Mapping, cp: str,
             r: _Reader, state: _State) -> Citation | None:
     """Locate the quote in its source: exactly one place, or a problem with the closest."""
@@ -989,6 +1019,8 @@ def _verify(source: Source, quote: str, fid: str, number: int, c: Mapping, cp: s
     where = c.entries["quote"].value
     matches = index.find(quote)
     if len(matches) == 1:
+        if _too_short(quote, where, cp, r):
+            return None
         m = matches[0]
         return Citation(source=source.id, quote=quote, number=number, start=m.start, end=m.end,
                         line=index.line_of(m.start), anchor=f"cite-{fid}-{number}",
@@ -1059,6 +1091,10 @@ def _page(raw: RawPage, state: _State) -> Page | None:
     if not ID_PATTERN.fullmatch(slug) and slug != "index":
         r.problem(None, "", f"the file name `{slug}.md` is not a valid page slug",
                   hint=f"rename it to `{_suggest_id(slug)}.md`")
+        return None
+    if slug in RESERVED_SLUGS:
+        r.problem(None, "", f"the page `{slug}.md` would take the URL /{slug}/, which the "
+                  "site's own pages use", hint=f"rename it, e.g. to `about-{slug}.md`")
         return None
     r.fields(node, PAGE_FIELDS, "")
     title = r.text(node, "title", "")

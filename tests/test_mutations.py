@@ -164,6 +164,19 @@ def directory(rel: str) -> Edit:
     return edit
 
 
+def fifo(rel: str) -> Edit:
+    """A named pipe where a content file goes: reading it would wait for a writer forever."""
+
+    def edit(root: Path) -> str:
+        os.mkfifo(root / rel)
+        return rel
+
+    return edit
+
+
+PAGE = "---\ntitle: A page\n---\nSome text.\n"
+
+
 ALIAS_BOMB = "- &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"- &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
     for a, b in zip("abcdefgh", "bcdefghi", strict=True)
@@ -485,6 +498,46 @@ CASES = [
          cli=True),
     Case("base-url-dot-dot-segment", base_url("/a/../b/"), E, ("base_url", "..")),
     Case("base-url-percent-escape", base_url("/%5cevil.example/"), E, ("base_url", "`%`")),
+    # Nothing silently ignored -------------------------------------------------------------
+    Case("ignored-page-named-like-the-search-page", write("content/pages/search.md", PAGE),
+         E, ("/search/", "rename"), cli=True),
+    Case("ignored-page-named-like-the-static-folder", write("content/pages/static.md", PAGE),
+         E, ("/static/",)),
+    Case("ignored-page-named-like-the-search-bundle", write("content/pages/pagefind.md", PAGE),
+         E, ("/pagefind/",)),
+    Case("ignored-page-named-like-the-facts-folder", write("content/pages/facts.md", PAGE),
+         E, ("/facts/",)),
+    Case("ignored-fact-file-in-a-sub-folder",
+         write("content/facts/2026/more.yaml", "- id: more\n"), E, ("sub-folders",), cli=True),
+    Case("ignored-page-in-a-sub-folder", write("content/pages/drafts/x.md", PAGE),
+         E, ("sub-folders",)),
+    Case("ignored-fifo-as-a-fact-file", fifo("content/facts/pipe.yaml"), E, ("FIFO",),
+         cli=True),
+    Case("ignored-fifo-as-a-page", fifo("content/pages/pipe.md"), E, ("FIFO",)),
+    Case("ignored-lone-anchor-in-site", sub(SITE, "title: Mini briefing", "title: &t Mini"),
+         E, ("anchors",), cli=True),
+    Case("ignored-lone-anchor-in-front-matter",
+         sub(INDEX, "title: Mini briefing", "title: &t Mini briefing"), E, ("anchors",)),
+    Case("ignored-lone-anchor-in-facts",
+         sub(PARIS, "claim: Dozens of", "claim: &c Dozens of"), E, ("anchors",)),
+    Case("ignored-empty-page-title", sub(INDEX, "title: Mini briefing", 'title: ""'),
+         E, ("title", "empty"), cli=True),
+    Case("ignored-blank-site-title", sub(SITE, "title: Mini briefing", "title: '   '"),
+         E, ("title", "empty")),
+    Case("ignored-fact-listed-twice-in-a-page",
+         sub(INDEX, "facts: [declaration-signed]",
+             "facts: [declaration-signed, declaration-signed]"), E, ("listed twice",), cli=True),
+    # A quote that means something ----------------------------------------------------------
+    Case("quote-two-words-found-once",
+         sub(PARIS, "quote: Dozens of countries joined the coalition", "quote: Dozens of"),
+         E, ("too short", "3 words")),
+    Case("quote-three-words-found-once",
+         sub(PARIS, "quote: Leaders met in Paris on 6 January 2026 to sign a declaration of "
+                    "intent.", "quote: met in Paris"),
+         E, ("too short", "15 characters"), cli=True),
+    Case("quote-one-letter-found-many-times",
+         sub(PARIS, "quote: Dozens of countries joined the coalition", "quote: o"),
+         E, ("occurs", "lengthen")),
     # Limits --------------------------------------------------------------------------------
     Case("limit-huge-file",
          write("content/facts/huge.yaml", "# " + "x" * (9 * 1024 * 1024) + "\n"),
