@@ -60,7 +60,9 @@ def test_scalars_stay_text(text: str, value: str | None) -> None:
     ("a: !!python/object:os.system x\n", "tag `tag:yaml.org,2002:python/object:os.system`"),
     ("a: 1\na: 2\n", "duplicate key `a`"),
     ("a: 1\n---\nb: 2\n", "several YAML documents"),
-    ("base: &b {x: 1}\nc:\n  <<: *b\n", "merge keys"),
+    ("base: {x: 1}\nc:\n  <<: {x: 1}\n", "merge keys"),
+    ("base: &b {x: 1}\nc:\n  <<: *b\n", "anchors and aliases"),  # refused at the anchor
+    ("a: &lone x\n", "anchors and aliases"),  # an anchor no alias uses
     ("a: [" * 40 + "]" * 40, "nested too deeply"),
     ("a: 'open\n", "YAML syntax error"),
     ("a: b\n{", "YAML syntax error"),  # libyaml places this one past the last line
