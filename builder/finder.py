@@ -164,7 +164,7 @@ class _Scope:
 
     def hits(self, term: Term, weight: float = 1.0) -> dict[int, float]:
         """Global sentence -> weighted count of the words matching one query word."""
-        pattern = re.compile(re.escape(_scan_prefix(term)) + r"[^\W_]*")
+        pattern = re.compile(re.escape(_scan_prefix(term)) + r"[^\W_]*(?:-[^\W_]+)*")
         weights: dict[str, float] = {}
         found: dict[int, float] = {}
         for first, text in zip(self.first, self.texts, strict=True):
@@ -189,7 +189,8 @@ class _Scope:
                     sentence = first + bisect_right(text.starts, at) - 1
                     found[sentence] = found.get(sentence, 0.0) + weight
                     at = text.folded.find(dotted, at + 1)
-        self.words.append({w for w, count in weights.items() if count})
+        self.words.append({part for w, count in weights.items() if count
+                           for part in _marked_parts(term, w)})
         return found
 
     def typo_hits(self, term: Term, position: int) -> dict[int, float]:
@@ -289,16 +290,28 @@ def _scan_prefix(term: Term) -> str:
             break
         shared += 1
     scan = term.word[:shared] or term.word
-    return scan[:-1] if len(scan) > 3 else scan
+    scan = scan[:-1] if len(scan) > 3 else scan
+    return scan[:4]  # `ceas` also finds `cease-fire` for `ceasefire`
 
 
 def _weight(term: Term, word: str) -> float:
-    """How much a word of the source counts for a query word: 1 for the same stem."""
+    """How much a word of the source counts for a query word: 1 for the same stem. A word
+    with hyphens counts as written without them (`cease-fire`), or as its first part."""
+    if "-" in word:
+        return max(_weight(term, word.replace("-", "")), _weight(term, word.split("-")[0]))
     if word == term.word or stem_of(word) == term.stem:
         return 1.0
     if term.prefix and word.startswith(term.word):
         return PREFIX_WEIGHT
     return 0.0
+
+
+def _marked_parts(term: Term, word: str) -> list[str]:
+    """The words to mark in a passage for a matching word: all parts of `cease-fire` when
+    it matched whole, only `post` of `post-ceasefire` when that part did."""
+    if "-" not in word or _weight(term, word.replace("-", "")):
+        return word.split("-")
+    return word.split("-")[:1]
 
 
 def _idf(sentences: int, holding: int) -> float:

@@ -153,3 +153,11 @@ def test_more_of_the_query_ranks_higher_and_sources_take_turns() -> None:
     found = _passages(texts, "foreign troops legitimate targets")
     assert found[0] == "Foreign troops would be legitimate targets."
     assert found[1] == "Troops will be targets."
+
+
+def test_hyphenated_words_match_joined_or_by_their_first_part() -> None:
+    texts = _texts("A U.S.-led cease-fire holds.", "The post-war order.", "Nothing here.")
+    assert _passages(texts, "ceasefire")[0] == "A U.S.-led cease-fire holds."
+    assert _passages(texts, "post war")[0] == "The post-war order."
+    ranking = rank(texts, "post ceasefire")  # (a last word may be cut short: "post" is not)
+    assert {"cease", "fire", "post"} <= ranking.words and "war" not in ranking.words
