@@ -133,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Machine: {bench.machine()}; {bench.interpreter()}. Each figure is `briefing cite "
         f"--all QUERY` in a fresh process, start-up included, {args.runs} runs per query "
-        "taken in turn (median, fastest, slowest); CPU is user + system time of the process "
-        "and of the one it forks to read the facts. Load average (1 min) "
+        "taken in turn (median, fastest, slowest); CPU is user + system time of the process. "
+        "Load average (1 min) "
         f"{load_before:.1f} before and {load_after:.1f} after: on a shared machine the wall "
         "time is what other work leaves over, CPU time what the finder itself spends.",
         "",
