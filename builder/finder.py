@@ -5,10 +5,15 @@ Three kinds of answer, in this order: the words as written in a source (an exact
 to case and quote marks); a passage the words nearly spell out (rapidfuzz's alignment, for a
 quote remembered with a slip); then passages ranked by BM25 (Okapi, k1 = 1.2, b = 0.75), the
 usual text-search ranking, over sentences and runs of two or three sentences of one
-paragraph. A query word matches a word of the source with the same Snowball stem (`troops`,
-`troop`), a longer word it begins (`coordinat`, and the last word being typed), or, when it
-occurs nowhere as written, a word one or two typos away (`Zakharowa`). Words such as `the`
-and `of` count only when the query has nothing else.
+paragraph, weighted by the share of the query each holds; with several sources, a source's
+further passages step back so that the first answers come from different sources.
+
+A query word matches a word of the source with the same Snowball stem (`troops`, `troop`),
+written with or without its hyphens (`cease-fire`), a longer word it begins (`coordinat`,
+and the last word being typed), or, when it occurs nowhere as written, a word one or two
+typos away (`Zakharowa`). Words such as `the` and `of` count only when the query has
+nothing else. Nothing is indexed ahead: each query looks up its own words in the folded
+texts, which costs less than indexing every word of 500 sources before the first query.
 """
 
 from __future__ import annotations
