@@ -151,15 +151,21 @@ class SourceIndex:
         hay = self._norm.text
         if not needle or not hay:
             return None
-        found = fuzz.partial_ratio_alignment(needle, hay)
-        if found is None:
-            return None
-        start, end = found.dest_start, found.dest_end
+        if len(needle) > LONG_QUOTE:
+            aligned = _aligned(needle, hay)
+            if aligned is None:
+                return None
+            start, end, score = aligned
+        else:
+            found = fuzz.partial_ratio_alignment(needle, hay)
+            if found is None:
+                return None
+            start, end, score = found.dest_start, found.dest_end, found.score
         while start > 0 and not hay[start - 1].isspace():
             start -= 1
         while end < len(hay) and not hay[end].isspace():
             end += 1
-        return self._match(start, end, found.score)
+        return self._match(start, end, score)
 
     def line_of(self, offset: int) -> int:
         """1-based line number of an original offset."""
@@ -174,3 +180,35 @@ class SourceIndex:
 
     def passage(self, match: Match) -> str:
         return self.text[match.start:match.end]
+
+
+LONG_QUOTE, _CHUNK, _MAX_PLACES = 300, 24, 20
+"""Quotes longer than `LONG_QUOTE` characters are placed by their exact pieces of `_CHUNK`
+characters rather than by rapidfuzz's `partial_ratio`, whose time grows with the quote's
+length: about a second for one wrong 4,900-character quote against a 12 kB seed, two
+against 1 MB (`benchmarks/wrong_quotes.py`)."""
+
+
+def _aligned(needle: str, hay: str) -> tuple[int, int, float] | None:
+    """Where in `hay` the long `needle` most likely sits, and how alike the two are: each
+    place (up to `_MAX_PLACES`) where a piece of the needle occurs in `hay` votes for the
+    start it implies; the start with most votes wins, the earliest among equals. None when
+    no piece is found (nothing close enough to show)."""
+    from collections import Counter
+
+    from rapidfuzz import fuzz
+
+    votes: Counter[int] = Counter()
+    for offset in range(0, len(needle) - _CHUNK + 1, _CHUNK):
+        piece = needle[offset:offset + _CHUNK]
+        at = hay.find(piece)
+        for _ in range(_MAX_PLACES):  # a piece repeated all over the text votes less
+            if at < 0:
+                break
+            votes[at - offset] += 1
+            at = hay.find(piece, at + 1)
+    if not votes:
+        return None
+    shift = min(votes, key=lambda start: (-votes[start], start))
+    start, end = max(0, shift), min(len(hay), shift + len(needle))
+    return start, end, fuzz.ratio(needle, hay[start:end])

@@ -48,6 +48,24 @@ def test_closest_passage_is_whole_words_near_the_quote() -> None:
     assert index.line_of(best.start) == 1
 
 
+def test_a_long_wrong_quote_still_gets_the_passage_it_was_copied_from() -> None:
+    """Long quotes are placed by their exact pieces (bounded time, `benchmarks/
+    wrong_quotes.py`), and the passage shown is still the one the quote came from."""
+    words = [f"word{i % 97}x{i}" for i in range(3_000)]
+    text = " ".join(words)
+    quote = " ".join(words[1_000:1_500])
+    wrong = quote.replace(words[1_250], "zebra")
+    index = SourceIndex(text)
+    assert index.find(quote) and not index.find(wrong)
+    best = index.closest(wrong)
+    assert best is not None and best.score > 95
+    assert index.passage(best) == quote
+
+
+def test_a_long_quote_with_no_piece_in_the_source_shows_no_passage() -> None:
+    assert SourceIndex("one two three " * 50).closest("zebra " * 100) is None
+
+
 def test_line_numbers() -> None:
     index = SourceIndex(TEXT)
     [match] = index.find("more 'x'")
