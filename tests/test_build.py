@@ -133,3 +133,36 @@ def test_a_build_leaves_no_cycles_for_the_collector_the_cli_switches_off(
             gc.enable()
     assert result.ok and result.pages > PARALLEL_MIN_PAGES
     assert left < result.pages // 2
+
+
+def test_a_build_prints_nothing_and_tells_the_watcher_it_is_given(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A library call writes nothing to the terminal; the stages and pages go to the
+    watcher the caller hands in (the CLI's shows them once a build is slow)."""
+    from builder.progress import Watcher
+
+    class Seen(Watcher):
+        def __init__(self) -> None:
+            self.stages: list[str] = []
+            self.counts: list[tuple[int, int]] = []
+            self.ended = False
+
+        def stage(self, name: str) -> None:
+            self.stages.append(name)
+
+        def pages(self, done: int, total: int) -> None:
+            self.counts.append((done, total))
+
+        def done(self, summary: str = "") -> None:
+            self.ended = True
+
+    seen = Seen()
+    result = build(copy_fixture(tmp_path), search=False, watcher=seen)
+
+    assert result.ok
+    assert seen.stages[0] == "checking content"
+    assert "rendering and writing pages" in seen.stages
+    assert seen.counts[-1] == (result.pages, result.pages)
+    assert seen.ended
+    assert capfd.readouterr() == ("", "")
