@@ -2,7 +2,7 @@
 
 Goes in: a `Briefing`, its `Urls` and the header of `facts.csv` (which `feeds` writes). Comes
 out (`Dataset.files`): output path -> bytes of `citations.csv`, `actors.csv`, `sources.csv`,
-`positions.csv` and the Frictionless Data Package descriptor
+`positions.csv`, `events.csv` and the Frictionless Data Package descriptor
 (https://specs.frictionlessdata.io/) whose Table Schemas type every column and link the
 tables by their keys. Documented in `docs/facts-json.md`.
 """
@@ -20,7 +20,7 @@ from builder.model import ActorKind, Briefing, Fact, Source, SourceKind, Stance,
 from builder.selectors import select, source_sha256
 from builder.urls import Urls
 
-TABLES = ("citations.csv", "actors.csv", "sources.csv", "positions.csv")
+TABLES = ("citations.csv", "actors.csv", "sources.csv", "positions.csv", "events.csv")
 DESCRIPTOR = "datapackage.json"
 FILES = (*TABLES, DESCRIPTOR)
 """What `Dataset.files` makes (`facts.csv` is made with the other feeds)."""
@@ -86,6 +86,8 @@ FACT_COLUMNS = {
         _id("fact_id", "The fact's id; with `citation`, the row's key."),
         _text("claim", "The claim as plain text."),
         _id("topic", "The topic it is filed under."),
+        _id("event", "The event it belongs to (`events` in facts.json), or empty when the "
+            "briefing declares none.", required=False),
         _id("event", "The event it belongs to; empty when the briefing declares none.",
             required=False),
         _date("date", "When it happened or was said, or empty when no source dates it."),
@@ -140,6 +142,13 @@ SOURCE_COLUMNS = (
     _text("url", "The source's page here, with its archived text."),
     _text("strand", "Its independence group: sources of one strand count once."),
     _text("cites", "Outlets the document itself names, joined with `;`."),
+)
+EVENT_COLUMNS = (
+    _id("id", "The event's id."),
+    _text("label", "Its short label (the badge of a fact outside the main event)."),
+    _text("description", "What happened."),
+    Column("main", "boolean", "Whether it is the event the briefing is about.",
+           {"required": True}),
 )
 POSITION_COLUMNS = (
     _id("actor_id", "The ally."),
@@ -211,7 +220,10 @@ def _small_tables(b: Briefing, urls: Urls, facts_header: Sequence[str]) -> dict[
                   p.note]
                  for a in b.actors for p in sorted(a.positions, key=lambda p: p.issue)
                  for fid in sorted(set(p.facts))]
+    events = [[e.id, e.label, e.description, "true" if e.id == b.site.main_event else "false"]
+              for e in b.site.events]
     return {
+        "events.csv": _csv(EVENT_COLUMNS, events),
         "actors.csv": _csv(ACTOR_COLUMNS, actors),
         "sources.csv": _csv(SOURCE_COLUMNS, sources),
         "positions.csv": _csv(POSITION_COLUMNS, positions),
@@ -236,7 +248,8 @@ def _descriptor(briefing: Briefing, urls: Urls, facts_header: Sequence[str]) -> 
     package["resources"] = [
         _resource("facts", "facts.csv", "Every citation of every fact: one row per citation, "
                   "the fact's columns repeated.", facts, ["fact_id", "citation"],
-                  [_foreign("source_id", "sources", "id")]),
+                  [_foreign("source_id", "sources", "id"),
+                   *([_foreign("event", "events", "id")] if "event" in facts_header else [])]),
         _resource("citations", "citations.csv", "Where each cited passage stands in its "
                   "archived text: W3C Web Annotation quote and position selectors.",
                   CITATION_COLUMNS, ["fact_id", "citation"],
@@ -251,6 +264,8 @@ def _descriptor(briefing: Briefing, urls: Urls, facts_header: Sequence[str]) -> 
                   POSITION_COLUMNS, ["actor_id", "issue", "fact_id"],
                   [_foreign("actor_id", "actors", "id"),
                    _foreign("fact_id", "facts", "fact_id")]),
+        _resource("events", "events.csv", "The events facts belong to.", EVENT_COLUMNS,
+                  ["id"], []),
     ]
     return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode()
 

@@ -21,7 +21,8 @@ from tests.conftest import BuiltSite
 from tests.test_feeds import cite, make_briefing
 
 REPO = Path(__file__).parent.parent
-TABLES = ("facts.csv", "citations.csv", "actors.csv", "sources.csv", "positions.csv")
+TABLES = ("facts.csv", "citations.csv", "actors.csv", "sources.csv", "positions.csv",
+          "events.csv")
 
 
 def rows(data: bytes) -> list[dict[str, str]]:
@@ -50,6 +51,9 @@ def test_the_real_dataset_is_valid_and_says_what_the_json_says(built_site: Built
         sum(len(f["citations"]) for f in data["facts"])
     assert [a["id"] for a in tables["actors.csv"]] == [a["id"] for a in data["actors"]]
     assert [s["id"] for s in tables["sources.csv"]] == [s["id"] for s in data["sources"]]
+    assert [(e["id"], e["main"]) for e in tables["events.csv"]] == \
+        [(e["id"], str(e["id"] == data["main_event"]).lower()) for e in data["events"]]
+    assert {r["event"] for r in tables["facts.csv"]} <= {e["id"] for e in data["events"]}
     by_key = {(r["fact_id"], int(r["citation"])): r for r in tables["citations.csv"]}
     for fact in data["facts"]:
         for citation in fact["citations"]:

@@ -138,9 +138,9 @@ def outputs(request: pytest.FixtureRequest) -> Outputs:
 
 def test_every_machine_output_is_made() -> None:
     out = machine_outputs(make_briefing(), Urls("/"), PAGES)
-    assert sorted(out) == ["actors.csv", "citations.csv", "datapackage.json", "facts.csv",
-                           "facts.json", "feed.xml", "positions.csv", "robots.txt",
-                           "sitemap.xml", "sources.csv"]
+    assert sorted(out) == ["actors.csv", "citations.csv", "datapackage.json", "events.csv",
+                           "facts.csv", "facts.json", "feed.xml", "positions.csv",
+                           "robots.txt", "sitemap.xml", "sources.csv"]
 
 
 def test_facts_json_validates_against_the_published_schema(outputs: Outputs) -> None:

@@ -22,7 +22,7 @@ from builder.urls import Urls
 from tests.helpers import copy_fixture, edit, output_digests
 
 MACHINE = {"facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", "citations.csv",
-           "actors.csv", "sources.csv", "positions.csv", "datapackage.json"}
+           "actors.csv", "sources.csv", "positions.csv", "events.csv", "datapackage.json"}
 
 
 @pytest.fixture
