@@ -11,7 +11,7 @@ import pytest
 
 from builder.errors import Problem, Severity
 from builder.reports import RULES, job_summary, rule_of
-from tests.helpers import copy_fixture, edit, run_cli
+from tests.helpers import REPO, copy_fixture, edit, run_cli
 
 SARIF_SCHEMA = json.loads(
     (Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -195,3 +195,19 @@ def test_summary_cells_cannot_break_the_table() -> None:
     assert row.count("|") - row.count("\\|") == 6
     assert "<script>" not in table and "\\n" in row
 
+
+
+def test_the_pages_workflow_uploads_the_sarif_it_writes() -> None:
+    import yaml
+
+    workflow = yaml.safe_load(
+        (REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["build"]["steps"]
+    [check] = [s for s in steps if "--format sarif" in s.get("run", "")]
+    [upload] = [s for s in steps if s.get("uses", "").startswith(
+        "github/codeql-action/upload-sarif@")]
+    written = check["run"].split("--format sarif > ")[1].split()[0]
+    assert upload["with"]["sarif_file"] == written
+    assert "!cancelled()" in check["if"] and "!cancelled()" in upload["if"]
+    assert steps.index(check) < steps.index(upload)
