@@ -17,6 +17,7 @@ from typing import NamedTuple, TypeVar
 from builder.disputes import settle_statuses
 from builder.errors import Problem, Severity
 from builder.events import settle_events
+from builder.lints import LintMemo, lint_briefing
 from builder.load import (
     Entry,
     Mapping,
@@ -391,6 +392,12 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
         briefing = replace(briefing, withdrawn=tuple(withdrawn))
     if cache is not None:
         cache.keep("briefing", None, briefing)
+    memo = cache.made("lints", None) if cache is not None else None
+    if not isinstance(memo, LintMemo):
+        memo = LintMemo()
+        if cache is not None:
+            cache.keep("lints", None, memo)
+    state.problems.extend(lint_briefing(briefing, memo))
     return briefing, state.problems
 
 

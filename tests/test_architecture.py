@@ -25,6 +25,7 @@ STAGES = [
     "pinning",     # sources' digests; each quote's fate when a pinned file changed
     "events",      # each fact's event; the scope check
     "disputes",    # statuses derived from `contradicts` disputes
+    "lints",       # meaning checks: claims stronger than their quotes
     "validate",    # raw records -> model, or every problem
     "fastpaths",   # inline markdown and template escaping, the quick way
     "snapshots",   # the briefing at a git revision, as changes are judged
