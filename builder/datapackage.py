@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from builder.model import ActorKind, Briefing, Fact, Source, SourceKind, Stance, Status
-from builder.selectors import select, source_sha256
+from builder.selectors import Selectors, select, source_sha256
 from builder.urls import Urls
 
 TABLES = ("citations.csv", "actors.csv", "sources.csv", "positions.csv", "events.csv")
@@ -170,12 +170,28 @@ class Dataset:
         self.briefing = briefing
         self.urls = urls
         self._rows: dict[str, tuple[Fact, tuple[Source, ...], bytes]] = {}
+        self._selected: dict[str, tuple[Fact, tuple[Source, ...], tuple[Selectors, ...]]] = {}
         self._small: tuple[tuple[object, ...], dict[str, bytes]] | None = None
 
     def keep(self, previous: Dataset) -> None:
         """Start from `previous`'s work (the last build's, with the same URLs)."""
+        self._selected = previous._selected
         if previous.urls == self.urls:
             self._rows, self._small = previous._rows, previous._small
+
+    def selectors(self, fact: Fact) -> tuple[Selectors, ...]:
+        """The W3C selectors of each of the fact's citations, made once for `facts.json`
+        and `citations.csv` (and kept while the fact and its sources stay the same)."""
+        cited = self._cited(fact)
+        found = self._selected.get(fact.id)
+        if found is None or found[0] != fact or found[1] != cited:
+            made = tuple([select(source.text, cit.start, cit.end)
+                          for cit, source in zip(fact.citations, cited, strict=True)])
+            found = self._selected[fact.id] = (fact, cited, made)
+        return found[2]
+
+    def _cited(self, fact: Fact) -> tuple[Source, ...]:
+        return tuple([self.briefing.source_by_id[c.source] for c in fact.citations])
 
     def files(self, facts_header: Sequence[str]) -> dict[str, bytes]:
         """The tables and their descriptor. `facts_header` is the header `facts.csv` is
@@ -184,24 +200,25 @@ class Dataset:
         rows: dict[str, tuple[Fact, tuple[Source, ...], bytes]] = {}
         pieces = [_csv(CITATION_COLUMNS, ())]
         for fact in sorted(b.facts, key=lambda f: f.id):
-            cited = tuple([b.source_by_id[c.source] for c in fact.citations])
+            cited = self._cited(fact)
             found = self._rows.get(fact.id)
             if found is None or found[0] != fact or found[1] != cited:
-                found = (fact, cited, _citation_rows(fact, cited))
+                found = (fact, cited, _citation_rows(fact, cited, self.selectors(fact)))
             rows[fact.id] = found
             pieces.append(found[2])
         self._rows = rows
+        self._selected = {fid: self._selected[fid] for fid in rows if fid in self._selected}
         key = (b.site, b.actors, b.sources, self.urls, tuple(facts_header))
         if self._small is None or self._small[0] != key:
             self._small = (key, _small_tables(b, self.urls, facts_header))
         return {"citations.csv": b"".join(pieces), **self._small[1]}
 
 
-def _citation_rows(fact: Fact, cited: tuple[Source, ...]) -> bytes:
+def _citation_rows(fact: Fact, cited: tuple[Source, ...],
+                   selected: tuple[Selectors, ...]) -> bytes:
     """A fact's rows of `citations.csv` (no header)."""
     rows = []
-    for cit, source in zip(fact.citations, cited, strict=True):
-        found = select(source.text, cit.start, cit.end)
+    for cit, source, found in zip(fact.citations, cited, selected, strict=True):
         rows.append([fact.id, cit.number, source.id, source.file, source_sha256(source) or "",
                      cit.start, cit.end, found.prefix, found.exact, found.suffix])
     return _csv((), rows)

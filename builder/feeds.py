@@ -26,7 +26,7 @@ from builder.datapackage import FILES as DATASET_FILES
 from builder.datapackage import FORMULA_START, XML_ILLEGAL, Dataset
 from builder.markdown import Markdown
 from builder.model import Briefing, Citation, Dispute, Event, Fact, PartialDate, Source
-from builder.selectors import select, source_sha256
+from builder.selectors import Selectors, source_sha256
 from builder.urls import Urls, text_fragment_url
 
 SCHEMA_VERSION = 1
@@ -188,7 +188,8 @@ class Feeds:
         layout of `_json`, which the tests check against Python's encoder)."""
         s = encode_basestring
         citations = []
-        for cit, source, url in cited:
+        selected = self.dataset.selectors(fact)
+        for (cit, source, url), found in zip(cited, selected, strict=True):
             quote = s(cit.quote)
             passage = quote if cit.passage == cit.quote else s(cit.passage)
             citations.append(
@@ -197,7 +198,7 @@ class Feeds:
                 f'\n          "line": {cit.line},\n          "url": {s(url)},'
                 '\n          "original_url": '
                 f'{s(text_fragment_url(source.url, cit.passage)) if source.url else "null"}'
-                f',\n          "target": {_json(self._target(cit, source), "          ")}'
+                f',\n          "target": {_json(self._target(found, source), "          ")}'
                 "\n        }"
             )
         shown = [
@@ -220,14 +221,11 @@ class Feeds:
             f'{_corrections_json(fact)}\n    }}'
         )
 
-    def _target(self, cit: Citation, source: Source) -> dict[str, object]:
+    def _target(self, found: Selectors, source: Source) -> dict[str, object]:
         """The passage as a W3C Web Annotation `SpecificResource`: the archived file, its
         digest when pinned, and the selectors that find the passage in it."""
-        return {
-            "source": source.file,
-            "sha256": source_sha256(source),
-            "selector": select(source.text, cit.start, cit.end).as_json(),
-        }
+        return {"source": source.file, "sha256": source_sha256(source),
+                "selector": found.as_json()}
 
     def _source_json(self, source: Source) -> str:
         """A citation's `source` and `source_title` members, made once per source."""

@@ -9,7 +9,6 @@ archived text alone, with no tool of ours.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from builder.model import Source
 
@@ -42,12 +41,9 @@ class Selectors:
         ]
 
 
-@lru_cache(maxsize=1 << 16)
 def select(text: str, start: int, end: int) -> Selectors:
     """The selectors of `text[start:end]`, with the shortest context of `CONTEXT` doubled
-    that makes prefix + exact + suffix occur exactly once in `text` (or the whole text).
-    Remembered: `facts.json` and `citations.csv` ask for the same passages (a text's hash
-    is computed once, and equal texts are usually the same object)."""
+    that makes prefix + exact + suffix occur exactly once in `text` (or the whole text)."""
     exact = text[start:end]
     width = CONTEXT
     while True:

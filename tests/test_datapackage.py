@@ -140,10 +140,26 @@ def test_the_preview_remakes_only_the_rows_of_an_edited_fact(
     made: list[str] = []
     real = datapackage._citation_rows
     monkeypatch.setattr(datapackage, "_citation_rows",
-                        lambda f, cited: made.append(f.id) or real(f, cited))
+                        lambda f, cited, found: made.append(f.id) or real(f, cited, found))
     second = Dataset(edited, urls)
     second.keep(first)
     kept = second.files(CSV_HEADER)
     assert made == ["undated"]
     assert kept == Dataset(edited, urls).files(CSV_HEADER)  # as a fresh build makes them
     assert b"a comment" in kept["citations.csv"]
+
+
+def test_each_passage_is_selected_once_for_the_json_and_the_table(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    briefing = make_briefing()
+    asked: list[tuple[int, int]] = []
+    real = datapackage.select
+    monkeypatch.setattr(datapackage, "select",
+                        lambda text, start, end: asked.append((start, end)) or
+                        real(text, start, end))
+    out = machine_outputs(briefing, Urls("/"))
+    assert len(asked) == sum(len(f.citations) for f in briefing.facts)
+    targets = [c["target"]["selector"][1] for f in json.loads(out["facts.json"])["facts"]
+               for c in f["citations"]]
+    table = [(int(r["start"]), int(r["end"])) for r in rows(out["citations.csv"])]
+    assert sorted((t["start"], t["end"]) for t in targets) == sorted(table) == sorted(asked)
