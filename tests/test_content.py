@@ -204,6 +204,22 @@ def test_a_date_only_one_timeline_entry_gives_is_attributed(briefing: Briefing) 
     assert not bare, "\n".join(bare)
 
 
+@pytest.mark.parametrize("group", [
+    ("uk", "france"),  # the two lead nations, co-signatories of the same declaration
+    ("sweden", "turkey", "belgium"),  # named together in one sentence of one analysis
+    ("canada", "eu", "nato"),  # named together in one collective pledge
+])
+def test_allies_on_the_same_footing_get_the_same_stance(
+    briefing: Briefing, group: tuple[str, ...]
+) -> None:
+    stances = {ally: {p.issue: p.stance.value for p in briefing.actor_by_id[ally].positions}
+               for ally in group}
+    shared = set.intersection(*(set(s) for s in stances.values()))
+    assert shared
+    for issue in shared:
+        assert len({stances[ally][issue] for ally in group}) == 1, (issue, stances)
+
+
 def test_earlier_summit_facts_are_never_dated(briefing: Briefing) -> None:
     earlier = {s.id for s in briefing.sources if s.file in EARLIER_SUMMIT_FILES}
     assert len(earlier) == len(EARLIER_SUMMIT_FILES)
