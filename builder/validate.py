@@ -17,6 +17,7 @@ from typing import NamedTuple, TypeVar
 from builder.disputes import settle_statuses
 from builder.errors import Problem, Severity
 from builder.events import settle_events
+from builder.fold import broken_files, fold
 from builder.lints import LintMemo, lint_briefing
 from builder.load import (
     Entry,
@@ -366,7 +367,8 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     _stage("actors", (actors.path, actors.node), lambda fresh: _actors(actors, fresh),
            state, cache)
     context = _context(state, cache)
-    for unit in _fact_files(project.facts, context, cache, spread):
+    units = _fact_files(project.facts, context, cache, spread)
+    for unit in units:
         state.problems.extend(unit.problems)
         state.refs.extend(unit.refs)
         for fid, line, column, fact in unit.defined:
@@ -380,6 +382,7 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     _check_retired(state, withdrawn, project.withdrawn)
     state.problems.extend(check_pins(project))
     facts = _settle(state, site)
+    state.problems = _folded(state.problems, project, units)
     errors = any(p.is_error for p in state.problems)
     if errors or site is None:
         return None, state.problems
@@ -399,6 +402,24 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
             cache.keep("lints", None, memo)
     state.problems.extend(lint_briefing(briefing, memo))
     return briefing, state.problems
+
+
+def _folded(problems: list[Problem], project: RawProject,
+            units: list[FactFile]) -> list[Problem]:
+    """`fold.fold`: references to ids a broken file would define are counted at that file,
+    not reported one by one; a seed that exists but cannot be read is not also missing."""
+    broken = broken_files(problems, {
+        project.site.path: project.site.node is not None,
+        project.actors.path: project.actors.node is not None,
+        project.sources.path: project.sources.node is not None,
+        **{unit.path: bool(unit.defined) for unit in units}})
+    by_kind = {kind: sorted(broken & {path}) for kind, path in (
+        ("topic", project.site.path), ("issue", project.site.path),
+        ("event", project.site.path), ("actor", project.actors.path),
+        ("source", project.sources.path))}
+    by_kind["fact"] = sorted(broken & {unit.path for unit in units})
+    unreadable = {p.file for p in project.problems if p.file.startswith("seeds/")}
+    return fold(problems, by_kind, unreadable)
 
 
 def _settle(state: _State, site: Site | None) -> list[Fact]:

@@ -26,6 +26,7 @@ STAGES = [
     "events",      # each fact's event; the scope check
     "disputes",    # statuses derived from `contradicts` disputes
     "lints",       # meaning checks: claims stronger than their quotes
+    "fold",        # a broken file's consequences folded into one line
     "validate",    # raw records -> model, or every problem
     "fastpaths",   # inline markdown and template escaping, the quick way
     "snapshots",   # the briefing at a git revision, as changes are judged

@@ -1071,3 +1071,35 @@ def test_new_fact_file_relative_to_the_project_lands_in_its_facts_folder(
     assert run.returncode == 0, run.stderr
     assert "id: a-new-one" in (project / "content" / "facts" / "new.yaml").read_text("utf-8")
     assert list(elsewhere.iterdir()) == []
+
+
+# One mistake, one message -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), [
+    (PARIS, "  date: 2026-01-06", '  date: "2026-01-06'),
+    (SITE, "title: Mini briefing", 'title: "Mini briefing'),
+    (ACTORS, "- id: uk", '- id: "uk'),
+    (SOURCES, "- id: beta", '- id: "beta'),
+])
+def test_a_syntax_error_is_reported_alone_with_its_consequences_in_one_line(
+    project: Path, rel: str, old: str, new: str
+) -> None:
+    sub(rel, old, new)(project)
+    run = run_cli(project, "check")
+    assert run.returncode == 1, run.stderr
+    errors = [line for line in run.stderr.splitlines() if ": error" in line]
+    assert len(errors) == 1 and errors[0].startswith(rel), run.stderr
+    assert "syntax error" in errors[0]
+    folded = [line for line in run.stderr.splitlines() if "not checked" in line]
+    assert len(folded) <= 1 and all(line.startswith(rel) for line in folded), run.stderr
+
+
+def test_an_unreadable_seed_is_reported_as_unreadable_not_as_missing(project: Path) -> None:
+    seed = project / "seeds" / "beta.txt"
+    seed.unlink()
+    os.mkfifo(seed)
+    run = run_cli(project, "check")
+    assert run.returncode == 1, run.stderr
+    assert "seeds/beta.txt: error: cannot read the file" in run.stderr
+    assert "not found" not in run.stderr, run.stderr
