@@ -121,3 +121,38 @@ def test_a_burst_of_requests_during_rapid_saves_only_ever_sees_whole_pages(
             assert status == 200 and as_served(body) in versions[path]
         assert preview.process.poll() is None, "the preview died"
     assert not any("Traceback" in line or "internal error" in line for line in preview.seen)
+
+
+def test_clients_that_reset_or_only_ask_head_of_the_reload_stream_leave_the_preview_whole(
+    tmp_path: Path,
+) -> None:
+    """The real `briefing serve`: connections reset half-way and `HEAD` on the reload stream
+    print no traceback, hold no thread, and a save afterwards still rebuilds and is served."""
+    import socket
+    import struct
+
+    from builder.preview import EVENTS
+    from tests.helpers import edit
+
+    project = copy_fixture(tmp_path)
+    with running_preview(project) as preview:
+        for partial in (b"GET / HTTP/1.1\r\nHost: 127.0.0.1", b"GET /facts/ HTTP/1.1\r\n",
+                        b"HEAD " + EVENTS.encode() + b" HTTP/1.1\r\n") * 10:
+            sock = socket.create_connection(("127.0.0.1", preview.port), timeout=5)
+            sock.sendall(partial)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()  # a reset, not a polite close
+        for _ in range(10):
+            conn = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=5)
+            conn.request("HEAD", EVENTS)
+            assert conn.getresponse().status == 200
+            conn.close()
+        edit(project, "content/facts/paris.yaml", "Leaders signed", "Leaders have signed")
+        preview.wait_for(r"rebuilt \d+ pages")
+        conn = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=5)
+        conn.request("GET", "/")
+        body = conn.getresponse().read().decode()
+        conn.close()
+        assert "Leaders have signed" in body
+    output = "\n".join(preview.seen + list(preview.lines.queue))
+    assert "Traceback" not in output and "internal error" not in output, output
