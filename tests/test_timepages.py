@@ -5,6 +5,8 @@ fact's history from git; and /changes/ for review. On real git repositories."""
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -194,3 +196,19 @@ def test_a_renamed_actor_redirects_and_a_withdrawn_source_keeps_its_page(
     assert gone.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert "This source was withdrawn" in gone.get_text()
     assert "The outlet retracted the report." in gone.get_text()
+
+
+@pytest.mark.gates
+def test_the_new_kinds_of_page_are_valid_html(
+        history: Path, require_tool: Callable[[str], Path]) -> None:
+    """Tombstones, redirects, corrections and the review page pass the Nu Html Checker."""
+    java, vnu = require_tool("java"), require_tool("vnu")
+    edit(history, PARIS, "- id: twenty-seven-states\n",
+         "- id: european-states-27\n  aliases: [twenty-seven-states]\n")
+    built(history, base="published")
+    pages = [history / "site" / rel for rel in (
+        "changes/index.html", "corrections/index.html", "facts/axis-of-war/index.html",
+        "facts/twenty-seven-states/index.html", "facts/declaration-signed/index.html")]
+    checked = subprocess.run([str(java), "-jar", str(vnu), "--errors-only", *map(str, pages)],
+                             capture_output=True, text=True, check=False, timeout=300)
+    assert checked.returncode == 0, checked.stderr
