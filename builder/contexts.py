@@ -63,6 +63,7 @@ BUILTIN_TITLES = {
     "sources": "Sources",
     "actors": "Actors",
     "search": "Search",
+    "how-to-read": "How to read this briefing",
 }
 BUILTIN_SUMMARIES = {
     "timeline": "Every dated fact in order; undated facts listed apart.",
@@ -70,6 +71,8 @@ BUILTIN_SUMMARIES = {
     "sources": "The archived source documents, with every cited passage marked.",
     "actors": "Countries, people and organisations, with their facts.",
     "search": "Find a fact, an actor or a source.",
+    "how-to-read": "What the event labels, statuses, dispute kinds, corroboration counts and "
+                   "citation marks mean, and why outlets and dates can read “unknown”.",
 }
 STANCE_LABELS = {
     "committed": "Committed",
@@ -107,6 +110,7 @@ class SiteContext:
             "icon_url": urls.static("icon.svg"), "feed_url": urls.feed(),
             "search_url": urls.search(), "facts_json_url": urls.facts_json(),
             "facts_csv_url": urls.facts_csv(), "sources_url": urls.sources(),
+            "how_to_read_url": urls.how_to_read(),
         }
         """The links every page's layout shows, made once."""
         self._fact_links: dict[str, Link] = {}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from builder import contexts
+from builder import contexts, guide
 from builder.cards import Link, card_deps
 from builder.changes import ChangeSet
 from builder.contexts import SiteContext
@@ -221,6 +221,8 @@ def make_plan(briefing: Briefing, urls: Urls, *, deps: bool = True,
 
     disputed = tuple(sorted(briefing.disputes_of))
     plan.add("disputes/", "Disputes", "disputes.html", contexts.disputes_page, shows=disputed)
+    plan.add(guide.PATH, guide.TITLE, "how-to-read.html", guide.guide_page,
+             deps=[f"source:{s.id}" for s in briefing.sources])
     plan.add("search/", "Search", "search.html", contexts.search_page,
              deps=[f"fact:{f.id}" for f in briefing.facts]
              + [f"actor:{a.id}" for a in briefing.actors]

@@ -31,6 +31,7 @@ TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
     "source.html": ("base.html", "_event_badge.html"),
     "fact.html": ("base.html",),
     "disputes.html": ("base.html",),
+    "how-to-read.html": ("base.html",),
     "search.html": ("base.html", "_event_badge.html"),
     "404.html": ("base.html",),
     "corrections.html": ("base.html",),

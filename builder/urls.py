@@ -157,6 +157,9 @@ class Urls:
     def disputes(self) -> str:
         return self.path("disputes/")
 
+    def how_to_read(self) -> str:
+        return self.path("how-to-read/")
+
     def search(self) -> str:
         return self.path("search/")
 

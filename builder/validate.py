@@ -73,7 +73,8 @@ MAX_FIELD_CHARS = 5_000
 MAX_BODY_CHARS = 200_000
 """A page's markdown prose longer than this is refused (markdown rendering is slow on huge,
 pathological text; a briefing page is a few thousand characters)."""
-BUILTIN_PAGES = frozenset(("timeline", "disputes", "sources", "actors", "search"))
+BUILTIN_PAGES = frozenset(("timeline", "disputes", "sources", "actors", "search",
+                           "how-to-read"))
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Control characters and bidi overrides/isolates: invisible, and able to make text display

@@ -42,6 +42,8 @@ class Layout:
     facts_json_url: str
     facts_csv_url: str
     sources_url: str
+    how_to_read_url: str
+    """The page that explains labels, statuses, dispute kinds and marks."""
     nav: tuple[NavItem, ...]
     nav_html: Markup
     """`nav` rendered by `_nav.html`."""

@@ -39,6 +39,7 @@ STAGES = [
     "views",
     "contexts",    # template contexts (the tested contract)
     "datapackage", # the tables beside facts.csv and their Data Package descriptor
+    "guide",       # the "How to read this briefing" page
     "timepages",   # corrections, withdrawn ids, redirects, the review page
     "feeds",       # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
     "parallel",    # work shared among forked processes, results in order
