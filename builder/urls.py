@@ -180,7 +180,8 @@ class Urls:
 
 
 RESERVED_SLUGS = frozenset(("actors", "changes", "corrections", "disputes", "facts",
-                            "pagefind", "search", "sources", "static", "timeline", "topics"))
+                            "how-to-read", "pagefind", "search", "sources", "static",
+                            "timeline", "topics"))
 """Top-level folders the site's own pages and files live in: a page (`content/pages/*.md`)
 of one of these names would take their URL, or hide files under it."""
 
