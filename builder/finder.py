@@ -299,11 +299,14 @@ def _scan_prefix(term: Term) -> str:
     return scan[:4]  # `ceas` also finds `cease-fire` for `ceasefire`
 
 
+@lru_cache(maxsize=65536)
 def _weight(term: Term, word: str) -> float:
     """How much a word of the source counts for a query word: 1 for the same stem. A word
-    with hyphens counts as written without them (`cease-fire`), or as its first part."""
+    with hyphens counts as written without them (`cease-fire`), when its parts are letters,
+    or as its first part (`ref` of `ref-250-30`)."""
     if "-" in word:
-        return max(_weight(term, word.replace("-", "")), _weight(term, word.split("-")[0]))
+        first = _weight(term, word.split("-", 1)[0])
+        return max(first, _joined(term, word))
     if word == term.word or stem_of(word) == term.stem:
         return 1.0
     if term.prefix and word.startswith(term.word):
@@ -311,10 +314,16 @@ def _weight(term: Term, word: str) -> float:
     return 0.0
 
 
+def _joined(term: Term, word: str) -> float:
+    """The weight of a hyphenated word of letters written as one (`cease-fire`)."""
+    joined = word.replace("-", "")
+    return _weight(term, joined) if joined.isalpha() else 0.0
+
+
 def _marked_parts(term: Term, word: str) -> list[str]:
     """The words to mark in a passage for a matching word: all parts of `cease-fire` when
     it matched whole, only `post` of `post-ceasefire` when that part did."""
-    if "-" not in word or _weight(term, word.replace("-", "")):
+    if "-" not in word or _joined(term, word):
         return word.split("-")
     return word.split("-")[:1]
 
