@@ -13,7 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from builder.cite_page import PAGE, SCRIPT, STYLE, FinderPage
-from builder.preview import PreviewServer, PreviewState, start_server, stop_server
+from builder.preview import PreviewServer, PreviewState, serve_in_background, stop_server
 from tests.helpers import copy_fixture, edit
 
 
@@ -27,7 +27,8 @@ def server(root: Path) -> Iterator[PreviewServer]:
     (root / "site").mkdir()
     state = PreviewState(site_dir=root / "site", base_path="/briefing/")
     state.tools.update(FinderPage(root, lambda: state.base_path).routes())
-    srv, _ = start_server(state, "127.0.0.1", 0)
+    srv = PreviewServer(state, "127.0.0.1", 0)
+    serve_in_background(srv)
     yield srv
     stop_server(srv, state)
 
