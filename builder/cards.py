@@ -15,6 +15,7 @@ from typing import TypeVar
 from jinja2 import Environment
 from markupsafe import Markup
 
+from builder.footnotes import Cited, placeholder
 from builder.markdown import Markdown
 from builder.model import Briefing, DisputeKind, Fact, PartialDate, Source, Status
 from builder.urls import Urls, text_fragment_url
@@ -54,9 +55,12 @@ class DateView:
 
 @dataclass(frozen=True, slots=True)
 class CiteMark:
-    """One numbered citation of a fact: `[n]`, linking to the marked passage."""
+    """One citation of a fact; on a page it becomes a numbered mark (see `footnotes`)."""
 
     number: int
+    """Its place among the fact's own citations (a page numbers them anew)."""
+    placeholder: Markup
+    """What the fact's marks leave for `footnotes` to number on each page."""
     url: str
     """The marked passage on the source page."""
     label: str
@@ -216,6 +220,8 @@ class Cards:
         self._views: dict[str, FactView] = {}
         self._cards: dict[str, Markup] = {}
         self._marks: dict[str, Markup] = {}
+        self._bare: dict[str, Markup] = {}
+        self._cited: dict[tuple[str, int], Cited | None] = {}
         # What many facts share, made once per build: actors' links, sources' links and
         # addresses, dates.
         self._actor_links: dict[str, Link | None] = {}
@@ -241,18 +247,23 @@ class Cards:
     def card(self, fact_id: str) -> Markup:
         """The fact card: claim, marks, date, actors, corroboration, disputes."""
         if fact_id not in self._cards:
-            template = self.env.get_template("_fact_card.html")
-            html = template.render(fact=self.view(fact_id), marks=self.marks(fact_id),
-                                   badge=self._badge_of(fact_id), bare=False)
-            self._cards[fact_id] = Markup(html.strip())
+            self._cards[fact_id] = self._render_card(fact_id, bare=False)
         return self._cards[fact_id]
 
     def bare_card(self, fact_id: str) -> Markup:
-        """The fact card without its dispute notes: for the disputes page, which prints
-        each note once, above the two cards."""
+        """The fact card without its dispute notes, for pages that explain the dispute
+        themselves (the disputes page, which prints each note once above the two cards; a
+        fact's own page): said once, not on every side."""
+        if not self.briefing.disputes_of.get(fact_id):
+            return self.card(fact_id)
+        if fact_id not in self._bare:
+            self._bare[fact_id] = self._render_card(fact_id, bare=True)
+        return self._bare[fact_id]
+
+    def _render_card(self, fact_id: str, *, bare: bool) -> Markup:
         template = self.env.get_template("_fact_card.html")
         html = template.render(fact=self.view(fact_id), marks=self.marks(fact_id),
-                               badge=self._badge_of(fact_id), bare=True)
+                               badge=self._badge_of(fact_id), bare=bare)
         return Markup(html.strip())
 
     def _badge_of(self, fact_id: str) -> Markup:
@@ -274,6 +285,31 @@ class Cards:
             html = template.render(fact=self.view(fact_id))
             self._marks[fact_id] = Markup(html.strip())
         return self._marks[fact_id]
+
+    def cited(self, fact_id: str, number: int) -> Cited | None:
+        """What a References list shows of citation `number` of `fact_id` (None: no such)."""
+        key = (fact_id, number)
+        found = self._cited.get(key)
+        if found is None and key not in self._cited:
+            found = self._cited[key] = self._make_cited(fact_id, number)
+        return found
+
+    def _make_cited(self, fact_id: str, number: int) -> Cited | None:
+        fact = self.briefing.fact_by_id.get(fact_id)
+        citation = next((c for c in fact.citations if c.number == number), None) if fact else None
+        if citation is None:
+            return None
+        source = self.briefing.source_by_id[citation.source]
+        links = self.source_links(citation.source)
+        url = self.urls.citation(citation.source, citation.anchor)
+        view = self.view(fact_id)
+        return Cited(
+            (citation.source, citation.start, citation.end), citation.passage, url,
+            self.urls.origin + url if self.urls.origin else "",
+            links.passage_url(citation.passage), links.link.text, source.outlet,
+            source.published.human() if source.published else "unknown",
+            view.url, view.claim_text,
+        )
 
     def fragments(self, fact_id: str) -> tuple[str, str, str, str]:
         """A fact's claim (HTML and text), card and marks as plain strings: made in another
@@ -303,6 +339,9 @@ class Cards:
         keep_entries(self._views, previous._views, touched)
         keep_entries(self._cards, previous._cards, touched)
         keep_entries(self._marks, previous._marks, touched)
+        keep_entries(self._bare, previous._bare, touched)
+        self._cited.update({key: cited for key, cited in previous._cited.items()
+                            if key[0] not in touched})
 
     def topic(self, fact_id: str) -> Link:
         """Where the fact's topic is listed (not part of the card, so not memoised with it)."""
@@ -347,7 +386,7 @@ class Cards:
             source = self.source_links(cit.source)
             sources.add(cit.source)
             cites.append(CiteMark(
-                cit.number, urls.citation(cit.source, cit.anchor),
+                cit.number, placeholder(fact.id, cit.number), urls.citation(cit.source, cit.anchor),
                 f"Citation {cit.number}: {source.link.text}", source.link, cit.passage,
                 source.passage_url(cit.passage),
             ))

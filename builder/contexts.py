@@ -37,6 +37,7 @@ from builder.views import (
     FactEntryGroup,
     FactGroup,
     FactPage,
+    GlancePoint,
     HistoryView,
     HomePage,
     Layout,
@@ -107,7 +108,8 @@ class SiteContext:
         """The navigation's HTML by the URL it marks as current (`` for none)."""
         self._site_links = {
             "home_url": urls.home(), "style_url": urls.static("style.css"),
-            "icon_url": urls.static("icon.svg"), "feed_url": urls.feed(),
+            "script_url": urls.static("site.js"), "icon_url": urls.static("icon.svg"),
+            "feed_url": urls.feed(),
             "search_url": urls.search(), "facts_json_url": urls.facts_json(),
             "facts_csv_url": urls.facts_csv(), "sources_url": urls.sources(),
             "how_to_read_url": urls.how_to_read(),
@@ -231,7 +233,9 @@ class SiteContext:
         once for each page it lists and once for all the others, not in every layout."""
         made = self._nav_html.get(current)
         if made is None:
-            html = self.cards.env.get_template(NAV_TEMPLATE).render(nav=nav)
+            search = next((item for item in nav if item.url == self.urls.search()),
+                          NavItem("", "", False))
+            html = self.cards.env.get_template(NAV_TEMPLATE).render(nav=nav, search=search)
             made = self._nav_html[current] = Markup(html.strip())
         return made
 
@@ -243,20 +247,16 @@ class SiteContext:
         return self.markdown.block(page.body, lambda fid: self.inline_cite(fid, page.topic))
 
     def inline_cite(self, fact_id: str, own_event: str | None = None) -> Markup:
-        """`[@fact-id]` in prose: the fact's citation marks and a link to its permalink,
-        after its event's badge when it is not of the main event nor of `own_event`."""
+        """`[@fact-id]` in prose: the fact's citation marks, numbered with the page's
+        references (the fact itself is one step away, from the mark's preview), after its
+        event's badge when it is not of the main event nor of `own_event`."""
         if fact_id not in self.briefing.fact_by_id:
             return Markup('<span class="missing-fact">[@{}]</span>').format(fact_id)
         view = self.cards.view(fact_id)
         badge = Markup("")
         if view.event is not None and view.event.id != own_event:
             badge = self.cards.badge(view.event)
-        return Markup(
-            '<span class="inline-cite">{badge}{marks}<a class="fact-ref" href="{url}">'
-            '<span aria-hidden="true">&#8599;</span>'
-            '<span class="visually-hidden">Fact: {claim}</span></a></span>'
-        ).format(badge=badge, marks=self.cards.marks(fact_id), url=view.url,
-                 claim=view.claim_text)
+        return badge + self.cards.marks(fact_id)
 
 
 def timeline_order(briefing: Briefing) -> dict[str, int]:
@@ -304,13 +304,24 @@ def home(ctx: SiteContext, *, url: str, key_facts: tuple[str, ...],
     page = HomePage(
         title=title,
         body_html=body,
+        glance=glance_points(ctx, index) if index else (),
         description=(index.summary if index and index.summary else b.site.description),
         as_of=ctx.as_of,
         key_facts=ctx.cards.cards(key_facts),
-        changed=ctx.cards.cards(changed),
+        changed=ctx.cards.cards(tuple(f for f in changed if f not in key_facts)),
         sections=_sections(b, ctx.urls),
     )
     return {"layout": ctx.layout(url, title, page.description, og_type="website"), "page": page}
+
+
+def glance_points(ctx: SiteContext, page: Page) -> tuple[GlancePoint, ...]:
+    """The page's "At a glance" key points, each followed by its facts' marks."""
+    return tuple(
+        GlancePoint(point.label, ctx.markdown.inline(point.text),
+                    Markup("").join(ctx.cards.marks(f) for f in point.facts
+                                    if f in ctx.briefing.fact_by_id))
+        for point in page.glance
+    )
 
 
 def content_page(ctx: SiteContext, *, url: str, slug: str, key_facts: tuple[str, ...],
@@ -534,7 +545,7 @@ def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
         topic=ctx.cards.topic(fact_id),
         citations=citations,
         disputes=disputes,
-        appearances=appearances,
+        appearances=tuple(dict.fromkeys(appearances)),
         event=view.event,
         jsonld=fact_jsonld(ctx.briefing, ctx.urls, fact_id, view.claim_text),
         **fact_record(ctx.briefing, fact_id),

@@ -307,6 +307,17 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyPoint:
+    """One line of a page's "At a glance" box: a short label, its words, its facts."""
+
+    label: str
+    text: str
+    """Inline markdown: no more than `facts` say."""
+    facts: tuple[str, ...]
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Page:
     """A markdown page of framing prose (`content/pages/<slug>.md`)."""
 
@@ -322,6 +333,8 @@ class Page:
     topic: str | None = None
     """When set, the page also lists every fact of this topic."""
     file: str = ""
+    glance: tuple[KeyPoint, ...] = ()
+    """The "At a glance" key points shown beside the page's lead (the home page's)."""
 
 
 def _index_shape(fact: Fact) -> tuple[object, ...]:

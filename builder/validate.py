@@ -42,6 +42,7 @@ from builder.model import (
     DisputeKind,
     Event,
     Fact,
+    KeyPoint,
     Lint,
     LintWaiver,
     Page,
@@ -99,7 +100,8 @@ CITATION_FIELDS = ("source", "quote")
 DISPUTE_FIELDS = ("fact", "kind", "note")
 LINT_OK_FIELDS = ("lint", "reason")
 EVENT_FIELDS = ("id", "label", "description")
-PAGE_FIELDS = ("title", "summary", "order", "facts", "topic")
+PAGE_FIELDS = ("title", "summary", "order", "facts", "topic", "glance")
+KEY_POINT_FIELDS = ("label", "text", "facts")
 TOPIC_FIELDS = ("id", "title", "summary")
 ISSUE_FIELDS = ("id", "title")
 
@@ -1143,11 +1145,36 @@ def _page(raw: RawPage, state: _State) -> Page | None:
                 state.problems.append(Problem(r.file, number, m.start() + 1, "body",
                                               f"`[@{ref}]` does not name a fact id",
                                               hint="write `[@fact-id]` with a kebab-case id"))
+    glance = _glance(node, r, state)
     if title is None:
         return None
     return Page(slug=slug, title=title, summary=r.text(node, "summary", "", required=False) or "",
                 order=r.integer(node, "order", "", 100), body=raw.body, facts=facts, topic=topic,
-                file=raw.path)
+                file=raw.path, glance=glance)
+
+
+def _glance(node: Mapping, r: _Reader, state: _State) -> tuple[KeyPoint, ...]:
+    """`glance:` key points, each `{label, text, facts}`; unknown fact ids are errors at
+    their place, like every other reference."""
+    entry = node.entries.get("glance")
+    if entry is None:
+        return ()
+    points = []
+    for i, item in enumerate(r.sequence(entry.value, "glance", "a list of key points")):
+        p = f"glance[{i}]."
+        point = r.mapping(item, p.rstrip("."), "a key point: `label`, `text` and `facts`")
+        if point is None:
+            continue
+        r.fields(point, KEY_POINT_FIELDS, p)
+        label = r.text(point, "label", p, what="a word or two, e.g. `Signed`")
+        text = r.text(point, "text", p, what="one short sentence")
+        facts = r.ids(point, "facts", p, "fact", state.refs)
+        if not facts:
+            r.problem(point, f"{p}facts", "a key point needs at least one fact it rests on",
+                      hint="add `facts: [fact-id]` naming the facts that say this")
+        if label is not None and text is not None and facts:
+            points.append(KeyPoint(label, text, facts))
+    return tuple(points)
 
 
 def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:

@@ -36,6 +36,8 @@ class Layout:
     og_type: str
     home_url: str
     style_url: str
+    script_url: str
+    """`site.js`: reference previews and the phone menu (the page works without it)."""
     icon_url: str
     feed_url: str
     search_url: str
@@ -61,9 +63,20 @@ class SectionLink:
 
 
 @dataclass(frozen=True, slots=True)
+class GlancePoint:
+    """A key point of the "At a glance" box, with the marks of the facts it rests on."""
+
+    label: str
+    text_html: Markup
+    marks: Markup
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
 class HomePage:
     title: str
     body_html: Markup
+    glance: tuple[GlancePoint, ...]
     description: str
     as_of: DateView
     key_facts: tuple[Markup, ...]

@@ -137,21 +137,52 @@ def card_for(page: BeautifulSoup, fact_id: str) -> Tag:
     return card
 
 
-def test_cards_carry_numbered_citation_marks_with_accessible_names(site: dict[str, bytes]) -> None:
-    card = card_for(soup(site["paris/index.html"]), "uk-france-signed")
-    marks = card.select("a.cite")
-    assert [m.get_text() for m in marks] == ["[1]", "[2]"]
-    assert [m["href"] for m in marks] == [
-        "/sources/src-a/#cite-uk-france-signed-1",
-        "/sources/src-b/#cite-uk-france-signed-2",
-    ]
-    assert marks[1]["aria-label"] == "Citation 2: Report B"
+def test_each_cited_passage_has_one_number_per_page_in_reading_order(
+        site: dict[str, bytes]) -> None:
+    page = soup(site["paris/index.html"])
+    prose = page.select_one(".prose")
+    assert prose is not None
+    card = card_for(page, "uk-france-signed")
+    # The prose cites the fact first: its two passages are 1 and 2, and its card below
+    # reuses them instead of starting a second [1].
+    assert [m.get_text() for m in prose.select("a.fn")] == ["1", "2"]
+    assert [m.get_text() for m in card.select("a.fn")] == ["1", "2"]
+    numbers = [int(m.get_text()) for m in page.select("main a.fn")]
+    first_uses = list(dict.fromkeys(numbers))
+    assert first_uses == list(range(1, len(first_uses) + 1))
+    assert card.select("a.fn")[1]["aria-label"] == "Reference 2: Report B"
     assert "corroborated by 2 sources" in card.get_text()
+
+
+def test_every_mark_links_to_its_reference_at_the_foot(site: dict[str, bytes]) -> None:
+    page = soup(site["paris/index.html"])
+    refs = page.select("main section.references ol > li")
+    assert [li["id"] for li in refs] == [f"ref-{n}" for n in range(1, len(refs) + 1)]
+    for mark in page.select("main a.fn"):
+        assert page.select_one(mark["href"]) in refs
+    first, second = refs[0], refs[1]
+    assert "The UK and France signed a declaration of intent" in first.get_text()
+    assert "Report A: “signed” in Paris, Outlet A, 6 January 2026." in first.get_text()
+    assert "Report B, unknown, unknown." in second.get_text()  # no outlet, no date
+    passage = first.select_one("a.ref-passage")
+    assert passage is not None and passage["href"] == "/sources/src-a/#cite-uk-france-signed-1"
+    assert first.select_one('a.ref-fact[href="/facts/uk-france-signed/"]') is not None
+    # The References close the page: nothing of the page's own comes after them.
+    main = page.select_one("main")
+    assert main is not None
+    assert main.find_all(recursive=False)[-1].name == "section"
+    assert "references" in main.find_all(recursive=False)[-1]["class"]
+
+
+def test_pages_citing_nothing_have_no_references(site: dict[str, bytes]) -> None:
+    for path in ("sources/index.html", "actors/index.html", "search/index.html"):
+        assert soup(site[path]).select_one("section.references") is None, path
+        assert b"<!--" not in site[path], path
 
 
 def test_two_documents_of_one_outlet_are_a_single_source(site: dict[str, bytes]) -> None:
     card = card_for(soup(site["allies/index.html"]), "uk-air")
-    assert len(card.select("a.cite")) == 2
+    assert len(card.select("a.fn")) == 2
     assert "single source (2 documents relaying one outlet)" in card.get_text()
     assert "corroborated" not in card.get_text()
 
@@ -173,13 +204,8 @@ def test_a_dispute_shows_on_both_sides(site: dict[str, bytes]) -> None:
 def test_inline_fact_citations_in_prose(site: dict[str, bytes]) -> None:
     prose = soup(site["paris/index.html"]).select_one(".prose")
     assert prose is not None
-    cite = prose.select_one(".inline-cite")
-    assert cite is not None
-    assert [a["href"] for a in cite.select("a.cite")] == [
-        "/sources/src-a/#cite-uk-france-signed-1",
-        "/sources/src-b/#cite-uk-france-signed-2",
-    ]
-    assert cite.select_one("a.fact-ref")["href"] == "/facts/uk-france-signed/"
+    assert [a["href"] for a in prose.select("a.fn")] == ["#ref-1", "#ref-2"]
+    assert "↗" not in prose.get_text()  # the fact is reached from the reference instead
     assert "[@" not in prose.get_text()
     # The body's own `##` heading is demoted below the page's single h1.
     assert prose.find("h2") is not None and prose.find("h1") is None
@@ -318,13 +344,14 @@ def test_hostile_claims_and_titles_render_inert() -> None:
     briefing = make_briefing(claims={"uk-air": HOSTILE}, extra_pages=[page])
     site = render(briefing)
     for path, doc in html_pages(site):
-        # The only script is the site's own search box, loaded by URL, never inline; the
-        # rest is JSON-LD, a data block whose text is JSON with no markup in it.
+        # The only scripts are the site's own (previews and menu; search), loaded by URL,
+        # never inline; the rest is JSON-LD, a data block whose text is JSON, no markup.
         for script in doc.find_all("script"):
             if script.get("type") == "application/ld+json":
                 assert "<" not in script.string and json.loads(script.string), (path, script)
                 continue
-            assert script.get("src") == "/static/search.js" and not script.string, (path, script)
+            assert script.get("src") in ("/static/site.js", "/static/search.js"), path
+            assert not script.string, (path, script)
         assert doc.find(["img", "iframe", "b"]) is None, path
         for tag in doc.find_all(True):
             for name, value in tag.attrs.items():
