@@ -24,6 +24,7 @@ from builder.changes import ChangeSet
 from builder.contexts import SiteContext
 from builder.markdown import cited_facts
 from builder.model import Actor, Briefing, Fact
+from builder.footnotes import REFERENCES_TEMPLATE
 from builder.templating import CARD_TEMPLATES, TEMPLATE_USES
 from builder.timepages import TEMPLATES as NOT_IN_SITEMAP
 from builder.timepages import page_specs
@@ -52,8 +53,8 @@ class PageJob:
 @functools.cache
 def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
     names = {name, *TEMPLATE_USES.get(name, ())}
-    if "base.html" in names:  # the layout shows the navigation, rendered apart
-        names.add(contexts.NAV_TEMPLATE)
+    if "base.html" in names:  # the layout shows the navigation and references, made apart
+        names.update((contexts.NAV_TEMPLATE, REFERENCES_TEMPLATE))
     if shows_facts:
         names.update(CARD_TEMPLATES)
     return frozenset(f"template:{n}" for n in names)

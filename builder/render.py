@@ -20,6 +20,7 @@ from builder.cards import Cards, topic_links
 from builder.contexts import SiteContext
 from builder.errors import Problem
 from builder.feeds import machine_outputs
+from builder.footnotes import Footnotes
 from builder.markdown import Markdown
 from builder.model import Briefing
 from builder.plan import PageJob, plan_pages, sitemap_urls
@@ -56,12 +57,14 @@ class Renderer:
         self.markdown = Markdown()
         cards = Cards(briefing, urls, self.env, self.markdown, topic_links(briefing, urls))
         self.site = SiteContext(briefing, urls, cards, self.markdown)
+        self.footnotes = Footnotes(cards.cited, self.env)
         self.cards_shared = False
         """Whether `share_cards` has made every card already."""
 
     def render(self, job: PageJob) -> bytes:
         context = job.build(self.site)
-        return self.env.get_template(job.template).render(context).encode("utf-8")
+        html = self.env.get_template(job.template).render(context)
+        return self.footnotes.number(html).encode("utf-8")
 
 
 class TemplateFailed(Exception):

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from builder import contexts
 from builder.errors import Problem
 from builder.fastpaths import EscapingTemplate
+from builder.footnotes import REFERENCES_TEMPLATE
 
 CARD_TEMPLATES = ("_fact_card.html", "_cite_marks.html", "_event_badge.html")
 """Rendered on their own by `Cards` (the badge is handed to the card already made)."""
@@ -66,8 +67,9 @@ def load_templates(env: Environment) -> None:
 
 
 def templates_used(names: Iterable[str]) -> set[str]:
-    """`names`, the templates they pull in, and the navigation every layout shows."""
-    return {contexts.NAV_TEMPLATE, *(used for name in names
+    """`names`, the templates they pull in, and the navigation and References list every
+    layout shows."""
+    return {contexts.NAV_TEMPLATE, REFERENCES_TEMPLATE, *(used for name in names
                                      for used in (name, *TEMPLATE_USES.get(name, ())))}
 
 
