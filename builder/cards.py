@@ -306,8 +306,9 @@ class Cards:
         return Cited(
             (citation.source, citation.start, citation.end), citation.passage, url,
             self.urls.origin + url if self.urls.origin else "",
-            links.passage_url(citation.passage), links.link.text, source.outlet,
-            source.published.human() if source.published else "unknown",
+            links.passage_url(citation.passage), links.link.text,
+            "outlet unknown" if source.outlet == "unknown" else source.outlet,
+            source.published.human() if source.published else "date unknown",
             view.url, view.claim_text,
         )
 

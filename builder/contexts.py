@@ -17,7 +17,8 @@ from builder.cards import Cards, DateView, Link, keep_entries, original_url
 from builder.jsonld import fact_jsonld, source_jsonld
 from builder.markdown import Markdown
 from builder.marks import Span, segment
-from builder.model import Actor, Briefing, DisputeKind, Page, PartialDate, Source
+from builder.model import Actor, Briefing, DisputeKind, KeyPoint, Page, PartialDate, Source
+from builder.pictures import Column, Dot, Layer, layer_diagram, timeline_strip
 from builder.urls import Urls
 from builder.views import (
     ActorGroup,
@@ -40,7 +41,9 @@ from builder.views import (
     GlancePoint,
     HistoryView,
     HomePage,
+    Landing,
     Layout,
+    LegendItem,
     Matrix,
     MatrixCell,
     MatrixFact,
@@ -54,8 +57,11 @@ from builder.views import (
     SourceRow,
     SourcesPage,
     TextSegment,
+    TimelineDay,
     TimelinePage,
+    TimelineRow,
     TopicPage,
+    UndatedGroup,
 )
 
 BUILTIN_TITLES = {
@@ -81,6 +87,21 @@ STANCE_LABELS = {
     "ruled-out": "Ruled out",
     "offered-other": "Offered other help",
     "unstated": "Unstated",
+}
+STANCE_WORDS = {
+    "committed": "committed",
+    "conditional": "conditional",
+    "ruled-out": "ruled out",
+    "offered-other": "other help",
+    "unstated": "unstated",
+}
+"""The matrix's compact stance words (its legend explains them)."""
+STANCE_SYMBOLS = {
+    "committed": "●",
+    "conditional": "◐",
+    "ruled-out": "✕",
+    "offered-other": "◇",
+    "unstated": "?",
 }
 NAV_TEMPLATE = "_nav.html"
 """The navigation fragment, rendered once per navigation state and put in every layout."""
@@ -304,7 +325,12 @@ def home(ctx: SiteContext, *, url: str, key_facts: tuple[str, ...],
     page = HomePage(
         title=title,
         body_html=body,
-        glance=glance_points(ctx, index) if index else (),
+        glance=glance_points(ctx, index.glance) if index else (),
+        strip=timeline_strip_of(ctx, "home-strip", Markup(
+            'The story at a glance: one dot per fact (larger: a key fact), each a link to the '
+            'fact; the earlier, undated summit comes first, in a dashed box. The '
+            '<a href="{}">timeline</a> gives the same facts as text.').format(
+                ctx.urls.timeline())),
         description=(index.summary if index and index.summary else b.site.description),
         as_of=ctx.as_of,
         key_facts=ctx.cards.cards(key_facts),
@@ -314,13 +340,13 @@ def home(ctx: SiteContext, *, url: str, key_facts: tuple[str, ...],
     return {"layout": ctx.layout(url, title, page.description, og_type="website"), "page": page}
 
 
-def glance_points(ctx: SiteContext, page: Page) -> tuple[GlancePoint, ...]:
-    """The page's "At a glance" key points, each followed by its facts' marks."""
+def glance_points(ctx: SiteContext, points: tuple[KeyPoint, ...]) -> tuple[GlancePoint, ...]:
+    """Key points ("At a glance", a diagram's boxes), each followed by its facts' marks."""
     return tuple(
         GlancePoint(point.label, ctx.markdown.inline(point.text),
                     Markup("").join(ctx.cards.marks(f) for f in point.facts
                                     if f in ctx.briefing.fact_by_id))
-        for point in page.glance
+        for point in points
     )
 
 
@@ -331,6 +357,7 @@ def content_page(ctx: SiteContext, *, url: str, slug: str, key_facts: tuple[str,
     page = b.page(slug)
     assert page is not None
     topic = b.topic_by_id.get(page.topic or "")
+    topic_facts = tuple(f for f in topic_facts if f not in key_facts)  # each card once
     if group_by_actor:
         groups = _group_by_actor(ctx, topic_facts)
     elif topic_facts:
@@ -344,6 +371,15 @@ def content_page(ctx: SiteContext, *, url: str, slug: str, key_facts: tuple[str,
         body_html=ctx.body(page),
         key_facts=ctx.cards.cards(key_facts),
         matrix=_matrix(ctx, allies) if allies else None,
+        diagram=layer_diagram(tuple(
+            Layer(point.label, point.text,
+                  tuple(Dot(ctx.fact_link(f).url, ctx.fact_link(f).text) for f in point.facts
+                        if f in b.fact_by_id))
+            for point in page.diagram
+        ), Markup("The planned force, layer by layer: each numbered dot links to a fact the "
+                  "box rests on. The same boxes as text follow the picture."),
+            "force-layers") if page.diagram else Markup(""),
+        diagram_points=glance_points(ctx, page.diagram),
         topic_title=topic.title if topic else "",
         topic_groups=groups,
     )
@@ -376,24 +412,35 @@ def _group_by_actor(ctx: SiteContext, fact_ids: tuple[str, ...]) -> tuple[FactGr
 def _matrix(ctx: SiteContext, allies: tuple[str, ...]) -> Matrix:
     b, urls = ctx.briefing, ctx.urls
     rows = []
-    for actor_id in allies:
+    for actor_id in matrix_rows(b, allies):
         actor = b.actor_by_id[actor_id]
         by_issue = {p.issue: p for p in actor.positions}
         cells = []
         for issue in b.site.issues:
             pos = by_issue.get(issue.id)
             if pos is None:
-                cells.append(MatrixCell("none", "no fact", "", ()))
+                cells.append(MatrixCell("none", "", "no fact", "", ()))
                 continue
             facts = tuple(
                 MatrixFact(urls.fact(fid), f"fact {n}", f"{actor.name}, {issue.title}: ",
                            ctx.cards.view(fid).event)
                 for n, fid in enumerate(pos.facts, start=1)
             )
-            cells.append(MatrixCell(pos.stance.value, STANCE_LABELS[pos.stance.value],
+            stance = pos.stance.value
+            cells.append(MatrixCell(stance, STANCE_SYMBOLS[stance], STANCE_WORDS[stance],
                                     pos.note, facts))
         rows.append(MatrixRow(Link(urls.ally(actor.id), actor.name), tuple(cells)))
-    return Matrix(tuple(i.title for i in b.site.issues), tuple(rows))
+    legend = tuple(LegendItem(s, STANCE_SYMBOLS[s], STANCE_WORDS[s]) for s in STANCE_WORDS)
+    return Matrix(tuple(i.title for i in b.site.issues), tuple(rows), legend)
+
+
+def matrix_rows(briefing: Briefing, allies: tuple[str, ...]) -> tuple[str, ...]:
+    """The matrix's allies: those `site.matrix_order` names first, in its order (lead
+    nations, then the US), then the others by name."""
+    first = [a for a in briefing.site.matrix_order if a in allies]
+    rest = sorted((a for a in allies if a not in first),
+                  key=lambda a: (briefing.actor_by_id[a].name.casefold(), a))
+    return (*first, *rest)
 
 
 def topic_page(ctx: SiteContext, *, url: str, topic_id: str, facts: tuple[str, ...]) -> Context:
@@ -420,17 +467,112 @@ def _positions(ctx: SiteContext, actor: Actor) -> tuple[AllyPosition, ...]:
 def ally_page(ctx: SiteContext, *, url: str, actor_id: str) -> Context:
     actor = ctx.briefing.actor_by_id[actor_id]
     title = f"{actor.name}: positions"
-    view = AllyPage(title, Link(ctx.urls.actor(actor.id), actor.name), _positions(ctx, actor))
+    by_issue = {p.issue: p for p in actor.positions}
+    positions: list[AllyPosition] = []
+    unstated: list[str] = []
+    shown: set[str] = set()
+    for issue in ctx.briefing.site.issues:
+        pos = by_issue.get(issue.id)
+        if pos is None:
+            unstated.append(issue.title)
+            continue
+        new = tuple(f for f in pos.facts if f not in shown)
+        shown.update(new)
+        positions.append(AllyPosition(
+            issue.title, pos.stance.value, STANCE_LABELS[pos.stance.value], pos.note,
+            ctx.cards.cards(new),
+            tuple(ctx.fact_link(f) for f in pos.facts if f not in new)))
+    view = AllyPage(title, Link(ctx.urls.actor(actor.id), actor.name), tuple(positions),
+                    tuple(unstated))
     description = f"Where {actor.name} stands on each issue, with the facts behind it."
     return {"layout": ctx.layout(url, title, description, search_kind="Ally"), "page": view}
 
 
 def timeline_page(ctx: SiteContext, *, url: str) -> Context:
     b = ctx.briefing
-    groups = tuple(FactGroup(day.human if day else "", "", day, ctx.cards.cards(fact_ids))
-                   for day, fact_ids in ctx.timeline_days())
-    view = TimelinePage("Timeline", groups, ctx.cards.cards(b.undated))
+    key = key_facts(b)
+    days = tuple(
+        TimelineDay(day, f"d-{day.iso}", tuple(timeline_row(ctx, f, key) for f in fact_ids))
+        for day, fact_ids in ctx.timeline_days() if day is not None
+    )
+    by_topic: dict[str, list[str]] = {}
+    for fid in b.undated:
+        by_topic.setdefault(b.fact_by_id[fid].topic, []).append(fid)
+    undated = tuple(
+        UndatedGroup(ctx.cards.topic(fids[0]).text, ctx.cards.topic(fids[0]).url,
+                     tuple(timeline_row(ctx, f, key) for f in fids))
+        for topic, fids in sorted(by_topic.items(), key=lambda kv: _topic_rank(b, kv[0]))
+    )
+    strip = timeline_strip_of(ctx, "timeline-strip", Markup(
+        "The timeline at a glance: one dot per fact (larger: a key fact), each a link to the "
+        "fact; an undated event comes first, in a dashed box. The chronology below gives "
+        "the same facts as text."))
+    view = TimelinePage("Timeline", strip, days, undated)
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["timeline"]), "page": view}
+
+
+def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: Markup) -> Markup:
+    """The timeline strip: each undated event (a topic none of whose facts is dated, such
+    as the earlier summit) as a labelled block first, then every dated day in order."""
+    b = ctx.briefing
+    key = key_facts(b)
+
+    def dot(fact_id: str) -> Dot:
+        link = ctx.fact_link(fact_id)
+        return Dot(link.url, link.text, fact_id in key)
+
+    columns = [
+        Column(ctx.cards.topic(fids[0]).text, ctx.cards.topic(fids[0]).url,
+               tuple(map(dot, fids)), dated=False)
+        for fids in undated_events(b)
+    ]
+    timeline = ctx.urls.timeline()
+    columns.extend(Column(day.human, f"{timeline}#d-{day.iso}", tuple(map(dot, fids)))
+                   for day, fids in ctx.timeline_days() if day is not None)
+    return timeline_strip(tuple(columns), caption, figure_id)
+
+
+def undated_events(briefing: Briefing) -> list[tuple[str, ...]]:
+    """The facts of each undated event, in the site's topic order: a topic none of whose
+    facts is dated, resting on sources no dated fact cites (documents about another
+    meeting, such as the earlier summit), not commentary on the dated story."""
+    dated_sources = {c.source for fid in briefing.timeline
+                     for c in briefing.fact_by_id[fid].citations}
+    out = []
+    for topic in briefing.site.topics:
+        fids = briefing.facts_by_topic.get(topic.id, ())
+        facts = [briefing.fact_by_id[f] for f in fids]
+        if facts and all(f.date is None and not {c.source for c in f.citations} & dated_sources
+                         for f in facts):
+            out.append(tuple(sorted(fids)))
+    return out
+
+
+def _topic_rank(briefing: Briefing, topic_id: str) -> tuple[int, str]:
+    order = [t.id for t in briefing.site.topics]
+    return (order.index(topic_id) if topic_id in order else len(order), topic_id)
+
+
+def key_facts(briefing: Briefing) -> frozenset[str]:
+    """The briefing's key facts: the home page's, and those its key points rest on."""
+    index = briefing.page("index")
+    if index is None:
+        return frozenset()
+    return frozenset((*index.facts, *(f for point in index.glance for f in point.facts)))
+
+
+def timeline_row(ctx: SiteContext, fact_id: str, key: AbstractSet[str]) -> TimelineRow:
+    """A fact as one line of the chronology; another account's differing date inline."""
+    view = ctx.cards.view(fact_id)
+    fact = ctx.briefing.fact_by_id[fact_id]
+    others = []
+    for dispute in ctx.briefing.disputes_of.get(fact_id, ()):
+        other = ctx.briefing.fact_by_id.get(dispute.fact)
+        if other is not None and other.date is not None and fact.date is not None \
+                and other.date != fact.date:
+            others.append(Link(ctx.urls.fact(other.id), other.date.human()))
+    return TimelineRow(view.url, view.claim_html, view.actors, ctx.cards.marks(fact_id),
+                       fact_id in key, tuple(others))
 
 
 def actors_page(ctx: SiteContext, *, url: str) -> Context:
@@ -498,6 +640,11 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
                                         badges.get(fact_by_id[fid].event)))
     in_text_order = sorted(range(len(spans)), key=lambda i: spans[i].start)  # stable
     fact_of = {p.anchor: p.fact for p in passages}
+    same_words: dict[tuple[int, int], list[Link]] = {}  # facts quoting the very same words
+    for span, passage in zip(spans, passages, strict=True):
+        same_words.setdefault((span.start, span.end), []).append(passage.fact)
+    supports = {span.anchor: tuple(dict.fromkeys(same_words[(span.start, span.end)]))
+                for span in spans}
     view = SourcePage(
         title=source.title,
         outlet=source.outlet,
@@ -513,7 +660,9 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
         passages=tuple([passages[i] for i in in_text_order]),
         text=tuple([
             TextSegment(seg.text, bool(seg.covering), len(seg.covering) > 1, seg.starting,
-                        tuple([fact_of[a] for a in seg.ending]) if seg.ending else ())
+                        tuple([fact_of[a] for a in seg.ending]) if seg.ending else (),
+                        " ".join(seg.covering),
+                        tuple([Landing(a, supports[a]) for a in seg.starting]))
             for seg in segment(source.text, spans)
         ]),
         jsonld=source_jsonld(b, ctx.urls, source_id),
@@ -594,13 +743,23 @@ def disputes_page(ctx: SiteContext, *, url: str) -> Context:
             if left in b.fact_by_id and right in b.fact_by_id:
                 notes.setdefault((left, right), {})[d.note] = None
                 kinds.setdefault((left, right), set()).add(d.kind)
+    shown: set[str] = set()
+
+    def side(fact_id: str) -> Markup:
+        """The fact's card, or a link to it when an earlier pair shows its card."""
+        if fact_id in shown:
+            link = ctx.fact_link(fact_id)
+            return Markup('<p class="fact-again">Shown above: <a href="{}">{}</a></p>').format(
+                link.url, link.text)
+        shown.add(fact_id)
+        return ctx.cards.bare_card(fact_id)
+
     order = list(DISPUTE_GROUPS)
     groups = []
     for kind, (title, explanation) in DISPUTE_GROUPS.items():
         # A pair whose two sides name different kinds is shown once, under the first of them.
         pairs = tuple(
-            DisputePair(tuple(sorted(found)),
-                        (ctx.cards.bare_card(left), ctx.cards.bare_card(right)))
+            DisputePair(tuple(sorted(found)), (side(left), side(right)))
             for (left, right), found in sorted(notes.items())
             if min(kinds[left, right], key=order.index) is kind
         )

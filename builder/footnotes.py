@@ -22,6 +22,9 @@ REFERENCES_TEMPLATE = "_references.html"
 REFERENCES_SLOT = "<!--references-->"
 """Where the layout wants the References list. Content cannot write it, nor a placeholder:
 markdown and every text are escaped, so `<!--` only ever comes from a template."""
+COLLAPSED_FROM = 100
+"""A References list this long starts folded (the timeline's would be most of the page);
+a mark's link, its preview and printing still open it."""
 _PLACEHOLDER = re.compile(r"<!--fn ([a-z0-9-]+) ([0-9]+)-->")
 
 
@@ -103,5 +106,6 @@ class Footnotes:
         html = _PLACEHOLDER.sub(mark, html)
         references = tuple(Reference(n, cited, tuple(facts[n - 1].values()))
                            for n, cited in enumerate(order, start=1))
-        listing = self.env.get_template(REFERENCES_TEMPLATE).render(references=references)
+        listing = self.env.get_template(REFERENCES_TEMPLATE).render(
+            references=references, collapsed=len(references) >= COLLAPSED_FROM)
         return html.replace(REFERENCES_SLOT, listing.strip(), 1)

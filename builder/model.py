@@ -138,6 +138,9 @@ class Site:
     events: tuple[Event, ...] = ()
     main_event: str = ""
     """The id of the event the briefing is about; empty when no events are declared."""
+    matrix_order: tuple[str, ...] = ()
+    """Allies listed first in the positions matrix, in this order (lead nations, then the
+    US, say); the others follow by name."""
 
     def event(self, event_id: str) -> Event | None:
         """The declared event with this id."""
@@ -335,6 +338,8 @@ class Page:
     file: str = ""
     glance: tuple[KeyPoint, ...] = ()
     """The "At a glance" key points shown beside the page's lead (the home page's)."""
+    diagram: tuple[KeyPoint, ...] = ()
+    """Boxes of a layered diagram drawn on the page, top to bottom (the force's layers)."""
 
 
 def _index_shape(fact: Fact) -> tuple[object, ...]:

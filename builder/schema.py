@@ -126,6 +126,8 @@ def site_schema() -> Schema:
             "main_event": {"$ref": "#/$defs/id",
                            "description": "The id of the event the briefing is about "
                                           "(required when `events` is given)."},
+            "matrix_order": _ids("Actor ids listed first in the positions matrix, in this "
+                                 "order (lead nations, then the US); the rest follow by name."),
         },
         ["title", "as_of", "topics"],
         "`content/site.yaml`: the briefing's identity and navigation.",

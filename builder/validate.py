@@ -85,7 +85,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 T = TypeVar("T")
 
 SITE_FIELDS = ("title", "description", "language", "base_url", "as_of", "nav", "topics",
-               "issues", "author", "events", "main_event")
+               "issues", "author", "events", "main_event", "matrix_order")
 SOURCE_FIELDS = ("id", "title", "outlet", "published", "kind", "file", "url", "cites",
                  "strand", "notes", "sha256", "capture", "capture_sha256", "archived",
                  "covers", "aliases")
@@ -100,7 +100,7 @@ CITATION_FIELDS = ("source", "quote")
 DISPUTE_FIELDS = ("fact", "kind", "note")
 LINT_OK_FIELDS = ("lint", "reason")
 EVENT_FIELDS = ("id", "label", "description")
-PAGE_FIELDS = ("title", "summary", "order", "facts", "topic", "glance")
+PAGE_FIELDS = ("title", "summary", "order", "facts", "topic", "glance", "diagram")
 KEY_POINT_FIELDS = ("label", "text", "facts")
 TOPIC_FIELDS = ("id", "title", "summary")
 ISSUE_FIELDS = ("id", "title")
@@ -710,6 +710,7 @@ def _site(raw: RawFile, state: _State) -> Site | None:
               _titled(node, "events", "event", EVENT_FIELDS, r, state, title="label",
                       summary="description")]
     main_event = _main_event(node, events, r, state)
+    matrix_order = r.ids(node, "matrix_order", "", "actor", state.refs)
     if title is None or as_of is None:
         return None
     return Site(
@@ -724,6 +725,7 @@ def _site(raw: RawFile, state: _State) -> Site | None:
         author=r.text(node, "author", "", required=False) or "",
         events=tuple(events),
         main_event=main_event,
+        matrix_order=matrix_order,
     )
 
 
@@ -1145,23 +1147,24 @@ def _page(raw: RawPage, state: _State) -> Page | None:
                 state.problems.append(Problem(r.file, number, m.start() + 1, "body",
                                               f"`[@{ref}]` does not name a fact id",
                                               hint="write `[@fact-id]` with a kebab-case id"))
-    glance = _glance(node, r, state)
+    glance = _key_points(node, "glance", r, state)
+    diagram = _key_points(node, "diagram", r, state)
     if title is None:
         return None
     return Page(slug=slug, title=title, summary=r.text(node, "summary", "", required=False) or "",
                 order=r.integer(node, "order", "", 100), body=raw.body, facts=facts, topic=topic,
-                file=raw.path, glance=glance)
+                file=raw.path, glance=glance, diagram=diagram)
 
 
-def _glance(node: Mapping, r: _Reader, state: _State) -> tuple[KeyPoint, ...]:
-    """`glance:` key points, each `{label, text, facts}`; unknown fact ids are errors at
-    their place, like every other reference."""
-    entry = node.entries.get("glance")
+def _key_points(node: Mapping, key: str, r: _Reader, state: _State) -> tuple[KeyPoint, ...]:
+    """`glance:` key points or `diagram:` boxes, each `{label, text, facts}`; unknown fact
+    ids are errors at their place, like every other reference."""
+    entry = node.entries.get(key)
     if entry is None:
         return ()
     points = []
-    for i, item in enumerate(r.sequence(entry.value, "glance", "a list of key points")):
-        p = f"glance[{i}]."
+    for i, item in enumerate(r.sequence(entry.value, key, "a list of key points")):
+        p = f"{key}[{i}]."
         point = r.mapping(item, p.rstrip("."), "a key point: `label`, `text` and `facts`")
         if point is None:
             continue

@@ -77,6 +77,8 @@ class HomePage:
     title: str
     body_html: Markup
     glance: tuple[GlancePoint, ...]
+    strip: Markup
+    """The timeline strip (inline SVG)."""
     description: str
     as_of: DateView
     key_facts: tuple[Markup, ...]
@@ -110,6 +112,8 @@ class MatrixFact:
 class MatrixCell:
     stance: str
     """The stance id (css class); `none` when no fact says anything."""
+    symbol: str
+    """A shape for the stance, beside its word (`` for none)."""
     label: str
     note: str
     facts: tuple[MatrixFact, ...]
@@ -122,9 +126,18 @@ class MatrixRow:
 
 
 @dataclass(frozen=True, slots=True)
+class LegendItem:
+    stance: str
+    symbol: str
+    word: str
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Matrix:
     issues: tuple[str, ...]
     rows: tuple[MatrixRow, ...]
+    legend: tuple[LegendItem, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +150,10 @@ class ContentPage:
     body_html: Markup
     key_facts: tuple[Markup, ...]
     matrix: Matrix | None
+    diagram: Markup
+    """The page's layered diagram (inline SVG), or empty."""
+    diagram_points: tuple[GlancePoint, ...]
+    """The diagram's boxes as text, with their facts' marks."""
     topic_title: str
     topic_groups: tuple[FactGroup, ...]
 
@@ -155,6 +172,8 @@ class AllyPosition:
     label: str
     note: str
     facts: tuple[Markup, ...]
+    again: tuple[Link, ...] = ()
+    """Facts behind this stance whose cards an earlier position on the page shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +181,51 @@ class AllyPage:
     title: str
     actor: Link
     positions: tuple[AllyPosition, ...]
+    """The issues the ally has a stated position on."""
+    unstated: tuple[str, ...]
+    """The issues no cited fact states a position of the ally on, listed in one line."""
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """One fact on one line of the chronology: what happened, who, its references."""
+
+    url: str
+    claim_html: Markup
+    actors: tuple[Link, ...]
+    marks: Markup
+    key: bool
+    """One of the briefing's key facts (the home page's)."""
+    other_dates: tuple[Link, ...]
+    """Another account's date for the same thing (`text`), linking to that account."""
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class TimelineDay:
+    date: DateView
+    anchor: str
+    rows: tuple[TimelineRow, ...]
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class UndatedGroup:
+    """Undated facts of one topic (an event, such as the earlier summit), collapsed."""
+
+    title: str
+    url: str
+    rows: tuple[TimelineRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class TimelinePage:
     title: str
-    groups: tuple[FactGroup, ...]
-    undated: tuple[Markup, ...]
+    strip: Markup
+    """The timeline strip (an inline SVG picture), or empty."""
+    days: tuple[TimelineDay, ...]
+    undated: tuple[UndatedGroup, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +297,16 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class Landing:
+    """Where a citation link lands: its anchor, and the claims the passage supports (shown
+    only on the passage a reader landed on)."""
+
+    anchor: str
+    facts: tuple[Link, ...]
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
 class TextSegment:
     text: str
     marked: bool
@@ -249,6 +316,11 @@ class TextSegment:
     """Anchors of the citations that begin here (targets of citation links)."""
     backrefs: tuple[Link, ...]
     """Facts whose cited passage ends here (`text` is the fact id)."""
+    covering: str = ""
+    """The anchors of the passages covering this run, space-separated (site.js highlights
+    every run of the passage a reader landed on)."""
+    landings: tuple[Landing, ...] = ()
+    """One per anchor in `anchors`."""
 
 
 @dataclass(frozen=True, slots=True)

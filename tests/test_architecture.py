@@ -34,6 +34,7 @@ STAGES = [
     "history",     # each fact's first-published and last-changed dates, from git
     "markdown",    # the one markdown renderer
     "marks",       # cited passages marked in source texts
+    "pictures",    # inline SVG pictures whose shapes link to facts
     "footnotes",   # one page's citations numbered, its References list
     "cards",       # fact cards, rendered once
     "jsonld",      # schema.org JSON-LD of fact and source pages

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -101,9 +102,11 @@ def test_home_context_has_key_facts_and_latest_changes() -> None:
     page = ctx["page"]
     assert isinstance(page, views.HomePage)
     assert len(page.key_facts) == 1 and "declaration of intent" in page.key_facts[0]
-    # Newest first: 7 January, then the two of 6 January, then the month-only date.
+    # Newest first: 7 January, 6 January, then the month-only date; the other fact of
+    # 6 January is the key fact above, and a card is shown once on a page.
     changed = [soup(card.encode()).find("time")["datetime"] for card in page.changed]
-    assert changed == ["2026-01-07", "2026-01-06", "2026-01-06", "2026-01"]
+    assert changed == ["2026-01-07", "2026-01-06", "2026-01"]
+    assert not any("permalink\" href=\"/facts/uk-france-signed/" in card for card in page.changed)
     assert page.as_of.iso == "2026-01-08"
 
 
@@ -163,7 +166,7 @@ def test_every_mark_links_to_its_reference_at_the_foot(site: dict[str, bytes]) -
     first, second = refs[0], refs[1]
     assert "The UK and France signed a declaration of intent" in first.get_text()
     assert "Report A: “signed” in Paris, Outlet A, 6 January 2026." in first.get_text()
-    assert "Report B, unknown, unknown." in second.get_text()  # no outlet, no date
+    assert "Report B, outlet unknown, date unknown." in second.get_text()
     passage = first.select_one("a.ref-passage")
     assert passage is not None and passage["href"] == "/sources/src-a/#cite-uk-france-signed-1"
     assert first.select_one('a.ref-fact[href="/facts/uk-france-signed/"]') is not None
@@ -233,6 +236,13 @@ def test_source_page_shows_full_text_with_each_passage_marked_and_anchored(
     assert text is not None
     for back in text.select("a.backref"):
         back.decompose()
+    # Each anchor carries a note, shown only on the passage a reader lands on, naming
+    # the claims the passage supports.
+    note = text.select_one("#cite-putin-targets-1 .landed-note")
+    assert note is not None and note.a is not None
+    assert note.a["href"] == "/facts/putin-targets/"
+    for landed in text.select(".landed-note"):
+        landed.decompose()
     assert text.get_text() == source.text  # the full text, nothing lost or added
     # Walk the text in order: where each anchor sits, which characters are marked.
     anchors: dict[str, int] = {}
@@ -296,20 +306,39 @@ def test_matrix_cells_show_the_stance_in_words_and_link_to_facts(site: dict[str,
     assert headers == ["Ally", "Ground troops", "Air support"]
     rows = {r.th.get_text(): r.find_all("td") for r in table.select("tbody tr")}
     france, uk = rows["France"], rows["United Kingdom"]
-    assert "Committed" in france[0].get_text()
+    # A compact cell: a symbol and the stance word; the note and the facts one tap away.
+    summary = france[0].select_one("details > summary")
+    assert summary is not None and summary.get_text(" ", strip=True) == "● committed"
+    assert "After a ceasefire." in france[0].details.get_text()
     assert [a["href"] for a in france[0].find_all("a")] == ["/facts/france-troops/"]
-    assert france[1].get_text(strip=True) == "no fact"
+    # A cell no fact speaks to is quiet: a dash, "no fact" for screen readers.
+    assert france[1].get_text(" ", strip=True) == "– no fact"
+    assert france[1].find(["details", "strong", "b"]) is None
     assert [a["href"] for a in uk[1].find_all("a")] == ["/facts/uk-air/"]
     region = table.find_parent(attrs={"role": "region"})
     assert region is not None and region["tabindex"] == "0" and region["aria-labelledby"]
+    legend = [li.get_text(" ", strip=True) for li in soup(site["allies/index.html"]).select(
+        ".matrix-legend li")]
+    assert legend[:2] == ["● committed", "◐ conditional"] and "– no fact" in legend
+
+
+def test_matrix_lists_lead_nations_first_then_the_rest_by_name() -> None:
+    briefing = make_briefing()
+    alphabetical = soup(render(briefing)["allies/index.html"]).select("table.matrix tbody th")
+    assert [th.get_text() for th in alphabetical] == ["France", "United Kingdom"]
+    led = replace(briefing, site=replace(briefing.site, matrix_order=("uk",)))
+    first = soup(render(led)["allies/index.html"]).select("table.matrix tbody th")
+    assert [th.get_text() for th in first] == ["United Kingdom", "France"]
 
 
 def test_ally_page_lists_positions_with_their_facts(site: dict[str, bytes]) -> None:
     page = soup(site["allies/uk/index.html"])
     sections = page.select("section.position")
-    assert [s.h2.get_text(" ", strip=True) for s in sections] == [
-        "Ground troops: no fact", "Air support: Conditional"]
-    assert sections[1].select_one('a.permalink[href="/facts/uk-air/"]') is not None
+    assert [s.h2.get_text(" ", strip=True) for s in sections] == ["Air support: Conditional"]
+    assert sections[0].select_one('a.permalink[href="/facts/uk-air/"]') is not None
+    # Issues with no stated position: one line, not a section each.
+    unstated = page.select_one(".unstated-issues")
+    assert unstated is not None and "on: Ground troops." in unstated.get_text()
 
 
 def test_russia_page_groups_responses_by_actor(site: dict[str, bytes]) -> None:
@@ -319,14 +348,22 @@ def test_russia_page_groups_responses_by_actor(site: dict[str, bytes]) -> None:
     assert card_for(section, "putin-targets").find("time") is not None
 
 
-def test_timeline_is_in_date_order_with_undated_facts_apart(site: dict[str, bytes]) -> None:
+def test_timeline_is_a_chronology_with_undated_facts_folded_by_topic(
+        site: dict[str, bytes]) -> None:
     page = soup(site["timeline/index.html"])
-    days = [s.h2.time["datetime"] for s in page.select("section.timeline-day")]
+    days = [s.h2.time["datetime"] for s in page.select("section.chrono-day")]
     assert days == ["2026-01", "2026-01-06", "2026-01-07"]
+    rows = page.select(".chronology li.chrono-row")
+    assert len(rows) == 4  # one line per dated fact, no cards
+    assert page.select_one(".chronology .fact") is None
+    key = page.select("li.chrono-key")
+    assert [r.select_one("a.chrono-fact")["href"] for r in key] == ["/facts/uk-france-signed/"]
     undated = page.select_one('section[aria-labelledby="undated"]')
     assert undated is not None
     assert "No source states when" in undated.get_text()
-    ids = {a["href"] for a in undated.select("a.permalink")}
+    groups = undated.select("details.undated-group")
+    assert groups and all(not g.has_attr("open") for g in groups)
+    ids = {a["href"] for a in undated.select("a.chrono-fact")}
     assert ids == {"/facts/states-27/", "/facts/misc-undated/"}
 
 

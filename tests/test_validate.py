@@ -286,3 +286,32 @@ def test_a_check_without_a_cache_hashes_no_source_text(tmp_path: Path,
     monkeypatch.setattr(hashlib, "blake2b", Recording)
     result = check(copy_fixture(tmp_path))
     assert result.ok and hashed == []
+
+
+def test_at_a_glance_key_points_cite_known_facts_at_their_place(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, INDEX, "facts: [declaration-signed]\n",
+         "facts: [declaration-signed]\nglance:\n  - label: Signed\n    text: In Paris.\n"
+         "    facts: [declaration-signed]\n  - label: Russia\n    text: It objected.\n"
+         "    facts: [legit-targets]\n  - label: Empty\n    text: Nothing.\n")
+    result = check(root)
+    unknown = [p for p in result.errors if "unknown fact `legit-targets`" in p.message]
+    assert unknown and (unknown[0].file, unknown[0].line) == (INDEX, 12), result.problems
+    assert "did you mean `legitimate-targets`?" in unknown[0].hint
+    empty = [p for p in result.errors if "at least one fact" in p.message]
+    assert empty and empty[0].field == "glance[2].facts" and empty[0].line == 13
+
+
+def test_at_a_glance_key_points_reach_the_page(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path)
+    edit(root, INDEX, "facts: [declaration-signed]\n",
+         "facts: [declaration-signed]\nglance:\n  - label: Signed\n    text: In *Paris*.\n"
+         "    facts: [declaration-signed, legitimate-targets]\n")
+    result = check(root)
+    assert result.ok, result.problems
+    assert result.briefing is not None
+    index = result.briefing.page("index")
+    assert index is not None
+    [point] = index.glance
+    assert (point.label, point.text, point.facts) == (
+        "Signed", "In *Paris*.", ("declaration-signed", "legitimate-targets"))

@@ -21,6 +21,51 @@
     });
   }
 
+  // --- A folded References list opens for a mark's link and for printing -------------
+  function openReferenceOf(hash) {
+    var target = hash && hash.length > 1 ? document.getElementById(hash.slice(1)) : null;
+    var box = target && target.closest ? target.closest("details") : null;
+    if (box && !box.open) {
+      box.open = true;
+      target.scrollIntoView();
+    }
+  }
+  window.addEventListener("hashchange", function () { openReferenceOf(location.hash); });
+  openReferenceOf(location.hash);
+  window.addEventListener("beforeprint", function () {
+    var boxes = document.querySelectorAll("details.references-box");
+    for (var i = 0; i < boxes.length; i++) boxes[i].open = true;
+  });
+
+  // --- On a source page, the passage a reader landed on ---------------------------------
+  // Every run of text of that passage is highlighted (overlapping passages are cut into
+  // runs), and its note gets a Back button to where the reader came from.
+  function landOn(hash) {
+    var marks = document.querySelectorAll(".source-text mark.landed");
+    for (var i = 0; i < marks.length; i++) marks[i].classList.remove("landed");
+    var id = hash && hash.length > 1 ? decodeURIComponent(hash.slice(1)) : "";
+    var anchor = id ? document.getElementById(id) : null;
+    if (!anchor || !anchor.classList.contains("cite-anchor")) return;
+    var runs = document.querySelectorAll(".source-text mark[data-c]");
+    for (var j = 0; j < runs.length; j++) {
+      if ((" " + runs[j].getAttribute("data-c") + " ").indexOf(" " + id + " ") >= 0) {
+        runs[j].classList.add("landed");
+      }
+    }
+    var note = anchor.querySelector(".landed-note");
+    if (note && !note.querySelector("button") && window.history.length > 1) {
+      var back = document.createElement("button");
+      back.type = "button";
+      back.className = "back-button";
+      back.textContent = "Back to where you were";
+      back.addEventListener("click", function () { window.history.back(); });
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(back);
+    }
+  }
+  window.addEventListener("hashchange", function () { landOn(location.hash); });
+  landOn(location.hash);
+
   // --- Reference previews --------------------------------------------------------------
   var preview = null; // the one open preview, and its mark
   var owner = null;
@@ -65,11 +110,7 @@
       links.appendChild(open);
     }
     for (var i = 0; i < facts.length; i++) {
-      var fact = document.createElement("a");
-      fact.href = facts[i].getAttribute("href");
-      fact.textContent = facts.length > 1 ? "Fact " + (i + 1) : "The fact";
-      fact.title = facts[i].textContent;
-      links.appendChild(fact);
+      links.appendChild(facts[i].cloneNode(true)); // "the fact", its claim for screen readers
     }
     box.appendChild(links);
     box.addEventListener("mouseenter", cancelHide);

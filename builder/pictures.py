@@ -1,0 +1,159 @@
+"""Facts laid out as pictures -> inline SVG, drawn at build time, every mark a link to a fact.
+
+Goes in: plain data a context prepared (the timeline's days and undated events; the force's
+layers, each with the facts it rests on). Comes out: `Markup` of a `<figure>` holding an
+`<svg>` whose shapes are links to the facts they rest on, each with its name for screen
+readers, and a caption saying where the same facts are given as text. Colours come from the
+stylesheet's classes, so the pictures follow dark mode and print.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from builder.records import quick_init
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class Dot:
+    """One fact in a picture: where it links and its claim (the link's name)."""
+
+    url: str
+    claim: str
+    key: bool = False
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A run of facts in a timeline strip: a date's, or an undated event's."""
+
+    label: str
+    """`6 January 2026`, or the event's name."""
+    url: str
+    """Where the label links: the day on the timeline, or the event's page."""
+    dots: tuple[Dot, ...]
+    dated: bool = True
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A box of a diagram: a label, its words, the facts it rests on."""
+
+    label: str
+    text: str
+    facts: tuple[Dot, ...]
+
+
+_PER_ROW = 6
+_DOT_GAP = 17
+
+
+def timeline_strip(columns: tuple[Column, ...], caption: str, figure_id: str) -> Markup:
+    """Undated events (a dashed block each) first, then the dated days in order; each day
+    a stack of dots, one per fact (a key fact larger), above its date."""
+    if not columns:
+        return Markup("")
+    width = 150
+    rows = max(1, *(-(-len(c.dots) // _PER_ROW) for c in columns))
+    top = 44
+    height = top + rows * _DOT_GAP + 58
+    parts: list[str] = []
+    x = 10
+    dated_started = False
+    for column in columns:
+        if column.dated and not dated_started:
+            dated_started = True
+            if x > 10:  # the undated block ends: a gap and the axis start
+                x += 16
+            axis_from = x
+        parts.append(_column(column, x, width, top, rows))
+        x += width + 10
+    total = x
+    if dated_started:
+        y = top + rows * _DOT_GAP + 8
+        parts.insert(0, f'<line class="strip-axis" x1="{axis_from}" y1="{y}" '
+                        f'x2="{total - 10}" y2="{y}"/>')
+    title_id = f"{figure_id}-title"
+    svg = (f'<svg class="strip" width="{total}" height="{height}" '
+           f'viewBox="0 0 {total} {height}" role="group" aria-labelledby="{title_id}">'
+           + "".join(parts) + "</svg>")
+    # On a narrow screen the strip keeps its size and scrolls sideways in its own box
+    # (reachable by keyboard); the chronology gives the same facts as text.
+    return Markup(
+        '<figure class="picture picture-strip" id="{id}">'
+        '<div class="picture-scroll" role="region" tabindex="0" aria-labelledby="{title_id}">'
+        '{svg}</div><figcaption id="{title_id}">{caption}</figcaption></figure>'
+    ).format(id=figure_id, svg=Markup(svg), title_id=title_id, caption=caption)
+
+
+def _column(column: Column, x: int, width: int, top: int, rows: int) -> str:
+    out: list[str] = []
+    if not column.dated:
+        out.append(f'<rect class="strip-event" x="{x}" y="4" width="{width}" '
+                   f'height="{top + rows * _DOT_GAP + 48}" rx="6"/>')
+    for i, dot in enumerate(column.dots):
+        cx = x + 14 + (i % _PER_ROW) * 22
+        cy = top + (rows - 1 - i // _PER_ROW) * _DOT_GAP + 4
+        radius = 7 if dot.key else 5
+        name = escape(dot.claim)
+        out.append(f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
+                   f'<circle class="strip-dot{" strip-key" if dot.key else ""}" cx="{cx}" '
+                   f'cy="{cy}" r="{radius}"/></a>')
+    label_y = top + rows * _DOT_GAP + 28
+    lines = textwrap.wrap(column.label, 20)[:2]
+    tspans = "".join(f'<tspan x="{x + 6}" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>'
+                     for i, line in enumerate(lines))
+    count = len(column.dots)
+    note = f"{count} fact{'s' if count != 1 else ''}" + ("" if column.dated else ", undated")
+    out.append(f'<a href="{escape(column.url)}"><text class="strip-label" x="{x + 6}" '
+               f'y="{label_y}">{tspans}</text></a>')
+    out.append(f'<text class="strip-count" x="{x + 6}" y="{label_y + 16 * len(lines)}">'
+               f'{escape(note)}</text>')
+    return "".join(out)
+
+
+def layer_diagram(layers: tuple[Layer, ...], caption: str, figure_id: str) -> Markup:
+    """Stacked boxes, one per layer, top to bottom: its label, its words, and a numbered
+    dot per fact it rests on, each a link to that fact. Drawn twice, wide and narrow, so
+    the words stay readable on a phone; the stylesheet shows the one that fits."""
+    if not layers:
+        return Markup("")
+    title_id = f"{figure_id}-title"
+    wide = _layers_svg(layers, 680, 76, "layers layers-wide", title_id)
+    narrow = _layers_svg(layers, 350, 36, "layers layers-narrow", title_id)
+    return Markup(
+        '<figure class="picture picture-layers" id="{id}">{wide}{narrow}'
+        '<figcaption id="{title_id}">{caption}</figcaption></figure>'
+    ).format(id=figure_id, wide=Markup(wide), narrow=Markup(narrow), title_id=title_id,
+             caption=caption)
+
+
+def _layers_svg(layers: tuple[Layer, ...], width: int, chars: int, css: str,
+                title_id: str) -> str:
+    parts: list[str] = []
+    y = 4
+    for layer in layers:
+        lines = textwrap.wrap(layer.text, chars)
+        height = 40 + 19 * len(lines) + 8
+        parts.append(f'<rect class="layer-box" x="2" y="{y}" width="{width - 4}" '
+                     f'height="{height}" rx="6"/>')
+        parts.append(f'<text class="layer-label" x="14" y="{y + 24}">{escape(layer.label)}</text>')
+        body = "".join(f'<tspan x="14" dy="{0 if i == 0 else 19}">{escape(line)}</tspan>'
+                       for i, line in enumerate(lines))
+        parts.append(f'<text class="layer-text" x="14" y="{y + 48}">{body}</text>')
+        for i, dot in enumerate(layer.facts):
+            cx = width - 20 - (len(layer.facts) - 1 - i) * 28
+            name = escape(dot.claim)
+            parts.append(f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
+                         f'<circle class="layer-dot" cx="{cx}" cy="{y + 19}" r="12"/>'
+                         f'<text class="layer-dot-n" x="{cx}" y="{y + 24}" '
+                         f'text-anchor="middle">{i + 1}</text></a>')
+        y += height + 8
+    return (f'<svg class="{css}" viewBox="0 0 {width} {y}" role="group" '
+            f'aria-labelledby="{title_id}">' + "".join(parts) + "</svg>")
