@@ -21,11 +21,12 @@ from builder.footnotes import REFERENCES_TEMPLATE
 CARD_TEMPLATES = ("_fact_card.html", "_cite_marks.html", "_event_badge.html")
 """Rendered on their own by `Cards` (the badge is handed to the card already made)."""
 TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
-    "home.html": ("base.html", "_fact_list.html"),
-    "page.html": ("base.html", "_fact_list.html", "_matrix.html", "_event_badge.html"),
+    "home.html": ("base.html", "_fact_list.html", "_key_points.html"),
+    "page.html": ("base.html", "_fact_list.html", "_matrix.html", "_event_badge.html",
+                  "_key_points.html"),
     "topic.html": ("base.html", "_fact_list.html"),
     "ally.html": ("base.html", "_fact_list.html"),
-    "timeline.html": ("base.html", "_fact_list.html"),
+    "timeline.html": ("base.html", "_timeline_row.html"),
     "actors.html": ("base.html",),
     "actor.html": ("base.html", "_fact_list.html"),
     "sources.html": ("base.html",),
