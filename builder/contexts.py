@@ -490,18 +490,14 @@ def ally_page(ctx: SiteContext, *, url: str, actor_id: str) -> Context:
 
 def timeline_page(ctx: SiteContext, *, url: str) -> Context:
     b = ctx.briefing
-    key = key_facts(b)
+    key_ids = key_facts(b)
     days = tuple(
-        TimelineDay(day, f"d-{day.iso}", tuple(timeline_row(ctx, f, key) for f in fact_ids))
+        TimelineDay(day, f"d-{day.iso}", tuple(timeline_row(ctx, f, key_ids) for f in fact_ids))
         for day, fact_ids in ctx.timeline_days() if day is not None
     )
-    by_topic: dict[str, list[str]] = {}
-    for fid in b.undated:
-        by_topic.setdefault(b.fact_by_id[fid].topic, []).append(fid)
     undated = tuple(
-        UndatedGroup(ctx.cards.topic(fids[0]).text, ctx.cards.topic(fids[0]).url,
-                     tuple(timeline_row(ctx, f, key) for f in fids))
-        for topic, fids in sorted(by_topic.items(), key=lambda kv: _topic_rank(b, kv[0]))
+        UndatedGroup(label, f"undated-{key}", tuple(timeline_row(ctx, f, key_ids) for f in fids))
+        for key, label, fids in undated_by_event(b)
     )
     strip = timeline_strip_of(ctx, "timeline-strip", Markup(
         "The timeline at a glance: one dot per fact (larger: a key fact), each a link to the "
@@ -522,9 +518,8 @@ def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: Markup) -> Mark
         return Dot(link.url, link.text, fact_id in key)
 
     columns = [
-        Column(ctx.cards.topic(fids[0]).text, ctx.cards.topic(fids[0]).url,
-               tuple(map(dot, fids)), dated=False)
-        for fids in undated_events(b)
+        Column(label, ctx.cards.topic(fids[0]).url, tuple(map(dot, fids)), dated=False)
+        for label, fids in undated_events(b)
     ]
     timeline = ctx.urls.timeline()
     columns.extend(Column(day.human, f"{timeline}#d-{day.iso}", tuple(map(dot, fids)))
@@ -532,25 +527,30 @@ def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: Markup) -> Mark
     return timeline_strip(tuple(columns), caption, figure_id)
 
 
-def undated_events(briefing: Briefing) -> list[tuple[str, ...]]:
-    """The facts of each undated event, in the site's topic order: a topic none of whose
-    facts is dated, resting on sources no dated fact cites (documents about another
-    meeting, such as the earlier summit), not commentary on the dated story."""
-    dated_sources = {c.source for fid in briefing.timeline
-                     for c in briefing.fact_by_id[fid].citations}
-    out = []
-    for topic in briefing.site.topics:
-        fids = briefing.facts_by_topic.get(topic.id, ())
-        facts = [briefing.fact_by_id[f] for f in fids]
-        if facts and all(f.date is None and not {c.source for c in f.citations} & dated_sources
-                         for f in facts):
-            out.append(tuple(sorted(fids)))
-    return out
+def undated_events(briefing: Briefing) -> list[tuple[str, tuple[str, ...]]]:
+    """Each undated event, its label and facts: an event besides the briefing's main one
+    (such as the earlier summit) none of whose facts is dated, in the site's order."""
+    return [(label, fids) for event_id, label, fids in undated_by_event(briefing)
+            if event_id != briefing.site.main_event
+            and len(fids) == len(_facts_of_event(briefing, event_id))]
 
 
-def _topic_rank(briefing: Briefing, topic_id: str) -> tuple[int, str]:
-    order = [t.id for t in briefing.site.topics]
-    return (order.index(topic_id) if topic_id in order else len(order), topic_id)
+def _facts_of_event(briefing: Briefing, event_id: str) -> list[str]:
+    return [f.id for f in briefing.facts if f.event == event_id]
+
+
+def undated_by_event(briefing: Briefing) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The undated facts by event (id, label, facts), events in the site's order; by topic
+    when the site declares no events."""
+    groups: dict[str, list[str]] = {}
+    for fid in briefing.undated:
+        fact = briefing.fact_by_id[fid]
+        groups.setdefault(fact.event or fact.topic, []).append(fid)
+    if briefing.site.events:
+        named = [(e.id, e.label) for e in briefing.site.events]
+    else:
+        named = [(t.id, t.title) for t in briefing.site.topics]
+    return [(key, label, tuple(sorted(groups[key]))) for key, label in named if key in groups]
 
 
 def key_facts(briefing: Briefing) -> frozenset[str]:

@@ -22,9 +22,9 @@ from builder import contexts, guide
 from builder.cards import Link, card_deps
 from builder.changes import ChangeSet
 from builder.contexts import SiteContext
+from builder.footnotes import REFERENCES_TEMPLATE
 from builder.markdown import cited_facts
 from builder.model import Actor, Briefing, Fact
-from builder.footnotes import REFERENCES_TEMPLATE
 from builder.templating import CARD_TEMPLATES, TEMPLATE_USES
 from builder.timepages import TEMPLATES as NOT_IN_SITEMAP
 from builder.timepages import page_specs

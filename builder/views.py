@@ -212,10 +212,10 @@ class TimelineDay:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class UndatedGroup:
-    """Undated facts of one topic (an event, such as the earlier summit), collapsed."""
+    """The undated facts of one event (by topic when no events are declared), folded."""
 
     title: str
-    url: str
+    anchor: str
     rows: tuple[TimelineRow, ...]
 
 

@@ -72,6 +72,7 @@
   var hideTimer = 0;
   var lastPointer = "mouse";
   var tapOpens = false; // a tap on a mark whose preview is not open yet
+  var dismissed = null; // the mark whose preview Escape closed, focused again after it
 
   function entryOf(mark) {
     var id = (mark.getAttribute("href") || "").slice(1);
@@ -178,7 +179,9 @@
   });
   document.addEventListener("focusin", function (event) {
     var mark = markOf(event.target);
-    if (mark) {
+    if (mark && mark === dismissed) {
+      dismissed = null;
+    } else if (mark) {
       show(mark);
     } else if (preview && !preview.contains(event.target)) {
       hide();
@@ -197,7 +200,10 @@
     if (event.key === "Escape" && preview) {
       var mark = owner;
       hide();
-      if (mark) mark.focus();
+      if (mark && document.activeElement !== mark) {
+        dismissed = mark;
+        mark.focus();
+      }
     }
   });
 })();

@@ -13,24 +13,29 @@ if TYPE_CHECKING:
 
 
 def _first_citation(site: BuiltSite) -> tuple[str, str]:
-    """A fact page's URL and the href of its first citation mark."""
+    """A fact page's URL and the passage its first reference links to."""
     for html in sorted((site.out / "facts").glob("*/index.html")):
-        mark = BeautifulSoup(html.read_text("utf-8"), "html.parser").select_one("a.cite")
-        if mark is not None:
-            return site.url_of(html), str(mark["href"])
-    raise AssertionError("no fact page has a citation mark")
+        doc = BeautifulSoup(html.read_text("utf-8"), "html.parser")
+        passage = doc.select_one("#ref-1 a.ref-passage")
+        if doc.select_one("a.fn") is not None and passage is not None:
+            return site.url_of(html), str(passage["href"])
+    raise AssertionError("no fact page has a reference")
 
 
-def test_print_hides_navigation_and_prints_where_citations_point(
+def test_print_hides_navigation_and_prints_no_address_inline(
     page: Page, built_site: BuiltSite
 ) -> None:
-    url, href = _first_citation(built_site)
+    url, _ = _first_citation(built_site)
     page.goto(url)
     page.emulate_media(media="print", color_scheme="dark")
     assert page.evaluate("getComputedStyle(document.querySelector('header nav')).display") == (
         "none")
-    printed = page.evaluate("getComputedStyle(document.querySelector('a.cite'), '::after').content")
-    assert href in printed
+    # No link prints its address after it; marks print as plain numbers.
+    printed = page.evaluate("""() => [...document.querySelectorAll('a')].map(
+        a => getComputedStyle(a, '::after').content).filter(c => c !== 'none' && c !== 'normal')""")
+    assert printed == []
+    assert page.evaluate("getComputedStyle(document.querySelector('a.fn')).backgroundColor") in (
+        "rgba(0, 0, 0, 0)", "transparent")
     # Paper is white whatever the screen's theme.
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
 
@@ -63,12 +68,15 @@ def test_the_skip_link_comes_first_shows_on_focus_and_reaches_main(
 def test_a_citation_lands_on_its_marked_passage(page: Page, built_site: BuiltSite) -> None:
     url, href = _first_citation(built_site)
     page.goto(url)
-    page.locator("a.cite").first.click()
+    page.locator("a.fn").first.click()  # a mouse click follows the mark to its reference
+    page.wait_for_load_state()
+    assert page.url.endswith("#ref-1")
+    page.locator("#ref-1 a.ref-passage").click()
     page.wait_for_load_state()
     anchor = href.split("#", 1)[1]
     assert page.url.endswith("#" + anchor)
     mark = page.locator(f"[id='{anchor}'] + mark")
     assert mark.is_visible()
-    assert mark.evaluate("m => getComputedStyle(m).outlineStyle") == "solid"
+    assert "landed" in (mark.get_attribute("class") or "")
     box = mark.bounding_box()
     assert box is not None and 0 <= box["y"] < 900
