@@ -376,8 +376,8 @@ def content_page(ctx: SiteContext, *, url: str, slug: str, key_facts: tuple[str,
                   tuple(Dot(ctx.fact_link(f).url, ctx.fact_link(f).text) for f in point.facts
                         if f in b.fact_by_id))
             for point in page.diagram
-        ), Markup("The planned force, layer by layer: each numbered dot links to a fact the "
-                  "box rests on. The same boxes as text follow the picture."),
+        ), Markup("The planned force, layer by layer: each dot links to a fact the box "
+                  "rests on. The same boxes as text, with references, follow the picture."),
             "force-layers") if page.diagram else Markup(""),
         diagram_points=glance_points(ctx, page.diagram),
         topic_title=topic.title if topic else "",

@@ -119,14 +119,14 @@ def _column(column: Column, x: int, width: int, top: int, rows: int) -> str:
 
 
 def layer_diagram(layers: tuple[Layer, ...], caption: str, figure_id: str) -> Markup:
-    """Stacked boxes, one per layer, top to bottom: its label, its words, and a numbered
-    dot per fact it rests on, each a link to that fact. Drawn twice, wide and narrow, so
+    """Stacked bands, one per layer, top to bottom: its label, its words, and a dot per
+    fact it rests on, each a link to that fact. Drawn twice, wide and narrow, so
     the words stay readable on a phone; the stylesheet shows the one that fits."""
     if not layers:
         return Markup("")
     title_id = f"{figure_id}-title"
-    wide = _layers_svg(layers, 680, 76, "layers layers-wide", title_id)
-    narrow = _layers_svg(layers, 350, 36, "layers layers-narrow", title_id)
+    wide = _layers_svg(layers, 720, 62, "layers layers-wide", title_id)
+    narrow = _layers_svg(layers, 350, 38, "layers layers-narrow", title_id)
     return Markup(
         '<figure class="picture picture-layers" id="{id}">{wide}{narrow}'
         '<figcaption id="{title_id}">{caption}</figcaption></figure>'
@@ -136,24 +136,31 @@ def layer_diagram(layers: tuple[Layer, ...], caption: str, figure_id: str) -> Ma
 
 def _layers_svg(layers: tuple[Layer, ...], width: int, chars: int, css: str,
                 title_id: str) -> str:
+    """Bands, one per layer: the label in a left column (above the words when narrow),
+    the words beside it, a dot per fact at the band's right edge."""
+    narrow = width < 500
+    label_w = 0 if narrow else 150
     parts: list[str] = []
     y = 4
     for layer in layers:
         lines = textwrap.wrap(layer.text, chars)
-        height = 40 + 19 * len(lines) + 8
+        top_pad = 30 if narrow else 8
+        height = max(top_pad + 19 * len(lines) + 14, 48)
         parts.append(f'<rect class="layer-box" x="2" y="{y}" width="{width - 4}" '
                      f'height="{height}" rx="6"/>')
-        parts.append(f'<text class="layer-label" x="14" y="{y + 24}">{escape(layer.label)}</text>')
-        body = "".join(f'<tspan x="14" dy="{0 if i == 0 else 19}">{escape(line)}</tspan>'
+        if not narrow:
+            parts.append(f'<rect class="layer-band" x="2" y="{y}" width="{label_w}" '
+                         f'height="{height}" rx="6"/>')
+        parts.append(f'<text class="layer-label" x="14" y="{y + 22}">{escape(layer.label)}</text>')
+        text_x = 14 + label_w
+        body = "".join(f'<tspan x="{text_x}" dy="{0 if i == 0 else 19}">{escape(line)}</tspan>'
                        for i, line in enumerate(lines))
-        parts.append(f'<text class="layer-text" x="14" y="{y + 48}">{body}</text>')
+        parts.append(f'<text class="layer-text" x="{text_x}" y="{y + top_pad + 14}">{body}</text>')
         for i, dot in enumerate(layer.facts):
-            cx = width - 20 - (len(layer.facts) - 1 - i) * 28
+            cx = width - 18 - (len(layer.facts) - 1 - i) * 26
             name = escape(dot.claim)
             parts.append(f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
-                         f'<circle class="layer-dot" cx="{cx}" cy="{y + 19}" r="12"/>'
-                         f'<text class="layer-dot-n" x="{cx}" y="{y + 24}" '
-                         f'text-anchor="middle">{i + 1}</text></a>')
-        y += height + 8
+                         f'<circle class="layer-dot" cx="{cx}" cy="{y + 18}" r="9"/></a>')
+        y += height + 6
     return (f'<svg class="{css}" viewBox="0 0 {width} {y}" role="group" '
             f'aria-labelledby="{title_id}">' + "".join(parts) + "</svg>")
