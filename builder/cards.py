@@ -93,6 +93,9 @@ class DisputeNote:
     """`contradicts`, `differs` or `inconsistent`."""
     heading: str
     """What the card says before the note: `Disputed`, `Reported differently`, ..."""
+    pair: str = ""
+    """Both facts' ids, sorted and joined: the same on either side's card (a page that
+    shows both explains the dispute once, see `repeats`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,7 +397,8 @@ class Cards:
         disputed = briefing.disputes_of.get(fact.id)
         disputes = tuple([
             DisputeNote(d.fact, Link(urls.fact(d.fact), self.claim(d.fact)[1]), d.note,
-                        d.kind.value, DISPUTE_HEADINGS[d.kind])
+                        d.kind.value, DISPUTE_HEADINGS[d.kind],
+                        "+".join(sorted((fact.id, d.fact))))
             for d in disputed if d.fact in briefing.fact_by_id
         ]) if disputed else ()
         status, label = _STATUS_SHOWN[fact.status]

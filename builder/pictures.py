@@ -62,7 +62,7 @@ def timeline_strip(columns: tuple[Column, ...], caption: str, figure_id: str) ->
     width = 150
     rows = max(1, *(-(-len(c.dots) // _PER_ROW) for c in columns))
     top = 44
-    height = top + rows * _DOT_GAP + 58
+    height = top + rows * _DOT_GAP + 76  # room for a label of two lines and its count
     parts: list[str] = []
     x = 10
     dated_started = False
@@ -80,23 +80,56 @@ def timeline_strip(columns: tuple[Column, ...], caption: str, figure_id: str) ->
         parts.insert(0, f'<line class="strip-axis" x1="{axis_from}" y1="{y}" '
                         f'x2="{total - 10}" y2="{y}"/>')
     title_id = f"{figure_id}-title"
-    svg = (f'<svg class="strip" width="{total}" height="{height}" '
-           f'viewBox="0 0 {total} {height}" role="group" aria-labelledby="{title_id}">'
-           + "".join(parts) + "</svg>")
-    # On a narrow screen the strip keeps its size and scrolls sideways in its own box
-    # (reachable by keyboard); the chronology gives the same facts as text.
+    wide = (f'<svg class="strip strip-wide" width="{total}" height="{height}" '
+            f'viewBox="0 0 {total} {height}" role="group" aria-labelledby="{title_id}">'
+            + "".join(parts) + "</svg>")
+    # A phone gets the strip turned on its side: one row per date, top to bottom, so
+    # nothing scrolls sideways; the stylesheet shows the one that fits.
     return Markup(
-        '<figure class="picture picture-strip" id="{id}">'
-        '<div class="picture-scroll" role="region" tabindex="0" aria-labelledby="{title_id}">'
-        '{svg}</div><figcaption id="{title_id}">{caption}</figcaption></figure>'
-    ).format(id=figure_id, svg=Markup(svg), title_id=title_id, caption=caption)
+        '<figure class="picture picture-strip" id="{id}">{wide}{narrow}'
+        '<figcaption id="{title_id}">{caption}</figcaption></figure>'
+    ).format(id=figure_id, wide=Markup(wide), narrow=Markup(_strip_rows(columns, title_id)),
+             title_id=title_id, caption=caption)
+
+
+def _strip_rows(columns: tuple[Column, ...], title_id: str) -> str:
+    """The strip for a narrow screen: a row per date (an undated event first, dashed), its
+    label at the left, its dots to the right, ten to a line."""
+    width, label_w, per_line, gap = 350, 118, 10, 21
+    parts: list[str] = []
+    y = 4
+    for column in columns:
+        lines = -(-len(column.dots) // per_line) or 1
+        height = max(lines * gap + 14, 50)
+        if not column.dated:
+            parts.append(f'<rect class="strip-event" x="1" y="{y}" width="{width - 2}" '
+                         f'height="{height}" rx="6"/>')
+        words = textwrap.wrap(column.label, 14)[:2]
+        tspans = "".join(f'<tspan x="8" dy="{0 if i == 0 else 15}">{escape(w)}</tspan>'
+                         for i, w in enumerate(words))
+        parts.append(f'<a href="{escape(column.url)}"><text class="strip-label" x="8" '
+                     f'y="{y + 20}">{tspans}</text></a>')
+        count = len(column.dots)
+        note = f"{count} fact{'s' if count != 1 else ''}"
+        parts.append(f'<text class="strip-count" x="8" y="{y + 20 + 15 * len(words)}">'
+                     f'{escape(note)}</text>')
+        for i, dot in enumerate(column.dots):
+            cx = label_w + 12 + (i % per_line) * gap
+            cy = y + 16 + (i // per_line) * gap
+            name = escape(dot.claim)
+            parts.append(f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
+                         f'<circle class="strip-dot{" strip-key" if dot.key else ""}" '
+                         f'cx="{cx}" cy="{cy}" r="{7 if dot.key else 5}"/></a>')
+        y += height + 6
+    return (f'<svg class="strip strip-narrow" viewBox="0 0 {width} {y}" role="group" '
+            f'aria-labelledby="{title_id}">' + "".join(parts) + "</svg>")
 
 
 def _column(column: Column, x: int, width: int, top: int, rows: int) -> str:
     out: list[str] = []
     if not column.dated:
         out.append(f'<rect class="strip-event" x="{x}" y="4" width="{width}" '
-                   f'height="{top + rows * _DOT_GAP + 48}" rx="6"/>')
+                   f'height="{top + rows * _DOT_GAP + 68}" rx="6"/>')
     for i, dot in enumerate(column.dots):
         cx = x + 14 + (i % _PER_ROW) * 22
         cy = top + (rows - 1 - i // _PER_ROW) * _DOT_GAP + 4
@@ -106,7 +139,7 @@ def _column(column: Column, x: int, width: int, top: int, rows: int) -> str:
                    f'<circle class="strip-dot{" strip-key" if dot.key else ""}" cx="{cx}" '
                    f'cy="{cy}" r="{radius}"/></a>')
     label_y = top + rows * _DOT_GAP + 28
-    lines = textwrap.wrap(column.label, 20)[:2]
+    lines = textwrap.wrap(column.label, 16)[:2]
     tspans = "".join(f'<tspan x="{x + 6}" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>'
                      for i, line in enumerate(lines))
     count = len(column.dots)

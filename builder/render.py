@@ -25,6 +25,7 @@ from builder.markdown import Markdown
 from builder.model import Briefing
 from builder.plan import PageJob, plan_pages, sitemap_urls
 from builder.progress import Watcher
+from builder.repeats import say_once
 from builder.templating import (
     CARD_TEMPLATES,
     make_environment,
@@ -64,7 +65,7 @@ class Renderer:
     def render(self, job: PageJob) -> bytes:
         context = job.build(self.site)
         html = self.env.get_template(job.template).render(context)
-        return self.footnotes.number(html).encode("utf-8")
+        return self.footnotes.number(say_once(html)).encode("utf-8")
 
 
 class TemplateFailed(Exception):

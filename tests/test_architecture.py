@@ -36,6 +36,7 @@ STAGES = [
     "marks",       # cited passages marked in source texts
     "pictures",    # inline SVG pictures whose shapes link to facts
     "footnotes",   # one page's citations numbered, its References list
+    "repeats",     # a note a page repeats, said once
     "cards",       # fact cards, rendered once
     "jsonld",      # schema.org JSON-LD of fact and source pages
     "views",

@@ -190,13 +190,20 @@ def test_two_documents_of_one_outlet_are_a_single_source(site: dict[str, bytes])
     assert "corroborated" not in card.get_text()
 
 
-def test_a_dispute_shows_on_both_sides(site: dict[str, bytes]) -> None:
+def test_a_dispute_shows_on_both_sides_and_is_explained_once(site: dict[str, bytes]) -> None:
     page = soup(site["allies/index.html"])
+    notes = []
     for fact_id, other in (("france-troops", "states-27"), ("states-27", "france-troops")):
         note = card_for(page, fact_id).select_one(".fact-dispute")
         assert note is not None
-        assert "Sources differ on who takes part." in note.get_text()
         assert note.a is not None and note.a["href"] == f"/facts/{other}/"
+        notes.append(note.get_text())
+    # Both cards are on the page: the first explains, the second points to it.
+    assert ["Sources differ on who takes part." in n for n in notes] == [True, False]
+    assert "see the note above" in notes[1]
+    # A fact's own page explains above the other side's card, not in it.
+    alone = card_for(soup(site["facts/france-troops/index.html"]), "states-27")
+    assert alone.select_one(".fact-dispute") is None
     disputes = soup(site["disputes/index.html"]).select("article.dispute")
     assert len(disputes) == 1
     assert len(disputes[0].select(".fact")) == 2
@@ -535,3 +542,13 @@ def test_template_dependency_map_matches_the_templates() -> None:
         assert referenced(name) == set(uses), name
     for name in CARD_TEMPLATES:
         assert referenced(name) == set(), name
+
+
+def test_a_repeated_note_is_said_in_full_once() -> None:
+    from builder.repeats import say_once
+
+    html = ("<!--once a+b-->FULL<!--again-->short<!--/once--> x "
+            "<!--once a+b-->FULL<!--again-->short<!--/once--> "
+            "<!--once c+d-->OTHER<!--again-->o<!--/once-->")
+    assert say_once(html) == "FULL x short OTHER"
+    assert say_once("no notes") == "no notes"
