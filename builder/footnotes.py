@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup
 
-from builder.records import quick_init
-
 REFERENCES_TEMPLATE = "_references.html"
 REFERENCES_SLOT = "<!--references-->"
 """Where the layout wants the References list. Content cannot write it, nor a placeholder:
@@ -33,7 +31,6 @@ def placeholder(fact_id: str, number: int) -> Markup:
     return Markup(f"<!--fn {fact_id} {number}-->")
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Cited:
     """One citation as a References list shows it, the same on every page."""
@@ -54,14 +51,12 @@ class Cited:
     fact_title: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class FactLink:
     url: str
     text: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A numbered entry of a page's References list."""

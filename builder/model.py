@@ -319,7 +319,6 @@ class KeyPoint:
     facts: tuple[str, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Page:
     """A markdown page of framing prose (`content/pages/<slug>.md`)."""

@@ -14,10 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from builder.records import quick_init
 
-
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Dot:
     """One fact in a picture: where it links and its claim (the link's name)."""
@@ -27,7 +24,6 @@ class Dot:
     key: bool = False
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Column:
     """A run of facts in a timeline strip: a date's, or an undated event's."""
@@ -40,7 +36,6 @@ class Column:
     dated: bool = True
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Layer:
     """A box of a diagram: a label, its words, the facts it rests on."""

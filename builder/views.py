@@ -71,7 +71,6 @@ class GlancePoint:
     marks: Markup
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class HomePage:
     title: str
@@ -132,7 +131,6 @@ class LegendItem:
     word: str
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Matrix:
     issues: tuple[str, ...]
@@ -186,7 +184,6 @@ class AllyPage:
     """The issues no cited fact states a position of the ally on, listed in one line."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class TimelineRow:
     """One fact on one line of the chronology: what happened, who, its references."""
@@ -201,7 +198,6 @@ class TimelineRow:
     """Another account's date for the same thing (`text`), linking to that account."""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class TimelineDay:
     date: DateView
@@ -209,7 +205,6 @@ class TimelineDay:
     rows: tuple[TimelineRow, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class UndatedGroup:
     """The undated facts of one event (by topic when no events are declared), folded."""
@@ -305,7 +300,6 @@ class Landing:
     facts: tuple[Link, ...]
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class TextSegment:
     text: str
