@@ -84,9 +84,14 @@ def test_the_disputes_page_groups_by_kind_and_prints_each_note_once(tmp_path: Pa
         assert len(pair.select(".fact")) == 2
         assert not pair.select(".fact-dispute")
     # A card elsewhere introduces each kind in words: only a contradiction says "Disputed".
-    timeline = BeautifulSoup((root / "site/timeline/index.html").read_bytes(), "html.parser")
-    headings = {p.strong.get_text() for p in timeline.select(".fact-dispute") if p.strong}
-    assert headings == {"Disputed:", "Reported differently:"}
-    card = timeline.select_one('.fact:has(a.permalink[href="/facts/axis-of-war/"])')
+    headings = set()
+    for path in ("topics/russian-responses", "paris-declaration"):
+        page = BeautifulSoup((root / f"site/{path}/index.html").read_bytes(), "html.parser")
+        headings |= {p.strong.get_text().rstrip(":")
+                     for p in page.select(".fact-dispute") if p.strong}
+    assert headings == {"Disputed", "Reported differently"}
+    russia = BeautifulSoup((root / "site/topics/russian-responses/index.html").read_bytes(),
+                           "html.parser")
+    card = russia.select_one('.fact:has(a.permalink[href="/facts/axis-of-war/"])')
     assert card is not None and "fact-reported" in card["class"]
     assert card.select_one(".status") is None
