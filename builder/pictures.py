@@ -100,8 +100,7 @@ def _strip_rows(columns: tuple[Column, ...], title_id: str) -> str:
             parts.append(f'<rect class="strip-event" x="1" y="{y}" width="{width - 2}" '
                          f'height="{height}" rx="6"/>')
         words = textwrap.wrap(column.label, 14)[:2]
-        tspans = "".join(f'<tspan x="8" dy="{0 if i == 0 else 15}">{escape(w)}</tspan>'
-                         for i, w in enumerate(words))
+        tspans = _tspans(words, 8, 15)
         parts.append(f'<a href="{escape(column.url)}"><text class="strip-label" x="8" '
                      f'y="{y + 20}">{tspans}</text></a>')
         count = len(column.dots)
@@ -135,8 +134,7 @@ def _column(column: Column, x: int, width: int, top: int, rows: int) -> str:
                    f'cy="{cy}" r="{radius}"/></a>')
     label_y = top + rows * _DOT_GAP + 28
     lines = textwrap.wrap(column.label, 16)[:2]
-    tspans = "".join(f'<tspan x="{x + 6}" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>'
-                     for i, line in enumerate(lines))
+    tspans = _tspans(lines, x + 6, 15)
     count = len(column.dots)
     note = f"{count} fact{'s' if count != 1 else ''}" + ("" if column.dated else ", undated")
     out.append(f'<a href="{escape(column.url)}"><text class="strip-label" x="{x + 6}" '
@@ -181,8 +179,7 @@ def _layers_svg(layers: tuple[Layer, ...], width: int, chars: int, css: str,
                          f'height="{height}" rx="6"/>')
         parts.append(f'<text class="layer-label" x="14" y="{y + 22}">{escape(layer.label)}</text>')
         text_x = 14 + label_w
-        body = "".join(f'<tspan x="{text_x}" dy="{0 if i == 0 else 19}">{escape(line)}</tspan>'
-                       for i, line in enumerate(lines))
+        body = _tspans(lines, text_x, 19)
         parts.append(f'<text class="layer-text" x="{text_x}" y="{y + top_pad + 14}">{body}</text>')
         for i, dot in enumerate(layer.facts):
             cx = width - 18 - (len(layer.facts) - 1 - i) * 26
@@ -192,3 +189,12 @@ def _layers_svg(layers: tuple[Layer, ...], width: int, chars: int, css: str,
         y += height + 6
     return (f'<svg class="{css}" viewBox="0 0 {width} {y}" role="group" '
             f'aria-labelledby="{title_id}">' + "".join(parts) + "</svg>")
+
+
+def _tspans(lines: list[str], x: int, step: int) -> str:
+    """Wrapped lines of one text, each under the last; a space ends each but the last, so
+    the words stay apart when the text is read out or copied."""
+    last = len(lines) - 1
+    return "".join(f'<tspan x="{x}" dy="{0 if i == 0 else step}">'
+                   f'{escape(line)}{"" if i == last else " "}</tspan>'
+                   for i, line in enumerate(lines))
