@@ -81,7 +81,7 @@ def test_the_corpus_builds_with_no_problems_into_every_page(tmp_path: Path) -> N
     expected = {
         "index.html", "404.html", "timeline/index.html", "disputes/index.html",
         "search/index.html", "actors/index.html", "sources/index.html",
-        "corrections/index.html",
+        "corrections/index.html", "how-to-read/index.html",
         *(f"{p}/index.html" for p in pages if p != "index"),
         *(f"topics/{t}/index.html" for t in topic_ids if t not in topics_with_page),
         *(f"facts/{f['id']}/index.html" for f in facts),
