@@ -55,8 +55,18 @@ def ensure_venv() -> None:
         _say("creating .venv")
         venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
     _say("installing briefing and its test tools into .venv (pip install -e '.[test]')")
-    _check([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
-            "-e", ".[test]"])
+    _check(
+        [
+            str(PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--quiet",
+            "-e",
+            ".[test]",
+        ]
+    )
     VENV_STAMP.write_text(wanted, encoding="utf-8")
 
 
@@ -70,8 +80,16 @@ def ensure_ci_tools() -> None:
         _say("npm not found: the HTML-validator and accessibility gates will be skipped")
         return
     _say("installing the HTML validator and axe-core into .ci/node_modules (npm ci)")
-    command = [npm, "ci", "--prefix", str(CI_TOOLS), "--ignore-scripts", "--no-audit",
-               "--no-fund", "--loglevel=error"]
+    command = [
+        npm,
+        "ci",
+        "--prefix",
+        str(CI_TOOLS),
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+    ]
     if run(command) != 0:
         if os.environ.get("CI") == "true":
             raise SystemExit("npm ci failed")
@@ -81,11 +99,16 @@ def ensure_ci_tools() -> None:
 
 
 def run_tests(pytest_args: list[str]) -> int:
-    """ruff, then mypy, then pytest last so that its summary line closes the output."""
-    failed = [name for name, command in (
-        ("ruff", [str(BIN / "ruff"), "check", "."]),
-        ("mypy", [str(BIN / "mypy")]),
-    ) if run(command) != 0]
+    """ruff (lint and layout), then mypy, then pytest last so its summary line closes the output."""
+    failed = [
+        name
+        for name, command in (
+            ("ruff", [str(BIN / "ruff"), "check", "."]),
+            ("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
+            ("mypy", [str(BIN / "mypy")]),
+        )
+        if run(command) != 0
+    ]
     timings = ["--durations=10"] if os.environ.get("CI") == "true" else []
     code = run([str(PYTHON), "-m", "pytest", *timings, *pytest_args])
     if code == 5:

@@ -48,8 +48,9 @@ CORPUS_QUERIES = (
 sentence's own token; and a word no source has (nothing found, after the typo search)."""
 
 
-def time_queries(root: Path, queries: tuple[str, ...],
-                 runs: int) -> list[tuple[str, list[bench.Run]]]:
+def time_queries(
+    root: Path, queries: tuple[str, ...], runs: int
+) -> list[tuple[str, list[bench.Run]]]:
     """Each query `runs` times in turn, each run a fresh `python -m builder cite` process."""
     env = bench.builder_env()
     found: dict[str, list[bench.Run]] = {q: [] for q in queries}
@@ -63,8 +64,9 @@ def time_queries(root: Path, queries: tuple[str, ...],
 def timed(cmd: list[str], env: dict[str, str]) -> bench.Run:
     """Like `run.timed`, for a command whose exit status 1 (nothing found) is an answer."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -90,8 +92,10 @@ def ranking_quality() -> tuple[int, int, int, list[str]]:
         first += place == 0
         top3 += place is not None
         if place != 0:
-            missed.append(f"line {row.line}: `{row.words}` ranks it "
-                          + (f"{place + 1}" if place is not None else "below 3"))
+            missed.append(
+                f"line {row.line}: `{row.words}` ranks it "
+                + (f"{place + 1}" if place is not None else "below 3")
+            )
     return len(rows), first, top3, missed
 
 
@@ -100,8 +104,10 @@ def rows(measured: list[tuple[str, list[bench.Run]]]) -> list[str]:
     for query, runs in measured:
         walls = [r.wall for r in runs]
         cpus = [r.cpu for r in runs]
-        out.append(f"| `{query}` | {statistics.median(walls):.3f} s | {min(walls):.3f}–"
-                   f"{max(walls):.3f} s | {statistics.median(cpus):.3f} s |")
+        out.append(
+            f"| `{query}` | {statistics.median(walls):.3f} s | {min(walls):.3f}–"
+            f"{max(walls):.3f} s | {statistics.median(cpus):.3f} s |"
+        )
     return out
 
 
@@ -109,8 +115,7 @@ def verdict(measured: list[tuple[str, list[bench.Run]]], target: float) -> str:
     worst = max(statistics.median(r.wall for r in runs) for _, runs in measured)
     worst_cpu = max(statistics.median(r.cpu for r in runs) for _, runs in measured)
     met = "met" if worst <= target else "NOT met"
-    return (f"slowest median {worst:.3f} s wall ({worst_cpu:.3f} s CPU) against {target} s: "
-            f"{met}")
+    return f"slowest median {worst:.3f} s wall ({worst_cpu:.3f} s CPU) against {target} s: {met}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     big = time_queries(corpus, CORPUS_QUERIES, args.runs)
     load_after = os.getloadavg()[0]
     queries, first, top3, missed = ranking_quality()
-    header = ["| query | wall (median) | wall (fastest–slowest) | CPU (median) |",
-              "|---|---|---|---|"]
+    header = [
+        "| query | wall (median) | wall (fastest–slowest) | CPU (median) |",
+        "|---|---|---|---|",
+    ]
     lines = [
         "# The citation finder's benchmark",
         "",
@@ -140,13 +147,15 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## The real briefing (5 sources, their facts)",
         "",
-        *header, *rows(real),
+        *header,
+        *rows(real),
         "",
         f"- target {REAL_TARGET} s: {verdict(real, REAL_TARGET)}",
         "",
         f"## The benchmark corpus ({CORPUS_FACTS:,} facts, 500 sources of 60 sentences)",
         "",
-        *header, *rows(big),
+        *header,
+        *rows(big),
         "",
         f"- target {CORPUS_TARGET} s: {verdict(big, CORPUS_TARGET)}",
         "",

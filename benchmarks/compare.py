@@ -40,8 +40,11 @@ class Builder:
         self.env["PYTHONPATH"] = str(tree) + os.pathsep + os.environ.get("PYTHONPATH", "")
 
     def compile(self) -> None:
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(self.tree / "builder")],
-                       env=self.env, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(self.tree / "builder")],
+            env=self.env,
+            check=True,
+        )
 
     def once(self) -> Run:
         """One full build into a removed output folder (the cwd is the tree: `python -m`
@@ -52,18 +55,29 @@ class Builder:
 
 def revision(rev: str) -> str:
     """`rev` as a short commit name; raises SystemExit with git's words when it names none."""
-    found = subprocess.run(["git", "rev-parse", "--short", "--verify", f"{rev}^{{commit}}"],
-                           cwd=REPO, capture_output=True, text=True, check=False)
+    found = subprocess.run(
+        ["git", "rev-parse", "--short", "--verify", f"{rev}^{{commit}}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if found.returncode != 0:
-        raise SystemExit(f"compare.py: --base {rev}: not a commit here "
-                         f"({found.stderr.strip() or 'git failed'})")
+        raise SystemExit(
+            f"compare.py: --base {rev}: not a commit here ({found.stderr.strip() or 'git failed'})"
+        )
     return found.stdout.strip()
 
 
 def this_tree() -> str:
     """This working tree's commit, `-dirty` when it holds uncommitted changes."""
-    found = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=7"],
-                           cwd=REPO, capture_output=True, text=True, check=False)
+    found = subprocess.run(
+        ["git", "describe", "--always", "--dirty", "--abbrev=7"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return found.stdout.strip() or "this tree"
 
 
@@ -71,8 +85,12 @@ def extract(rev: str, into: Path) -> Path:
     """The `builder` package and `templates` of commit `rev`, written into `into`."""
     shutil.rmtree(into, ignore_errors=True)
     into.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", "--format=tar", rev, "builder", "templates"],
-                             cwd=REPO, capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", rev, "builder", "templates"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         if hasattr(tarfile, "data_filter"):  # from 3.11.4; git's own archive either way
             tar.extractall(into, filter="data")
@@ -84,14 +102,17 @@ def extract(rev: str, into: Path) -> Path:
 def corpus_with_templates(corpus: Path, templates: Path, root: Path) -> Path:
     """`corpus` again at `root` (its files hard-linked) with `templates` as its templates."""
     shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(corpus, root, copy_function=os.link,
-                    ignore=lambda folder, _names: ["templates"] if Path(folder) == corpus else [])
+    shutil.copytree(
+        corpus,
+        root,
+        copy_function=os.link,
+        ignore=lambda folder, _names: ["templates"] if Path(folder) == corpus else [],
+    )
     shutil.copytree(templates, root / "templates")
     return root
 
 
-def alternate(builders: tuple[Builder, Builder], runs: int,
-              say: Callable[[str], None]) -> None:
+def alternate(builders: tuple[Builder, Builder], runs: int, say: Callable[[str], None]) -> None:
     """One build by each per round, the order swapped every round, so that neither always
     follows the other (a build runs faster on a core the one before left warm or cool)."""
     for builder in builders:
@@ -104,46 +125,57 @@ def alternate(builders: tuple[Builder, Builder], runs: int,
 
 def same_output(a: Path, b: Path) -> tuple[int, list[str]]:
     """(files compared, paths whose bytes differ or that only one folder has)."""
+
     def files(root: Path) -> dict[str, Path]:
         return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
 
     left, right = files(a), files(b)
     differ = sorted(set(left) ^ set(right))
-    differ += [rel for rel in sorted(set(left) & set(right))
-               if left[rel].read_bytes() != right[rel].read_bytes()]
+    differ += [
+        rel
+        for rel in sorted(set(left) & set(right))
+        if left[rel].read_bytes() != right[rel].read_bytes()
+    ]
     return len(left.keys() | right.keys()), sorted(differ)
 
 
 def report(base: Builder, new: Builder, n: int, work: Path) -> str:
     compared, differ = same_output(base.out, new.out)
-    rows = [f"| {b.label} | {run.secs(b.measure)} | {run.cpu(b.measure)} | "
-            f"{run.mem(b.measure)} |" for b in (base, new)]
-    output = (f"byte-identical ({compared:,} files)" if not differ else
-              f"**differs** in {len(differ):,} of {compared:,} files, e.g. "
-              + ", ".join(f"`{d}`" for d in differ[:5]))
-    return "\n".join([
-        "# Two revisions compared",
-        "",
-        f"Machine: {run.machine()}. Builds run on {run.interpreter()}; corpus and output on "
-        f"{run.filesystem(work)}.",
-        f"Full builds (`--no-search`) of the {n:,}-fact synthetic corpus (`gen_corpus.py`), "
-        f"each revision with its own templates, {len(base.measure.runs)} rounds, the order "
-        "swapped every round, after one untimed build each; medians; peak memory is the "
-        "whole process tree's PSS (shared pages counted once), beside the largest process's "
-        "maxrss.",
-        "",
-        "| builder | wall | CPU | peak memory |",
-        "|---|---|---|---|",
-        *rows,
-        "",
-        f"Round by round, {new.label} over {base.label}: wall "
-        f"{run.paired(new.measure, base.measure)}, CPU "
-        f"{run.paired(new.measure, base.measure, lambda r: r.cpu)} (median, smallest and "
-        "largest).",
-        "",
-        f"Output: {output}.",
-        "",
-    ])
+    rows = [
+        f"| {b.label} | {run.secs(b.measure)} | {run.cpu(b.measure)} | {run.mem(b.measure)} |"
+        for b in (base, new)
+    ]
+    output = (
+        f"byte-identical ({compared:,} files)"
+        if not differ
+        else f"**differs** in {len(differ):,} of {compared:,} files, e.g. "
+        + ", ".join(f"`{d}`" for d in differ[:5])
+    )
+    return "\n".join(
+        [
+            "# Two revisions compared",
+            "",
+            f"Machine: {run.machine()}. Builds run on {run.interpreter()}; corpus and output on "
+            f"{run.filesystem(work)}.",
+            f"Full builds (`--no-search`) of the {n:,}-fact synthetic corpus (`gen_corpus.py`), "
+            f"each revision with its own templates, {len(base.measure.runs)} rounds, the order "
+            "swapped every round, after one untimed build each; medians; peak memory is the "
+            "whole process tree's PSS (shared pages counted once), beside the largest process's "
+            "maxrss.",
+            "",
+            "| builder | wall | CPU | peak memory |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+            f"Round by round, {new.label} over {base.label}: wall "
+            f"{run.paired(new.measure, base.measure)}, CPU "
+            f"{run.paired(new.measure, base.measure, lambda r: r.cpu)} (median, smallest and "
+            "largest).",
+            "",
+            f"Output: {output}.",
+            "",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,9 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     say(f"{args.size:,} facts: preparing the corpus and {rev}'s builder")
     corpus = run.prepare_corpus(args.size, args.work)
     tree = extract(rev, args.work / "compare-base")
-    base = Builder(f"base `{rev}`", tree,
-                   corpus_with_templates(corpus, tree / "templates", args.work / "compare-corpus"),
-                   args.work / "compare-site-base")
+    base = Builder(
+        f"base `{rev}`",
+        tree,
+        corpus_with_templates(corpus, tree / "templates", args.work / "compare-corpus"),
+        args.work / "compare-site-base",
+    )
     new = Builder(f"this tree `{this_tree()}`", REPO, corpus, args.work / "compare-site-new")
     for builder in (base, new):
         builder.compile()

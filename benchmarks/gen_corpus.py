@@ -23,10 +23,34 @@ import shutil
 from pathlib import Path
 
 WORDS = (
-    "allies", "force", "ceasefire", "declaration", "monitoring", "troops", "hubs", "coalition",
-    "guarantees", "parliament", "deployment", "security", "pledge", "summit", "envoy",
-    "training", "equipment", "air", "sea", "land", "deterrence", "sovereignty", "framework",
-    "funding", "reassurance", "statement", "spokesman", "ministry",
+    "allies",
+    "force",
+    "ceasefire",
+    "declaration",
+    "monitoring",
+    "troops",
+    "hubs",
+    "coalition",
+    "guarantees",
+    "parliament",
+    "deployment",
+    "security",
+    "pledge",
+    "summit",
+    "envoy",
+    "training",
+    "equipment",
+    "air",
+    "sea",
+    "land",
+    "deterrence",
+    "sovereignty",
+    "framework",
+    "funding",
+    "reassurance",
+    "statement",
+    "spokesman",
+    "ministry",
 )
 TOPICS = (
     ("paris-declaration", "The Paris declaration"),
@@ -48,8 +72,18 @@ ISSUES = (
 )
 STANCES = ("committed", "conditional", "ruled-out", "offered-other", "unstated")
 OUTLETS = (
-    "Reuters", "BBC", "AP", "AFP", "Le Monde", "The Guardian", "Politico", "Kyiv Independent",
-    "Times Radio", "Financial Times", "Der Spiegel", "Euronews",
+    "Reuters",
+    "BBC",
+    "AP",
+    "AFP",
+    "Le Monde",
+    "The Guardian",
+    "Politico",
+    "Kyiv Independent",
+    "Times Radio",
+    "Financial Times",
+    "Der Spiegel",
+    "Euronews",
 )
 KINDS = ("news", "news", "news", "analysis", "aggregator", "official")
 BUILT_IN_NAV = ("timeline", "disputes", "sources", "actors", "search")
@@ -227,9 +261,7 @@ def _write_pages(rng: random.Random, n: int, out: Path) -> None:
         ]
         if topic:
             head.append(f"topic: {topic}")
-        paras = [
-            " ".join(_words(rng, 15)).capitalize() + f" [@fact-{c:06d}]." for c in cited
-        ]
+        paras = [" ".join(_words(rng, 15)).capitalize() + f" [@fact-{c:06d}]." for c in cited]
         text = "\n".join([*head, "---", "", "\n\n".join(paras)]) + "\n"
         (out / "content" / "pages" / f"{slug}.md").write_text(text, encoding="utf-8")
 

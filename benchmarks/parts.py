@@ -45,8 +45,10 @@ def digest_figures(repeat: int) -> list[str]:
     data = bytes(range(256)) * (100 * 1024 * 1024 // 256)
     sha = best(lambda: hashlib.sha256(data).hexdigest(), repeat)
     blake = best(lambda: hashlib.blake2b(data, digest_size=16).hexdigest(), repeat)
-    return [f"- digests of 100 MB: SHA-256 {100 / sha:,.0f} MB/s, BLAKE2b {100 / blake:,.0f} MB/s "
-            f"({blake / sha:.1f}x)"]
+    return [
+        f"- digests of 100 MB: SHA-256 {100 / sha:,.0f} MB/s, BLAKE2b {100 / blake:,.0f} MB/s "
+        f"({blake / sha:.1f}x)"
+    ]
 
 
 def nav_figures(root: Path, repeat: int) -> list[str]:
@@ -79,8 +81,10 @@ def nav_figures(root: Path, repeat: int) -> list[str]:
     assert pages[0] == pages[1], "the two ways must make the same pages"
     once, each = timings
     change = f"{abs(1 - once / each):.0%} {'less' if once < each else 'more'}"
-    return [f"- {len(jobs)} fact pages: navigation made once {once:.3f} s, in every layout "
-            f"{each:.3f} s ({change})"]
+    return [
+        f"- {len(jobs)} fact pages: navigation made once {once:.3f} s, in every layout "
+        f"{each:.3f} s ({change})"
+    ]
 
 
 def escape_figures(repeat: int) -> list[str]:
@@ -92,8 +96,10 @@ def escape_figures(repeat: int) -> list[str]:
     n = 100_000
     searches = best(lambda: [escape_text(passage) for _ in range(n)], repeat) / n
     regex = best(lambda: [special(passage) is None for _ in range(n)], repeat) / n
-    return [f"- a 360-character plain passage escaped: five searches {searches * 1e6:.2f} µs, "
-            f"one regular expression {regex * 1e6:.2f} µs ({regex / searches:.1f}x)"]
+    return [
+        f"- a 360-character plain passage escaped: five searches {searches * 1e6:.2f} µs, "
+        f"one regular expression {regex * 1e6:.2f} µs ({regex / searches:.1f}x)"
+    ]
 
 
 def collector_figures(root: Path, repeat: int) -> list[str]:
@@ -125,8 +131,10 @@ def collector_figures(root: Path, repeat: int) -> list[str]:
         (gc.enable if was_on else gc.disable)()
         shutil.rmtree(out.parent, ignore_errors=True)
     on, off = seconds[True], seconds[False]
-    return [f"- the cycle collector once a build is done: left on {min(on):.3f} to "
-            f"{max(on):.3f} s, switched off (the command line) {max(off):.3f} s"]
+    return [
+        f"- the cycle collector once a build is done: left on {min(on):.3f} to "
+        f"{max(on):.3f} s, switched off (the command line) {max(off):.3f} s"
+    ]
 
 
 def plan_figures(root: Path, repeat: int) -> list[str]:
@@ -136,8 +144,10 @@ def plan_figures(root: Path, repeat: int) -> list[str]:
     urls = Urls(briefing.site.base_url)
     bare = best(lambda: make_plan(briefing, urls, deps=False), repeat)
     full = best(lambda: make_plan(briefing, urls), repeat)
-    return [f"- planning {len(briefing.facts):,} facts' pages: without deps {bare:.3f} s, "
-            f"with them {full:.3f} s ({1 - bare / full:.0%} less)"]
+    return [
+        f"- planning {len(briefing.facts):,} facts' pages: without deps {bare:.3f} s, "
+        f"with them {full:.3f} s ({1 - bare / full:.0%} less)"
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,11 +160,15 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(work) / "corpus"
         gen_corpus.generate(args.facts, root)
         shutil.copytree(REPO / "templates", root / "templates")
-        lines = [f"# Parts of a build, {args.facts:,} facts (best of {args.repeat}, one process)",
-                 "", *digest_figures(args.repeat),
-                 *nav_figures(root, args.repeat), *escape_figures(args.repeat),
-                 *plan_figures(root, args.repeat),
-                 *collector_figures(root, args.repeat)]
+        lines = [
+            f"# Parts of a build, {args.facts:,} facts (best of {args.repeat}, one process)",
+            "",
+            *digest_figures(args.repeat),
+            *nav_figures(root, args.repeat),
+            *escape_figures(args.repeat),
+            *plan_figures(root, args.repeat),
+            *collector_figures(root, args.repeat),
+        ]
     text = "\n".join(lines) + "\n"
     print(text, end="")
     args.results.write_text(text, encoding="utf-8")

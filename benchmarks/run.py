@@ -101,9 +101,15 @@ def load_result(path: Path) -> SizeResult:
         return Measure(runs=runs, **d)  # type: ignore[arg-type]
 
     other = data.get("other")
-    return SizeResult(data["n"], measure(data["ours"]), measure(data["hugo"]),
-                      measure(data["naive"]), data["search"], data["incremental"],
-                      measure(other) if other else None)
+    return SizeResult(
+        data["n"],
+        measure(data["ours"]),
+        measure(data["hugo"]),
+        measure(data["naive"]),
+        data["search"],
+        data["incremental"],
+        measure(other) if other else None,
+    )
 
 
 class CommandFailed(Exception):
@@ -136,8 +142,7 @@ def timed(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = Non
             err.seek(0)
             tail = err.read().decode("utf-8", "replace")[-2000:]
             raise CommandFailed(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{tail}")
-    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss=usage.ru_maxrss * 1024,
-               pss=peak)
+    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss=usage.ru_maxrss * 1024, pss=peak)
 
 
 def tree_pss(pid: int) -> int:
@@ -213,12 +218,14 @@ def builder_env() -> dict[str, str]:
 
 def compile_package(python: str = sys.executable) -> None:
     """Compile the package's modules before anything is timed (pip does it on install)."""
-    subprocess.run([python, "-m", "compileall", "-q", str(REPO / "builder")],
-                   env=builder_env(), check=True)
+    subprocess.run(
+        [python, "-m", "compileall", "-q", str(REPO / "builder")], env=builder_env(), check=True
+    )
 
 
-def build_cmd(root: Path, out: Path, *, search: bool = False,
-              python: str = sys.executable) -> list[str | Path]:
+def build_cmd(
+    root: Path, out: Path, *, search: bool = False, python: str = sys.executable
+) -> list[str | Path]:
     cmd: list[str | Path] = [python, "-m", "builder", "--root", root, "build", "--out", out]
     return cmd if search else [*cmd, "--no-search"]
 
@@ -247,15 +254,18 @@ def runs_builder(python: str) -> str | None:
         return "second interpreter skipped: no program to run there (give the path of a python)"
     if probe.returncode == 0:
         return None
-    return ("second interpreter skipped: it lacks the builder's dependencies "
-            "(make a virtual environment with it and `pip install -e .`)")
+    return (
+        "second interpreter skipped: it lacks the builder's dependencies "
+        "(make a virtual environment with it and `pip install -e .`)"
+    )
 
 
 def _probe(python: str, code: str) -> subprocess.CompletedProcess[str] | None:
     """`python -c code`, or None when `python` cannot be run at all."""
     try:
-        return subprocess.run([python, "-c", code], env=builder_env(), capture_output=True,
-                              text=True, check=False)
+        return subprocess.run(
+            [python, "-c", code], env=builder_env(), capture_output=True, text=True, check=False
+        )
     except OSError:
         return None
 
@@ -272,8 +282,7 @@ def prepare_corpus(n: int, work: Path) -> Path:
 
 def ours(root: Path, out: Path, python: str = sys.executable) -> Contender:
     env = builder_env()
-    return Contender(Measure(), lambda: timed(build_cmd(root, out, python=python), REPO, env),
-                     out)
+    return Contender(Measure(), lambda: timed(build_cmd(root, out, python=python), REPO, env), out)
 
 
 def search_seconds(root: Path, out: Path, plain: Measure) -> float | None:
@@ -384,7 +393,10 @@ def measure_incremental(n: int, work: Path) -> dict[str, str]:
     shutil.rmtree(out, ignore_errors=True)
     probe = subprocess.run(
         [sys.executable, __file__, "--probe-incremental", str(root), str(out)],
-        env=builder_env(), capture_output=True, text=True, check=False,
+        env=builder_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if probe.returncode != 0:
         return {kind: "failed" for kind in EDITS}
@@ -547,9 +559,11 @@ def report(
             if r.other is None or not r.other.ok:
                 continue
             ratio = f"{r.other.wall / r.hugo.wall:.2f}" if r.hugo.ok else "n/a"
-            lines.append(f"| {r.n:,} | {secs(r.other)} | {cpu(r.other)} "
-                         f"| {mem(r.other)} | {secs(r.hugo)} | {ratio} "
-                         f"| {paired(r.other, r.hugo)} | {len(r.other.runs)}: {spread(r.other)} |")
+            lines.append(
+                f"| {r.n:,} | {secs(r.other)} | {cpu(r.other)} "
+                f"| {mem(r.other)} | {secs(r.hugo)} | {ratio} "
+                f"| {paired(r.other, r.hugo)} | {len(r.other.runs)}: {spread(r.other)} |"
+            )
     lines += [
         "",
         "## Incremental rebuild after one edit",
@@ -582,7 +596,8 @@ def report(
 
 
 def targets(
-    results: list[SizeResult], help_wall: float | None,
+    results: list[SizeResult],
+    help_wall: float | None,
     real: tuple[Measure, float | None] | None,
 ) -> list[str]:
     out: list[str] = []
@@ -601,8 +616,9 @@ def targets(
                     f"{ten.other.wall:.2f} s, {verdict(ten.other.wall <= half)}"
                 )
         peak = (ten.ours.pss or ten.ours.rss) / MB
-        out.append(f"- under 250 MB peak (all processes, PSS): {peak:.0f} MB, "
-                   f"{verdict(peak < 250)}")
+        out.append(
+            f"- under 250 MB peak (all processes, PSS): {peak:.0f} MB, {verdict(peak < 250)}"
+        )
         fact = ten.incremental.get("fact", "n/a")
         if " s" in fact:
             seconds = float(fact.split(" s", 1)[0])
@@ -632,18 +648,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
     parser.add_argument("--no-naive", action="store_true", help="skip the plain-Python script")
     parser.add_argument("--no-search", action="store_true", help="skip Pagefind timings")
-    parser.add_argument("--no-incremental", action="store_true",
-                        help="skip incremental rebuilds")
-    parser.add_argument("--search-max", type=int, default=10_000,
-                        help="time Pagefind only up to this many facts (default 10,000)")
-    parser.add_argument("--keep", action="store_true",
-                        help="reuse sizes measured by an earlier run (work/result-N.json)")
+    parser.add_argument("--no-incremental", action="store_true", help="skip incremental rebuilds")
+    parser.add_argument(
+        "--search-max",
+        type=int,
+        default=10_000,
+        help="time Pagefind only up to this many facts (default 10,000)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="reuse sizes measured by an earlier run (work/result-N.json)",
+    )
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
-    parser.add_argument("--also-python", metavar="PYTHON",
-                        help="time the full builds on this interpreter too (one that has "
-                             "the builder's dependencies, e.g. a virtual environment's)")
-    parser.add_argument("--probe-incremental", nargs=2, type=Path, metavar=("ROOT", "OUT"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--also-python",
+        metavar="PYTHON",
+        help="time the full builds on this interpreter too (one that has "
+        "the builder's dependencies, e.g. a virtual environment's)",
+    )
+    parser.add_argument(
+        "--probe-incremental", nargs=2, type=Path, metavar=("ROOT", "OUT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.probe_incremental:
         print(json.dumps(probe_incremental(*args.probe_incremental)))
@@ -672,28 +698,45 @@ def main(argv: list[str] | None = None) -> int:
         say(f"{n:,} facts: preparing")
         mine = ours(prepare_corpus(n, args.work), args.work / f"site-{n}")
         others = [
-            Contender(Measure(note="Hugo skipped: --no-hugo")) if args.no_hugo
+            Contender(Measure(note="Hugo skipped: --no-hugo"))
+            if args.no_hugo
             else hugo(n, args.work),
-            Contender(Measure(note="plain Python skipped: --no-naive")) if args.no_naive
+            Contender(Measure(note="plain Python skipped: --no-naive"))
+            if args.no_naive
             else naive(n, args.work),
         ]
-        also = None if args.also_python is None else (
-            ours(args.work / f"corpus-{n}", args.work / f"site-{n}-also", second)
-            if second is not None else Contender(Measure(note=second_note)))
+        also = (
+            None
+            if args.also_python is None
+            else (
+                ours(args.work / f"corpus-{n}", args.work / f"site-{n}-also", second)
+                if second is not None
+                else Contender(Measure(note=second_note))
+            )
+        )
         say(f"{n:,} facts: {args.runs} rounds of briefing, Hugo, plain Python")
         interleave([mine, *others, *([also] if also is not None else [])], args.runs)
         search = None
         if not args.no_search and n <= args.search_max:
             say(f"{n:,} facts: with search")
-            search = search_seconds(args.work / f"corpus-{n}", args.work / f"site-{n}",
-                                    mine.measure)
+            search = search_seconds(
+                args.work / f"corpus-{n}", args.work / f"site-{n}", mine.measure
+            )
         incremental = {}
         if not args.no_incremental:
             say(f"{n:,} facts: incremental rebuilds")
             incremental = measure_incremental(n, args.work)
-        results.append(SizeResult(n, mine.measure, others[0].measure, others[1].measure,
-                                  search, incremental,
-                                  also.measure if also is not None else None))
+        results.append(
+            SizeResult(
+                n,
+                mine.measure,
+                others[0].measure,
+                others[1].measure,
+                search,
+                incremental,
+                also.measure if also is not None else None,
+            )
+        )
         kept.write_text(json.dumps(dataclasses.asdict(results[-1])), encoding="utf-8")
     say("start-up and the real briefing")
     help_wall: float | None = None
@@ -703,8 +746,11 @@ def main(argv: list[str] | None = None) -> int:
         real = measure_real(args.work, args.runs)
     except CommandFailed as exc:
         say(f"briefing failed: {exc}")
-    text = scrub(report(results, help_wall, real, args.work,
-                        interpreter(second) if second is not None else None))
+    text = scrub(
+        report(
+            results, help_wall, real, args.work, interpreter(second) if second is not None else None
+        )
+    )
     args.results.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -34,9 +34,9 @@ def wrong_quote(text: str, rnd: random.Random) -> str:
     word changed in its middle."""
     doubled = text * (QUOTE_CHARS // len(text) + 2)
     start = rnd.randrange(len(text))
-    quote = doubled[start:start + QUOTE_CHARS]
+    quote = doubled[start : start + QUOTE_CHARS]
     middle = len(quote) // 2
-    return quote[:middle] + " zebra " + quote[middle + 7:]
+    return quote[:middle] + " zebra " + quote[middle + 7 :]
 
 
 def fail(index: SourceIndex, quote: str) -> float:
@@ -59,22 +59,34 @@ def main() -> None:
     rnd = random.Random(19)
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "seeds").glob("*.txt"))]
     indexes = [SourceIndex(text) for text in texts]
-    real = [(indexes[i % len(texts)], wrong_quote(texts[i % len(texts)], rnd))
-            for i in range(QUOTES)]
+    real = [
+        (indexes[i % len(texts)], wrong_quote(texts[i % len(texts)], rnd)) for i in range(QUOTES)
+    ]
     words = " ".join(texts).split()
     big_text = " ".join(rnd.choice(words) for _ in range(200_000))[:1_000_000]
     big = [(SourceIndex(big_text), wrong_quote(big_text[400_000:420_000], rnd))]
     rows = []
-    for name, cases, target in ((f"{QUOTES} quotes, real seeds", real, REAL_TARGET),
-                                ("1 quote, 1 MB seed", big, BIG_TARGET)):
+    for name, cases, target in (
+        (f"{QUOTES} quotes, real seeds", real, REAL_TARGET),
+        ("1 quote, 1 MB seed", big, BIG_TARGET),
+    ):
         results = [timed(cases) for _ in range(runs)]
         seconds = [r[0] for r in results]
-        rows.append(f"| {name} | {statistics.median(seconds):.3f} | {max(seconds):.3f} | "
-                    f"{target} | {results[0][1]:.1f} |")
-    table = "\n".join([
-        f"Wrong quotes of {QUOTE_CHARS:,} characters, {runs} runs (`benchmarks/wrong_quotes.py`)",
-        "", "| case | median s | slowest s | target s | lowest closest score |",
-        "|---|---|---|---|---|", *rows, ""])
+        rows.append(
+            f"| {name} | {statistics.median(seconds):.3f} | {max(seconds):.3f} | "
+            f"{target} | {results[0][1]:.1f} |"
+        )
+    table = "\n".join(
+        [
+            f"Wrong quotes of {QUOTE_CHARS:,} characters, {runs} runs "
+            "(`benchmarks/wrong_quotes.py`)",
+            "",
+            "| case | median s | slowest s | target s | lowest closest score |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
     print(table)
     (HERE / "wrong_quotes.md").write_text(table, encoding="utf-8")
 

@@ -74,9 +74,11 @@ def verify_command(root: Path, archive: Path | None = None) -> int:
         if state == "CHANGED":
             print(f"          expected sha256 {pin.sha256}\n          actual   sha256 {actual}")
     if bad:
-        return _refuse(f"{bad} archived file(s) do not match a recorded digest",
-                       "restore changed files from git; record digests of re-archived or "
-                       "unpinned ones with `briefing sources pin ID`")
+        return _refuse(
+            f"{bad} archived file(s) do not match a recorded digest",
+            "restore changed files from git; record digests of re-archived or "
+            "unpinned ones with `briefing sources pin ID`",
+        )
     print(f"all {len(pins)} archived file(s) match their pins")
     return EXIT_OK
 
@@ -91,17 +93,21 @@ def pin_command(root: Path, ids: Sequence[str]) -> int:
     for sid in ids:
         if sid not in known:
             close = difflib.get_close_matches(sid, known, n=1)
-            return _refuse(f"no source `{sid}` in {SOURCES_FILE}",
-                           f"did you mean `{close[0]}`?" if close else
-                           "give ids from content/sources.yaml", EXIT_USAGE)
+            return _refuse(
+                f"no source `{sid}` in {SOURCES_FILE}",
+                f"did you mean `{close[0]}`?" if close else "give ids from content/sources.yaml",
+                EXIT_USAGE,
+            )
     chosen = [p for p in pins if not ids or p.source in ids]
     edits: list[tuple[Pin, str]] = []
     blocked = 0
     for pin in chosen:
         actual = digest_of(root / pin.file)
         if actual is None:
-            return _refuse(f"{pin.file} (source `{pin.source}`) cannot be read",
-                           "archive the file first, or correct `file` in content/sources.yaml")
+            return _refuse(
+                f"{pin.file} (source `{pin.source}`) cannot be read",
+                "archive the file first, or correct `file` in content/sources.yaml",
+            )
         if actual == pin.sha256:
             print(f"{pin.source}: {pin.file} is pinned already (sha256 {actual})")
             continue
@@ -110,18 +116,21 @@ def pin_command(root: Path, ids: Sequence[str]) -> int:
             blocked += _print_fates(_fates(project, pin))
         edits.append((pin, actual))
     if blocked:
-        return _refuse(f"{blocked} quote(s) would no longer be found exactly once; nothing "
-                       "was pinned", "correct those quotes first (`briefing cite SOURCE "
-                       "\"words\"` finds the passage), then pin again")
+        return _refuse(
+            f"{blocked} quote(s) would no longer be found exactly once; nothing was pinned",
+            "correct those quotes first (`briefing cite SOURCE "
+            '"words"` finds the passage), then pin again',
+        )
     if not edits:
         return EXIT_OK
     path = root / SOURCES_FILE
     text = path.read_text(encoding="utf-8")
     new_text = record_digests(text, edits)
     if not _all_recorded(new_text, edits):
-        return _refuse(f"could not write the digests into {SOURCES_FILE} safely",
-                       "add `sha256: DIGEST` lines by hand: " + ", ".join(
-                           f"{p.source} {d}" for p, d in edits))
+        return _refuse(
+            f"could not write the digests into {SOURCES_FILE} safely",
+            "add `sha256: DIGEST` lines by hand: " + ", ".join(f"{p.source} {d}" for p, d in edits),
+        )
     _write_atomically(path, new_text.encode("utf-8"))
     print(f"pinned {len(edits)} file(s) in {SOURCES_FILE}")
     return EXIT_OK
@@ -193,24 +202,44 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def add_command(root: Path, file: Path, *, source_id: str, title: str, outlet: str = "unknown",
-                published: str = "unknown", url: str | None = None, kind: str = "news",
-                archived: str | None = None) -> int:
+def add_command(
+    root: Path,
+    file: Path,
+    *,
+    source_id: str,
+    title: str,
+    outlet: str = "unknown",
+    published: str = "unknown",
+    url: str | None = None,
+    kind: str = "news",
+    archived: str | None = None,
+) -> int:
     """Archive `file` under seeds/ as a new, pinned source and append its entry."""
     if not ID_PATTERN.fullmatch(source_id):
-        return _refuse(f"`{source_id}` is not a valid id", "ids are kebab-case: lower-case "
-                       "letters, digits and single hyphens, e.g. `bbc-kyiv-summit`", EXIT_USAGE)
+        return _refuse(
+            f"`{source_id}` is not a valid id",
+            "ids are kebab-case: lower-case "
+            "letters, digits and single hyphens, e.g. `bbc-kyiv-summit`",
+            EXIT_USAGE,
+        )
     for name, value in (("--published", published), ("--archived", archived)):
         if value is not None and value != "unknown" and parse_date(value) is None:
-            return _refuse(f"{name} `{value}` is not a date", "write YYYY-MM-DD or YYYY-MM"
-                           + (", or leave it `unknown`" if name == "--published" else ""),
-                           EXIT_USAGE)
+            return _refuse(
+                f"{name} `{value}` is not a date",
+                "write YYYY-MM-DD or YYYY-MM"
+                + (", or leave it `unknown`" if name == "--published" else ""),
+                EXIT_USAGE,
+            )
     if url is not None and not url.startswith(("https://", "http://")):
-        return _refuse(f"--url `{url}` is not a web address", "give the full https://... "
-                       "address, or leave --url out", EXIT_USAGE)
+        return _refuse(
+            f"--url `{url}` is not a web address",
+            "give the full https://... address, or leave --url out",
+            EXIT_USAGE,
+        )
     if not title.strip() or not title.isprintable():
-        return _refuse("--title must be visible text", "give the document's own headline",
-                       EXIT_USAGE)
+        return _refuse(
+            "--title must be visible text", "give the document's own headline", EXIT_USAGE
+        )
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -218,8 +247,10 @@ def add_command(root: Path, file: Path, *, source_id: str, title: str, outlet: s
     project = load_project(root)
     pins = read_pins(project.sources)
     if source_id in {p.source for p in pins} or source_id in _retired_ids(root):
-        return _refuse(f"the id `{source_id}` is in use already", "choose another id: "
-                       "a source's id stays its URL for good")
+        return _refuse(
+            f"the id `{source_id}` is in use already",
+            "choose another id: a source's id stays its URL for good",
+        )
     try:
         archived_copy = capture(file.name, data)
     except CaptureError as exc:
@@ -228,14 +259,27 @@ def add_command(root: Path, file: Path, *, source_id: str, title: str, outlet: s
     for candidate in (data, archived_copy.text):
         held = digests.get(hashlib.sha256(candidate).hexdigest())
         if held is not None:
-            return _refuse(f"{file} is archived already, as {held}",
-                           "cite that source; archive a file again only when it changed")
+            return _refuse(
+                f"{file} is archived already, as {held}",
+                "cite that source; archive a file again only when it changed",
+            )
     text_digest = hashlib.sha256(archived_copy.text).hexdigest()
     stem = f"seeds/{_next_number(root):03d}_{text_digest[:16]}"
     text_rel = f"{stem}.txt"
     raw_rel = f"{stem}{file.suffix.lower()}" if archived_copy.raw is not None else None
-    entry = _entry(source_id, title, outlet, published, kind, text_rel, text_digest, raw_rel,
-                   hashlib.sha256(data).hexdigest(), archived or date.today().isoformat(), url)
+    entry = _entry(
+        source_id,
+        title,
+        outlet,
+        published,
+        kind,
+        text_rel,
+        text_digest,
+        raw_rel,
+        hashlib.sha256(data).hexdigest(),
+        archived or date.today().isoformat(),
+        url,
+    )
     comment = _comment(file.name, data, archived_copy, text_rel, raw_rel)
     sources = root / SOURCES_FILE
     old = sources.read_text(encoding="utf-8") if sources.exists() else ""
@@ -245,10 +289,9 @@ def add_command(root: Path, file: Path, *, source_id: str, title: str, outlet: s
     if raw_rel is not None and archived_copy.raw is not None:
         _write_atomically(root / raw_rel, archived_copy.raw)
     _write_atomically(sources, new.encode("utf-8"))
-    print(f"archived {file} as {text_rel}" + (f" (raw bytes kept as {raw_rel})" if raw_rel
-                                               else ""))
+    print(f"archived {file} as {text_rel}" + (f" (raw bytes kept as {raw_rel})" if raw_rel else ""))
     print(f"added source `{source_id}` to {SOURCES_FILE}, pinned at sha256 {text_digest}")
-    print(f"next: cite it with `briefing cite {source_id} \"some words\"`")
+    print(f'next: cite it with `briefing cite {source_id} "some words"`')
     return EXIT_OK
 
 
@@ -280,15 +323,31 @@ def _next_number(root: Path) -> int:
     return max(numbers, default=-1) + 1
 
 
-def _entry(sid: str, title: str, outlet: str, published: str, kind: str, file: str,
-           digest: str, raw: str | None, raw_digest: str, archived: str,
-           url: str | None) -> str:
+def _entry(
+    sid: str,
+    title: str,
+    outlet: str,
+    published: str,
+    kind: str,
+    file: str,
+    digest: str,
+    raw: str | None,
+    raw_digest: str,
+    archived: str,
+    url: str | None,
+) -> str:
     def q(value: str) -> str:  # a JSON string is a YAML double-quoted scalar
         return json.dumps(value, ensure_ascii=False)
 
-    lines = [f"- id: {sid}", f"  title: {q(title)}", f"  outlet: {q(outlet)}",
-             f"  published: {q(published)}", f"  kind: {kind}", f"  file: {file}",
-             f"  sha256: {digest}"]
+    lines = [
+        f"- id: {sid}",
+        f"  title: {q(title)}",
+        f"  outlet: {q(outlet)}",
+        f"  published: {q(published)}",
+        f"  kind: {kind}",
+        f"  file: {file}",
+        f"  sha256: {digest}",
+    ]
     if raw is not None:
         lines += [f"  capture: {raw}", f"  capture_sha256: {raw_digest}"]
     lines.append(f"  archived: {q(archived)}")
@@ -297,17 +356,20 @@ def _entry(sid: str, title: str, outlet: str, published: str, kind: str, file: s
     return "\n".join(lines) + "\n"
 
 
-def _comment(name: str, data: bytes, archived: Capture, text_rel: str,
-             raw_rel: str | None) -> str:
+def _comment(name: str, data: bytes, archived: Capture, text_rel: str, raw_rel: str | None) -> str:
     """What was archived and how, written above the new entry for the editor to check."""
     text = archived.text.decode("utf-8")
     first = " ".join(text.split()[:12])
     if archived.raw is not None:
-        what = (f"# Archived by `briefing sources add` from {name} ({archived.kind}, "
-                f"{len(data):,} bytes, kept as {raw_rel}):\n# the article text extracted by "
-                f"{archived.extractor}: {len(text):,} characters in "
-                f"{text.count(chr(10)):,} lines, into {text_rel}.\n")
+        what = (
+            f"# Archived by `briefing sources add` from {name} ({archived.kind}, "
+            f"{len(data):,} bytes, kept as {raw_rel}):\n# the article text extracted by "
+            f"{archived.extractor}: {len(text):,} characters in "
+            f"{text.count(chr(10)):,} lines, into {text_rel}.\n"
+        )
     else:
-        what = (f"# Archived by `briefing sources add` from {name} ({archived.kind}, "
-                f"{len(data):,} bytes, kept as it was) into {text_rel}.\n")
+        what = (
+            f"# Archived by `briefing sources add` from {name} ({archived.kind}, "
+            f"{len(data):,} bytes, kept as it was) into {text_rel}.\n"
+        )
     return what + f"# It begins: {json.dumps(first, ensure_ascii=False)}\n"

@@ -62,8 +62,13 @@ class BuildResult(CheckResult):
     """The renderer that made the pages, with every fact card (the preview reuses them)."""
 
 
-def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None,
-          meanwhile: Callable[[], object] | None = None) -> CheckResult:
+def check(
+    root: Path,
+    *,
+    strict: bool = False,
+    cache: ParseCache | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> CheckResult:
     """Load and validate everything; nothing is written. The preview passes a `cache` so
     files whose text did not change are not parsed again. `meanwhile()`, if given, runs
     in this process while other processes check fact files (the build loads its templates)."""
@@ -73,16 +78,26 @@ def check(root: Path, *, strict: bool = False, cache: ParseCache | None = None,
 
     started = time.perf_counter()
     # Fact files go two at a time to whichever process is free.
-    briefing, problems = validate(load_project(root, cache), cache=cache,
-                                  spread=partial(fork_map, batch=2, meanwhile=meanwhile))
-    return CheckResult(briefing, sorted_problems(problems), strict,
-                       time.perf_counter() - started)
+    briefing, problems = validate(
+        load_project(root, cache),
+        cache=cache,
+        spread=partial(fork_map, batch=2, meanwhile=meanwhile),
+    )
+    return CheckResult(briefing, sorted_problems(problems), strict, time.perf_counter() - started)
 
 
-def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
-          search: bool = True, strict: bool = False, cache: ParseCache | None = None,
-          digests: bool = False, watcher: Watcher | None = None,
-          base: str | None = None) -> BuildResult:
+def build(
+    root: Path,
+    *,
+    out: Path | None = None,
+    base_url: str | None = None,
+    search: bool = True,
+    strict: bool = False,
+    cache: ParseCache | None = None,
+    digests: bool = False,
+    watcher: Watcher | None = None,
+    base: str | None = None,
+) -> BuildResult:
     """Check, plan every page, render them into a new site, index it, and swap it in place
     of `out` (default `site/`). With `base` (a git revision: what was last published), the
     site gets a `/changes/` page of what this build changes, and the result its `review`.
@@ -98,34 +113,70 @@ def build(root: Path, *, out: Path | None = None, base_url: str | None = None,
     watcher = watcher if watcher is not None else Watcher()
     refused = base_url_problem(base_url) if base_url is not None else None
     if refused is not None:  # the command line checks it too; this is the API's guard
-        return _refused(out, strict, Problem("--base-url", 0, 0, "base_url", refused,
-                                             hint=BASE_URL_HINT))
+        return _refused(
+            out, strict, Problem("--base-url", 0, 0, "base_url", refused, hint=BASE_URL_HINT)
+        )
     clash = output_clash(root, out)
     if clash is not None:  # a build replaces the whole output folder: only a site it made
-        return _refused(out, strict, Problem(
-            str(out), 0, 0, "", f"{clash}; a build would replace it",
-            hint="build into a new or empty folder, or one a build made (site/ by default); "
-                 "nothing was deleted"))
+        return _refused(
+            out,
+            strict,
+            Problem(
+                str(out),
+                0,
+                0,
+                "",
+                f"{clash}; a build would replace it",
+                hint="build into a new or empty folder, or one a build made (site/ by default); "
+                "nothing was deleted",
+            ),
+        )
     try:
         with tidy_new_folders(out.parent), build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away
             return _build(root, out, base_url, search, strict, cache, digests, watcher, base)
     except BuildLocked as exc:
-        return _refused(out, strict, Problem(
-            exc.lock_file.name, 0, 0, "", str(exc),
-            hint="run the build again once the other one has finished"))
+        return _refused(
+            out,
+            strict,
+            Problem(
+                exc.lock_file.name,
+                0,
+                0,
+                "",
+                str(exc),
+                hint="run the build again once the other one has finished",
+            ),
+        )
     except OSError as exc:  # the output location, not the content: say where and why
-        return _refused(out, strict, Problem(
-            str(out), 0, 0, "", f"cannot write the site there: {exc.strerror}",
-            hint="check that the folder's parent exists and is writable, "
-                 "or choose another one with --out"))
+        return _refused(
+            out,
+            strict,
+            Problem(
+                str(out),
+                0,
+                0,
+                "",
+                f"cannot write the site there: {exc.strerror}",
+                hint="check that the folder's parent exists and is writable, "
+                "or choose another one with --out",
+            ),
+        )
     finally:
         watcher.done()
 
 
-def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bool,
-           cache: ParseCache | None, digests: bool, watcher: Watcher,
-           base: str | None = None) -> BuildResult:
+def _build(
+    root: Path,
+    out: Path,
+    base_url: str | None,
+    search: bool,
+    strict: bool,
+    cache: ParseCache | None,
+    digests: bool,
+    watcher: Watcher,
+    base: str | None = None,
+) -> BuildResult:
     from jinja2 import TemplateError
 
     from builder.plan import plan_pages
@@ -149,8 +200,9 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bo
         return _failed(result, started, review)
     result.review = review
     if base_url is not None:
-        briefing = replace(briefing, site=replace(briefing.site,
-                                                  base_url=normalise_base_url(base_url)))
+        briefing = replace(
+            briefing, site=replace(briefing.site, base_url=normalise_base_url(base_url))
+        )
     urls = Urls(briefing.site.base_url)
     # Every page is rendered: what each depends on is for the preview's rebuilds (whose
     # own plan has it), and would be nearly half of the planning's time.
@@ -171,8 +223,11 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bo
     except TemplateFailed as exc:
         return _failed(result, started, exc.problem)
     except UnsafePath as exc:
-        return _failed(result, started, Problem(
-            "", 0, 0, "", str(exc), hint="an id produced an unsafe path: rename it"))
+        return _failed(
+            result,
+            started,
+            Problem("", 0, 0, "", str(exc), hint="an id produced an unsafe path: rename it"),
+        )
     result.pages = sum(1 for path in written.sizes if path.endswith(".html"))
     result.files = len(written.sizes)
     result.written = written.written
@@ -182,8 +237,9 @@ def _build(root: Path, out: Path, base_url: str | None, search: bool, strict: bo
     return result
 
 
-def _over_time(root: Path, briefing: Briefing,
-               base: str | None) -> tuple[Briefing, ChangeSet | Problem | None]:
+def _over_time(
+    root: Path, briefing: Briefing, base: str | None
+) -> tuple[Briefing, ChangeSet | Problem | None]:
     """The briefing with each fact's history from git, and the changes since `base` (or
     the problem of a `base` git cannot find)."""
     from builder.changes import changes_since
@@ -196,9 +252,15 @@ def _over_time(root: Path, briefing: Briefing,
     try:
         return briefing, changes_since(root, base)
     except GitError as exc:
-        return briefing, Problem("--base", 0, 0, "", f"--base {base}: {exc}",
-                                 hint="give a branch, tag or commit of this project's git "
-                                      "repository, e.g. --base origin/main")
+        return briefing, Problem(
+            "--base",
+            0,
+            0,
+            "",
+            f"--base {base}: {exc}",
+            hint="give a branch, tag or commit of this project's git "
+            "repository, e.g. --base origin/main",
+        )
 
 
 def _refused(out: Path, strict: bool, problem: Problem) -> BuildResult:

@@ -14,8 +14,12 @@ from pathlib import PurePath
 from builder.errors import Problem
 from builder.load import decode
 
-TEXT_SUFFIXES = {".txt": "plain text", ".text": "plain text", ".md": "Markdown",
-                 ".markdown": "Markdown"}
+TEXT_SUFFIXES = {
+    ".txt": "plain text",
+    ".text": "plain text",
+    ".md": "Markdown",
+    ".markdown": "Markdown",
+}
 HTML_SUFFIXES = (".html", ".htm")
 
 
@@ -51,9 +55,11 @@ def capture(name: str, data: bytes) -> Capture:
         return Capture(data, None, TEXT_SUFFIXES[suffix])
     if suffix in HTML_SUFFIXES:
         return _from_html(data)
-    raise CaptureError(f"cannot archive a `{suffix or 'suffix-less'}` file",
-                       "archive plain text (.txt), Markdown (.md) or a saved HTML page (.html); "
-                       "save a PDF's text as .txt first")
+    raise CaptureError(
+        f"cannot archive a `{suffix or 'suffix-less'}` file",
+        "archive plain text (.txt), Markdown (.md) or a saved HTML page (.html); "
+        "save a PDF's text as .txt first",
+    )
 
 
 def _from_html(data: bytes) -> Capture:
@@ -62,14 +68,23 @@ def _from_html(data: bytes) -> Capture:
     # Every option that could make the output depend on anything but the bytes is off:
     # no cache shared between calls (deduplicate), no fetching, no metadata guessing.
     text = trafilatura.extract(
-        data, output_format="txt", include_comments=False, include_tables=True,
-        include_links=False, include_images=False, deduplicate=False, with_metadata=False,
+        data,
+        output_format="txt",
+        include_comments=False,
+        include_tables=True,
+        include_links=False,
+        include_images=False,
+        deduplicate=False,
+        with_metadata=False,
         fast=False,
     )
     if not text or not text.strip():
-        raise CaptureError("no article text found in the HTML",
-                           "save the article's own page (not a list or a login page), or copy "
-                           "its text into a .txt file and archive that")
+        raise CaptureError(
+            "no article text found in the HTML",
+            "save the article's own page (not a list or a login page), or copy "
+            "its text into a .txt file and archive that",
+        )
     body = "\n".join(line.rstrip() for line in text.strip().splitlines()) + "\n"
-    return Capture(body.encode("utf-8"), data, "saved HTML",
-                   f"trafilatura {trafilatura.__version__}")
+    return Capture(
+        body.encode("utf-8"), data, "saved HTML", f"trafilatura {trafilatura.__version__}"
+    )

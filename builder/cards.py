@@ -136,8 +136,11 @@ class SourceLinks:
 def event_badges(briefing: Briefing) -> dict[str, EventBadge]:
     """The badge of each event but the main one, by event id."""
     site = briefing.site
-    return {e.id: EventBadge(e.id, e.label, e.description)
-            for e in site.events if e.id != site.main_event}
+    return {
+        e.id: EventBadge(e.id, e.label, e.description)
+        for e in site.events
+        if e.id != site.main_event
+    }
 
 
 def original_url(source: Source) -> str:
@@ -265,8 +268,12 @@ class Cards:
 
     def _render_card(self, fact_id: str, *, bare: bool) -> Markup:
         template = self.env.get_template("_fact_card.html")
-        html = template.render(fact=self.view(fact_id), marks=self.marks(fact_id),
-                               badge=self._badge_of(fact_id), bare=bare)
+        html = template.render(
+            fact=self.view(fact_id),
+            marks=self.marks(fact_id),
+            badge=self._badge_of(fact_id),
+            bare=bare,
+        )
         return Markup(html.strip())
 
     def _badge_of(self, fact_id: str) -> Markup:
@@ -307,12 +314,16 @@ class Cards:
         url = self.urls.citation(citation.source, citation.anchor)
         view = self.view(fact_id)
         return Cited(
-            (citation.source, citation.start, citation.end), citation.passage, url,
+            (citation.source, citation.start, citation.end),
+            citation.passage,
+            url,
             self.urls.origin + url if self.urls.origin else "",
-            links.passage_url(citation.passage), links.link.text,
+            links.passage_url(citation.passage),
+            links.link.text,
             "outlet unknown" if source.outlet == "unknown" else source.outlet,
             source.published.human() if source.published else "date unknown",
-            view.url, view.claim_text,
+            view.url,
+            view.claim_text,
         )
 
     def fragments(self, fact_id: str) -> tuple[str, str, str, str]:
@@ -344,8 +355,9 @@ class Cards:
         keep_entries(self._cards, previous._cards, touched)
         keep_entries(self._marks, previous._marks, touched)
         keep_entries(self._bare, previous._bare, touched)
-        self._cited.update({key: cited for key, cited in previous._cited.items()
-                            if key[0] not in touched})
+        self._cited.update(
+            {key: cited for key, cited in previous._cited.items() if key[0] not in touched}
+        )
 
     def topic(self, fact_id: str) -> Link:
         """Where the fact's topic is listed (not part of the card, so not memoised with it)."""
@@ -358,7 +370,8 @@ class Cards:
         if found is None:
             source = self.briefing.source_by_id[source_id]
             found = self._sources[source_id] = SourceLinks(
-                Link(self.urls.source(source_id), source.title), original_url(source))
+                Link(self.urls.source(source_id), source.title), original_url(source)
+            )
         return found
 
     def date(self, date: PartialDate | None) -> DateView | None:
@@ -374,8 +387,9 @@ class Cards:
     def _actor_link(self, actor_id: str) -> Link | None:
         if actor_id not in self._actor_links:
             actor = self.briefing.actor_by_id.get(actor_id)
-            self._actor_links[actor_id] = (None if actor is None
-                                           else Link(self.urls.actor(actor_id), actor.name))
+            self._actor_links[actor_id] = (
+                None if actor is None else Link(self.urls.actor(actor_id), actor.name)
+            )
         return self._actor_links[actor_id]
 
     def _make_view(self, fact: Fact) -> FactView:
@@ -389,22 +403,48 @@ class Cards:
         for cit in fact.citations:
             source = self.source_links(cit.source)
             sources.add(cit.source)
-            cites.append(CiteMark(
-                cit.number, placeholder(fact.id, cit.number), urls.citation(cit.source, cit.anchor),
-                f"Citation {cit.number}: {source.link.text}", source.link, cit.passage,
-                source.passage_url(cit.passage),
-            ))
+            cites.append(
+                CiteMark(
+                    cit.number,
+                    placeholder(fact.id, cit.number),
+                    urls.citation(cit.source, cit.anchor),
+                    f"Citation {cit.number}: {source.link.text}",
+                    source.link,
+                    cit.passage,
+                    source.passage_url(cit.passage),
+                )
+            )
         disputed = briefing.disputes_of.get(fact.id)
-        disputes = tuple([
-            DisputeNote(d.fact, Link(urls.fact(d.fact), self.claim(d.fact)[1]), d.note,
-                        d.kind.value, DISPUTE_HEADINGS[d.kind],
-                        "+".join(sorted((fact.id, d.fact))))
-            for d in disputed if d.fact in briefing.fact_by_id
-        ]) if disputed else ()
+        disputes = (
+            tuple(
+                [
+                    DisputeNote(
+                        d.fact,
+                        Link(urls.fact(d.fact), self.claim(d.fact)[1]),
+                        d.note,
+                        d.kind.value,
+                        DISPUTE_HEADINGS[d.kind],
+                        "+".join(sorted((fact.id, d.fact))),
+                    )
+                    for d in disputed
+                    if d.fact in briefing.fact_by_id
+                ]
+            )
+            if disputed
+            else ()
+        )
         status, label = _STATUS_SHOWN[fact.status]
         return FactView(
-            fact.id, urls.fact(fact.id), claim_html, claim_text, self.date(fact.date),
-            actors, tuple(cites),
+            fact.id,
+            urls.fact(fact.id),
+            claim_html,
+            claim_text,
+            self.date(fact.date),
+            actors,
+            tuple(cites),
             corroboration(len(briefing.strands_of.get(fact.id, ())), len(sources)),
-            status, label, disputes, self.badges.get(fact.event),
+            status,
+            label,
+            disputes,
+            self.badges.get(fact.event),
         )

@@ -62,8 +62,8 @@ def compare(base: Snapshot, new: Snapshot) -> ChangeSet:
     for fid in sorted(new.facts):
         fact = new.facts[fid]
         before = base.facts.get(fid) or next(
-            (base.facts[a] for a in fact.aliases if a in base.facts and a not in new.facts),
-            None)
+            (base.facts[a] for a in fact.aliases if a in base.facts and a not in new.facts), None
+        )
         if before is None:
             changes.added.append(fact)
             continue
@@ -74,8 +74,11 @@ def compare(base: Snapshot, new: Snapshot) -> ChangeSet:
             changes.changed.append(FactChange(before, fact, fields, fixed))
     for key in sorted(set(new.withdrawn) - set(base.withdrawn)):
         changes.withdrawn.append(new.withdrawn[key])
-    changes.renamed = sorted((kind, old, target) for (kind, old), target in new.aliases.items()
-                             if (kind, old) not in base.aliases)
+    changes.renamed = sorted(
+        (kind, old, target)
+        for (kind, old), target in new.aliases.items()
+        if (kind, old) not in base.aliases
+    )
     for kind in KINDS:
         gone = base.published(kind) - new.published(kind)
         changes.lost.extend((kind, ident) for ident in sorted(gone))
@@ -90,19 +93,31 @@ def since_problems(changes: ChangeSet, revision: str) -> list[Problem]:
         if change.corrected:
             continue
         new = change.new
-        problems.append(Problem(
-            new.file, new.line, 0, f"{new.id}.corrections",
-            f"the fact `{new.id}` was published at {revision} and its "
-            f"{', '.join(change.fields)} changed since, with no correction",
-            hint="add `corrections: [{date: YYYY-MM-DD, what: ..., why: ...}]` saying what "
-                 "changed and why, or `minor: true` for a typo-level edit"))
+        problems.append(
+            Problem(
+                new.file,
+                new.line,
+                0,
+                f"{new.id}.corrections",
+                f"the fact `{new.id}` was published at {revision} and its "
+                f"{', '.join(change.fields)} changed since, with no correction",
+                hint="add `corrections: [{date: YYYY-MM-DD, what: ..., why: ...}]` saying what "
+                "changed and why, or `minor: true` for a typo-level edit",
+            )
+        )
     for kind, ident in changes.lost:
         key = "former_ids" if kind == "actor" else "aliases"
-        problems.append(Problem(
-            WITHDRAWN, 0, 0, "",
-            f"the {kind} `{ident}` was published at {revision} and is gone: its URL would die",
-            hint=f"list it in {WITHDRAWN} (`- id: {ident}`, `kind: {kind}`, `date:`, "
-                 f"`reason:`), or add `{key}: [{ident}]` to the {kind} that replaces it"))
+        problems.append(
+            Problem(
+                WITHDRAWN,
+                0,
+                0,
+                "",
+                f"the {kind} `{ident}` was published at {revision} and is gone: its URL would die",
+                hint=f"list it in {WITHDRAWN} (`- id: {ident}`, `kind: {kind}`, `date:`, "
+                f"`reason:`), or add `{key}: [{ident}]` to the {kind} that replaces it",
+            )
+        )
     return problems
 
 
@@ -116,33 +131,50 @@ def changes_since(root: Path, revision: str) -> ChangeSet:
 def review_markdown(changes: ChangeSet, base: str) -> str:
     """The review as GitHub-flavoured markdown for the job summary: the same lists as the
     `/changes/` page, claims old and new side by side."""
+
     def cell(text: str) -> str:
         return " ".join(text.split()).replace("|", "\\|")
 
-    lines = [f"## briefing: changes since `{base}`", "",
-             f"{len(changes.added)} added, {len(changes.changed)} changed, "
-             f"{len(changes.withdrawn)} withdrawn, {len(changes.renamed)} renamed.", ""]
+    lines = [
+        f"## briefing: changes since `{base}`",
+        "",
+        f"{len(changes.added)} added, {len(changes.changed)} changed, "
+        f"{len(changes.withdrawn)} withdrawn, {len(changes.renamed)} renamed.",
+        "",
+    ]
     if changes.lost:
-        lines += ["**Addresses that would die:** " + ", ".join(
-            f"{kind} `{ident}`" for kind, ident in changes.lost), ""]
+        lines += [
+            "**Addresses that would die:** "
+            + ", ".join(f"{kind} `{ident}`" for kind, ident in changes.lost),
+            "",
+        ]
     if changes.added:
         lines += ["### Added", ""] + [f"- `{f.id}`: {cell(f.claim)}" for f in changes.added]
         lines.append("")
     if changes.changed:
-        lines += ["### Changed", "", "| fact | changed | before | after | correction |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "### Changed",
+            "",
+            "| fact | changed | before | after | correction |",
+            "|---|---|---|---|---|",
+        ]
         for c in changes.changed:
             note = "; ".join(f"{d}: {what}" for d, what, _ in c.new_corrections) or (
-                "minor" if c.new.minor else "**none**")
-            lines.append(f"| `{c.new.id}` | {', '.join(c.fields)} | {cell(c.old.claim)} | "
-                         f"{cell(c.new.claim)} | {cell(note)} |")
+                "minor" if c.new.minor else "**none**"
+            )
+            lines.append(
+                f"| `{c.new.id}` | {', '.join(c.fields)} | {cell(c.old.claim)} | "
+                f"{cell(c.new.claim)} | {cell(note)} |"
+            )
         lines.append("")
     if changes.withdrawn:
-        lines += ["### Withdrawn", ""] + [f"- {w.kind} `{w.id}` ({w.date}): {cell(w.reason)}"
-                                          for w in changes.withdrawn]
+        lines += ["### Withdrawn", ""] + [
+            f"- {w.kind} `{w.id}` ({w.date}): {cell(w.reason)}" for w in changes.withdrawn
+        ]
         lines.append("")
     if changes.renamed:
-        lines += ["### Renamed", ""] + [f"- {kind} `{old}` → `{new}`"
-                                        for kind, old, new in changes.renamed]
+        lines += ["### Renamed", ""] + [
+            f"- {kind} `{old}` → `{new}`" for kind, old, new in changes.renamed
+        ]
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -106,29 +106,33 @@ def _text(node: object, key: str) -> str | None:
     return value.value if isinstance(value, Scalar) and isinstance(value.value, str) else None
 
 
-def find(library: Library, words: str, source: str | None = None,
-         limit: int = LIMIT) -> Answer:
+def find(library: Library, words: str, source: str | None = None, limit: int = LIMIT) -> Answer:
     """The best passages for `words` in one source (or all), as offers."""
     texts = [t for t in library.texts if source is None or t.id == source]
     ranking = rank(texts, words, limit)
-    return Answer(tuple(_offer(library, texts, ranking, c) for c in ranking.candidates),
-                  ranking.terms)
+    return Answer(
+        tuple(_offer(library, texts, ranking, c) for c in ranking.candidates), ranking.terms
+    )
 
 
-def _offer(library: Library, texts: Sequence[Text], ranking: Ranking,
-           candidate: Candidate) -> Offer:
+def _offer(
+    library: Library, texts: Sequence[Text], ranking: Ranking, candidate: Candidate
+) -> Offer:
     text = texts[candidate.source]
     index = SourceIndex(text.text)
     match = _unique(index, Match(candidate.start, candidate.end))
-    quote = " ".join(text.text[match.start:match.end].split())
+    quote = " ".join(text.text[match.start : match.end].split())
     if candidate.kind == "quote":
         how = "the words as written"
     elif candidate.kind == "close":
         how = f"closest passage, {candidate.score:.0f}% alike"
     else:
         total = len(ranking.terms)
-        how = (f"all {total} words" if candidate.matched == total and total > 1
-               else f"{candidate.matched} of {total} words")
+        how = (
+            f"all {total} words"
+            if candidate.matched == total and total > 1
+            else f"{candidate.matched} of {total} words"
+        )
     return Offer(
         source=text.id,
         file=text.file,
@@ -149,7 +153,7 @@ def marked(quote: str, words: frozenset[str]) -> tuple[tuple[str, bool], ...]:
     for word in WORD.finditer(quote):
         if fold(word.group()) in words:
             if word.start() > at:
-                pieces.append((quote[at:word.start()], False))
+                pieces.append((quote[at : word.start()], False))
             pieces.append((word.group(), True))
             at = word.end()
     if at < len(quote):
@@ -157,13 +161,13 @@ def marked(quote: str, words: frozenset[str]) -> tuple[tuple[str, bool], ...]:
     return tuple(pieces)
 
 
-def _citing(library: Library, index: SourceIndex, source: str,
-            match: Match) -> list[CitedQuote]:
+def _citing(library: Library, index: SourceIndex, source: str, match: Match) -> list[CitedQuote]:
     """The facts whose quote from this source overlaps the passage."""
     found: list[CitedQuote] = []
     for cited in library.facts.citations(source):
         if cited.fact not in {c.fact for c in found} and any(
-                m.start < match.end and match.start < m.end for m in index.find(cited.quote)):
+            m.start < match.end and match.start < m.end for m in index.find(cited.quote)
+        ):
             found.append(cited)
     return found
 
@@ -210,20 +214,35 @@ def describe(number: int, offer: Offer, *, emphasis: tuple[str, str] = ("**", "*
     on, off = emphasis
     passage = "".join(f"{on}{piece}{off}" if mark else piece for piece, mark in offer.segments)
     lines = [f"{number}. {offer.source}  {offer.file}:{offer.line}  ({offer.how})"]
-    lines += textwrap.wrap(passage, width=96, initial_indent="   ", subsequent_indent="   ",
-                           break_long_words=False, break_on_hyphens=False)
+    lines += textwrap.wrap(
+        passage,
+        width=96,
+        initial_indent="   ",
+        subsequent_indent="   ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
     if not offer.unique:
         lines.append("   note: this passage occurs more than once; lengthen the quote")
     if offer.cited_by:
-        lines.append("   already cited by: " + ", ".join(
-            f"{c.fact} ({c.file}:{c.line})" for c in offer.cited_by))
+        lines.append(
+            "   already cited by: "
+            + ", ".join(f"{c.fact} ({c.file}:{c.line})" for c in offer.cited_by)
+        )
     else:
         lines.append("   not cited by any fact yet")
     return "\n".join(lines) + "\n\n" + offer.citation_yaml()
 
 
-def cite_command(root: Path, words: Sequence[str], *, every_source: bool, limit: int = LIMIT,
-                 out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def cite_command(
+    root: Path,
+    words: Sequence[str],
+    *,
+    every_source: bool,
+    limit: int = LIMIT,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
     """`briefing cite [SOURCE] words...` / `briefing cite --all words...`: print and exit code."""
     if limit < 1:
         print("briefing cite: --limit must be 1 or more", file=err)
@@ -253,13 +272,18 @@ def cite_command(root: Path, words: Sequence[str], *, every_source: bool, limit:
         _nothing(library, query, source, answer, err)
         return EXIT_NOTHING
     emphasis = ("\033[1;4m", "\033[0m") if _colour(out) else ("**", "**")
-    print("\n\n".join(describe(n, offer, emphasis=emphasis)
-                      for n, offer in enumerate(answer.offers, 1)), file=out)
+    print(
+        "\n\n".join(
+            describe(n, offer, emphasis=emphasis) for n, offer in enumerate(answer.offers, 1)
+        ),
+        file=out,
+    )
     return EXIT_OK
 
 
-def _source_and_query(library: Library, words: list[str],
-                      every_source: bool) -> tuple[str | None, str]:
+def _source_and_query(
+    library: Library, words: list[str], every_source: bool
+) -> tuple[str | None, str]:
     """`SOURCE words...` when the first word is a source id, or looks like one (lower-case
     words joined by hyphens) and occurs in no source; else every word is looked up."""
     if len(words) < 2 and not (words and words[0] in library.ids()):
@@ -268,38 +292,47 @@ def _source_and_query(library: Library, words: list[str],
     if first in library.ids():
         return first, rest
     looks_like_id = "-" in first and all(p.isalnum() and p.islower() for p in first.split("-"))
-    if not every_source and looks_like_id and not any(fold(first) in t.folded
-                                                      for t in library.texts):
+    if (
+        not every_source
+        and looks_like_id
+        and not any(fold(first) in t.folded for t in library.texts)
+    ):
         return first, rest
     return None, " ".join(words)
 
 
-def _nothing(library: Library, query: str, source: str | None, answer: Answer,
-             err: TextIO) -> None:
+def _nothing(library: Library, query: str, source: str | None, answer: Answer, err: TextIO) -> None:
     """Say that no passage shares a word with the query, and what to try."""
     message, elsewhere = nothing_found(library, query, source, answer)
     print(f"briefing cite: {message}", file=err)
     if elsewhere is not None:
-        print(f"  hint: `{elsewhere}` has some of them; search every source with: "
-              f"briefing cite --all {_shell(query)}", file=err)
+        print(
+            f"  hint: `{elsewhere}` has some of them; search every source with: "
+            f"briefing cite --all {_shell(query)}",
+            file=err,
+        )
     else:
         print(f"  hint: {NOTHING_HINT}", file=err)
 
 
-NOTHING_HINT = ("check the spelling, or try other words for the same thing (a name, a place, "
-                "a number)")
+NOTHING_HINT = (
+    "check the spelling, or try other words for the same thing (a name, a place, a number)"
+)
 
 
-def nothing_found(library: Library, query: str, source: str | None,
-                  answer: Answer) -> tuple[str, str | None]:
+def nothing_found(
+    library: Library, query: str, source: str | None, answer: Answer
+) -> tuple[str, str | None]:
     """What to say when nothing shares a word with the query, and, when one source was
     searched, another source that does hold some of the words (None if none does)."""
     asked = ", ".join(answer.terms) or query
     if source is None:
         return f"no source holds any of the words ({asked})", None
     elsewhere = find(library, query, None, 1).offers
-    return (f"none of the words ({asked}) occurs in `{source}`",
-            elsewhere[0].source if elsewhere else None)
+    return (
+        f"none of the words ({asked}) occurs in `{source}`",
+        elsewhere[0].source if elsewhere else None,
+    )
 
 
 def _shell(words: str) -> str:

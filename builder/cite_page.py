@@ -115,8 +115,7 @@ class FinderPage:
     def routes(self) -> dict[str, Tool]:
         return {
             PAGE: self.answer,
-            SCRIPT: lambda _query: (HTTPStatus.OK, FINDER_SCRIPT,
-                                    "text/javascript; charset=utf-8"),
+            SCRIPT: lambda _query: (HTTPStatus.OK, FINDER_SCRIPT, "text/javascript; charset=utf-8"),
             STYLE: lambda _query: (HTTPStatus.OK, FINDER_STYLE, "text/css; charset=utf-8"),
         }
 
@@ -148,8 +147,11 @@ class FinderPage:
         """Every file the library is read from, with its modification time and size."""
         found = []
         content = self.root / "content"
-        paths = [content / "sources.yaml", *sorted((content / "facts").glob("*.yaml")),
-                 *sorted(p for p in (self.root / "seeds").rglob("*") if p.is_file())]
+        paths = [
+            content / "sources.yaml",
+            *sorted((content / "facts").glob("*.yaml")),
+            *sorted(p for p in (self.root / "seeds").rglob("*") if p.is_file()),
+        ]
         for path in paths:
             try:
                 stat = path.stat()
@@ -160,25 +162,36 @@ class FinderPage:
 
     def _results(self, library: Library, words: str, source: str | None, limit: int) -> str:
         if not words:
-            return ('<p class="note">Type a few words you remember from a passage, in any '
-                    "order: names, numbers, a word or two of what was said.</p>")
+            return (
+                '<p class="note">Type a few words you remember from a passage, in any '
+                "order: names, numbers, a word or two of what was said.</p>"
+            )
         answer = find(library, words, source, limit)
         if not answer.offers:
             message, elsewhere = nothing_found(library, words, source, answer)
-            hint = (f"{elsewhere} has some of them: choose “every source” to see them."
-                    if elsewhere else NOTHING_HINT[0].upper() + NOTHING_HINT[1:] + ".")
-            return (f'<p class="nothing" role="status">{html.escape(message.capitalize())}. '
-                    f"{html.escape(hint)}</p>")
+            hint = (
+                f"{elsewhere} has some of them: choose “every source” to see them."
+                if elsewhere
+                else NOTHING_HINT[0].upper() + NOTHING_HINT[1:] + "."
+            )
+            return (
+                f'<p class="nothing" role="status">{html.escape(message.capitalize())}. '
+                f"{html.escape(hint)}</p>"
+            )
         where = f"in {source}" if source else "in every source"
         urls = Urls(self.base_path())
         items = "".join(_offer(n, offer, urls) for n, offer in enumerate(answer.offers, 1))
-        return (f'<p role="status">The {len(answer.offers)} best passages {where} for '
-                f"<q>{html.escape(words)}</q>:</p><ol class=\"offers\">{items}</ol>")
+        return (
+            f'<p role="status">The {len(answer.offers)} best passages {where} for '
+            f'<q>{html.escape(words)}</q>:</p><ol class="offers">{items}</ol>'
+        )
 
     def _page(self, library: Library, words: str, source: str | None, results: str) -> str:
         options = "".join(
             f'<option value="{html.escape(i)}"{" selected" if i == source else ""}>'
-            f"{html.escape(i)}</option>" for i in library.ids())
+            f"{html.escape(i)}</option>"
+            for i in library.ids()
+        )
         home = html.escape(self.base_path())
         return (
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -192,24 +205,31 @@ class FinderPage:
             '<label class="words">Words you remember<input name="q" type="search" '
             f'value="{html.escape(words)}" autocomplete="off" autofocus></label>'
             '<label>Source<select name="source"><option value="">every source</option>'
-            f"{options}</select></label><button type=\"submit\">Find</button></form>"
+            f'{options}</select></label><button type="submit">Find</button></form>'
             f'<section id="results" aria-live="polite">{results}</section>'
             f'<p><a href="{home}">Back to the preview</a></p></main></body></html>'
         )
 
 
 def _offer(number: int, offer: Offer, urls: Urls) -> str:
-    passage = "".join(f"<mark>{html.escape(piece)}</mark>" if mark else html.escape(piece)
-                      for piece, mark in offer.segments)
+    passage = "".join(
+        f"<mark>{html.escape(piece)}</mark>" if mark else html.escape(piece)
+        for piece, mark in offer.segments
+    )
     if offer.cited_by:
         facts = ", ".join(
             f'<a href="{html.escape(urls.fact(c.fact))}">{html.escape(c.fact)}</a> '
-            f"({html.escape(c.file)}:{c.line})" for c in offer.cited_by)
+            f"({html.escape(c.file)}:{c.line})"
+            for c in offer.cited_by
+        )
         cited = f'<p class="cited">Already cited by {facts}</p>'
     else:
         cited = '<p class="cited">Not cited by any fact yet.</p>'
-    note = ("" if offer.unique else
-            '<p class="note">This passage occurs more than once; lengthen the quote.</p>')
+    note = (
+        ""
+        if offer.unique
+        else '<p class="note">This passage occurs more than once; lengthen the quote.</p>'
+    )
     block = f"yaml-{number}"
     return (
         f'<li class="offer"><h2><span class="source">{html.escape(offer.source)}</span> '

@@ -41,53 +41,86 @@ def make_parser() -> argparse.ArgumentParser:
         prog="briefing",
         description="Build a static site of cited facts from content/ and seeds/.",
     )
-    parser.add_argument("--root", type=Path, default=Path("."),
-                        help="project folder holding content/, templates/ and seeds/ "
-                             "(default: the current folder)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="project folder holding content/, templates/ and seeds/ (default: the current folder)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("build", help="check everything and build the site into site/")
     p.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
-    p.add_argument("--base-url", type=_base_url,
-                   help="deploy path or https:// URL, overriding site.yaml's base_url "
-                        "(e.g. /briefing/ or https://example.org/briefing/)")
+    p.add_argument(
+        "--base-url",
+        type=_base_url,
+        help="deploy path or https:// URL, overriding site.yaml's base_url "
+        "(e.g. /briefing/ or https://example.org/briefing/)",
+    )
     p.add_argument("--no-search", action="store_true", help="skip search indexing (Pagefind)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--base", metavar="REF",
-                   help="a git revision (what was last published): add a /changes/ page of "
-                        "what this build changes, for review (and, under GitHub Actions, the "
-                        "same in the job summary)")
-    p.add_argument("--format", choices=FORMATS, default="text",
-                   help="how problems are printed (default: text)")
+    p.add_argument(
+        "--base",
+        metavar="REF",
+        help="a git revision (what was last published): add a /changes/ page of "
+        "what this build changes, for review (and, under GitHub Actions, the "
+        "same in the job summary)",
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default="text", help="how problems are printed (default: text)"
+    )
 
     p = sub.add_parser("check", help="validate content and citations without writing anything")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    p.add_argument("--format", choices=FORMATS, default="text",
-                   help="text for people, json for tools, github for Actions annotations "
-                        "(all of them in the job summary too), sarif for code scanning")
-    p.add_argument("--coverage", action="store_true",
-                   help="also print how much of each source is cited")
-    p.add_argument("--since", metavar="REF",
-                   help="also check against a git revision (what was last published): every "
-                        "changed fact carries a correction, every published id lives on")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for people, json for tools, github for Actions annotations "
+        "(all of them in the job summary too), sarif for code scanning",
+    )
+    p.add_argument(
+        "--coverage", action="store_true", help="also print how much of each source is cited"
+    )
+    p.add_argument(
+        "--since",
+        metavar="REF",
+        help="also check against a git revision (what was last published): every "
+        "changed fact carries a correction, every published id lives on",
+    )
 
-    p = sub.add_parser("serve", help="preview the site on 127.0.0.1, rebuilding and reloading "
-                                     "the browser on every save")
-    p.add_argument("--port", type=_port, default=8000,
-                   help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this computer only)")
+    p = sub.add_parser(
+        "serve",
+        help="preview the site on 127.0.0.1, rebuilding and reloading the browser on every save",
+    )
+    p.add_argument(
+        "--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)"
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only)",
+    )
     p.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
 
-    p = sub.add_parser("cite", help="find the passages that hold a few remembered words and "
-                                    "print ready-to-paste citations")
-    p.add_argument("words", nargs="+", metavar="[SOURCE] WORDS",
-                   help="a source id from content/sources.yaml (optional), then a few words "
-                        "of the passage as you remember them, in any order")
-    p.add_argument("--all", action="store_true",
-                   help="search every source (the default without a source id)")
-    p.add_argument("--limit", type=int, default=5, metavar="N",
-                   help="how many passages to show (default 5)")
+    p = sub.add_parser(
+        "cite",
+        help="find the passages that hold a few remembered words and "
+        "print ready-to-paste citations",
+    )
+    p.add_argument(
+        "words",
+        nargs="+",
+        metavar="[SOURCE] WORDS",
+        help="a source id from content/sources.yaml (optional), then a few words "
+        "of the passage as you remember them, in any order",
+    )
+    p.add_argument(
+        "--all", action="store_true", help="search every source (the default without a source id)"
+    )
+    p.add_argument(
+        "--limit", type=int, default=5, metavar="N", help="how many passages to show (default 5)"
+    )
 
     p = sub.add_parser("schema", help="write JSON Schemas of the content files for editors")
     p.add_argument("--out", type=Path, help="folder (default: ROOT/schemas)")
@@ -100,39 +133,54 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="a few words the id is made from")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--file", type=Path, help="append to this facts file")
-    where.add_argument("--write", action="store_true",
-                       help="append to content/facts/TOPIC.yaml")
+    where.add_argument("--write", action="store_true", help="append to content/facts/TOPIC.yaml")
     return parser
 
 
 def _sources_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("sources", help="archive a new source, re-pin or verify archived files")
     act = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-    a = act.add_parser("add", help="archive a text, Markdown or saved HTML file as a new, "
-                                   "pinned source")
+    a = act.add_parser(
+        "add", help="archive a text, Markdown or saved HTML file as a new, pinned source"
+    )
     a.add_argument("path", type=Path, help="the file to archive (.txt, .md or .html)")
     a.add_argument("--id", required=True, dest="source_id", help="the new source's id")
     a.add_argument("--title", required=True, help="the document's headline")
     a.add_argument("--outlet", default="unknown", help="who published it (default: unknown)")
-    a.add_argument("--published", default="unknown",
-                   help="YYYY-MM-DD or YYYY-MM, only as the document states it (default: unknown)")
+    a.add_argument(
+        "--published",
+        default="unknown",
+        help="YYYY-MM-DD or YYYY-MM, only as the document states it (default: unknown)",
+    )
     a.add_argument("--url", help="the document's original address, when known")
-    a.add_argument("--kind", default="news", choices=("news", "analysis", "aggregator",
-                                                       "official"), help="default: news")
+    a.add_argument(
+        "--kind",
+        default="news",
+        choices=("news", "analysis", "aggregator", "official"),
+        help="default: news",
+    )
     a.add_argument("--archived", help="the archive date YYYY-MM-DD (default: today)")
-    a = act.add_parser("pin", help="record the digests of re-archived files (all without ids); "
-                                   "refused while a citing quote would be lost")
+    a = act.add_parser(
+        "pin",
+        help="record the digests of re-archived files (all without ids); "
+        "refused while a citing quote would be lost",
+    )
     a.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: every source)")
     a = act.add_parser("verify", help="check every archived file against its recorded digest")
-    a.add_argument("--archive", type=Path, metavar="DIR",
-                   help="check a copy of the archive instead (a folder holding seeds/)")
+    a.add_argument(
+        "--archive",
+        type=Path,
+        metavar="DIR",
+        help="check a copy of the archive instead (a folder holding seeds/)",
+    )
 
 
 def _port(value: str) -> int:
     """`--port`: a TCP port number, 0 to 65535, else a usage error."""
     if not value.isdigit() or int(value) > 65535:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number: give 0 to 65535 "
-                                         "(0 picks a free one)")
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a port number: give 0 to 65535 (0 picks a free one)"
+        )
     return int(value)
 
 
@@ -142,8 +190,7 @@ def _base_url(value: str) -> str:
 
     refused = base_url_problem(value)
     if refused is not None:
-        raise argparse.ArgumentTypeError(f"{refused.replace('`base_url`', 'it')}; "
-                                         f"{BASE_URL_HINT}")
+        raise argparse.ArgumentTypeError(f"{refused.replace('`base_url`', 'it')}; {BASE_URL_HINT}")
     return value
 
 
@@ -158,8 +205,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"briefing: error: no content/ folder in {root.resolve()}", file=sys.stderr)
         print("  hint: run briefing from the project folder, or pass --root", file=sys.stderr)
         return EXIT_USAGE
-    handler = {"build": _build, "check": _check, "serve": _serve, "cite": _cite,
-               "schema": _schema, "new": _new, "sources": _sources}[args.command]
+    handler = {
+        "build": _build,
+        "check": _check,
+        "serve": _serve,
+        "cite": _cite,
+        "schema": _schema,
+        "new": _new,
+        "sources": _sources,
+    }[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
@@ -181,8 +235,11 @@ def _check(args: argparse.Namespace) -> int:
             found = since_problems(changes_since(args.root, args.since), args.since)
         except GitError as exc:
             print(f"briefing: error: --since {args.since}: {exc}", file=sys.stderr)
-            print("  hint: give a branch, tag or commit of this project's git repository "
-                  "(e.g. --since origin/main)", file=sys.stderr)
+            print(
+                "  hint: give a branch, tag or commit of this project's git repository "
+                "(e.g. --since origin/main)",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
         result.problems = sorted_problems([*result.problems, *found])
     report(result, args.format)
@@ -197,22 +254,34 @@ def _build(args: argparse.Namespace) -> int:
     from builder.build import build
     from builder.progress import Progress
 
-    result = build(args.root, out=args.out, base_url=args.base_url,
-                   search=not args.no_search, strict=args.strict, watcher=Progress(),
-                   base=args.base)
+    result = build(
+        args.root,
+        out=args.out,
+        base_url=args.base_url,
+        search=not args.no_search,
+        strict=args.strict,
+        watcher=Progress(),
+        base=args.base,
+    )
     _KEPT[:] = [result]
     report(result, args.format)
     if result.ok and result.review is not None:
         _review_summary(result.review, args.base)
     if not result.ok:
         if args.format == "text":
-            print(f"build failed: {len(result.errors)} error(s); "
-                  f"{_display(result.out)} was left as it was", file=sys.stderr)
+            print(
+                f"build failed: {len(result.errors)} error(s); "
+                f"{_display(result.out)} was left as it was",
+                file=sys.stderr,
+            )
         return EXIT_CONTENT
     if args.format == "text":
-        print(f"built {result.pages} pages ({result.files} files, {result.written} changed, "
-              f"{result.bytes / 1e6:.1f} MB) into {_display(result.out)} "
-              f"in {result.seconds:.2f} s", file=sys.stderr)
+        print(
+            f"built {result.pages} pages ({result.files} files, {result.written} changed, "
+            f"{result.bytes / 1e6:.1f} MB) into {_display(result.out)} "
+            f"in {result.seconds:.2f} s",
+            file=sys.stderr,
+        )
         if result.search_seconds is not None:
             print(f"search index: {result.search_seconds:.2f} s", file=sys.stderr)
     return EXIT_OK
@@ -222,9 +291,12 @@ def _review_summary(review: ChangeSet, base: str) -> None:
     """One line on the terminal; under GitHub Actions the whole review in the job summary."""
     from builder.changes import review_markdown
 
-    print(f"changes since {base}: {len(review.added)} added, {len(review.changed)} changed, "
-          f"{len(review.withdrawn)} withdrawn, {len(review.renamed)} renamed "
-          f"(see changes/ in the site)", file=sys.stderr)
+    print(
+        f"changes since {base}: {len(review.added)} added, {len(review.changed)} changed, "
+        f"{len(review.withdrawn)} withdrawn, {len(review.renamed)} renamed "
+        f"(see changes/ in the site)",
+        file=sys.stderr,
+    )
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with contextlib.suppress(OSError), open(summary, "a", encoding="utf-8") as handle:
@@ -250,8 +322,9 @@ def _schema(args: argparse.Namespace) -> int:
     try:
         written = write_schemas(out)
     except OSError as exc:
-        print(f"briefing schema: cannot write into {_display(out)}: {exc.strerror}",
-              file=sys.stderr)
+        print(
+            f"briefing schema: cannot write into {_display(out)}: {exc.strerror}", file=sys.stderr
+        )
         print("  hint: choose a folder you can write to with --out", file=sys.stderr)
         return EXIT_CONTENT
     print(f"wrote {len(written)} schema file(s) into {_display(out)}", file=sys.stderr)
@@ -261,8 +334,9 @@ def _schema(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from builder.scaffold import new_fact_command
 
-    return new_fact_command(args.root, args.topic, title=args.title, file=args.file,
-                            write=args.write)
+    return new_fact_command(
+        args.root, args.topic, title=args.title, file=args.file, write=args.write
+    )
 
 
 def _sources(args: argparse.Namespace) -> int:
@@ -272,10 +346,17 @@ def _sources(args: argparse.Namespace) -> int:
         return archive.verify_command(args.root, args.archive)
     if args.action == "pin":
         return archive.pin_command(args.root, args.ids)
-    return archive.add_command(args.root, args.path, source_id=args.source_id,
-                               title=args.title, outlet=args.outlet,
-                               published=args.published, url=args.url, kind=args.kind,
-                               archived=args.archived)
+    return archive.add_command(
+        args.root,
+        args.path,
+        source_id=args.source_id,
+        title=args.title,
+        outlet=args.outlet,
+        published=args.published,
+        url=args.url,
+        kind=args.kind,
+        archived=args.archived,
+    )
 
 
 def _display(path: Path | None) -> str:
@@ -313,8 +394,7 @@ def report(result: CheckResult, fmt: str) -> None:
                 with open(summary, "a", encoding="utf-8") as handle:
                     handle.write(job_summary(result.problems, strict=result.strict))
             except OSError as exc:
-                print(f"briefing: cannot write the job summary: {exc.strerror}",
-                      file=sys.stderr)
+                print(f"briefing: cannot write the job summary: {exc.strerror}", file=sys.stderr)
 
 
 def _version() -> str:
@@ -328,10 +408,16 @@ def _version() -> str:
 
 def _summary_line(result: CheckResult, verb: str) -> str:
     b = result.briefing
-    counts = (f"{len(b.facts)} facts, {len(b.sources)} sources, {len(b.actors)} actors, "
-              f"{len(b.pages)} pages" if b is not None else "content")
-    return (f"{verb} {counts}: {len(result.errors)} error(s), "
-            f"{len(result.warnings)} warning(s) in {result.seconds:.2f} s")
+    counts = (
+        f"{len(b.facts)} facts, {len(b.sources)} sources, {len(b.actors)} actors, "
+        f"{len(b.pages)} pages"
+        if b is not None
+        else "content"
+    )
+    return (
+        f"{verb} {counts}: {len(result.errors)} error(s), "
+        f"{len(result.warnings)} warning(s) in {result.seconds:.2f} s"
+    )
 
 
 def print_coverage(result: CheckResult) -> None:
@@ -363,8 +449,11 @@ def run() -> None:
         code = EXIT_CONTENT
     except Exception as exc:  # an internal bug, not an editor's mistake
         print(f"briefing: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("  this is a bug in briefing, not in your content; rerun with BRIEFING_DEBUG=1 "
-              "for the traceback and report it", file=sys.stderr)
+        print(
+            "  this is a bug in briefing, not in your content; rerun with BRIEFING_DEBUG=1 "
+            "for the traceback and report it",
+            file=sys.stderr,
+        )
         code = 70
     _leave(code)
 

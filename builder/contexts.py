@@ -79,7 +79,7 @@ BUILTIN_SUMMARIES = {
     "actors": "Countries, people and organisations, with their facts.",
     "search": "Find a fact, an actor or a source.",
     "how-to-read": "What the event labels, statuses, dispute kinds, corroboration counts and "
-                   "citation marks mean, and why outlets and dates can read “unknown”.",
+    "citation marks mean, and why outlets and dates can read “unknown”.",
 }
 STANCE_LABELS = {
     "committed": "Committed",
@@ -128,11 +128,15 @@ class SiteContext:
         self._nav_html: dict[str, Markup] = {}
         """The navigation's HTML by the URL it marks as current (`` for none)."""
         self._site_links = {
-            "home_url": urls.home(), "style_url": urls.static("style.css"),
-            "script_url": urls.static("site.js"), "icon_url": urls.static("icon.svg"),
+            "home_url": urls.home(),
+            "style_url": urls.static("style.css"),
+            "script_url": urls.static("site.js"),
+            "icon_url": urls.static("icon.svg"),
             "feed_url": urls.feed(),
-            "search_url": urls.search(), "facts_json_url": urls.facts_json(),
-            "facts_csv_url": urls.facts_csv(), "sources_url": urls.sources(),
+            "search_url": urls.search(),
+            "facts_json_url": urls.facts_json(),
+            "facts_csv_url": urls.facts_csv(),
+            "sources_url": urls.sources(),
             "how_to_read_url": urls.how_to_read(),
         }
         """The links every page's layout shows, made once."""
@@ -156,8 +160,9 @@ class SiteContext:
             self._topic_order = previous._topic_order
             self._days = previous._days
             stale = {was.fact_by_id[fid].topic for fid in touched if fid in was.fact_by_id}
-            self._topic_links = {topic: links for topic, links in previous._topic_links.items()
-                                 if topic not in stale}
+            self._topic_links = {
+                topic: links for topic, links in previous._topic_links.items() if topic not in stale
+            }
 
     def prepare(self) -> None:
         """Make every fact's link and every topic's order now (in this process): the
@@ -173,24 +178,28 @@ class SiteContext:
         """A link to the fact's page, its claim as plain text."""
         link = self._fact_links.get(fact_id)
         if link is None:
-            link = self._fact_links[fact_id] = Link(self.urls.fact(fact_id),
-                                                    self.cards.claim(fact_id)[1])
+            link = self._fact_links[fact_id] = Link(
+                self.urls.fact(fact_id), self.cards.claim(fact_id)[1]
+            )
         return link
 
     def topic_facts(self, topic_id: str) -> tuple[str, ...]:
         """The topic's facts, oldest first (see `chronological`)."""
         if not self._topic_order:
             order = timeline_order(self.briefing)
-            self._topic_order = {tid: chronological(order, fact_ids)
-                                 for tid, fact_ids in self.briefing.facts_by_topic.items()}
+            self._topic_order = {
+                tid: chronological(order, fact_ids)
+                for tid, fact_ids in self.briefing.facts_by_topic.items()
+            }
         return self._topic_order.get(topic_id, ())
 
     def topic_links(self, topic_id: str) -> tuple[Link, ...]:
         """Links to the topic's facts, oldest first (the search page's index)."""
         links = self._topic_links.get(topic_id)
         if links is None:
-            links = self._topic_links[topic_id] = tuple(map(self.fact_link,
-                                                            self.topic_facts(topic_id)))
+            links = self._topic_links[topic_id] = tuple(
+                map(self.fact_link, self.topic_facts(topic_id))
+            )
         return links
 
     def timeline_days(self) -> list[tuple[DateView | None, tuple[str, ...]]]:
@@ -212,28 +221,46 @@ class SiteContext:
     def source_row(self, source: Source) -> SourceRow:
         """The source's row on the sources page."""
         b = self.briefing
-        made_from = (source, len(b.facts_by_source.get(source.id, ())),
-                     b.coverage.get(source.id, 0.0))
+        made_from = (
+            source,
+            len(b.facts_by_source.get(source.id, ())),
+            b.coverage.get(source.id, 0.0),
+        )
         kept = self._source_rows.get(source.id)
         if kept is not None and kept[0] == made_from:
             return kept[1]
         site = b.site
         covers = tuple(event.label for event in map(site.event, source.covers) if event)
-        row = SourceRow(Link(self.urls.source(source.id), source.title), source.outlet,
-                        DateView.of(source.published), source.kind.value, made_from[1],
-                        _percent(made_from[2]), covers)
+        row = SourceRow(
+            Link(self.urls.source(source.id), source.title),
+            source.outlet,
+            DateView.of(source.published),
+            source.kind.value,
+            made_from[1],
+            _percent(made_from[2]),
+            covers,
+        )
         self._source_rows[source.id] = (made_from, row)
         return row
 
     def layout(
-        self, url: str, title: str, description: str = "", *, search_kind: str = "",
-        og_type: str = "article", canonical: bool = True,
+        self,
+        url: str,
+        title: str,
+        description: str = "",
+        *,
+        search_kind: str = "",
+        og_type: str = "article",
+        canonical: bool = True,
     ) -> Layout:
         site, urls = self.briefing.site, self.urls
         full = urls.origin + url if urls.origin else ""
         current = url if url in self._nav_urls else ""
-        nav = (tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav)
-               if current else self._nav_elsewhere)
+        nav = (
+            tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav)
+            if current
+            else self._nav_elsewhere
+        )
         return Layout(
             lang=site.language,
             site_title=site.title,
@@ -254,8 +281,9 @@ class SiteContext:
         once for each page it lists and once for all the others, not in every layout."""
         made = self._nav_html.get(current)
         if made is None:
-            search = next((item for item in nav if item.url == self.urls.search()),
-                          NavItem("", "", False))
+            search = next(
+                (item for item in nav if item.url == self.urls.search()), NavItem("", "", False)
+            )
             html = self.cards.env.get_template(NAV_TEMPLATE).render(nav=nav, search=search)
             made = self._nav_html[current] = Markup(html.strip())
         return made
@@ -316,8 +344,9 @@ def _sections(briefing: Briefing, urls: Urls) -> tuple[SectionLink, ...]:
     return tuple(sections)
 
 
-def home(ctx: SiteContext, *, url: str, key_facts: tuple[str, ...],
-         changed: tuple[str, ...]) -> Context:
+def home(
+    ctx: SiteContext, *, url: str, key_facts: tuple[str, ...], changed: tuple[str, ...]
+) -> Context:
     b = ctx.briefing
     index = b.page("index")
     title = index.title if index else b.site.title
@@ -326,11 +355,15 @@ def home(ctx: SiteContext, *, url: str, key_facts: tuple[str, ...],
         title=title,
         body_html=body,
         glance=glance_points(ctx, index.glance) if index else (),
-        strip=timeline_strip_of(ctx, "home-strip", Markup(
-            'The story at a glance: one dot per fact (larger: a key fact), each a link to the '
-            'fact; the earlier, undated summit comes first, in a dashed box. The '
-            '<a href="{}">timeline</a> gives the same facts as text.').format(
-                ctx.urls.timeline())),
+        strip=timeline_strip_of(
+            ctx,
+            "home-strip",
+            Markup(
+                "The story at a glance: one dot per fact (larger: a key fact), each a link to the "
+                "fact; the earlier, undated summit comes first, in a dashed box. The "
+                '<a href="{}">timeline</a> gives the same facts as text.'
+            ).format(ctx.urls.timeline()),
+        ),
         description=(index.summary if index and index.summary else b.site.description),
         as_of=ctx.as_of,
         key_facts=ctx.cards.cards(key_facts),
@@ -343,16 +376,27 @@ def home(ctx: SiteContext, *, url: str, key_facts: tuple[str, ...],
 def glance_points(ctx: SiteContext, points: tuple[KeyPoint, ...]) -> tuple[GlancePoint, ...]:
     """Key points ("At a glance", a diagram's boxes), each followed by its facts' marks."""
     return tuple(
-        GlancePoint(point.label, ctx.markdown.inline(point.text),
-                    Markup("").join(ctx.cards.marks(f) for f in point.facts
-                                    if f in ctx.briefing.fact_by_id))
+        GlancePoint(
+            point.label,
+            ctx.markdown.inline(point.text),
+            Markup("").join(
+                ctx.cards.marks(f) for f in point.facts if f in ctx.briefing.fact_by_id
+            ),
+        )
         for point in points
     )
 
 
-def content_page(ctx: SiteContext, *, url: str, slug: str, key_facts: tuple[str, ...],
-                 topic_facts: tuple[str, ...], group_by_actor: bool,
-                 allies: tuple[str, ...]) -> Context:
+def content_page(
+    ctx: SiteContext,
+    *,
+    url: str,
+    slug: str,
+    key_facts: tuple[str, ...],
+    topic_facts: tuple[str, ...],
+    group_by_actor: bool,
+    allies: tuple[str, ...],
+) -> Context:
     b = ctx.briefing
     page = b.page(slug)
     assert page is not None
@@ -371,14 +415,27 @@ def content_page(ctx: SiteContext, *, url: str, slug: str, key_facts: tuple[str,
         body_html=ctx.body(page),
         key_facts=ctx.cards.cards(key_facts),
         matrix=_matrix(ctx, allies) if allies else None,
-        diagram=layer_diagram(tuple(
-            Layer(point.label, point.text,
-                  tuple(Dot(ctx.fact_link(f).url, ctx.fact_link(f).text) for f in point.facts
-                        if f in b.fact_by_id))
-            for point in page.diagram
-        ), Markup("The planned force, layer by layer: each dot links to a fact the box "
-                  "rests on. The same boxes as text, with references, follow the picture."),
-            "force-layers") if page.diagram else Markup(""),
+        diagram=layer_diagram(
+            tuple(
+                Layer(
+                    point.label,
+                    point.text,
+                    tuple(
+                        Dot(ctx.fact_link(f).url, ctx.fact_link(f).text)
+                        for f in point.facts
+                        if f in b.fact_by_id
+                    ),
+                )
+                for point in page.diagram
+            ),
+            Markup(
+                "The planned force, layer by layer: each dot links to a fact the box "
+                "rests on. The same boxes as text, with references, follow the picture."
+            ),
+            "force-layers",
+        )
+        if page.diagram
+        else Markup(""),
         diagram_points=glance_points(ctx, page.diagram),
         topic_title=topic.title if topic else "",
         topic_groups=groups,
@@ -422,13 +479,18 @@ def _matrix(ctx: SiteContext, allies: tuple[str, ...]) -> Matrix:
                 cells.append(MatrixCell("none", "", "no fact", "", ()))
                 continue
             facts = tuple(
-                MatrixFact(urls.fact(fid), f"fact {n}", f"{actor.name}, {issue.title}: ",
-                           ctx.cards.view(fid).event)
+                MatrixFact(
+                    urls.fact(fid),
+                    f"fact {n}",
+                    f"{actor.name}, {issue.title}: ",
+                    ctx.cards.view(fid).event,
+                )
                 for n, fid in enumerate(pos.facts, start=1)
             )
             stance = pos.stance.value
-            cells.append(MatrixCell(stance, STANCE_SYMBOLS[stance], STANCE_WORDS[stance],
-                                    pos.note, facts))
+            cells.append(
+                MatrixCell(stance, STANCE_SYMBOLS[stance], STANCE_WORDS[stance], pos.note, facts)
+            )
         rows.append(MatrixRow(Link(urls.ally(actor.id), actor.name), tuple(cells)))
     legend = tuple(LegendItem(s, STANCE_SYMBOLS[s], STANCE_WORDS[s]) for s in STANCE_WORDS)
     return Matrix(tuple(i.title for i in b.site.issues), tuple(rows), legend)
@@ -438,8 +500,10 @@ def matrix_rows(briefing: Briefing, allies: tuple[str, ...]) -> tuple[str, ...]:
     """The matrix's allies: those `site.matrix_order` names first, in its order (lead
     nations, then the US), then the others by name."""
     first = [a for a in briefing.site.matrix_order if a in allies]
-    rest = sorted((a for a in allies if a not in first),
-                  key=lambda a: (briefing.actor_by_id[a].name.casefold(), a))
+    rest = sorted(
+        (a for a in allies if a not in first),
+        key=lambda a: (briefing.actor_by_id[a].name.casefold(), a),
+    )
     return (*first, *rest)
 
 
@@ -458,9 +522,15 @@ def _positions(ctx: SiteContext, actor: Actor) -> tuple[AllyPosition, ...]:
         if pos is None:
             out.append(AllyPosition(issue.title, "none", "no fact", "", ()))
         else:
-            out.append(AllyPosition(issue.title, pos.stance.value,
-                                    STANCE_LABELS[pos.stance.value], pos.note,
-                                    ctx.cards.cards(pos.facts)))
+            out.append(
+                AllyPosition(
+                    issue.title,
+                    pos.stance.value,
+                    STANCE_LABELS[pos.stance.value],
+                    pos.note,
+                    ctx.cards.cards(pos.facts),
+                )
+            )
     return tuple(out)
 
 
@@ -478,12 +548,19 @@ def ally_page(ctx: SiteContext, *, url: str, actor_id: str) -> Context:
             continue
         new = tuple(f for f in pos.facts if f not in shown)
         shown.update(new)
-        positions.append(AllyPosition(
-            issue.title, pos.stance.value, STANCE_LABELS[pos.stance.value], pos.note,
-            ctx.cards.cards(new),
-            tuple(ctx.fact_link(f) for f in pos.facts if f not in new)))
-    view = AllyPage(title, Link(ctx.urls.actor(actor.id), actor.name), tuple(positions),
-                    tuple(unstated))
+        positions.append(
+            AllyPosition(
+                issue.title,
+                pos.stance.value,
+                STANCE_LABELS[pos.stance.value],
+                pos.note,
+                ctx.cards.cards(new),
+                tuple(ctx.fact_link(f) for f in pos.facts if f not in new),
+            )
+        )
+    view = AllyPage(
+        title, Link(ctx.urls.actor(actor.id), actor.name), tuple(positions), tuple(unstated)
+    )
     description = f"Where {actor.name} stands on each issue, with the facts behind it."
     return {"layout": ctx.layout(url, title, description, search_kind="Ally"), "page": view}
 
@@ -493,16 +570,22 @@ def timeline_page(ctx: SiteContext, *, url: str) -> Context:
     key_ids = key_facts(b)
     days = tuple(
         TimelineDay(day, f"d-{day.iso}", tuple(timeline_row(ctx, f, key_ids) for f in fact_ids))
-        for day, fact_ids in ctx.timeline_days() if day is not None
+        for day, fact_ids in ctx.timeline_days()
+        if day is not None
     )
     undated = tuple(
         UndatedGroup(label, f"undated-{key}", tuple(timeline_row(ctx, f, key_ids) for f in fids))
         for key, label, fids in undated_by_event(b)
     )
-    strip = timeline_strip_of(ctx, "timeline-strip", Markup(
-        "The timeline at a glance: one dot per fact (larger: a key fact), each a link to the "
-        "fact; an undated event comes first, in a dashed box. The chronology below gives "
-        "the same facts as text."))
+    strip = timeline_strip_of(
+        ctx,
+        "timeline-strip",
+        Markup(
+            "The timeline at a glance: one dot per fact (larger: a key fact), each a link to the "
+            "fact; an undated event comes first, in a dashed box. The chronology below gives "
+            "the same facts as text."
+        ),
+    )
     view = TimelinePage("Timeline", strip, days, undated)
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["timeline"]), "page": view}
 
@@ -522,17 +605,23 @@ def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: Markup) -> Mark
         for label, fids in undated_events(b)
     ]
     timeline = ctx.urls.timeline()
-    columns.extend(Column(day.human, f"{timeline}#d-{day.iso}", tuple(map(dot, fids)))
-                   for day, fids in ctx.timeline_days() if day is not None)
+    columns.extend(
+        Column(day.human, f"{timeline}#d-{day.iso}", tuple(map(dot, fids)))
+        for day, fids in ctx.timeline_days()
+        if day is not None
+    )
     return timeline_strip(tuple(columns), caption, figure_id)
 
 
 def undated_events(briefing: Briefing) -> list[tuple[str, tuple[str, ...]]]:
     """Each undated event, its label and facts: an event besides the briefing's main one
     (such as the earlier summit) none of whose facts is dated, in the site's order."""
-    return [(label, fids) for event_id, label, fids in undated_by_event(briefing)
-            if event_id != briefing.site.main_event
-            and len(fids) == len(_facts_of_event(briefing, event_id))]
+    return [
+        (label, fids)
+        for event_id, label, fids in undated_by_event(briefing)
+        if event_id != briefing.site.main_event
+        and len(fids) == len(_facts_of_event(briefing, event_id))
+    ]
 
 
 def _facts_of_event(briefing: Briefing, event_id: str) -> list[str]:
@@ -568,11 +657,21 @@ def timeline_row(ctx: SiteContext, fact_id: str, key: AbstractSet[str]) -> Timel
     others = []
     for dispute in ctx.briefing.disputes_of.get(fact_id, ()):
         other = ctx.briefing.fact_by_id.get(dispute.fact)
-        if other is not None and other.date is not None and fact.date is not None \
-                and other.date != fact.date:
+        if (
+            other is not None
+            and other.date is not None
+            and fact.date is not None
+            and other.date != fact.date
+        ):
             others.append(Link(ctx.urls.fact(other.id), other.date.human()))
-    return TimelineRow(view.url, view.claim_html, view.actors, ctx.cards.marks(fact_id),
-                       fact_id in key, tuple(others))
+    return TimelineRow(
+        view.url,
+        view.claim_html,
+        view.actors,
+        ctx.cards.marks(fact_id),
+        fact_id in key,
+        tuple(others),
+    )
 
 
 def actors_page(ctx: SiteContext, *, url: str) -> Context:
@@ -580,8 +679,9 @@ def actors_page(ctx: SiteContext, *, url: str) -> Context:
     groups = []
     for kind, title in KIND_LABELS.items():
         rows = tuple(
-            ActorRow(Link(ctx.urls.actor(a.id), a.name), a.role,
-                     len(b.facts_by_actor.get(a.id, ())))
+            ActorRow(
+                Link(ctx.urls.actor(a.id), a.name), a.role, len(b.facts_by_actor.get(a.id, ()))
+            )
             for a in sorted(b.actors, key=lambda a: (a.name.casefold(), a.id))
             if a.kind.value == kind
         )
@@ -610,8 +710,9 @@ def actor_page(ctx: SiteContext, *, url: str, actor_id: str, facts: tuple[str, .
 
 
 def sources_page(ctx: SiteContext, *, url: str) -> Context:
-    view = SourcesPage("Sources", tuple(map(ctx.source_row, ctx.briefing.sources)),
-                       bool(ctx.briefing.site.events))
+    view = SourcesPage(
+        "Sources", tuple(map(ctx.source_row, ctx.briefing.sources)), bool(ctx.briefing.site.events)
+    )
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["sources"]), "page": view}
 
 
@@ -635,16 +736,26 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
             if cit.source == source_id:
                 anchor = cit.anchor
                 spans.append(Span(cit.start, cit.end, anchor))
-                passages.append(Passage(anchor, citation(source_id, anchor), fid, link,
-                                        cit.number, cit.passage, passage_url(cit.passage),
-                                        badges.get(fact_by_id[fid].event)))
+                passages.append(
+                    Passage(
+                        anchor,
+                        citation(source_id, anchor),
+                        fid,
+                        link,
+                        cit.number,
+                        cit.passage,
+                        passage_url(cit.passage),
+                        badges.get(fact_by_id[fid].event),
+                    )
+                )
     in_text_order = sorted(range(len(spans)), key=lambda i: spans[i].start)  # stable
     fact_of = {p.anchor: p.fact for p in passages}
     same_words: dict[tuple[int, int], list[Link]] = {}  # facts quoting the very same words
     for span, passage in zip(spans, passages, strict=True):
         same_words.setdefault((span.start, span.end), []).append(passage.fact)
-    supports = {span.anchor: tuple(dict.fromkeys(same_words[(span.start, span.end)]))
-                for span in spans}
+    supports = {
+        span.anchor: tuple(dict.fromkeys(same_words[(span.start, span.end)])) for span in spans
+    }
     view = SourcePage(
         title=source.title,
         outlet=source.outlet,
@@ -658,13 +769,20 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
         coverage=_percent(b.coverage.get(source_id, 0.0)),
         facts=tuple(links.values()),
         passages=tuple([passages[i] for i in in_text_order]),
-        text=tuple([
-            TextSegment(seg.text, bool(seg.covering), len(seg.covering) > 1, seg.starting,
-                        tuple([fact_of[a] for a in seg.ending]) if seg.ending else (),
-                        " ".join(seg.covering),
-                        tuple([Landing(a, supports[a]) for a in seg.starting]))
-            for seg in segment(source.text, spans)
-        ]),
+        text=tuple(
+            [
+                TextSegment(
+                    seg.text,
+                    bool(seg.covering),
+                    len(seg.covering) > 1,
+                    seg.starting,
+                    tuple([fact_of[a] for a in seg.ending]) if seg.ending else (),
+                    " ".join(seg.covering),
+                    tuple([Landing(a, supports[a]) for a in seg.starting]),
+                )
+                for seg in segment(source.text, spans)
+            ]
+        ),
         jsonld=source_jsonld(b, ctx.urls, source_id),
         sha256=source.sha256,
         archived=DateView.of(source.archived),
@@ -675,14 +793,17 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
     return {"layout": layout, "page": view}
 
 
-def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
-              appearances: tuple[Link, ...]) -> Context:
+def fact_page(
+    ctx: SiteContext, *, url: str, fact_id: str, appearances: tuple[Link, ...]
+) -> Context:
     view = ctx.cards.view(fact_id)
     citations = tuple(
         CitationBlock(c.number, c.url, c.source, c.passage, c.original_url) for c in view.cites
     )
-    disputes = tuple(FactDispute(d.note, ctx.cards.bare_card(d.fact_id), d.kind, d.heading)
-                     for d in view.disputes)
+    disputes = tuple(
+        FactDispute(d.note, ctx.cards.bare_card(d.fact_id), d.kind, d.heading)
+        for d in view.disputes
+    )
     page = FactPage(
         title=view.claim_text,
         claim_html=view.claim_html,
@@ -699,34 +820,48 @@ def fact_page(ctx: SiteContext, *, url: str, fact_id: str,
         jsonld=fact_jsonld(ctx.briefing, ctx.urls, fact_id, view.claim_text),
         **fact_record(ctx.briefing, fact_id),
     )
-    return {"layout": ctx.layout(url, view.claim_text, view.claim_text, search_kind="Fact"),
-            "page": page}
+    return {
+        "layout": ctx.layout(url, view.claim_text, view.claim_text, search_kind="Fact"),
+        "page": page,
+    }
 
 
 def fact_record(briefing: Briefing, fact_id: str) -> dict[str, Any]:
     """A fact page's record of changes: its corrections and its history."""
     fact = briefing.fact_by_id[fact_id]
     known = briefing.history.get(fact_id)
-    history = None if known is None else HistoryView(
-        DateView(known.first_published.iso(), known.first_published.human()),
-        DateView(known.last_changed.iso(), known.last_changed.human()),
-        known.last_changed != known.first_published)
-    return {"corrections": tuple(CorrectionView(DateView(c.date.iso(), c.date.human()),
-                                                c.what, c.why) for c in fact.corrections),
-            "history": history}
+    history = (
+        None
+        if known is None
+        else HistoryView(
+            DateView(known.first_published.iso(), known.first_published.human()),
+            DateView(known.last_changed.iso(), known.last_changed.human()),
+            known.last_changed != known.first_published,
+        )
+    )
+    return {
+        "corrections": tuple(
+            CorrectionView(DateView(c.date.iso(), c.date.human()), c.what, c.why)
+            for c in fact.corrections
+        ),
+        "history": history,
+    }
 
 
 DISPUTE_GROUPS = {
     DisputeKind.CONTRADICTS: (
         "Sources contradict each other",
-        "The sources assert incompatible things: both facts are marked disputed."),
+        "The sources assert incompatible things: both facts are marked disputed.",
+    ),
     DisputeKind.DIFFERS: (
         "Reported differently",
         "The same thing reported with different words, numbers or dates. Neither account "
-        "denies the other; the difference is worth knowing."),
+        "denies the other; the difference is worth knowing.",
+    ),
     DisputeKind.INCONSISTENT: (
         "A source at odds with itself",
-        "One document gives two incompatible versions of the same thing."),
+        "One document gives two incompatible versions of the same thing.",
+    ),
 }
 """Each kind of dispute's heading and explanation on the disputes page, in its order."""
 
@@ -750,7 +885,8 @@ def disputes_page(ctx: SiteContext, *, url: str) -> Context:
         if fact_id in shown:
             link = ctx.fact_link(fact_id)
             return Markup('<p class="fact-again">Shown above: <a href="{}">{}</a></p>').format(
-                link.url, link.text)
+                link.url, link.text
+            )
         shown.add(fact_id)
         return ctx.cards.bare_card(fact_id)
 
@@ -775,15 +911,22 @@ def search_page(ctx: SiteContext, *, url: str) -> Context:
         title="Search",
         script_url=urls.static("search.js"),
         fact_groups=tuple(
-            FactEntryGroup(topic.title, tuple(
-                FactEntry(link, ctx.cards.badges.get(b.fact_by_id[fid].event))
-                for link, fid in zip(ctx.topic_links(topic.id), ctx.topic_facts(topic.id),
-                                     strict=True)))
+            FactEntryGroup(
+                topic.title,
+                tuple(
+                    FactEntry(link, ctx.cards.badges.get(b.fact_by_id[fid].event))
+                    for link, fid in zip(
+                        ctx.topic_links(topic.id), ctx.topic_facts(topic.id), strict=True
+                    )
+                ),
+            )
             for topic in b.site.topics
             if b.facts_by_topic.get(topic.id)
         ),
-        actors=tuple(Link(urls.actor(a.id), a.name)
-                     for a in sorted(b.actors, key=lambda a: (a.name.casefold(), a.id))),
+        actors=tuple(
+            Link(urls.actor(a.id), a.name)
+            for a in sorted(b.actors, key=lambda a: (a.name.casefold(), a.id))
+        ),
         sources=tuple(Link(urls.source(s.id), s.title) for s in b.sources),
     )
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["search"]), "page": view}

@@ -46,8 +46,11 @@ class Column:
     constraints: dict[str, object] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        data: dict[str, object] = {"name": self.name, "type": self.type,
-                                   "description": self.description}
+        data: dict[str, object] = {
+            "name": self.name,
+            "type": self.type,
+            "description": self.description,
+        }
         if self.constraints:
             data["constraints"] = self.constraints
         return data
@@ -73,23 +76,39 @@ def _count(name: str, description: str, minimum: int) -> Column:
 
 
 def _date(name: str, description: str) -> Column:
-    return Column(name, "string", description + " YYYY-MM-DD, or YYYY-MM for a month.",
-                  {"pattern": DATE_PATTERN})
+    return Column(
+        name,
+        "string",
+        description + " YYYY-MM-DD, or YYYY-MM for a month.",
+        {"pattern": DATE_PATTERN},
+    )
 
 
 FILE = _text("file", "The archived text file, relative to the project root.")
-SHA256 = Column("sha256", "string", "SHA-256 of the archived file when the source is pinned.",
-                {"pattern": "^[0-9a-f]{64}$"})
+SHA256 = Column(
+    "sha256",
+    "string",
+    "SHA-256 of the archived file when the source is pinned.",
+    {"pattern": "^[0-9a-f]{64}$"},
+)
 
 FACT_COLUMNS = {
-    c.name: c for c in (
+    c.name: c
+    for c in (
         _id("fact_id", "The fact's id; with `citation`, the row's key."),
         _text("claim", "The claim as plain text."),
         _id("topic", "The topic it is filed under."),
-        _id("event", "The event it belongs to (`events` in facts.json), or empty when the "
-            "briefing declares none.", required=False),
-        _id("event", "The event it belongs to; empty when the briefing declares none.",
-            required=False),
+        _id(
+            "event",
+            "The event it belongs to (`events` in facts.json), or empty when the "
+            "briefing declares none.",
+            required=False,
+        ),
+        _id(
+            "event",
+            "The event it belongs to; empty when the briefing declares none.",
+            required=False,
+        ),
         _date("date", "When it happened or was said, or empty when no source dates it."),
         _enum("status", "reported, claimed or disputed.", [s.value for s in Status]),
         _text("actors", "Actor ids, joined with `;`."),
@@ -112,8 +131,11 @@ CITATION_COLUMNS = (
     _id("source_id", "The cited source."),
     FILE,
     SHA256,
-    _count("start", "Where the passage starts in the archived text, in code points "
-           "(W3C TextPositionSelector).", 0),
+    _count(
+        "start",
+        "Where the passage starts in the archived text, in code points (W3C TextPositionSelector).",
+        0,
+    ),
     _count("end", "Where it ends: text[start:end] is the passage.", 1),
     _text("prefix", "The text just before the passage (W3C TextQuoteSelector)."),
     _text("exact", "The passage as it stands in the archived text."),
@@ -124,8 +146,7 @@ ACTOR_COLUMNS = (
     _text("name", "The actor's name."),
     _enum("kind", "country, person or organisation.", [k.value for k in ActorKind]),
     _text("role", "The actor's role, when given."),
-    _id("country", "The id of the country a person or organisation belongs to.",
-        required=False),
+    _id("country", "The id of the country a person or organisation belongs to.", required=False),
     _text("aliases", "Other names, joined with `;`."),
     _text("url", "The actor's page."),
 )
@@ -133,8 +154,7 @@ SOURCE_COLUMNS = (
     _id("id", "The source's id."),
     _text("title", "The document's title."),
     _text("outlet", "Who published it, or `unknown`."),
-    _date("published", "When it was published, or empty when the document does not make "
-          "it clear."),
+    _date("published", "When it was published, or empty when the document does not make it clear."),
     _enum("kind", "news, analysis, aggregator or official.", [k.value for k in SourceKind]),
     FILE,
     SHA256,
@@ -147,8 +167,7 @@ EVENT_COLUMNS = (
     _id("id", "The event's id."),
     _text("label", "Its short label (the badge of a fact outside the main event)."),
     _text("description", "What happened."),
-    Column("main", "boolean", "Whether it is the event the briefing is about.",
-           {"required": True}),
+    Column("main", "boolean", "Whether it is the event the briefing is about.", {"required": True}),
 )
 POSITION_COLUMNS = (
     _id("actor_id", "The ally."),
@@ -185,8 +204,12 @@ class Dataset:
         cited = self._cited(fact)
         found = self._selected.get(fact.id)
         if found is None or found[0] != fact or found[1] != cited:
-            made = tuple([select(source.text, cit.start, cit.end)
-                          for cit, source in zip(fact.citations, cited, strict=True)])
+            made = tuple(
+                [
+                    select(source.text, cit.start, cit.end)
+                    for cit, source in zip(fact.citations, cited, strict=True)
+                ]
+            )
             found = self._selected[fact.id] = (fact, cited, made)
         return found[2]
 
@@ -214,31 +237,69 @@ class Dataset:
         return {"citations.csv": b"".join(pieces), **self._small[1]}
 
 
-def _citation_rows(fact: Fact, cited: tuple[Source, ...],
-                   selected: tuple[Selectors, ...]) -> bytes:
+def _citation_rows(fact: Fact, cited: tuple[Source, ...], selected: tuple[Selectors, ...]) -> bytes:
     """A fact's rows of `citations.csv` (no header)."""
     rows = []
     for cit, source, found in zip(fact.citations, cited, selected, strict=True):
-        rows.append([fact.id, cit.number, source.id, source.file, source_sha256(source) or "",
-                     cit.start, cit.end, found.prefix, found.exact, found.suffix])
+        rows.append(
+            [
+                fact.id,
+                cit.number,
+                source.id,
+                source.file,
+                source_sha256(source) or "",
+                cit.start,
+                cit.end,
+                found.prefix,
+                found.exact,
+                found.suffix,
+            ]
+        )
     return _csv((), rows)
 
 
 def _small_tables(b: Briefing, urls: Urls, facts_header: Sequence[str]) -> dict[str, bytes]:
     """The actors, sources and positions tables, and the descriptor."""
     full = urls.origin
-    actors = [[a.id, a.name, a.kind.value, a.role, a.country or "", ";".join(a.aliases),
-               full + urls.actor(a.id)] for a in b.actors]
-    sources = [[s.id, s.title, s.outlet, s.published.iso() if s.published else "",
-                s.kind.value, s.file, source_sha256(s) or "", s.url or "",
-                full + urls.source(s.id), s.strand, ";".join(s.cites)] for s in b.sources]
+    actors = [
+        [
+            a.id,
+            a.name,
+            a.kind.value,
+            a.role,
+            a.country or "",
+            ";".join(a.aliases),
+            full + urls.actor(a.id),
+        ]
+        for a in b.actors
+    ]
+    sources = [
+        [
+            s.id,
+            s.title,
+            s.outlet,
+            s.published.iso() if s.published else "",
+            s.kind.value,
+            s.file,
+            source_sha256(s) or "",
+            s.url or "",
+            full + urls.source(s.id),
+            s.strand,
+            ";".join(s.cites),
+        ]
+        for s in b.sources
+    ]
     issue_titles = {issue.id: issue.title for issue in b.site.issues}
-    positions = [[a.id, p.issue, issue_titles.get(p.issue, p.issue), p.stance.value, fid,
-                  p.note]
-                 for a in b.actors for p in sorted(a.positions, key=lambda p: p.issue)
-                 for fid in sorted(set(p.facts))]
-    events = [[e.id, e.label, e.description, "true" if e.id == b.site.main_event else "false"]
-              for e in b.site.events]
+    positions = [
+        [a.id, p.issue, issue_titles.get(p.issue, p.issue), p.stance.value, fid, p.note]
+        for a in b.actors
+        for p in sorted(a.positions, key=lambda p: p.issue)
+        for fid in sorted(set(p.facts))
+    ]
+    events = [
+        [e.id, e.label, e.description, "true" if e.id == b.site.main_event else "false"]
+        for e in b.site.events
+    ]
     return {
         "events.csv": _csv(EVENT_COLUMNS, events),
         "actors.csv": _csv(ACTOR_COLUMNS, actors),
@@ -263,32 +324,62 @@ def _descriptor(briefing: Briefing, urls: Urls, facts_header: Sequence[str]) -> 
         {"title": s.title, **({"path": s.url} if s.url else {})} for s in briefing.sources
     ]
     package["resources"] = [
-        _resource("facts", "facts.csv", "Every citation of every fact: one row per citation, "
-                  "the fact's columns repeated.", facts, ["fact_id", "citation"],
-                  [_foreign("source_id", "sources", "id"),
-                   *([_foreign("event", "events", "id")] if "event" in facts_header else [])]),
-        _resource("citations", "citations.csv", "Where each cited passage stands in its "
-                  "archived text: W3C Web Annotation quote and position selectors.",
-                  CITATION_COLUMNS, ["fact_id", "citation"],
-                  [_foreign(["fact_id", "citation"], "facts", ["fact_id", "citation"]),
-                   _foreign("source_id", "sources", "id")]),
-        _resource("actors", "actors.csv", "Countries, people and organisations.",
-                  ACTOR_COLUMNS, ["id"], [_foreign("country", "", "id")]),
-        _resource("sources", "sources.csv", "The archived source documents.",
-                  SOURCE_COLUMNS, ["id"], []),
-        _resource("positions", "positions.csv", "The allied-positions matrix: each ally's "
-                  "stance on each issue, one row per supporting fact.",
-                  POSITION_COLUMNS, ["actor_id", "issue", "fact_id"],
-                  [_foreign("actor_id", "actors", "id"),
-                   _foreign("fact_id", "facts", "fact_id")]),
-        _resource("events", "events.csv", "The events facts belong to.", EVENT_COLUMNS,
-                  ["id"], []),
+        _resource(
+            "facts",
+            "facts.csv",
+            "Every citation of every fact: one row per citation, the fact's columns repeated.",
+            facts,
+            ["fact_id", "citation"],
+            [
+                _foreign("source_id", "sources", "id"),
+                *([_foreign("event", "events", "id")] if "event" in facts_header else []),
+            ],
+        ),
+        _resource(
+            "citations",
+            "citations.csv",
+            "Where each cited passage stands in its "
+            "archived text: W3C Web Annotation quote and position selectors.",
+            CITATION_COLUMNS,
+            ["fact_id", "citation"],
+            [
+                _foreign(["fact_id", "citation"], "facts", ["fact_id", "citation"]),
+                _foreign("source_id", "sources", "id"),
+            ],
+        ),
+        _resource(
+            "actors",
+            "actors.csv",
+            "Countries, people and organisations.",
+            ACTOR_COLUMNS,
+            ["id"],
+            [_foreign("country", "", "id")],
+        ),
+        _resource(
+            "sources", "sources.csv", "The archived source documents.", SOURCE_COLUMNS, ["id"], []
+        ),
+        _resource(
+            "positions",
+            "positions.csv",
+            "The allied-positions matrix: each ally's "
+            "stance on each issue, one row per supporting fact.",
+            POSITION_COLUMNS,
+            ["actor_id", "issue", "fact_id"],
+            [_foreign("actor_id", "actors", "id"), _foreign("fact_id", "facts", "fact_id")],
+        ),
+        _resource("events", "events.csv", "The events facts belong to.", EVENT_COLUMNS, ["id"], []),
     ]
     return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def _resource(name: str, path: str, description: str, columns: Iterable[Column],
-              key: list[str], foreign: list[dict[str, object]]) -> dict[str, object]:
+def _resource(
+    name: str,
+    path: str,
+    description: str,
+    columns: Iterable[Column],
+    key: list[str],
+    foreign: list[dict[str, object]],
+) -> dict[str, object]:
     schema: dict[str, object] = {
         "fields": [c.as_json() for c in columns],
         "primaryKey": key,
@@ -304,14 +395,19 @@ def _resource(name: str, path: str, description: str, columns: Iterable[Column],
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "doubleQuote": True, "lineTerminator": "\r\n",
-                    "header": True},
+        "dialect": {
+            "delimiter": ",",
+            "doubleQuote": True,
+            "lineTerminator": "\r\n",
+            "header": True,
+        },
         "schema": schema,
     }
 
 
-def _foreign(fields: str | list[str], resource: str,
-             reference: str | list[str]) -> dict[str, object]:
+def _foreign(
+    fields: str | list[str], resource: str, reference: str | list[str]
+) -> dict[str, object]:
     """A foreign key; `resource` empty for a key into the same table."""
     return {"fields": fields, "reference": {"resource": resource, "fields": reference}}
 

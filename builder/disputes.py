@@ -33,18 +33,25 @@ def settle_statuses(facts: Iterable[Fact]) -> tuple[list[Fact], list[Problem]]:
     out: list[Fact] = []
     for fact in facts:
         if fact.id in disputed:
-            out.append(fact if fact.status is Status.DISPUTED
-                       else replace(fact, status=Status.DISPUTED))
+            out.append(
+                fact if fact.status is Status.DISPUTED else replace(fact, status=Status.DISPUTED)
+            )
             continue
         if fact.status is Status.DISPUTED:
-            problems.append(Problem(
-                fact.file, fact.line, 0, f"{fact.id}.status",
-                f"`{fact.id}` says `status: disputed`, but no `contradicts` dispute links it "
-                "to another fact",
-                hint="a fact is disputed only when sources assert incompatible things: add "
-                     "`disputes: [{fact: <id>, kind: contradicts, note: ...}]` on either "
-                     "side, or remove `status: disputed` (a `differs` or `inconsistent` "
-                     "dispute is shown as a note, not as a dispute)"))
+            problems.append(
+                Problem(
+                    fact.file,
+                    fact.line,
+                    0,
+                    f"{fact.id}.status",
+                    f"`{fact.id}` says `status: disputed`, but no `contradicts` dispute links it "
+                    "to another fact",
+                    hint="a fact is disputed only when sources assert incompatible things: add "
+                    "`disputes: [{fact: <id>, kind: contradicts, note: ...}]` on either "
+                    "side, or remove `status: disputed` (a `differs` or `inconsistent` "
+                    "dispute is shown as a note, not as a dispute)",
+                )
+            )
             fact = replace(fact, status=Status.REPORTED)
         out.append(fact)
     return out, problems

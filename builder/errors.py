@@ -61,8 +61,7 @@ class Problem:
         # start a line that reads like another problem.
         lines = [_ONE_LINE.sub(_escape, f"{where}: {self.severity.value}{field}: {self.message}")]
         if self.excerpt:
-            lines.extend("    " + _CONTROL.sub(_escape, part)
-                         for part in self.excerpt.splitlines())
+            lines.extend("    " + _CONTROL.sub(_escape, part) for part in self.excerpt.splitlines())
         if self.hint:
             lines.append("  hint: " + _ONE_LINE.sub(_escape, self.hint))
         return "\n".join(lines)
@@ -111,4 +110,3 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
 def problems_as_json(problems: Iterable[Problem]) -> str:
     data = [p.as_dict() for p in sorted_problems(problems)]
     return json.dumps(data, indent=2, ensure_ascii=False)
-

@@ -30,8 +30,12 @@ def own_event(fact: Fact, sources: Mapping[str, Source], main: str) -> str:
     return main
 
 
-def settle_events(site: Site, sources: Mapping[str, Source], facts: Iterable[Fact],
-                  places: Mapping[tuple[str, str], Place]) -> tuple[list[Fact], list[Problem]]:
+def settle_events(
+    site: Site,
+    sources: Mapping[str, Source],
+    facts: Iterable[Fact],
+    places: Mapping[tuple[str, str], Place],
+) -> tuple[list[Fact], list[Problem]]:
     """Every fact with its event set, and the scope problems found.
 
     `places` gives the line and column of a fact's `event` field by (file, `<id>.event`),
@@ -40,8 +44,9 @@ def settle_events(site: Site, sources: Mapping[str, Source], facts: Iterable[Fac
     if not site.events:
         return facts, []
     main = site.main_event
-    settled = [f if f.event == (e := own_event(f, sources, main)) else replace(f, event=e)
-               for f in facts]
+    settled = [
+        f if f.event == (e := own_event(f, sources, main)) else replace(f, event=e) for f in facts
+    ]
     span = _main_span(settled, sources, main)
     problems: list[Problem] = []
     for fact in settled:
@@ -52,20 +57,32 @@ def settle_events(site: Site, sources: Mapping[str, Source], facts: Iterable[Fac
         where = places.get((fact.file, f"{fact.id}.event"), (fact.line, 0))
         if fact.event == main:
             declared = (fact.file, f"{fact.id}.event") in places
-            problems.append(Problem(
-                fact.file, where[0], where[1], f"{fact.id}.event",
-                f"`{fact.id}` is placed in the main event `{main}`"
-                f"{'' if declared else ' (by default)'}, but every source it cites covers "
-                f"only {labels}",
-                hint=f"write `event: {elsewhere[0]}`, or cite a source that covers `{main}`"))
+            problems.append(
+                Problem(
+                    fact.file,
+                    where[0],
+                    where[1],
+                    f"{fact.id}.event",
+                    f"`{fact.id}` is placed in the main event `{main}`"
+                    f"{'' if declared else ' (by default)'}, but every source it cites covers "
+                    f"only {labels}",
+                    hint=f"write `event: {elsewhere[0]}`, or cite a source that covers `{main}`",
+                )
+            )
         elif fact.date is not None and span is not None and _overlaps(fact.date, span):
-            problems.append(Problem(
-                fact.file, fact.line, 0, f"{fact.id}.date",
-                f"`{fact.id}` is dated {fact.date.iso()}, within the main event "
-                f"({span[0].human()} to {span[1].human()}), but every source it cites covers "
-                f"only {labels}",
-                hint="remove the date unless a source of that event states it: a date "
-                     "inside the main event makes the fact read as its news"))
+            problems.append(
+                Problem(
+                    fact.file,
+                    fact.line,
+                    0,
+                    f"{fact.id}.date",
+                    f"`{fact.id}` is dated {fact.date.iso()}, within the main event "
+                    f"({span[0].human()} to {span[1].human()}), but every source it cites covers "
+                    f"only {labels}",
+                    hint="remove the date unless a source of that event states it: a date "
+                    "inside the main event makes the fact read as its news",
+                )
+            )
     return settled, problems
 
 
@@ -81,13 +98,17 @@ def _only_elsewhere(fact: Fact, sources: Mapping[str, Source], main: str) -> lis
     return sorted(events)
 
 
-def _main_span(facts: list[Fact], sources: Mapping[str, Source],
-               main: str) -> tuple[PartialDate, PartialDate] | None:
+def _main_span(
+    facts: list[Fact], sources: Mapping[str, Source], main: str
+) -> tuple[PartialDate, PartialDate] | None:
     """The first and last dates of the main event, as its own sources date its facts."""
-    dates = [f.date for f in facts
-             if f.date is not None and f.event == main
-             and any(main in sources[c.source].covers
-                     for c in f.citations if c.source in sources)]
+    dates = [
+        f.date
+        for f in facts
+        if f.date is not None
+        and f.event == main
+        and any(main in sources[c.source].covers for c in f.citations if c.source in sources)
+    ]
     return (min(dates), max(dates)) if dates else None
 
 

@@ -72,8 +72,13 @@ def escape_text(value: object) -> str:
     # expression testing every character against the five.
     if not ("&" in value or "<" in value or ">" in value or "'" in value or '"' in value):
         return value  # most values: URLs, ids, plain words
-    return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-            .replace("'", "&#39;").replace('"', "&#34;"))
+    return (
+        value.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 class EscapingTemplate(Template):
@@ -86,9 +91,13 @@ class EscapingTemplate(Template):
     """
 
     @classmethod
-    def from_code(cls, environment: Environment, code: CodeType,
-                  globals: MutableMapping[str, Any],
-                  uptodate: Callable[[], bool] | None = None) -> Template:
+    def from_code(
+        cls,
+        environment: Environment,
+        code: CodeType,
+        globals: MutableMapping[str, Any],
+        uptodate: Callable[[], bool] | None = None,
+    ) -> Template:
         template = super().from_code(environment, code, globals, uptodate)
         template.root_render_func.__globals__["escape"] = escape_text
         return template

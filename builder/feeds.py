@@ -37,8 +37,22 @@ FILES = ("facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", *DA
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 CSV_HEADER = (
-    "fact_id", "claim", "topic", "event", "date", "status", "actors", "disputes", "fact_url",
-    "citation", "source_id", "source_title", "quote", "passage", "line", "citation_url",
+    "fact_id",
+    "claim",
+    "topic",
+    "event",
+    "date",
+    "status",
+    "actors",
+    "disputes",
+    "fact_url",
+    "citation",
+    "source_id",
+    "source_title",
+    "quote",
+    "passage",
+    "line",
+    "citation_url",
 )
 """One row per citation; the fact's columns repeat on each of its citations' rows."""
 
@@ -120,8 +134,11 @@ class Feeds:
             found = self._parts[fact_id] = self._make_part(self.briefing.fact_by_id[fact_id])
         return found
 
-    def files(self, page_urls: Iterable[str] = (),
-              unchanged: Mapping[str, tuple[object, ...]] | None = None) -> dict[str, bytes]:
+    def files(
+        self,
+        page_urls: Iterable[str] = (),
+        unchanged: Mapping[str, tuple[object, ...]] | None = None,
+    ) -> dict[str, bytes]:
         """Every machine-readable file; with `unchanged` (an earlier `keys`), only those
         whose parts differ from the ones it names."""
         ids = self._remember("ids", tuple(self.briefing.fact_by_id), sorted)
@@ -132,9 +149,14 @@ class Feeds:
             "facts.json": (_join_json, (self._json_head(), *(p.json for p in parts))),
             "facts.csv": (_join_csv, tuple(p.csv for p in parts)),
             "feed.xml": (_join_feed, (self._feed_head(), *(p.entry for p in dated))),
-            "sitemap.xml": (_sitemap, self._remember(
-                "sitemap", (self.urls.origin, *page_urls),
-                lambda given: (given[0], *sorted(set(given[1:]))))),
+            "sitemap.xml": (
+                _sitemap,
+                self._remember(
+                    "sitemap",
+                    (self.urls.origin, *page_urls),
+                    lambda given: (given[0], *sorted(set(given[1:]))),
+                ),
+            ),
             "robots.txt": (_robots, (self._full(self.urls.sitemap()),)),
         }
         out: dict[str, bytes] = {}
@@ -169,8 +191,11 @@ class Feeds:
         html, text = self._claim(fact.id)
         briefing, urls = self.briefing, self.urls
         cited = [
-            (cit, briefing.source_by_id[cit.source],
-             self._full(urls.citation(cit.source, cit.anchor)))
+            (
+                cit,
+                briefing.source_by_id[cit.source],
+                self._full(urls.citation(cit.source, cit.anchor)),
+            )
             for cit in fact.citations
         ]
         fact_url = self._full(urls.fact(fact.id))
@@ -182,8 +207,14 @@ class Feeds:
             (fact.date.year, fact.date.month, fact.date.day) if fact.date else None,
         )
 
-    def _record(self, fact: Fact, text: str, fact_url: str, cited: list[Cited],
-                disputes: tuple[Dispute, ...]) -> str:
+    def _record(
+        self,
+        fact: Fact,
+        text: str,
+        fact_url: str,
+        cited: list[Cited],
+        disputes: tuple[Dispute, ...],
+    ) -> str:
         """The fact's object in `facts.json`'s `facts` list, written out by hand (the
         layout of `_json`, which the tests check against Python's encoder)."""
         s = encode_basestring
@@ -197,7 +228,7 @@ class Feeds:
                 f'\n          "quote": {quote},\n          "passage": {passage},'
                 f'\n          "line": {cit.line},\n          "url": {s(url)},'
                 '\n          "original_url": '
-                f'{s(text_fragment_url(source.url, cit.passage)) if source.url else "null"}'
+                f"{s(text_fragment_url(source.url, cit.passage)) if source.url else 'null'}"
                 f',\n          "target": {_json(self._target(found, source), "          ")}'
                 "\n        }"
             )
@@ -218,14 +249,13 @@ class Feeds:
             f'\n      "disputes": {_json_list(shown, "      ")},'
             f'\n      "independent_sources": {len(self.briefing.strands_of.get(fact.id, ()))},'
             f'\n      "citations": {_json_list(citations, "      ")}'
-            f'{_corrections_json(fact)}\n    }}'
+            f"{_corrections_json(fact)}\n    }}"
         )
 
     def _target(self, found: Selectors, source: Source) -> dict[str, object]:
         """The passage as a W3C Web Annotation `SpecificResource`: the archived file, its
         digest when pinned, and the selectors that find the passage in it."""
-        return {"source": source.file, "sha256": source_sha256(source),
-                "selector": found.as_json()}
+        return {"source": source.file, "sha256": source_sha256(source), "selector": found.as_json()}
 
     def _source_json(self, source: Source) -> str:
         """A citation's `source` and `source_title` members, made once per source."""
@@ -237,8 +267,14 @@ class Feeds:
             )
         return found
 
-    def _rows(self, fact: Fact, text: str, fact_url: str, cited: list[Cited],
-              disputes: tuple[Dispute, ...]) -> bytes:
+    def _rows(
+        self,
+        fact: Fact,
+        text: str,
+        fact_url: str,
+        cited: list[Cited],
+        disputes: tuple[Dispute, ...],
+    ) -> bytes:
         """The fact's rows of `facts.csv`, one per citation, as `csv.writer` writes them."""
         shared = [
             fact.id,
@@ -257,16 +293,19 @@ class Feeds:
         ]
         return _csv_part(shared, rows)
 
-    def _entry(self, fact: Fact, claim_html: str, text: str, fact_url: str,
-               cited: list[Cited]) -> bytes:
+    def _entry(
+        self, fact: Fact, claim_html: str, text: str, fact_url: str, cited: list[Cited]
+    ) -> bytes:
         """The fact's `<entry>`, indented as the second level of the feed."""
         assert fact.date is not None
         entry_id = fact_url if self.origin else _url_uuid_urn(f"{self.feed_id}:facts/{fact.id}")
-        items = "".join([
-            f'<li><a href="{_html_escape(url)}">{_html_escape(source.title)}</a>: '
-            f"“{_html_escape(cit.passage)}”</li>"
-            for cit, source, url in cited
-        ])
+        items = "".join(
+            [
+                f'<li><a href="{_html_escape(url)}">{_html_escape(source.title)}</a>: '
+                f"“{_html_escape(cit.passage)}”</li>"
+                for cit, source, url in cited
+            ]
+        )
         content = f"<p>{claim_html.strip()}</p><ol>{items}</ol>{_corrections_html(fact)}"
         updated = fact.corrections[-1].date if fact.corrections else fact.date
         category = self._category(fact.topic)
@@ -317,8 +356,12 @@ class Feeds:
 
     def _json_head(self) -> bytes:
         """`facts.json` up to its `facts` list, which `_join_json` adds."""
-        inputs = (self.briefing.site, self.briefing.actors, self.briefing.sources,
-                  self.briefing.withdrawn)
+        inputs = (
+            self.briefing.site,
+            self.briefing.actors,
+            self.briefing.sources,
+            self.briefing.withdrawn,
+        )
         return self._remember("json head", inputs, lambda _: self._make_json_head())
 
     def _make_json_head(self) -> bytes:
@@ -338,8 +381,12 @@ class Feeds:
                 for t in sorted(site.topics, key=lambda t: t.id)
             ],
             "actors": [
-                {"id": a.id, "name": a.name, "kind": a.kind.value,
-                 "url": self._full(urls.actor(a.id))}
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "kind": a.kind.value,
+                    "url": self._full(urls.actor(a.id)),
+                }
                 for a in briefing.actors
             ],
             "sources": [
@@ -357,16 +404,21 @@ class Feeds:
             ],
             "main_event": site.main_event or None,
             "events": [
-                {"id": e.id, "label": e.label, "description": e.description}
-                for e in site.events
+                {"id": e.id, "label": e.label, "description": e.description} for e in site.events
             ],
             "issues": [{"id": i.id, "title": i.title} for i in site.issues],
             "allies_matrix": allies_matrix(briefing),
         }
         if briefing.withdrawn:  # facts, actors and sources taken down: their URLs stay
             data["withdrawn"] = [
-                {"kind": w.kind, "id": w.id, "date": w.date.iso(), "reason": w.reason,
-                 "title": w.title, "url": self._full(urls.path(f"{w.kind}s/{w.id}/"))}
+                {
+                    "kind": w.kind,
+                    "id": w.id,
+                    "date": w.date.iso(),
+                    "reason": w.reason,
+                    "title": w.title,
+                    "url": self._full(urls.path(f"{w.kind}s/{w.id}/")),
+                }
                 for w in briefing.withdrawn
             ]
         return _json(data, "").removesuffix("\n}").encode()
@@ -382,10 +434,10 @@ class Feeds:
         children += [
             _element("updated", _timestamp(site.as_of)),
             "<author>\n    " + _element("name", site.author or site.title) + "\n  </author>",
-            _element("link", None, rel="self", type="application/atom+xml",
-                     href=self._full(urls.feed())),
-            _element("link", None, rel="alternate", type="text/html",
-                     href=self._full(urls.home())),
+            _element(
+                "link", None, rel="self", type="application/atom+xml", href=self._full(urls.feed())
+            ),
+            _element("link", None, rel="alternate", type="text/html", href=self._full(urls.home())),
             _element("generator", "briefing"),
         ]
         start = _start_tag("feed", {"xmlns": ATOM_NS, "xml:lang": site.language})
@@ -397,8 +449,13 @@ def allies_matrix(briefing: Briefing) -> list[dict[str, object]]:
     position, allies and issues in the site's order, each with the facts behind it."""
     order = {issue.id: i for i, issue in enumerate(briefing.site.issues)}
     return [
-        {"ally": actor.id, "issue": pos.issue, "stance": pos.stance.value, "note": pos.note,
-         "facts": list(pos.facts)}
+        {
+            "ally": actor.id,
+            "issue": pos.issue,
+            "stance": pos.stance.value,
+            "note": pos.note,
+            "facts": list(pos.facts),
+        }
         for actor in briefing.actors
         for pos in sorted(actor.positions, key=lambda p: order.get(p.issue, len(order)))
     ]
@@ -442,15 +499,19 @@ def _corrections_json(fact: Fact) -> str:
     """A fact record's `corrections` member (nothing for a fact never corrected)."""
     if not fact.corrections:
         return ""
-    items = [_json({"date": c.date.iso(), "what": c.what, "why": c.why}, "        ")
-             for c in fact.corrections]
+    items = [
+        _json({"date": c.date.iso(), "what": c.what, "why": c.why}, "        ")
+        for c in fact.corrections
+    ]
     return f',\n      "corrections": {_json_list(items, "      ")}'
 
 
 def _corrections_html(fact: Fact) -> str:
     """The corrections under a fact's feed entry: a reader of the feed sees them too."""
-    return "".join(f"<p>Corrected {c.date.human()}: {_html_escape(c.what)} "
-                   f"(why: {_html_escape(c.why)})</p>" for c in fact.corrections)
+    return "".join(
+        f"<p>Corrected {c.date.human()}: {_html_escape(c.what)} (why: {_html_escape(c.why)})</p>"
+        for c in fact.corrections
+    )
 
 
 def _join_json(head: bytes, *facts: bytes) -> bytes:
@@ -496,8 +557,14 @@ def _csv_cells(cells: list[str]) -> str:
     """`cells` joined as one stretch of a CSV row (see `_csv_rows`). Most rows need neither
     quotes nor a formula guard, which a few scans of the joined line show."""
     line = ",".join(cells)
-    if (line.count(",") >= len(cells) or '"' in line or "\n" in line or "\r" in line
-            or line.startswith(_FORMULA_START) or _FORMULA_AFTER_COMMA(line)):
+    if (
+        line.count(",") >= len(cells)
+        or '"' in line
+        or "\n" in line
+        or "\r" in line
+        or line.startswith(_FORMULA_START)
+        or _FORMULA_AFTER_COMMA(line)
+    ):
         return ",".join([_csv_cell(cell) for cell in cells])
     return line  # no cell holds a comma, so every ",=" would start a cell
 
@@ -562,8 +629,13 @@ def _html_escape(text: str) -> str:
 
 def _escape_attribute(text: str) -> str:
     """An attribute value as ElementTree escapes it (line ends and tabs kept as references)."""
-    return (_escape_text(text).replace('"', "&quot;").replace("\r", "&#13;")
-            .replace("\n", "&#10;").replace("\t", "&#09;"))
+    return (
+        _escape_text(text)
+        .replace('"', "&quot;")
+        .replace("\r", "&#13;")
+        .replace("\n", "&#10;")
+        .replace("\t", "&#09;")
+    )
 
 
 def _attribute(value: str) -> str:
@@ -571,9 +643,7 @@ def _attribute(value: str) -> str:
 
 
 def _start_tag(tag: str, attrs: Mapping[str, str]) -> str:
-    return "<" + tag + "".join(
-        f' {name}="{_attribute(value)}"' for name, value in attrs.items()
-    )
+    return "<" + tag + "".join(f' {name}="{_attribute(value)}"' for name, value in attrs.items())
 
 
 def _element(tag: str, text: str | None, **attrs: str) -> str:
@@ -590,8 +660,9 @@ def _text_element(tag: str, text: str) -> str:
     return f"<{tag}>{_escape_text(text)}</{tag}>" if text else f"<{tag} />"
 
 
-def _entry_xml(entry_id: str, title: str, when: str, fact_url: str, category: str,
-               content: str) -> str:
+def _entry_xml(
+    entry_id: str, title: str, when: str, fact_url: str, category: str, content: str
+) -> str:
     """A feed `<entry>` as ElementTree writes it, of texts with no character XML forbids."""
     return (
         f"\n  <entry>\n    {_text_element('id', entry_id)}\n    {_text_element('title', title)}"

@@ -118,8 +118,7 @@ def rank(texts: Sequence[Text], query: str, limit: int = 5) -> Ranking:
     scored = scope.passages(hits, limit)
     quoted = _quotes(texts, query, scored, scope.words)
     chosen = _choose(quoted + scored, limit, spread=len(texts) > 1)
-    return Ranking(tuple(chosen), tuple(t.word for t in terms),
-                   frozenset().union(*scope.words))
+    return Ranking(tuple(chosen), tuple(t.word for t in terms), frozenset().union(*scope.words))
 
 
 def query_terms(query: str) -> list[Term]:
@@ -179,9 +178,11 @@ class _Scope:
                 weights[word] = _weight(term, word) * weight
             starts = text.starts
             held = Counter(  # sentences (numbered from 1 in this text) and the words found
-                (bisect_right(starts, at), word) for at, word in matches
-                if weights[word] and not (at and (folded[at - 1].isalnum()
-                                                  or folded[at - 1] == "_")))
+                (bisect_right(starts, at), word)
+                for at, word in matches
+                if weights[word]
+                and not (at and (folded[at - 1].isalnum() or folded[at - 1] == "_"))
+            )
             for (sentence, word), count in held.items():
                 key = first + sentence - 1
                 found[key] = found.get(key, 0.0) + count * weights[word]
@@ -194,8 +195,9 @@ class _Scope:
                     sentence = first + bisect_right(text.starts, at) - 1
                     found[sentence] = found.get(sentence, 0.0) + weight
                     at = text.folded.find(dotted, at + 1)
-        self.words.append({part for w, count in weights.items() if count
-                           for part in _marked_parts(term, w)})
+        self.words.append(
+            {part for w, count in weights.items() if count for part in _marked_parts(term, w)}
+        )
         return found
 
     def typo_hits(self, term: Term, position: int) -> dict[int, float]:
@@ -208,12 +210,12 @@ class _Scope:
             self._vocabulary = sorted(vocabulary)
         most = 1 if len(term.word) < 8 else 2
         found: dict[int, float] = {}
-        near = process.extract(term.word, self._vocabulary, scorer=OSA.distance,
-                               score_cutoff=most, limit=None)
+        near = process.extract(
+            term.word, self._vocabulary, scorer=OSA.distance, score_cutoff=most, limit=None
+        )
         words: set[str] = set()
         for word, _distance, _index in near:
-            for sentence, count in self.hits(Term(word, stem_of(word), False),
-                                             TYPO_WEIGHT).items():
+            for sentence, count in self.hits(Term(word, stem_of(word), False), TYPO_WEIGHT).items():
                 found[sentence] = found.get(sentence, 0.0) + count
             words |= self.words.pop()
         self.words[position] |= words
@@ -243,8 +245,11 @@ class _Scope:
             text = self.texts[source]
             for first in range(index - MAX_RUN + 1, index + 1):
                 for last in range(max(first + 1, index), first + MAX_RUN):
-                    if (first < 0 or last >= len(text.spans)
-                            or text.paragraphs[first] != text.paragraphs[last]):
+                    if (
+                        first < 0
+                        or last >= len(text.spans)
+                        or text.paragraphs[first] != text.paragraphs[last]
+                    ):
                         continue
                     run = (seed - index + first, seed - index + last)
                     parts = [matched.get(s, 0) for s in range(run[0], run[1] + 1)]
@@ -262,8 +267,9 @@ class _Scope:
         source = bisect_right(self.first, sentence) - 1
         return source, sentence - self.first[source]
 
-    def _score(self, hits: list[dict[int, float]], idf: list[float],
-               run: tuple[int, int]) -> tuple[float, int]:
+    def _score(
+        self, hits: list[dict[int, float]], idf: list[float], run: tuple[int, int]
+    ) -> tuple[float, int]:
         """BM25 of a run of sentences (their words pooled, their length added), scaled by
         the share of the query's weight it holds; and how many query words it holds."""
         sentences = range(run[0], run[1] + 1)
@@ -282,8 +288,9 @@ class _Scope:
     def _candidate(self, first: int, last: int, score: float, matched: int) -> Candidate:
         source, index = self._locate(first)
         spans = self.texts[source].spans
-        return Candidate(source, spans[index][0], spans[index + last - first][1], "words",
-                         score, matched)
+        return Candidate(
+            source, spans[index][0], spans[index + last - first][1], "words", score, matched
+        )
 
 
 def _scan_prefix(term: Term) -> str:
@@ -333,8 +340,9 @@ def _idf(sentences: int, holding: int) -> float:
     return math.log(1 + (sentences - holding + 0.5) / (holding + 0.5))
 
 
-def _quotes(texts: Sequence[Text], query: str, scored: list[Candidate],
-            words: list[set[str]]) -> list[Candidate]:
+def _quotes(
+    texts: Sequence[Text], query: str, scored: list[Candidate], words: list[set[str]]
+) -> list[Candidate]:
     """The words as written in any source; else, in the sources of the best-scored
     passages, a passage they nearly spell out, unless a passage around it holds more of
     the query's words (the words were then remembered out of order)."""
@@ -359,10 +367,12 @@ def _quotes(texts: Sequence[Text], query: str, scored: list[Candidate],
         match = _closest(texts[i], needle)
         if match is None or match.score < NEAR_VERBATIM:
             continue
-        held = set(WORD.findall(fold(texts[i].text[match.start:match.end])))
+        held = set(WORD.findall(fold(texts[i].text[match.start : match.end])))
         matched = sum(1 for term_words in words if term_words & held)
-        if not any(c.source == i and c.start < match.end and match.start < c.end
-                   and c.matched > matched for c in scored):
+        if not any(
+            c.source == i and c.start < match.end and match.start < c.end and c.matched > matched
+            for c in scored
+        ):
             found.append(Candidate(i, match.start, match.end, "close", match.score, matched))
     return found
 
@@ -414,18 +424,20 @@ def _choose(candidates: list[Candidate], limit: int, *, spread: bool) -> list[Ca
     out; with several sources, each source's further passages step back a little."""
     order = {"quote": 0, "close": 1, "words": 2}
     pool = sorted(candidates, key=lambda c: (order[c.kind], -c.score, c.source, c.start))
-    del pool[max(POOL, POOL // 10 * limit):]
+    del pool[max(POOL, POOL // 10 * limit) :]
     chosen: list[Candidate] = []
     per_source: dict[int, int] = {}
     while pool and len(chosen) < limit:
+
         def worth(c: Candidate) -> tuple[int, float]:
             factor = SAME_SOURCE ** per_source.get(c.source, 0) if spread else 1.0
             return order[c.kind], -c.score * factor
 
         best = min(pool, key=worth)
         pool.remove(best)
-        if any(c.source == best.source and c.start < best.end and best.start < c.end
-               for c in chosen):
+        if any(
+            c.source == best.source and c.start < best.end and best.start < c.end for c in chosen
+        ):
             continue
         chosen.append(best)
         per_source[best.source] = per_source.get(best.source, 0) + 1

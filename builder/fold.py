@@ -29,24 +29,26 @@ def broken_files(problems: Iterable[Problem], parsed: Mapping[str, bool]) -> set
     return {path for path, ok in parsed.items() if not ok and path in with_errors}
 
 
-def fold(problems: list[Problem], broken_by_kind: Mapping[str, list[str]],
-         unreadable: set[str]) -> list[Problem]:
+def fold(
+    problems: list[Problem], broken_by_kind: Mapping[str, list[str]], unreadable: set[str]
+) -> list[Problem]:
     """`problems` with what follows from a broken or unreadable file folded (see above)."""
     if not broken_by_kind and not unreadable:
         return problems
-    prefixes = {UNKNOWN.format(kind=kind): files for kind, files in broken_by_kind.items()
-                if files}
+    prefixes = {UNKNOWN.format(kind=kind): files for kind, files in broken_by_kind.items() if files}
     unreadable_messages = {SEED_NOT_FOUND.format(file=file) for file in unreadable}
     located = {p.file for p in problems if p.is_error and p.line}
     folded: dict[str, int] = {}
     kept: list[Problem] = []
     for problem in problems:
         if problem.message in unreadable_messages or (
-                not problem.line and problem.file in located
-                and problem.message.startswith(EMPTY)):
+            not problem.line and problem.file in located and problem.message.startswith(EMPTY)
+        ):
             continue
-        files = next((files for prefix, files in prefixes.items()
-                      if problem.message.startswith(prefix)), None)
+        files = next(
+            (files for prefix, files in prefixes.items() if problem.message.startswith(prefix)),
+            None,
+        )
         if files is not None and problem.file not in files:
             folded[files[0]] = folded.get(files[0], 0) + 1
             continue
@@ -54,9 +56,15 @@ def fold(problems: list[Problem], broken_by_kind: Mapping[str, list[str]],
     for file, count in folded.items():
         first = min((p for p in kept if p.file == file and p.is_error), key=Problem.sort_key)
         references = "reference" if count == 1 else "references"
-        kept.append(Problem(
-            file, first.line, first.column, "",
-            f"\u2026 and {count} {references} into this file not checked",
-            hint="fix the error above first: the references are checked again then",
-            severity=Severity.WARNING))
+        kept.append(
+            Problem(
+                file,
+                first.line,
+                first.column,
+                "",
+                f"\u2026 and {count} {references} into this file not checked",
+                hint="fix the error above first: the references are checked again then",
+                severity=Severity.WARNING,
+            )
+        )
     return kept

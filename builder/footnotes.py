@@ -95,12 +95,19 @@ class Footnotes:
                 order.append(cited)
                 facts.append({})
             facts[n - 1].setdefault(cited.fact_url, FactLink(cited.fact_url, cited.fact_title))
-            return str(Markup('<a class="fn" href="#ref-{n}" aria-label="Reference {n}: {title}"'
-                              ' data-fn>{n}</a>').format(n=n, title=cited.source_title))
+            return str(
+                Markup(
+                    '<a class="fn" href="#ref-{n}" aria-label="Reference {n}: {title}"'
+                    " data-fn>{n}</a>"
+                ).format(n=n, title=cited.source_title)
+            )
 
         html = _PLACEHOLDER.sub(mark, html)
-        references = tuple(Reference(n, cited, tuple(facts[n - 1].values()))
-                           for n, cited in enumerate(order, start=1))
+        references = tuple(
+            Reference(n, cited, tuple(facts[n - 1].values()))
+            for n, cited in enumerate(order, start=1)
+        )
         listing = self.env.get_template(REFERENCES_TEMPLATE).render(
-            references=references, collapsed=len(references) >= COLLAPSED_FROM)
+            references=references, collapsed=len(references) >= COLLAPSED_FROM
+        )
         return html.replace(REFERENCES_SLOT, listing.strip(), 1)

@@ -33,8 +33,9 @@ def _git(root: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
     if shutil.which("git") is None:
         raise GitError("git is not installed")
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], input=stdin,
-                              capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False
+        )
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror}") from exc
     if done.returncode != 0:
@@ -57,16 +58,22 @@ def resolve(root: Path, revision: str) -> str:
     if revision.startswith("-"):
         raise GitError(f"`{revision}` is not a revision")
     try:
-        return _git(root, ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"]) \
-            .decode().strip()
+        return (
+            _git(root, ["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"])
+            .decode()
+            .strip()
+        )
     except GitError:
         raise GitError(f"`{revision}` names no commit of this repository") from None
 
 
 def list_files(root: Path, revision: str, folder: str) -> list[str]:
     """Project paths of the files under `folder` at `revision` (empty if it had none)."""
-    out = _git(root, ["ls-tree", "-r", "--name-only", "-z", f"{revision}:./{folder}"]
-               ) if _exists(root, revision, folder) else b""
+    out = (
+        _git(root, ["ls-tree", "-r", "--name-only", "-z", f"{revision}:./{folder}"])
+        if _exists(root, revision, folder)
+        else b""
+    )
     return sorted(f"{folder.rstrip('/')}/{name}" for name in out.decode().split("\0") if name)
 
 
@@ -84,8 +91,7 @@ def read_files(root: Path, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, 
     wanted = list(dict.fromkeys(pairs))
     if not wanted:
         return {}
-    request = "".join(f"{rev}:./{path}\n" if path else f"{rev}\n"
-                      for rev, path in wanted).encode()
+    request = "".join(f"{rev}:./{path}\n" if path else f"{rev}\n" for rev, path in wanted).encode()
     out = _git(root, ["cat-file", "--batch"], stdin=request)
     found: dict[tuple[str, str], bytes] = {}
     at = 0
@@ -95,13 +101,14 @@ def read_files(root: Path, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, 
         at = end + 1
         if len(header) == 3 and header[1] == b"blob":
             size = int(header[2])
-            found[key] = out[at:at + size]
+            found[key] = out[at : at + size]
             at += size + 1
     return found
 
 
-def commits(root: Path, paths: Sequence[str], revision: str = "HEAD",
-            limit: int | None = None) -> list[Commit]:
+def commits(
+    root: Path, paths: Sequence[str], revision: str = "HEAD", limit: int | None = None
+) -> list[Commit]:
     """The commits reachable from `revision` that changed any of `paths`, newest first."""
     args = ["log", "--format=%H %cs", "--no-renames"]
     if limit is not None:
@@ -114,8 +121,21 @@ def changes_by_commit(root: Path, folder: str) -> list[tuple[Commit, list[tuple[
     """Every commit of HEAD's history that changed files under `folder`, oldest first, with
     `(project path, blob id)` of each file it changed there (the blob id is all zeros for a
     file it deleted)."""
-    out = _git(root, ["log", "--reverse", "--format=%x00%H %cs", "--raw", "--no-abbrev",
-                      "--no-renames", "--relative", "HEAD", "--", folder])
+    out = _git(
+        root,
+        [
+            "log",
+            "--reverse",
+            "--format=%x00%H %cs",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+            "--relative",
+            "HEAD",
+            "--",
+            folder,
+        ],
+    )
     found: list[tuple[Commit, list[tuple[str, str]]]] = []
     for chunk in out.decode().split("\0")[1:]:
         head, *rows = chunk.strip("\n").split("\n")
@@ -134,8 +154,11 @@ def own_file(root: Path, name: str) -> Path | None:
     commit holds), when `root` is the top folder of a work tree with a commit (one git
     run); None otherwise, e.g. for a project in a folder of a larger repository."""
     try:
-        out = _git(root, ["rev-parse", "--show-prefix", "--git-path", name, "--verify",
-                          "HEAD"]).decode().split("\n")
+        out = (
+            _git(root, ["rev-parse", "--show-prefix", "--git-path", name, "--verify", "HEAD"])
+            .decode()
+            .split("\n")
+        )
     except GitError:
         return None
     if len(out) < 3 or out[0].strip():

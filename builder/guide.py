@@ -65,9 +65,14 @@ def guide_page(ctx: SiteContext, *, url: str) -> Mapping[str, Any]:
     b, urls = ctx.briefing, ctx.urls
     site = b.site
     events = tuple(
-        EventEntry(e.label, e.description, e.id == site.main_event,
-                   Markup("") if e.id == site.main_event
-                   else ctx.cards.badge(EventBadge(e.id, e.label, e.description)))
+        EventEntry(
+            e.label,
+            e.description,
+            e.id == site.main_event,
+            Markup("")
+            if e.id == site.main_event
+            else ctx.cards.badge(EventBadge(e.id, e.label, e.description)),
+        )
         for e in site.events
     )
     strands: dict[str, list[Link]] = {}
@@ -77,15 +82,22 @@ def guide_page(ctx: SiteContext, *, url: str) -> Mapping[str, Any]:
         title=TITLE,
         events=events,
         statuses=tuple(STATUS_LABELS.values()),
-        kinds=tuple(KindEntry(kind.value, title, explanation)
-                    for kind, (title, explanation) in DISPUTE_GROUPS.items()),
-        shared_strands=tuple(StrandEntry(strand, tuple(links))
-                             for strand, links in sorted(strands.items()) if len(links) > 1),
+        kinds=tuple(
+            KindEntry(kind.value, title, explanation)
+            for kind, (title, explanation) in DISPUTE_GROUPS.items()
+        ),
+        shared_strands=tuple(
+            StrandEntry(strand, tuple(links))
+            for strand, links in sorted(strands.items())
+            if len(links) > 1
+        ),
         source_count=len(b.sources),
-        unknown_outlets=tuple(Link(urls.source(s.id), s.title)
-                              for s in b.sources if s.outlet == "unknown"),
-        unknown_dates=tuple(Link(urls.source(s.id), s.title)
-                            for s in b.sources if s.published is None),
+        unknown_outlets=tuple(
+            Link(urls.source(s.id), s.title) for s in b.sources if s.outlet == "unknown"
+        ),
+        unknown_dates=tuple(
+            Link(urls.source(s.id), s.title) for s in b.sources if s.published is None
+        ),
         disputes_url=urls.disputes(),
         sources_url=urls.sources(),
     )

@@ -42,10 +42,15 @@ def fact_history(root: Path, facts: Iterable[Fact]) -> dict[str, FactHistory]:
             return {}
         commits = gitrepo.changes_by_commit(root, FACTS_DIR)
         versions = _load(cache_file)
-        wanted = {blob for _, files in commits for path, blob in files
-                  if path.endswith(".yaml") and blob != DELETED and blob not in versions}
-        fresh = {blob: _version(data) for blob, data in
-                 gitrepo.read_blobs(root, sorted(wanted)).items()}
+        wanted = {
+            blob
+            for _, files in commits
+            for path, blob in files
+            if path.endswith(".yaml") and blob != DELETED and blob not in versions
+        }
+        fresh = {
+            blob: _version(data) for blob, data in gitrepo.read_blobs(root, sorted(wanted)).items()
+        }
     except gitrepo.GitError:
         return {}
     if fresh:
@@ -63,8 +68,7 @@ def fact_history(root: Path, facts: Iterable[Fact]) -> dict[str, FactHistory]:
                 _note(fid, shape, aliases, commit.date, first, last, seen)
     found: dict[str, FactHistory] = {}
     for fact in facts:
-        known = fact.id if fact.id in first else next(
-            (a for a in fact.aliases if a in first), None)
+        known = fact.id if fact.id in first else next((a for a in fact.aliases if a in first), None)
         if known is None:
             continue
         published, changed = parse_date(first[known]), parse_date(last[known])
@@ -76,13 +80,26 @@ def fact_history(root: Path, facts: Iterable[Fact]) -> dict[str, FactHistory]:
 def _version(data: bytes) -> Version:
     """What a version of a fact file holds, as the history compares it."""
     facts = snapshot_from({f"{FACTS_DIR}/version.yaml": data}).facts
-    return {fid: (hashlib.blake2b(repr(tuple(getattr(r, n) for n in COMPARED)).encode(),
-                                  digest_size=12).hexdigest(), r.aliases)
-            for fid, r in facts.items()}
+    return {
+        fid: (
+            hashlib.blake2b(
+                repr(tuple(getattr(r, n) for n in COMPARED)).encode(), digest_size=12
+            ).hexdigest(),
+            r.aliases,
+        )
+        for fid, r in facts.items()
+    }
 
 
-def _note(fid: str, shape: str, aliases: tuple[str, ...], date: str, first: dict[str, str],
-          last: dict[str, str], seen: dict[str, str]) -> None:
+def _note(
+    fid: str,
+    shape: str,
+    aliases: tuple[str, ...],
+    date: str,
+    first: dict[str, str],
+    last: dict[str, str],
+    seen: dict[str, str],
+) -> None:
     """Record a fact as a commit left it: new, changed, or as it was."""
     if fid not in first:
         old = next((a for a in aliases if a in first), None)
@@ -103,8 +120,10 @@ def _load(path: Path | None) -> dict[str, Version]:
         return {}
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
         return {}
-    return {blob: {fid: (str(v[0]), tuple(v[1])) for fid, v in facts.items()}
-            for blob, facts in data.get("versions", {}).items()}
+    return {
+        blob: {fid: (str(v[0]), tuple(v[1])) for fid, v in facts.items()}
+        for blob, facts in data.get("versions", {}).items()
+    }
 
 
 def _save(path: Path | None, versions: dict[str, Version]) -> None:
@@ -113,8 +132,10 @@ def _save(path: Path | None, versions: dict[str, Version]) -> None:
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        tmp.write_text(json.dumps({"format": CACHE_FORMAT, "versions": versions},
-                                  sort_keys=True), encoding="utf-8")
+        tmp.write_text(
+            json.dumps({"format": CACHE_FORMAT, "versions": versions}, sort_keys=True),
+            encoding="utf-8",
+        )
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)

@@ -83,8 +83,9 @@ class Rebuild:
         return not any(p.is_error for p in self.problems)
 
 
-def full_build(root: Path, out: Path, *, base_url: str | None = None,
-               search: bool = True) -> Rebuild:
+def full_build(
+    root: Path, out: Path, *, base_url: str | None = None, search: bool = True
+) -> Rebuild:
     """A clean build (the same as `briefing build`), remembered as the state to build on.
     The plan and the machine outputs' parts are made again here, once, so that the first
     edit finds them ready."""
@@ -101,15 +102,37 @@ def full_build(root: Path, out: Path, *, base_url: str | None = None,
         renderer.site.prepare()
     feeds = Feeds(briefing, urls, renderer.site.cards.claim if renderer else None)
     feeds.files(sitemap_urls(plan.jobs))
-    state = SiteState(root, out, base_url, briefing, tuple(plan.jobs), template_digests(root),
-                      dict(result.digests), renderer.env if renderer else None, cache, renderer,
-                      plan, feeds)
-    return Rebuild(state, result.problems, rendered=result.pages, full=True,
-                   seconds=time.perf_counter() - started)
+    state = SiteState(
+        root,
+        out,
+        base_url,
+        briefing,
+        tuple(plan.jobs),
+        template_digests(root),
+        dict(result.digests),
+        renderer.env if renderer else None,
+        cache,
+        renderer,
+        plan,
+        feeds,
+    )
+    return Rebuild(
+        state,
+        result.problems,
+        rendered=result.pages,
+        full=True,
+        seconds=time.perf_counter() - started,
+    )
 
 
-def rebuild(previous: SiteState | None, root: Path, out: Path, *,
-            base_url: str | None = None, search: bool = True) -> Rebuild:
+def rebuild(
+    previous: SiteState | None,
+    root: Path,
+    out: Path,
+    *,
+    base_url: str | None = None,
+    search: bool = True,
+) -> Rebuild:
     """Bring `out` up to date with the content after a change.
 
     With no previous state this is a full build. With content errors nothing is written and
@@ -121,8 +144,9 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     if not checked.ok or checked.briefing is None:
         return Rebuild(previous, checked.problems, seconds=time.perf_counter() - started)
     # Facts keep the history the full build read from git: editing does not change it.
-    briefing = replace(_with_base_url(checked.briefing, base_url),
-                       history=previous.briefing.history)
+    briefing = replace(
+        _with_base_url(checked.briefing, base_url), history=previous.briefing.history
+    )
     urls = Urls(briefing.site.base_url)
     templates = template_digests(root)
     changed = changes(previous.briefing, briefing) | _differ(
@@ -133,8 +157,11 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
         plan = make_plan(briefing, urls)
     jobs = tuple(plan.jobs)
     todo = _affected(previous, plan, changed)
-    env = previous.env if previous.env is not None and templates == previous.templates else (
-        make_environment(root / "templates"))
+    env = (
+        previous.env
+        if previous.env is not None and templates == previous.templates
+        else (make_environment(root / "templates"))
+    )
     renderer = Renderer(briefing, urls, root / "templates", env)
     feeds = Feeds(briefing, urls, renderer.site.cards.claim)
     if "site" not in changed:
@@ -145,14 +172,20 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
                 renderer.site.cards.keep_all_but(previous.renderer.site.cards, touched)
             renderer.site.keep(previous.renderer.site, touched)
         if previous.feeds is not None:
-            feeds.keep(previous.feeds, (briefing.fact_by_id.keys()
-                                        & previous.briefing.fact_by_id.keys()) - touched)
+            feeds.keep(
+                previous.feeds,
+                (briefing.fact_by_id.keys() & previous.briefing.fact_by_id.keys()) - touched,
+            )
     try:
         files = render_pages(todo, renderer)
     except TemplateError as exc:
         problem = template_problem(exc, root)
-        return Rebuild(previous, [*checked.problems, problem], tuple(sorted(changed)),
-                       seconds=time.perf_counter() - started)
+        return Rebuild(
+            previous,
+            [*checked.problems, problem],
+            tuple(sorted(changed)),
+            seconds=time.perf_counter() - started,
+        )
     files.update(static_files(root / "templates"))
     digests = {rel: digest(data) for rel, data in files.items()}
     changed_files = {rel: files[rel] for rel, d in digests.items() if previous.files.get(rel) != d}
@@ -167,11 +200,28 @@ def rebuild(previous: SiteState | None, root: Path, out: Path, *,
     new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
     with build_lock(out, wait=LOCK_WAIT_SECONDS):
         update_files(out, changed_files, stale)
-    state = SiteState(root, out, base_url, briefing, jobs, templates, new_files, env,
-                      previous.cache, renderer, plan, feeds)
+    state = SiteState(
+        root,
+        out,
+        base_url,
+        briefing,
+        jobs,
+        templates,
+        new_files,
+        env,
+        previous.cache,
+        renderer,
+        plan,
+        feeds,
+    )
     return Rebuild(
-        state, checked.problems, tuple(sorted(changed)), rendered=len(todo),
-        written=sorted(changed_files), removed=stale, seconds=time.perf_counter() - started,
+        state,
+        checked.problems,
+        tuple(sorted(changed)),
+        rendered=len(todo),
+        written=sorted(changed_files),
+        removed=stale,
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -234,8 +284,12 @@ def _same_fact(a: object, b: object) -> bool:
     return isinstance(a, Fact) and isinstance(b, Fact) and replace(a, line=b.line) == b
 
 
-def _differ(kind: str, old: Mapping[str, object], new: Mapping[str, object],
-            same: Callable[[object, object], bool] = operator.eq) -> set[str]:
+def _differ(
+    kind: str,
+    old: Mapping[str, object],
+    new: Mapping[str, object],
+    same: Callable[[object, object], bool] = operator.eq,
+) -> set[str]:
     found = {f"{kind}:{key}" for key in old.keys() ^ new.keys()}
     for key, was in old.items():
         now = new.get(key)
@@ -255,5 +309,3 @@ def template_digests(root: Path) -> dict[str, str]:
         for path in sorted(templates.rglob("*"))
         if path.is_file() and static not in path.parents
     }
-
-

@@ -79,8 +79,14 @@ def _creative_work(source: Source, urls: Urls, *, context: bool) -> dict[str, ob
     (where it was published), `datePublished` and `publisher` only where they are known.
     Made once per source, however many passages of it are cited (callers only read it)."""
     data: dict[str, object] = {"@context": CONTEXT} if context else {}
-    data.update({"@type": "CreativeWork", "@id": _full(urls, urls.source(source.id)),
-                 "name": source.title, "genre": source.kind.value})
+    data.update(
+        {
+            "@type": "CreativeWork",
+            "@id": _full(urls, urls.source(source.id)),
+            "name": source.title,
+            "genre": source.kind.value,
+        }
+    )
     if original_url(source):
         data["url"] = original_url(source)
     if source.published:

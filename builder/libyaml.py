@@ -33,8 +33,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 _STANDARD_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp",
-                                       "map", "seq")
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 
@@ -52,9 +52,14 @@ def read(text: str, rel: str, problems: list[Problem], line_offset: int = 0) -> 
     except yaml.MarkedYAMLError as exc:
         if exc.problem == "exceeded maximum nesting depth":  # libyaml's own limit (1,000)
             mark = exc.problem_mark
-            problems.append(builder.deep or too_deep(
-                rel, (mark.line + 1 + line_offset) if mark else 0,
-                (mark.column + 1) if mark else 0))
+            problems.append(
+                builder.deep
+                or too_deep(
+                    rel,
+                    (mark.line + 1 + line_offset) if mark else 0,
+                    (mark.column + 1) if mark else 0,
+                )
+            )
             return None
         mark = exc.problem_mark or exc.context_mark
         if "quoted scalar" in (exc.context or "") and exc.context_mark:
@@ -63,13 +68,15 @@ def read(text: str, rel: str, problems: list[Problem], line_offset: int = 0) -> 
         column = (mark.column + 1) if mark else 0
         # (libyaml may place an error on the line after the last one)
         row = rows[mark.line] if mark and mark.line < len(rows) else ""
-        above = next((r for r in reversed(rows[:mark.line]) if r.strip()), "") if mark else ""
-        problems.append(Problem(rel, line, column, "", _yaml_message(exc),
-                                hint=_yaml_hint(exc, row, above)))
+        above = next((r for r in reversed(rows[: mark.line]) if r.strip()), "") if mark else ""
+        problems.append(
+            Problem(rel, line, column, "", _yaml_message(exc), hint=_yaml_hint(exc, row, above))
+        )
         return None
     except yaml.YAMLError as exc:
-        problems.append(Problem(rel, 0, 0, "", f"YAML error: {exc}",
-                                hint="check the file's syntax"))
+        problems.append(
+            Problem(rel, 0, 0, "", f"YAML error: {exc}", hint="check the file's syntax")
+        )
         return None
     finally:
         loader.dispose()
@@ -98,18 +105,29 @@ def _yaml_hint(exc: yaml.MarkedYAMLError, row: str = "", above: str = "") -> str
     """How to fix a syntax error; `row` is the line it was found on, `above` the line before."""
     problem = exc.problem or ""
     key = re.match(r"\s*([\w-]+):(\s|$)", row)
-    if ("mapping values are not allowed" in problem and key and above
-            and _indent(row) > _indent(above) and not above.rstrip().endswith(":")):
-        return (f"this line is indented more than the one above: line up `{key.group(1)}:` "
-                "with the other fields of the entry")
+    if (
+        "mapping values are not allowed" in problem
+        and key
+        and above
+        and _indent(row) > _indent(above)
+        and not above.rstrip().endswith(":")
+    ):
+        return (
+            f"this line is indented more than the one above: line up `{key.group(1)}:` "
+            "with the other fields of the entry"
+        )
     start = _VALUE_START.match(row)
     if start and "quoted scalar" not in (exc.context or ""):
         char = start.group(1)
         if char in "[{":
-            return (f"a value that starts with `{char}` is read as a list: put the whole value "
-                    f"in quotes if it is text, or close the list")
-        return (f"a value that starts with `{char}` must be in quotes, e.g. "
-                f"claim: \"{char}...\" (YAML reads `{char}` as syntax)")
+            return (
+                f"a value that starts with `{char}` is read as a list: put the whole value "
+                f"in quotes if it is text, or close the list"
+            )
+        return (
+            f"a value that starts with `{char}` must be in quotes, e.g. "
+            f'claim: "{char}..." (YAML reads `{char}` as syntax)'
+        )
     if "mapping values are not allowed" in problem:
         return 'a value containing ": " must be quoted, e.g. claim: "He said: yes"'
     if "found character" in problem and "cannot start any token" in problem:
@@ -136,8 +154,10 @@ class _Refused(Exception):
 _ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
 _MappingStart, _SequenceStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MappingEnd, _SequenceEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
-_ALIASES = ("anchors and aliases (`&name`, `*name`) are not supported",
-            "write the value out in full")
+_ALIASES = (
+    "anchors and aliases (`&name`, `*name`) are not supported",
+    "write the value out in full",
+)
 
 
 def _quick(event: Any, offset: int, words: bool) -> Scalar | None:
@@ -165,8 +185,7 @@ class _Builder:
     stream is still read, only for such errors.
     """
 
-    def __init__(self, loader: _Loader, rel: str, line_offset: int,
-                 lines: list[str]) -> None:
+    def __init__(self, loader: _Loader, rel: str, line_offset: int, lines: list[str]) -> None:
         self.next: Callable[[], Any] = loader.get_event
         self.rel = rel
         self.offset = line_offset
@@ -177,8 +196,11 @@ class _Builder:
         """Where the document first nests past `MAX_DEPTH`, once met."""
 
     def fail(self, mark: Any, message: str, hint: str, field: str = "") -> None:
-        self.problems.append(Problem(self.rel, mark.line + 1 + self.offset, mark.column + 1,
-                                     field, message, hint=hint))
+        self.problems.append(
+            Problem(
+                self.rel, mark.line + 1 + self.offset, mark.column + 1, field, message, hint=hint
+            )
+        )
 
     def refuse(self, mark: Any, message: str, hint: str) -> NoReturn:
         self.fail(mark, message, hint)
@@ -202,9 +224,12 @@ class _Builder:
             self.skip(yaml.DocumentEndEvent)
         event = self.next()
         if not isinstance(event, yaml.StreamEndEvent):
-            raise yaml.composer.ComposerError("expected a single document in the stream",
-                                              start, "but found another document",
-                                              event.start_mark)
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                start,
+                "but found another document",
+                event.start_mark,
+            )
         if refused:
             raise _Abort
         return root
@@ -222,8 +247,12 @@ class _Builder:
                 depth += 1
             elif cls is _MappingEnd or cls is _SequenceEnd:
                 depth -= 1
-            if cls is not _MappingEnd and cls is not _SequenceEnd and \
-                    cls is not yaml.DocumentEndEvent and event.anchor is not None:
+            if (
+                cls is not _MappingEnd
+                and cls is not _SequenceEnd
+                and cls is not yaml.DocumentEndEvent
+                and event.anchor is not None
+            ):
                 self.anchor(event)
             if until is None and depth == 0:
                 return
@@ -237,8 +266,12 @@ class _Builder:
                 raise yaml.composer.ComposerError(None, None, "found undefined alias", mark)
             return
         if name in self.anchors:
-            raise yaml.composer.ComposerError("found duplicate anchor; first occurrence",
-                                              self.anchors[name], "second occurrence", mark)
+            raise yaml.composer.ComposerError(
+                "found duplicate anchor; first occurrence",
+                self.anchors[name],
+                "second occurrence",
+                mark,
+            )
         self.anchors[name] = mark
 
     def value(self, event: Any, depth: int, key: str | None) -> Node:
@@ -263,8 +296,11 @@ class _Builder:
             if tag is None or tag == "!":
                 tag = SPECIAL_PLAIN.get(value, _STR) if plain and event.implicit[0] else _STR
             if tag is not _STR and tag not in _STANDARD_TAGS:
-                self.refuse(mark, f"YAML tag `{tag}` is not allowed",
-                            "remove the `!!...` tag; write plain values")
+                self.refuse(
+                    mark,
+                    f"YAML tag `{tag}` is not allowed",
+                    "remove the `!!...` tag; write plain values",
+                )
             if not plain:
                 return Scalar(value, line, column, True)
             if value in NULLS:
@@ -275,8 +311,11 @@ class _Builder:
         if tag is None or tag == "!":
             tag = _MAP if cls is _MappingStart else _SEQ
         if tag not in _STANDARD_TAGS:
-            self.refuse(mark, f"YAML tag `{tag}` is not allowed",
-                        "remove the `!!...` tag; write plain values")
+            self.refuse(
+                mark,
+                f"YAML tag `{tag}` is not allowed",
+                "remove the `!!...` tag; write plain values",
+            )
         if cls is _MappingStart:
             return self.mapping(Mapping({}, line, column), depth + 1)
         return self.sequence(Sequence([], line, column), depth + 1)
@@ -317,13 +356,20 @@ class _Builder:
                 self.refuse(mark, "a mapping key must be a plain name", "use `name: value`")
             key = event.value
             if key == "<<":
-                self.refuse(mark, "merge keys (`<<`) are not supported",
-                            "write the fields out in full")
+                self.refuse(
+                    mark, "merge keys (`<<`) are not supported", "write the fields out in full"
+                )
             if key in entries:
-                self.problems.append(Problem(
-                    self.rel, mark.line + 1 + offset, mark.column + 1, key,
-                    f"duplicate key `{key}` (first given on line {entries[key].line})",
-                    hint="keep one of them: YAML would silently drop the first"))
+                self.problems.append(
+                    Problem(
+                        self.rel,
+                        mark.line + 1 + offset,
+                        mark.column + 1,
+                        key,
+                        f"duplicate key `{key}` (first given on line {entries[key].line})",
+                        hint="keep one of them: YAML would silently drop the first",
+                    )
+                )
                 self.skip()  # the dropped value
                 continue
             line, column = mark.line + 1 + offset, mark.column + 1
@@ -333,11 +379,17 @@ class _Builder:
         """Text cut at ` #`: an unquoted value of several words followed by one space and `#`
         is surely text YAML took for a comment (a real comment has two spaces before it)."""
         end = event.end_mark
-        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
         if rest[:1] in (" ", "\t") and rest[1:2] == "#":
-            self.problems.append(Problem(
-                self.rel, end.line + 1 + self.offset, end.column + 2, key,
-                f"`{key}` is cut off before `{rest[1:].strip()[:30]}`: YAML reads ` #` and "
-                "what follows as a comment",
-                hint=f'put the whole value in quotes: {key}: "{event.value}{rest.rstrip()}", '
-                     "or leave two spaces before a comment you mean"))
+            self.problems.append(
+                Problem(
+                    self.rel,
+                    end.line + 1 + self.offset,
+                    end.column + 2,
+                    key,
+                    f"`{key}` is cut off before `{rest[1:].strip()[:30]}`: YAML reads ` #` and "
+                    "what follows as a comment",
+                    hint=f'put the whole value in quotes: {key}: "{event.value}{rest.rstrip()}", '
+                    "or leave two spaces before a comment you mean",
+                )
+            )

@@ -38,8 +38,9 @@ _HEDGES = {
     "idea": re.compile(_IDEA, re.IGNORECASE),
 }
 """Kinds of hedge a quote may carry, each found by its words."""
-_ANY_HEDGE = re.compile("|".join(f"(?:{rx})" for rx in (_TENTATIVE, _ATTRIBUTED, _IDEA)),
-                        re.IGNORECASE)
+_ANY_HEDGE = re.compile(
+    "|".join(f"(?:{rx})" for rx in (_TENTATIVE, _ATTRIBUTED, _IDEA)), re.IGNORECASE
+)
 
 _SAYING = (
     r"\b(?:say|says|said|saying|told|tells|state[sd]?|stating|warn(?:s|ed)?|argue[sd]?"
@@ -74,8 +75,20 @@ _JUDGEMENT = re.compile(
 )
 """Words of judgement: a reading of the facts, which one strand alone cannot make ours."""
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DATE_WORD = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
@@ -85,7 +98,9 @@ _DATE_WORD = re.compile(
 """Names of months and days (capitalised in English) and relative dates."""
 _SOURCE_NAME = re.compile(
     r"\b(?:the|one|an?)\s+(?:[^\W\d_]|[‑\-“”\"'’ ])+?\s+(?:explainer|roundup|report|analysis"
-    r"|timeline|summary|article|documents?)\b", re.IGNORECASE)
+    r"|timeline|summary|article|documents?)\b",
+    re.IGNORECASE,
+)
 """A document named by what it is about, e.g. `the MNF‑U explainer`, `the “axis of war”
 roundup`: the words name the document, not an actor."""
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -115,8 +130,11 @@ class LintMemo:
             self.actors, self.names, self.found = actors, _ActorNames(actors), {}
 
     def findings(self, fact: Fact, briefing: Briefing) -> list[Finding]:
-        key = (fact.claim, tuple(c.passage for c in fact.citations),
-               len(briefing.strands_of.get(fact.id, ())))
+        key = (
+            fact.claim,
+            tuple(c.passage for c in fact.citations),
+            len(briefing.strands_of.get(fact.id, ())),
+        )
         kept = self.found.get(fact.id)
         if kept is not None and kept[0] == key:
             return kept[1]
@@ -136,17 +154,30 @@ def lint_briefing(briefing: Briefing, memo: LintMemo | None = None) -> list[Prob
         waived = {w.lint for w in fact.lint_ok}
         for finding in found:
             if finding.lint not in waived:
-                problems.append(Problem(
-                    fact.file, fact.line, 0, f"{fact.id}.claim",
-                    f"[{finding.lint.value}] {finding.message}", hint=finding.hint,
-                    severity=Severity.WARNING))
+                problems.append(
+                    Problem(
+                        fact.file,
+                        fact.line,
+                        0,
+                        f"{fact.id}.claim",
+                        f"[{finding.lint.value}] {finding.message}",
+                        hint=finding.hint,
+                        severity=Severity.WARNING,
+                    )
+                )
         for waiver in fact.lint_ok:
             if waiver.lint not in {f.lint for f in found}:
-                problems.append(Problem(
-                    fact.file, fact.line, 0, f"{fact.id}.lint_ok",
-                    f"`lint_ok` silences `{waiver.lint.value}`, which finds nothing here",
-                    hint="remove this entry: a silence outlives the claim it was written for",
-                    severity=Severity.WARNING))
+                problems.append(
+                    Problem(
+                        fact.file,
+                        fact.line,
+                        0,
+                        f"{fact.id}.lint_ok",
+                        f"`lint_ok` silences `{waiver.lint.value}`, which finds nothing here",
+                        hint="remove this entry: a silence outlives the claim it was written for",
+                        severity=Severity.WARNING,
+                    )
+                )
     return problems
 
 
@@ -165,8 +196,15 @@ def hedge_dropped(claim: str, passages: list[str]) -> Iterator[Finding]:
     if not passages or not all(map(_ANY_HEDGE.search, passages)):
         return  # some quote has no hedge at all: the quick answer for most facts
     words = _content_words(claim)
-    hedges = [{kind: m.group() for kind, rx in _HEDGES.items()
-               for m in rx.finditer(p) if _about(p, m, words)} for p in passages]
+    hedges = [
+        {
+            kind: m.group()
+            for kind, rx in _HEDGES.items()
+            for m in rx.finditer(p)
+            if _about(p, m, words)
+        }
+        for p in passages
+    ]
     if not passages or not all(hedges):
         return  # some quote states it without a hedge
     for found in hedges:
@@ -178,22 +216,29 @@ def hedge_dropped(claim: str, passages: list[str]) -> Iterator[Finding]:
         "every quote hedges (" + ", ".join(f"“{w}”" for w in dropped) + ") but the claim "
         "states it flatly",
         "keep the hedge in the claim (“plans to”, “would”, “officials say”, “the idea of”), "
-        "or cite a passage that states it without one")
+        "or cite a passage that states it without one",
+    )
 
 
-def unsupported_detail(claim: str, passages: list[str],
-                       names: _ActorNames) -> Iterator[Finding]:
+def unsupported_detail(claim: str, passages: list[str], names: _ActorNames) -> Iterator[Finding]:
     """A date word or an actor the claim names that no quote carries."""
     quoted = " ".join(passages).lower()
-    missing_dates = sorted({m.group().lower() for m in _DATE_WORD.finditer(claim)
-                            if not _date_quoted(m.group().lower(), quoted)})
+    missing_dates = sorted(
+        {
+            m.group().lower()
+            for m in _DATE_WORD.finditer(claim)
+            if not _date_quoted(m.group().lower(), quoted)
+        }
+    )
     if missing_dates:
         yield Finding(
             Lint.UNSUPPORTED_DETAIL,
-            "the claim says " + ", ".join(f"“{d}”" for d in missing_dates) +
-            " but none of its quotes does",
+            "the claim says "
+            + ", ".join(f"“{d}”" for d in missing_dates)
+            + " but none of its quotes does",
             "quote the passage that dates it, or take the date out of the claim: a date no "
-            "source gives is never guessed")
+            "source gives is never guessed",
+        )
     # "The MNF‑U explainer says" names a document, not the force.
     named = _SOURCE_NAME.sub(" ", claim)
     missing = [actor.name for actor in names.named_in(named) if not names.carried(actor, quoted)]
@@ -201,7 +246,8 @@ def unsupported_detail(claim: str, passages: list[str],
         yield Finding(
             Lint.UNSUPPORTED_DETAIL,
             "the claim names " + ", ".join(missing) + " but none of its quotes does",
-            "lengthen a quote until it shows who is meant, or name only whom the quotes name")
+            "lengthen a quote until it shows who is meant, or name only whom the quotes name",
+        )
 
 
 def one_strand_voice(claim: str, strands: int) -> Iterator[Finding]:
@@ -217,21 +263,58 @@ def one_strand_voice(claim: str, strands: int) -> Iterator[Finding]:
         Lint.ONE_STRAND_VOICE,
         f"“{judgement.group()}” is a judgement, and only one strand supports it, yet the claim "
         "states it in the briefing's own voice",
-        "attribute it to whoever makes it (“the roundup reads this as …”, “Kasyanov says …”)")
+        "attribute it to whoever makes it (“the roundup reads this as …”, “Kasyanov says …”)",
+    )
 
 
-_STOPWORDS = frozenset((
-    "that", "this", "with", "from", "have", "been", "were", "will", "would", "could", "which",
-    "their", "there", "they", "them", "than", "into", "over", "under", "about", "after",
-    "before", "also", "only", "such", "some", "more", "most", "other", "these", "those",
-    "what", "when", "where", "while", "said", "says",
-))
+_STOPWORDS = frozenset(
+    (
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "been",
+        "were",
+        "will",
+        "would",
+        "could",
+        "which",
+        "their",
+        "there",
+        "they",
+        "them",
+        "than",
+        "into",
+        "over",
+        "under",
+        "about",
+        "after",
+        "before",
+        "also",
+        "only",
+        "such",
+        "some",
+        "more",
+        "most",
+        "other",
+        "these",
+        "those",
+        "what",
+        "when",
+        "where",
+        "while",
+        "said",
+        "says",
+    )
+)
 
 
 def _content_words(text: str) -> set[str]:
     """The text's words of four letters or more, cut to five (a rough stem), stopwords out."""
-    return {w.lower()[:5] for w in _WORD.findall(text)
-            if len(w) >= 4 and w.lower() not in _STOPWORDS}
+    return {
+        w.lower()[:5] for w in _WORD.findall(text) if len(w) >= 4 and w.lower() not in _STOPWORDS
+    }
 
 
 def _about(passage: str, match: re.Match[str], claim_words: set[str]) -> bool:
@@ -291,7 +374,7 @@ class _ActorNames:
                 lower = [w.lower() for w in exact]
             for first, tokens in ((word, exact), (lower[i], lower)):
                 for words, folds, actor in self._by_first.get(first, ()):
-                    if folds == (tokens is lower) and tuple(tokens[i:i + len(words)]) == words:
+                    if folds == (tokens is lower) and tuple(tokens[i : i + len(words)]) == words:
                         found[actor.id] = actor
         return sorted(found.values(), key=self._order.__getitem__) if found else []
 

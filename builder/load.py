@@ -88,8 +88,9 @@ class ParseCache:
         self._made: dict[str, tuple[object, object]] = {}
         self._texts: dict[str, tuple[tuple[int, ...], str]] = {}
 
-    def read(self, root: Path, rel: str, problems: list[Problem],
-             folders: dict[str, str] | None = None) -> str | None:
+    def read(
+        self, root: Path, rel: str, problems: list[Problem], folders: dict[str, str] | None = None
+    ) -> str | None:
         """`read_text`, skipped for a file whose size, times and inode are those it had
         when it was last read without a problem, having been left alone for `STILL_NS`
         already: the preview reads the project after every save, and seeds rarely change."""
@@ -105,8 +106,11 @@ class ParseCache:
         found: list[Problem] = []
         text = read_text(root, rel, found, folders)
         problems.extend(found)
-        if text is not None and not found and \
-                time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > STILL_NS:
+        if (
+            text is not None
+            and not found
+            and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > STILL_NS
+        ):
             self._texts[path] = (key, text)
         else:
             self._texts.pop(path, None)
@@ -145,11 +149,16 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
     facts_dir = content / "facts"
     fact_files = sorted(p.name for p in facts_dir.glob("*.yaml")) if facts_dir.is_dir() else []
     for extra in sorted(facts_dir.glob("*.yml")) if facts_dir.is_dir() else []:
-        problems.append(Problem(
-            file=_rel(root, extra), line=0, column=0, field="",
-            message="fact files must end in `.yaml`; this `.yml` file is ignored",
-            hint=f"rename it to {extra.stem}.yaml",
-        ))
+        problems.append(
+            Problem(
+                file=_rel(root, extra),
+                line=0,
+                column=0,
+                field="",
+                message="fact files must end in `.yaml`; this `.yml` file is ignored",
+                hint=f"rename it to {extra.stem}.yaml",
+            )
+        )
     pages_dir = content / "pages"
     page_files = sorted(p.name for p in pages_dir.glob("*.md")) if pages_dir.is_dir() else []
     problems.extend(nested_files(root, facts_dir, ".yaml"))
@@ -159,8 +168,10 @@ def load_project(root: Path, cache: ParseCache | None = None) -> RawProject:
         site=yaml_file("content/site.yaml"),
         sources=yaml_file("content/sources.yaml"),
         actors=yaml_file("content/actors.yaml"),
-        facts=[RawText(rel, read(root, rel, problems, folders))
-               for rel in (f"content/facts/{name}" for name in fact_files)],
+        facts=[
+            RawText(rel, read(root, rel, problems, folders))
+            for rel in (f"content/facts/{name}" for name in fact_files)
+        ],
         pages=[load_page(root, f"content/pages/{name}", problems) for name in page_files],
         seeds=load_seeds(root, problems, folders, cache),
         problems=problems,
@@ -174,10 +185,17 @@ def nested_files(root: Path, folder: Path, suffix: str) -> list[Problem]:
     not read: said, never silently skipped."""
     if not folder.is_dir():
         return []
-    return [Problem(_rel(root, path), 0, 0, "",
-                    f"files in sub-folders of {_rel(root, folder)}/ are not read",
-                    hint=f"move it into {_rel(root, folder)}/ itself")
-            for path in sorted(folder.glob(f"*/**/*{suffix}"))]
+    return [
+        Problem(
+            _rel(root, path),
+            0,
+            0,
+            "",
+            f"files in sub-folders of {_rel(root, folder)}/ are not read",
+            hint=f"move it into {_rel(root, folder)}/ itself",
+        )
+        for path in sorted(folder.glob(f"*/**/*{suffix}"))
+    ]
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -187,8 +205,9 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def read_text(root: Path, rel: str, problems: list[Problem],
-              folders: dict[str, str] | None = None) -> str | None:
+def read_text(
+    root: Path, rel: str, problems: list[Problem], folders: dict[str, str] | None = None
+) -> str | None:
     """Read a project file as UTF-8 text: BOM dropped, CRLF/CR turned into LF.
 
     Refuses files outside their top folder (through symlinks too), oversized files, NUL bytes and
@@ -199,14 +218,24 @@ def read_text(root: Path, rel: str, problems: list[Problem],
     try:
         st = os.stat(path)
     except OSError:
-        problems.append(Problem(rel, 0, 0, "", "file not found",
-                                hint=f"create {rel} (see docs/content-format.md)"))
+        problems.append(
+            Problem(
+                rel, 0, 0, "", "file not found", hint=f"create {rel} (see docs/content-format.md)"
+            )
+        )
         return None
     size = st.st_size
     if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):  # reading could hang
-        problems.append(Problem(rel, 0, 0, "", "cannot read the file: it is a FIFO, device "
-                                "or socket, not a regular file",
-                                hint="replace it by a plain text file, or remove it"))
+        problems.append(
+            Problem(
+                rel,
+                0,
+                0,
+                "",
+                "cannot read the file: it is a FIFO, device or socket, not a regular file",
+                hint="replace it by a plain text file, or remove it",
+            )
+        )
         return None
     # A file is confined to its top folder (content/, seeds/...), through symlinks too.
     folder = rel.split("/", 1)[0] + "/" if "/" in rel else ""
@@ -221,20 +250,43 @@ def read_text(root: Path, rel: str, problems: list[Problem],
         inside = False
     if not inside:
         where = folder or "the project"
-        problems.append(Problem(rel, 0, 0, "", f"file points outside {where} (through a symlink)",
-                                hint=f"replace the symlink by a real file inside {where}"))
+        problems.append(
+            Problem(
+                rel,
+                0,
+                0,
+                "",
+                f"file points outside {where} (through a symlink)",
+                hint=f"replace the symlink by a real file inside {where}",
+            )
+        )
         return None
     try:
         if size > MAX_FILE_BYTES:
-            problems.append(Problem(rel, 0, 0, "",
-                                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                    hint="split it into several files"))
+            problems.append(
+                Problem(
+                    rel,
+                    0,
+                    0,
+                    "",
+                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    hint="split it into several files",
+                )
+            )
             return None
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        problems.append(Problem(rel, 0, 0, "", f"cannot read the file: {exc.strerror}",
-                                hint="check the file's permissions"))
+        problems.append(
+            Problem(
+                rel,
+                0,
+                0,
+                "",
+                f"cannot read the file: {exc.strerror}",
+                hint="check the file's permissions",
+            )
+        )
         return None
     return decode(data, rel, problems)
 
@@ -253,33 +305,57 @@ def _real_path(path: str, folders: dict[str, str]) -> str:
 def decode(data: bytes, rel: str, problems: list[Problem]) -> str | None:
     """Bytes -> text, or a problem naming the first bad byte's line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.append(Problem(rel, 1, 1, "", "file is UTF-16; content files must be UTF-8",
-                                hint="re-save the file as UTF-8"))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                "",
+                "file is UTF-16; content files must be UTF-8",
+                hint="re-save the file as UTF-8",
+            )
+        )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        problems.append(Problem(rel, line, 0, "", "file contains a NUL byte (binary data?)",
-                                hint="remove the NUL character or re-save the file as text"))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                0,
+                "",
+                "file contains a NUL byte (binary data?)",
+                hint="remove the NUL character or re-save the file as text",
+            )
+        )
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(Problem(rel, line, column, "",
-                                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                                hint="re-save the file with UTF-8 encoding"))
+        problems.append(
+            Problem(
+                rel,
+                line,
+                column,
+                "",
+                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                hint="re-save the file with UTF-8 encoding",
+            )
+        )
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 
 
-def load_yaml_file(root: Path, rel: str, problems: list[Problem],
-                   cache: ParseCache | None = None) -> RawFile:
+def load_yaml_file(
+    root: Path, rel: str, problems: list[Problem], cache: ParseCache | None = None
+) -> RawFile:
     text = read_text(root, rel, problems)
     if text is None:
         return RawFile(rel, None)
@@ -295,9 +371,16 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 
         for number, row in enumerate(text.splitlines(), 1):
             stripped = row.lstrip(" ")
             if stripped.startswith("\t"):
-                problems.append(Problem(rel, number + line_offset, len(row) - len(stripped) + 1,
-                                        "", "a tab character is used for indentation",
-                                        hint="indent with spaces only"))
+                problems.append(
+                    Problem(
+                        rel,
+                        number + line_offset,
+                        len(row) - len(stripped) + 1,
+                        "",
+                        "a tab character is used for indentation",
+                        hint="indent with spaces only",
+                    )
+                )
                 return None
     return libyaml.read(text, rel, problems, line_offset)
 
@@ -317,16 +400,27 @@ def load_page(root: Path, rel: str, problems: list[Problem]) -> RawPage:
         return RawPage(rel, None, "", 1)
     if not _FRONT_MATTER.match(text):
         first = text.lstrip()
-        hint = ("remove the blank lines before the opening `---`"
-                if first.startswith("---") else
-                "start the file with a front matter block: `---`, `title: ...`, `---`")
-        problems.append(Problem(rel, 1, 1, "", "the page has no front matter on its first line",
-                                hint=hint))
+        hint = (
+            "remove the blank lines before the opening `---`"
+            if first.startswith("---")
+            else "start the file with a front matter block: `---`, `title: ...`, `---`"
+        )
+        problems.append(
+            Problem(rel, 1, 1, "", "the page has no front matter on its first line", hint=hint)
+        )
         return RawPage(rel, None, text, 1)
     parts = _FRONT_MATTER.split(text, 2)
     if len(parts) != 3:
-        problems.append(Problem(rel, 1, 1, "", "the front matter is not closed",
-                                hint="add a line `---` after the front matter fields"))
+        problems.append(
+            Problem(
+                rel,
+                1,
+                1,
+                "",
+                "the front matter is not closed",
+                hint="add a line `---` after the front matter fields",
+            )
+        )
         return RawPage(rel, None, "", 1)
     _, front_text, body = parts
     opening = _FRONT_MATTER.search(text)
@@ -338,8 +432,12 @@ def load_page(root: Path, rel: str, problems: list[Problem]) -> RawPage:
     return RawPage(rel, front, body, body_line)
 
 
-def load_seeds(root: Path, problems: list[Problem], folders: dict[str, str] | None = None,
-               cache: ParseCache | None = None) -> dict[str, str]:
+def load_seeds(
+    root: Path,
+    problems: list[Problem],
+    folders: dict[str, str] | None = None,
+    cache: ParseCache | None = None,
+) -> dict[str, str]:
     """Every text file under `seeds/`, by project-relative path (unchanged ones from `cache`);
     raw captures (saved HTML) are left out."""
     seeds: dict[str, str] = {}

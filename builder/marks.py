@@ -42,8 +42,7 @@ def segment(text: str, spans: Iterable[Span]) -> list[Segment]:
     """
     size = len(text)
     clipped = [
-        Span(min(max(s.start, 0), size), min(max(s.end, s.start, 0), size), s.anchor)
-        for s in spans
+        Span(min(max(s.start, 0), size), min(max(s.end, s.start, 0), size), s.anchor) for s in spans
     ]
     starts_at: dict[int, list[str]] = {}
     ends_at: dict[int, list[str]] = {}

@@ -13,8 +13,18 @@ from enum import StrEnum
 from types import MappingProxyType
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -344,21 +354,28 @@ class Page:
 def _index_shape(fact: Fact) -> tuple[object, ...]:
     """What the derived indexes read of a fact: everything but its claim, status, quotes'
     words and place in its file."""
-    return (fact.id, fact.topic, fact.date, fact.actors, fact.disputes, fact.event,
-            tuple((c.source, c.start, c.end) for c in fact.citations))
+    return (
+        fact.id,
+        fact.topic,
+        fact.date,
+        fact.actors,
+        fact.disputes,
+        fact.event,
+        tuple((c.source, c.start, c.end) for c in fact.citations),
+    )
 
 
-def _same_indexes(previous: Briefing, sources: tuple[Source, ...],
-                  facts: tuple[Fact, ...]) -> bool:
+def _same_indexes(previous: Briefing, sources: tuple[Source, ...], facts: tuple[Fact, ...]) -> bool:
     """Whether `previous`'s derived indexes are those of these sources and facts."""
     if len(sources) != len(previous.sources) or len(facts) != len(previous.facts):
         return False
     for a, b in zip(previous.sources, sources, strict=True):
-        if a is not b and (a.id, a.strand, a.covers, a.text) != (b.id, b.strand, b.covers,
-                                                                  b.text):
+        if a is not b and (a.id, a.strand, a.covers, a.text) != (b.id, b.strand, b.covers, b.text):
             return False
-    return all(a is b or _index_shape(a) == _index_shape(b)
-               for a, b in zip(previous.facts, facts, strict=True))
+    return all(
+        a is b or _index_shape(a) == _index_shape(b)
+        for a, b in zip(previous.facts, facts, strict=True)
+    )
 
 
 def _freeze(index: Mapping[str, list[str]]) -> Mapping[str, tuple[str, ...]]:
@@ -371,9 +388,12 @@ class _Coverage(Mapping[str, float]):
     and a big build asks for it from several processes at once, after the briefing is made.
     """
 
-    def __init__(self, sources: Mapping[str, Source],
-                 facts_by_source: Mapping[str, tuple[str, ...]],
-                 fact_by_id: Mapping[str, Fact]) -> None:
+    def __init__(
+        self,
+        sources: Mapping[str, Source],
+        facts_by_source: Mapping[str, tuple[str, ...]],
+        fact_by_id: Mapping[str, Fact],
+    ) -> None:
         # A source's cited spans are gathered when its share is first asked for, in the
         # process that asks, not while the briefing is assembled and the other core idles.
         self._sources = sources
@@ -398,9 +418,12 @@ class _Coverage(Mapping[str, float]):
         visible = len(text) - sum(map(text.count, " \n\t\u00a0"))
         chunks: list[str] = []
         end_so_far = 0
-        spans = [(cit.start, cit.end)
-                 for fid in self._facts_by_source.get(source.id, ())
-                 for cit in self._fact_by_id[fid].citations if cit.source == source.id]
+        spans = [
+            (cit.start, cit.end)
+            for fid in self._facts_by_source.get(source.id, ())
+            for cit in self._fact_by_id[fid].citations
+            if cit.source == source.id
+        ]
         for start, end in sorted(spans):
             start = max(start, end_so_far)
             if end > start:
@@ -471,8 +494,13 @@ class Briefing:
         source_by_id = {s.id: s for s in sources_t}
         if previous is not None and _same_indexes(previous, sources_t, facts_t):
             return replace(
-                previous, site=site, sources=sources_t, actors=actors_t, facts=facts_t,
-                pages=pages_t, source_by_id=MappingProxyType(source_by_id),
+                previous,
+                site=site,
+                sources=sources_t,
+                actors=actors_t,
+                facts=facts_t,
+                pages=pages_t,
+                source_by_id=MappingProxyType(source_by_id),
                 actor_by_id=MappingProxyType({a.id: a for a in actors_t}),
                 fact_by_id=MappingProxyType({f.id: f for f in facts_t}),
                 topic_by_id=MappingProxyType({t.id: t for t in site.topics}),

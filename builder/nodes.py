@@ -18,8 +18,14 @@ SPECIAL_PLAIN = {"<<": "tag:yaml.org,2002:merge", "=": "tag:yaml.org,2002:value"
 
 def too_deep(rel: str, line: int, column: int) -> Problem:
     """File `rel` nests past MAX_DEPTH at `line`, `column`."""
-    return Problem(rel, line, column, "", f"YAML is nested too deeply (limit {MAX_DEPTH})",
-                   hint="flatten the structure")
+    return Problem(
+        rel,
+        line,
+        column,
+        "",
+        f"YAML is nested too deeply (limit {MAX_DEPTH})",
+        hint="flatten the structure",
+    )
 
 
 @dataclass(slots=True)

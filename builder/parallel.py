@@ -112,9 +112,15 @@ class _Child(_Forked):
         return value
 
 
-def fork_map(func: Callable[[T], R], inputs: Sequence[T], *, processes: int = 0,
-             meanwhile: Callable[[], object] | None = None, batch: int = 0,
-             taken: Callable[[int, R], object] | None = None) -> list[R]:
+def fork_map(
+    func: Callable[[T], R],
+    inputs: Sequence[T],
+    *,
+    processes: int = 0,
+    meanwhile: Callable[[], object] | None = None,
+    batch: int = 0,
+    taken: Callable[[int, R], object] | None = None,
+) -> list[R]:
     """`[func(x) for x in inputs]`, computed by `processes` processes (this one included).
 
     Input i goes to process i % processes, so neighbouring inputs of one kind are spread
@@ -154,14 +160,19 @@ def _all_taken(results: list[R], taken: Callable[[int, R], object] | None) -> li
     return results
 
 
-def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
-             meanwhile: Callable[[], object] | None, batch: int,
-             taken: Callable[[int, R], object] | None) -> list[R]:
+def _batched(
+    func: Callable[[T], R],
+    inputs: Sequence[T],
+    processes: int,
+    meanwhile: Callable[[], object] | None,
+    batch: int,
+    taken: Callable[[int, R], object] | None,
+) -> list[R]:
     tickets, batch = Tickets.for_batches(len(inputs), batch)
     results: list[R] = [None] * len(inputs)  # type: ignore[list-item]
 
     def one(t: int) -> list[R]:
-        return [func(x) for x in inputs[t * batch:(t + 1) * batch]]
+        return [func(x) for x in inputs[t * batch : (t + 1) * batch]]
 
     def work(send: Callable[[object], None]) -> None:
         for t in tickets:
@@ -169,7 +180,7 @@ def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
 
     def take(frames: Iterable[Any]) -> None:
         for t, done in frames:
-            results[t * batch:(t + 1) * batch] = done
+            results[t * batch : (t + 1) * batch] = done
             if taken is not None:
                 for i, result in enumerate(done, t * batch):
                     taken(i, result)
@@ -194,8 +205,9 @@ def _batched(func: Callable[[T], R], inputs: Sequence[T], processes: int,
     return results
 
 
-def _run(share: Callable[[int], Callable[[], T]], processes: int,
-         meanwhile: Callable[[], object] | None) -> list[T]:
+def _run(
+    share: Callable[[int], Callable[[], T]], processes: int, meanwhile: Callable[[], object] | None
+) -> list[T]:
     """`share(k)()` for k in 0..processes-1: k = 0 here (after `meanwhile`), the others in
     forked children; their results in order of k."""
     children: list[_Child] = []
@@ -245,7 +257,7 @@ class _Stream(_Forked):
         for part in (self._HEAD.pack(len(data)), data):  # the length first: see `ready`
             view = memoryview(part)
             while view:
-                view = view[os.write(self.fd, view):]
+                view = view[os.write(self.fd, view) :]
 
     def ready(self) -> Iterator[Any]:
         """The values sent so far and not yet taken; never waits."""

@@ -21,18 +21,60 @@ WORD = re.compile(r"[^\W_]+")
 _QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SPACES = "\t\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
-    map(chr, range(0x2000, 0x200B)))
-_FOLD = str.maketrans({**{c: "'" for c in _QUOTES[:6]}, **{c: '"' for c in _QUOTES[6:]},
-                       **{c: "-" for c in _DASHES}, **{c: " " for c in _SPACES}})
+    map(chr, range(0x2000, 0x200B))
+)
+_FOLD = str.maketrans(
+    {
+        **{c: "'" for c in _QUOTES[:6]},
+        **{c: '"' for c in _QUOTES[6:]},
+        **{c: "-" for c in _DASHES},
+        **{c: " " for c in _SPACES},
+    }
+)
 
 _END = re.compile(r"""[.!?]+["'\u2019\u201d\u00bb)\]]*(?=[ \t\u00a0]+\S)""")
 """Where a sentence may end inside a line: terminal punctuation before a space."""
 _LIST_MARKS = frozenset("-*\u2022\u2013\u2014")
-ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov",
-    "sen", "rep", "st", "jr", "sr", "no", "vs", "etc", "approx", "dept", "est", "jan", "feb",
-    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-})
+ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "vs",
+        "etc",
+        "approx",
+        "dept",
+        "est",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -82,16 +124,18 @@ def prepare(ident: str, file: str, text: str) -> Text:
     spans, paragraphs = sentences(text)
     folded = fold(text)
     if len(folded) == len(text):  # one folded character per character: offsets carry over
-        return Text(ident, file, text, folded, tuple(s for s, _ in spans), tuple(spans),
-                    tuple(paragraphs))
+        return Text(
+            ident, file, text, folded, tuple(s for s, _ in spans), tuple(spans), tuple(paragraphs)
+        )
     pieces, starts, at = [], [], 0  # fold sentence by sentence; keep where each begins
     for start, end in spans:
         piece = fold(text[start:end])
         starts.append(at)
         pieces.append(piece)
         at += len(piece) + 1
-    return Text(ident, file, text, "\n".join(pieces), tuple(starts), tuple(spans),
-                tuple(paragraphs))
+    return Text(
+        ident, file, text, "\n".join(pieces), tuple(starts), tuple(spans), tuple(paragraphs)
+    )
 
 
 def sentences(text: str) -> tuple[list[tuple[int, int]], list[int]]:
@@ -123,19 +167,24 @@ def sentences(text: str) -> tuple[list[tuple[int, int]], list[int]]:
 def _ends_sentence(text: str, dot: int, after: int) -> bool:
     """Whether punctuation at `dot` ends a sentence: the next word does not start in lower
     case, and a lone dot does not close an abbreviation or an initial."""
-    following = text[after:after + 8].lstrip()
+    following = text[after : after + 8].lstrip()
     if following and following[0].islower():
         return False
-    if text[dot] != "." or text[dot + 1:dot + 2] == ".":
+    if text[dot] != "." or text[dot + 1 : dot + 2] == ".":
         return True
     space = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot))
-    word = text[space + 1:dot]
-    return not ("." in word or (len(word) == 1 and word.isalpha())
-                or word.lower() in ABBREVIATIONS)
+    word = text[space + 1 : dot]
+    return not ("." in word or (len(word) == 1 and word.isalpha()) or word.lower() in ABBREVIATIONS)
 
 
-def _add(text: str, start: int, end: int, paragraph: int, spans: list[tuple[int, int]],
-         paragraphs: list[int]) -> None:
+def _add(
+    text: str,
+    start: int,
+    end: int,
+    paragraph: int,
+    spans: list[tuple[int, int]],
+    paragraphs: list[int],
+) -> None:
     """Keep `text[start:end]` as a sentence, trimmed, when it holds a word."""
     piece = text[start:end]
     stripped = piece.strip()

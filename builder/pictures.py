@@ -72,19 +72,28 @@ def timeline_strip(columns: tuple[Column, ...], caption: str, figure_id: str) ->
     total = x
     if dated_started:
         y = top + rows * _DOT_GAP + 8
-        parts.insert(0, f'<line class="strip-axis" x1="{axis_from}" y1="{y}" '
-                        f'x2="{total - 10}" y2="{y}"/>')
+        parts.insert(
+            0, f'<line class="strip-axis" x1="{axis_from}" y1="{y}" x2="{total - 10}" y2="{y}"/>'
+        )
     title_id = f"{figure_id}-title"
-    wide = (f'<svg class="strip strip-wide" width="{total}" height="{height}" '
-            f'viewBox="0 0 {total} {height}" role="group" aria-labelledby="{title_id}">'
-            + "".join(parts) + "</svg>")
+    wide = (
+        f'<svg class="strip strip-wide" width="{total}" height="{height}" '
+        f'viewBox="0 0 {total} {height}" role="group" aria-labelledby="{title_id}">'
+        + "".join(parts)
+        + "</svg>"
+    )
     # A phone gets the strip turned on its side: one row per date, top to bottom, so
     # nothing scrolls sideways; the stylesheet shows the one that fits.
     return Markup(
         '<figure class="picture picture-strip" id="{id}">{wide}{narrow}'
         '<figcaption id="{title_id}">{caption}</figcaption></figure>'
-    ).format(id=figure_id, wide=Markup(wide), narrow=Markup(_strip_rows(columns, title_id)),
-             title_id=title_id, caption=caption)
+    ).format(
+        id=figure_id,
+        wide=Markup(wide),
+        narrow=Markup(_strip_rows(columns, title_id)),
+        title_id=title_id,
+        caption=caption,
+    )
 
 
 def _strip_rows(columns: tuple[Column, ...], title_id: str) -> str:
@@ -97,50 +106,67 @@ def _strip_rows(columns: tuple[Column, ...], title_id: str) -> str:
         lines = -(-len(column.dots) // per_line) or 1
         height = max(lines * gap + 14, 50)
         if not column.dated:
-            parts.append(f'<rect class="strip-event" x="1" y="{y}" width="{width - 2}" '
-                         f'height="{height}" rx="6"/>')
+            parts.append(
+                f'<rect class="strip-event" x="1" y="{y}" width="{width - 2}" '
+                f'height="{height}" rx="6"/>'
+            )
         words = textwrap.wrap(column.label, 14)[:2]
         tspans = _tspans(words, 8, 15)
-        parts.append(f'<a href="{escape(column.url)}"><text class="strip-label" x="8" '
-                     f'y="{y + 20}">{tspans}</text></a>')
+        parts.append(
+            f'<a href="{escape(column.url)}"><text class="strip-label" x="8" '
+            f'y="{y + 20}">{tspans}</text></a>'
+        )
         count = len(column.dots)
         note = f"{count} fact{'s' if count != 1 else ''}"
-        parts.append(f'<text class="strip-count" x="8" y="{y + 20 + 15 * len(words)}">'
-                     f'{escape(note)}</text>')
+        parts.append(
+            f'<text class="strip-count" x="8" y="{y + 20 + 15 * len(words)}">{escape(note)}</text>'
+        )
         for i, dot in enumerate(column.dots):
             cx = label_w + 12 + (i % per_line) * gap
             cy = y + 16 + (i // per_line) * gap
             name = escape(dot.claim)
-            parts.append(f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
-                         f'<circle class="strip-dot{" strip-key" if dot.key else ""}" '
-                         f'cx="{cx}" cy="{cy}" r="{7 if dot.key else 5}"/></a>')
+            parts.append(
+                f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
+                f'<circle class="strip-dot{" strip-key" if dot.key else ""}" '
+                f'cx="{cx}" cy="{cy}" r="{7 if dot.key else 5}"/></a>'
+            )
         y += height + 6
-    return (f'<svg class="strip strip-narrow" viewBox="0 0 {width} {y}" role="group" '
-            f'aria-labelledby="{title_id}">' + "".join(parts) + "</svg>")
+    return (
+        f'<svg class="strip strip-narrow" viewBox="0 0 {width} {y}" role="group" '
+        f'aria-labelledby="{title_id}">' + "".join(parts) + "</svg>"
+    )
 
 
 def _column(column: Column, x: int, width: int, top: int, rows: int) -> str:
     out: list[str] = []
     if not column.dated:
-        out.append(f'<rect class="strip-event" x="{x}" y="4" width="{width}" '
-                   f'height="{top + rows * _DOT_GAP + 68}" rx="6"/>')
+        out.append(
+            f'<rect class="strip-event" x="{x}" y="4" width="{width}" '
+            f'height="{top + rows * _DOT_GAP + 68}" rx="6"/>'
+        )
     for i, dot in enumerate(column.dots):
         cx = x + 14 + (i % _PER_ROW) * 22
         cy = top + (rows - 1 - i // _PER_ROW) * _DOT_GAP + 4
         radius = 7 if dot.key else 5
         name = escape(dot.claim)
-        out.append(f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
-                   f'<circle class="strip-dot{" strip-key" if dot.key else ""}" cx="{cx}" '
-                   f'cy="{cy}" r="{radius}"/></a>')
+        out.append(
+            f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
+            f'<circle class="strip-dot{" strip-key" if dot.key else ""}" cx="{cx}" '
+            f'cy="{cy}" r="{radius}"/></a>'
+        )
     label_y = top + rows * _DOT_GAP + 28
     lines = textwrap.wrap(column.label, 16)[:2]
     tspans = _tspans(lines, x + 6, 15)
     count = len(column.dots)
     note = f"{count} fact{'s' if count != 1 else ''}" + ("" if column.dated else ", undated")
-    out.append(f'<a href="{escape(column.url)}"><text class="strip-label" x="{x + 6}" '
-               f'y="{label_y}">{tspans}</text></a>')
-    out.append(f'<text class="strip-count" x="{x + 6}" y="{label_y + 16 * len(lines)}">'
-               f'{escape(note)}</text>')
+    out.append(
+        f'<a href="{escape(column.url)}"><text class="strip-label" x="{x + 6}" '
+        f'y="{label_y}">{tspans}</text></a>'
+    )
+    out.append(
+        f'<text class="strip-count" x="{x + 6}" y="{label_y + 16 * len(lines)}">'
+        f"{escape(note)}</text>"
+    )
     return "".join(out)
 
 
@@ -156,12 +182,12 @@ def layer_diagram(layers: tuple[Layer, ...], caption: str, figure_id: str) -> Ma
     return Markup(
         '<figure class="picture picture-layers" id="{id}">{wide}{narrow}'
         '<figcaption id="{title_id}">{caption}</figcaption></figure>'
-    ).format(id=figure_id, wide=Markup(wide), narrow=Markup(narrow), title_id=title_id,
-             caption=caption)
+    ).format(
+        id=figure_id, wide=Markup(wide), narrow=Markup(narrow), title_id=title_id, caption=caption
+    )
 
 
-def _layers_svg(layers: tuple[Layer, ...], width: int, chars: int, css: str,
-                title_id: str) -> str:
+def _layers_svg(layers: tuple[Layer, ...], width: int, chars: int, css: str, title_id: str) -> str:
     """Bands, one per layer: the label in a left column (above the words when narrow),
     the words beside it, a dot per fact at the band's right edge."""
     narrow = width < 500
@@ -172,11 +198,14 @@ def _layers_svg(layers: tuple[Layer, ...], width: int, chars: int, css: str,
         lines = textwrap.wrap(layer.text, chars)
         top_pad = 30 if narrow else 8
         height = max(top_pad + 19 * len(lines) + 14, 48)
-        parts.append(f'<rect class="layer-box" x="2" y="{y}" width="{width - 4}" '
-                     f'height="{height}" rx="6"/>')
+        parts.append(
+            f'<rect class="layer-box" x="2" y="{y}" width="{width - 4}" height="{height}" rx="6"/>'
+        )
         if not narrow:
-            parts.append(f'<rect class="layer-band" x="2" y="{y}" width="{label_w}" '
-                         f'height="{height}" rx="6"/>')
+            parts.append(
+                f'<rect class="layer-band" x="2" y="{y}" width="{label_w}" '
+                f'height="{height}" rx="6"/>'
+            )
         parts.append(f'<text class="layer-label" x="14" y="{y + 22}">{escape(layer.label)}</text>')
         text_x = 14 + label_w
         body = _tspans(lines, text_x, 19)
@@ -184,17 +213,23 @@ def _layers_svg(layers: tuple[Layer, ...], width: int, chars: int, css: str,
         for i, dot in enumerate(layer.facts):
             cx = width - 18 - (len(layer.facts) - 1 - i) * 26
             name = escape(dot.claim)
-            parts.append(f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
-                         f'<circle class="layer-dot" cx="{cx}" cy="{y + 18}" r="9"/></a>')
+            parts.append(
+                f'<a href="{escape(dot.url)}" aria-label="{name}"><title>{name}</title>'
+                f'<circle class="layer-dot" cx="{cx}" cy="{y + 18}" r="9"/></a>'
+            )
         y += height + 6
-    return (f'<svg class="{css}" viewBox="0 0 {width} {y}" role="group" '
-            f'aria-labelledby="{title_id}">' + "".join(parts) + "</svg>")
+    return (
+        f'<svg class="{css}" viewBox="0 0 {width} {y}" role="group" '
+        f'aria-labelledby="{title_id}">' + "".join(parts) + "</svg>"
+    )
 
 
 def _tspans(lines: list[str], x: int, step: int) -> str:
     """Wrapped lines of one text, each under the last; a space ends each but the last, so
     the words stay apart when the text is read out or copied."""
     last = len(lines) - 1
-    return "".join(f'<tspan x="{x}" dy="{0 if i == 0 else step}">'
-                   f'{escape(line)}{"" if i == last else " "}</tspan>'
-                   for i, line in enumerate(lines))
+    return "".join(
+        f'<tspan x="{x}" dy="{0 if i == 0 else step}">'
+        f"{escape(line)}{'' if i == last else ' '}</tspan>"
+        for i, line in enumerate(lines)
+    )

@@ -71,10 +71,16 @@ def read_pins(raw: RawFile, problems: list[Problem] | None = None) -> list[Pin]:
             where = entry.value if entry is not None else item.entries[file_key]
             if digest and not DIGEST.fullmatch(digest):
                 if problems is not None:
-                    problems.append(Problem(
-                        raw.path, where.line, where.column, f"{sid}.{digest_key}",
-                        f"`{digest}` is not a SHA-256 digest (64 lower-case hex digits)",
-                        hint=f"run `briefing sources pin {sid}` to record it"))
+                    problems.append(
+                        Problem(
+                            raw.path,
+                            where.line,
+                            where.column,
+                            f"{sid}.{digest_key}",
+                            f"`{digest}` is not a SHA-256 digest (64 lower-case hex digits)",
+                            hint=f"run `briefing sources pin {sid}` to record it",
+                        )
+                    )
                 digest = ""
             pins.append(Pin(sid, file, digest, digest_key, where.line, where.column))
     return pins
@@ -142,8 +148,10 @@ class QuoteFate:
         if self.fate is Fate.AMBIGUOUS:
             return f"{head}  now occurs {self.occurrences} times"
         if self.suggestion:
-            return f"{head}  closest passage (line {self.now_line}, a suggestion only): " \
-                   f"\u201c{self.suggestion}\u201d"
+            return (
+                f"{head}  closest passage (line {self.now_line}, a suggestion only): "
+                f"\u201c{self.suggestion}\u201d"
+            )
         return f"{head}  nothing like it is left in the file"
 
 
@@ -160,20 +168,23 @@ def citing_quotes(facts: Iterable[RawText], source_id: str) -> list[CitingQuote]
                 continue
             fid = _scalar(fact, "id") or "?"
             cites = fact.entries.get("citations")
-            items: list[Node] = cites.value.items if cites is not None and isinstance(
-                cites.value, Sequence) else []
+            items: list[Node] = (
+                cites.value.items if cites is not None and isinstance(cites.value, Sequence) else []
+            )
             for number, cite in enumerate(items, 1):
                 if not isinstance(cite, Mapping) or _scalar(cite, "source") != source_id:
                     continue
                 quote = cite.entries.get("quote")
                 if quote is not None and isinstance(quote.value, Scalar) and quote.value.value:
-                    found.append(CitingQuote(fid, number, quote.value.value, raw.path,
-                                             quote.value.line))
+                    found.append(
+                        CitingQuote(fid, number, quote.value.value, raw.path, quote.value.line)
+                    )
     return found
 
 
-def quote_fates(old_text: str | None, new_text: str,
-                quotes: Iterable[CitingQuote]) -> list[QuoteFate]:
+def quote_fates(
+    old_text: str | None, new_text: str, quotes: Iterable[CitingQuote]
+) -> list[QuoteFate]:
     """Each quote's fate in `new_text`, compared with its place in `old_text` (the pinned
     version; None when it is not known, and then a quote found once counts as moved)."""
     new = SourceIndex(new_text)
@@ -184,19 +195,32 @@ def quote_fates(old_text: str | None, new_text: str,
         before = old.find(q.quote) if old is not None else []
         was_line = old.line_of(before[0].start) if old is not None and len(before) == 1 else 0
         if len(now) == 1:
-            same = (old is not None and len(before) == 1 and before[0].start == now[0].start
-                    and old.passage(before[0]) == new.passage(now[0]))
-            fates.append(QuoteFate(q, Fate.UNCHANGED if same else Fate.MOVED, was_line,
-                                   new.line_of(now[0].start), 1))
+            same = (
+                old is not None
+                and len(before) == 1
+                and before[0].start == now[0].start
+                and old.passage(before[0]) == new.passage(now[0])
+            )
+            fates.append(
+                QuoteFate(
+                    q,
+                    Fate.UNCHANGED if same else Fate.MOVED,
+                    was_line,
+                    new.line_of(now[0].start),
+                    1,
+                )
+            )
         elif now:
-            fates.append(QuoteFate(q, Fate.AMBIGUOUS, was_line, new.line_of(now[0].start),
-                                   len(now)))
+            fates.append(
+                QuoteFate(q, Fate.AMBIGUOUS, was_line, new.line_of(now[0].start), len(now))
+            )
         else:
             closest = new.closest(q.quote)
             if closest is not None and closest.score >= 50:
                 passage = " ".join(new.passage(closest).split())
-                fates.append(QuoteFate(q, Fate.MISSING, was_line, new.line_of(closest.start),
-                                       0, passage))
+                fates.append(
+                    QuoteFate(q, Fate.MISSING, was_line, new.line_of(closest.start), 0, passage)
+                )
             else:
                 fates.append(QuoteFate(q, Fate.MISSING, was_line, 0, 0))
     return fates
@@ -239,10 +263,16 @@ def check_pins(project: RawProject) -> list[Problem]:
             continue
         actual = digest_of(project.root / pin.file)
         if actual is None and pin.field == "capture_sha256":
-            problems.append(Problem(
-                SOURCES_FILE, pin.line, pin.column, f"{pin.source}.capture",
-                f"raw capture `{pin.file}` not found",
-                hint="restore it from git, or remove `capture` and `capture_sha256`"))
+            problems.append(
+                Problem(
+                    SOURCES_FILE,
+                    pin.line,
+                    pin.column,
+                    f"{pin.source}.capture",
+                    f"raw capture `{pin.file}` not found",
+                    hint="restore it from git, or remove `capture` and `capture_sha256`",
+                )
+            )
         if actual is None or actual == pin.sha256:
             continue  # a missing text file is reported by validate, with a did-you-mean
         problems.append(mismatch_problem(project, pin, actual))
@@ -251,18 +281,35 @@ def check_pins(project: RawProject) -> list[Problem]:
 
 def mismatch_problem(project: RawProject, pin: Pin, actual: str) -> Problem:
     """The problem of a file that changed under its pin, naming every citing fact."""
-    message = (f"{pin.file} does not match its pin: expected sha256 {pin.sha256}, "
-               f"actual {actual}")
+    message = f"{pin.file} does not match its pin: expected sha256 {pin.sha256}, actual {actual}"
     if pin.field == "capture_sha256":
-        return Problem(SOURCES_FILE, pin.line, pin.column, f"{pin.source}.{pin.field}",
-                       message, hint="raw captures never change: restore the file from git "
-                                     f"(`git checkout -- {pin.file}`)")
+        return Problem(
+            SOURCES_FILE,
+            pin.line,
+            pin.column,
+            f"{pin.source}.{pin.field}",
+            message,
+            hint="raw captures never change: restore the file from git "
+            f"(`git checkout -- {pin.file}`)",
+        )
     text = project.seeds.get(pin.file)
-    fates = quote_fates(text_of(pinned_version(project.root, pin.file, pin.sha256)),
-                        text or "", citing_quotes(project.facts, pin.source))
-    excerpt = "citing facts:\n" + "\n".join("  " + f.describe() for f in fates) if fates \
+    fates = quote_fates(
+        text_of(pinned_version(project.root, pin.file, pin.sha256)),
+        text or "",
+        citing_quotes(project.facts, pin.source),
+    )
+    excerpt = (
+        "citing facts:\n" + "\n".join("  " + f.describe() for f in fates)
+        if fates
         else "no fact cites it"
-    return Problem(SOURCES_FILE, pin.line, pin.column, f"{pin.source}.{pin.field}", message,
-                   hint=f"restore the file (`git checkout -- {pin.file}`), or if it was "
-                        f"re-archived on purpose run `briefing sources pin {pin.source}`",
-                   excerpt=excerpt)
+    )
+    return Problem(
+        SOURCES_FILE,
+        pin.line,
+        pin.column,
+        f"{pin.source}.{pin.field}",
+        message,
+        hint=f"restore the file (`git checkout -- {pin.file}`), or if it was "
+        f"re-archived on purpose run `briefing sources pin {pin.source}`",
+        excerpt=excerpt,
+    )

@@ -49,7 +49,6 @@ class PageJob:
     """Fact ids shown as cards ("where it appears" on fact pages is made of these)."""
 
 
-
 @functools.cache
 def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
     names = {name, *TEMPLATE_USES.get(name, ())}
@@ -70,8 +69,11 @@ class Plan:
         self.jobs: list[PageJob] = []
         self.tracks = deps
         """Whether jobs carry their `deps` (only the preview's rebuilds need them)."""
-        self.card_deps = ({f.id: card_deps(briefing, f.id) for f in briefing.facts} if deps
-                          else dict.fromkeys(briefing.fact_by_id, frozenset()))
+        self.card_deps = (
+            {f.id: card_deps(briefing, f.id) for f in briefing.facts}
+            if deps
+            else dict.fromkeys(briefing.fact_by_id, frozenset())
+        )
         self.appearances: dict[str, list[Link]] = defaultdict(list)
         self.appearance_deps: dict[str, set[str]] = defaultdict(set)
         self.listed: dict[str, tuple[str, ...]] = {}
@@ -85,17 +87,40 @@ class Plan:
     def chrono(self, ids: Iterable[str]) -> tuple[str, ...]:
         return contexts.chronological(self._order, ids)
 
-    def add(self, rel: str, title: str, template: str, build: Callable[..., Mapping[str, Any]],
-            *, own: str = "site", shows: Iterable[str] = (), cites: Iterable[str] = (),
-            deps: Iterable[str] = (), **kwargs: Any) -> None:
+    def add(
+        self,
+        rel: str,
+        title: str,
+        template: str,
+        build: Callable[..., Mapping[str, Any]],
+        *,
+        own: str = "site",
+        shows: Iterable[str] = (),
+        cites: Iterable[str] = (),
+        deps: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
         """Plan one page. `own` names what the page is about (its title comes from it);
         `shows` are the facts shown as cards, `cites` the facts cited inline or listed."""
-        self.jobs.append(self.job(rel, title, template, build, own=own, shows=shows,
-                                  cites=cites, deps=deps, **kwargs))
+        self.jobs.append(
+            self.job(
+                rel, title, template, build, own=own, shows=shows, cites=cites, deps=deps, **kwargs
+            )
+        )
 
-    def job(self, rel: str, title: str, template: str, build: Callable[..., Mapping[str, Any]],
-            *, own: str = "site", shows: Iterable[str] = (), cites: Iterable[str] = (),
-            deps: Iterable[str] = (), **kwargs: Any) -> PageJob:
+    def job(
+        self,
+        rel: str,
+        title: str,
+        template: str,
+        build: Callable[..., Mapping[str, Any]],
+        *,
+        own: str = "site",
+        shows: Iterable[str] = (),
+        cites: Iterable[str] = (),
+        deps: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> PageJob:
         """One page's job (see `add`), noting where the facts it lists appear."""
         url = self.urls.path(rel)
         shown = tuple(dict.fromkeys(f for f in shows if f in self.card_deps))
@@ -103,10 +128,8 @@ class Plan:
         listed = (*shown, *cited)
         all_deps: set[str] = set()
         if self.tracks:
-            all_deps = {"site", own, *self.nav_deps, *deps,
-                        *_template_deps(template, bool(listed))}
-            all_deps.update(*map(self.card_deps.__getitem__, shown),
-                            *map(self._cite_deps, cited))
+            all_deps = {"site", own, *self.nav_deps, *deps, *_template_deps(template, bool(listed))}
+            all_deps.update(*map(self.card_deps.__getitem__, shown), *map(self._cite_deps, cited))
         # Fact pages come last and are not listed under "where it appears": each lists
         # its disputes itself, and the list would depend on the order they are planned.
         if not rel.startswith("facts/"):
@@ -118,9 +141,13 @@ class Plan:
                 for fid in listed:
                     self.appearance_deps[fid].add(own)
         return PageJob(
-            path=output_path(rel), url=url, title=title, template=template,
+            path=output_path(rel),
+            url=url,
+            title=title,
+            template=template,
             build=partial(build, url=url, **kwargs),
-            deps=frozenset(all_deps), shows=shown,
+            deps=frozenset(all_deps),
+            shows=shown,
         )
 
     def _cite_deps(self, fact_id: str) -> frozenset[str]:
@@ -136,12 +163,17 @@ class Plan:
 
     def fact_job(self, fact_id: str) -> PageJob:
         """A fact's permalink, planned after every page that lists it."""
-        return self.job(f"facts/{fact_id}/", fact_id, "fact.html", contexts.fact_page,
-                        own=f"fact:{fact_id}",
-                        shows=(d.fact for d in self.briefing.disputes_of.get(fact_id, ())),
-                        deps=(*self.card_deps[fact_id], *self.appearance_deps[fact_id])
-                        if self.tracks else (),
-                        fact_id=fact_id, appearances=tuple(self.appearances[fact_id]))
+        return self.job(
+            f"facts/{fact_id}/",
+            fact_id,
+            "fact.html",
+            contexts.fact_page,
+            own=f"fact:{fact_id}",
+            shows=(d.fact for d in self.briefing.disputes_of.get(fact_id, ())),
+            deps=(*self.card_deps[fact_id], *self.appearance_deps[fact_id]) if self.tracks else (),
+            fact_id=fact_id,
+            appearances=tuple(self.appearances[fact_id]),
+        )
 
     def index(self, path: str) -> int:
         """Where the job writing `path` is in `jobs`."""
@@ -150,16 +182,28 @@ class Plan:
         return self._index[path]
 
 
-def plan_pages(briefing: Briefing, urls: Urls, *, deps: bool = True,
-               review: ChangeSet | None = None, base: str = "") -> list[PageJob]:
+def plan_pages(
+    briefing: Briefing,
+    urls: Urls,
+    *,
+    deps: bool = True,
+    review: ChangeSet | None = None,
+    base: str = "",
+) -> list[PageJob]:
     """Every page of the site, in a stable order, with what it shows and (unless `deps` is
     false, which leaves every job's `deps` empty) what it depends on. With a `review`
     (the changes since revision `base`), the site has a `/changes/` page too."""
     return make_plan(briefing, urls, deps=deps, review=review, base=base).jobs
 
 
-def make_plan(briefing: Briefing, urls: Urls, *, deps: bool = True,
-              review: ChangeSet | None = None, base: str = "") -> Plan:
+def make_plan(
+    briefing: Briefing,
+    urls: Urls,
+    *,
+    deps: bool = True,
+    review: ChangeSet | None = None,
+    base: str = "",
+) -> Plan:
     """The `Plan` of every page of the site (see `plan_pages`)."""
     plan = Plan(briefing, urls, deps=deps)
     known = briefing.fact_by_id
@@ -167,10 +211,18 @@ def make_plan(briefing: Briefing, urls: Urls, *, deps: bool = True,
     # Home: key facts from the index page, and what changed (the latest dated facts).
     index = briefing.page("index")
     key = tuple(f for f in (index.facts if index else ()) if f in known)
-    changed = tuple(reversed(briefing.timeline[-contexts.WHAT_CHANGED:]))
-    plan.add("", "Home page", "home.html", contexts.home,
-             own="page:index", shows=(*key, *changed),
-             cites=cited_facts(index.body) if index else (), key_facts=key, changed=changed)
+    changed = tuple(reversed(briefing.timeline[-contexts.WHAT_CHANGED :]))
+    plan.add(
+        "",
+        "Home page",
+        "home.html",
+        contexts.home,
+        own="page:index",
+        shows=(*key, *changed),
+        cites=cited_facts(index.body) if index else (),
+        key_facts=key,
+        changed=changed,
+    )
 
     allies = tuple(a.id for a in briefing.actors if a.positions)
     for page in briefing.pages:
@@ -179,55 +231,115 @@ def make_plan(briefing: Briefing, urls: Urls, *, deps: bool = True,
         key = tuple(f for f in page.facts if f in known)
         topic_facts = plan.chrono(briefing.facts_by_topic.get(page.topic or "", ()))
         matrix = allies if page.slug == "allies" else ()
-        plan.add(f"{page.slug}/", page.title, "page.html", contexts.content_page,
-                 own=f"page:{page.slug}", shows=(*key, *topic_facts),
-                 cites=cited_facts(page.body),
-                 deps=_matrix_deps(briefing, matrix), slug=page.slug, key_facts=key,
-                 topic_facts=topic_facts, group_by_actor=page.slug == "russia", allies=matrix)
+        plan.add(
+            f"{page.slug}/",
+            page.title,
+            "page.html",
+            contexts.content_page,
+            own=f"page:{page.slug}",
+            shows=(*key, *topic_facts),
+            cites=cited_facts(page.body),
+            deps=_matrix_deps(briefing, matrix),
+            slug=page.slug,
+            key_facts=key,
+            topic_facts=topic_facts,
+            group_by_actor=page.slug == "russia",
+            allies=matrix,
+        )
 
     topics_with_page = {p.topic for p in briefing.pages if p.topic and p.slug != "index"}
     for topic in briefing.site.topics:
         if topic.id not in topics_with_page:
             facts = plan.chrono(briefing.facts_by_topic.get(topic.id, ()))
-            plan.add(f"topics/{topic.id}/", topic.title, "topic.html", contexts.topic_page,
-                     shows=facts, topic_id=topic.id, facts=facts)
+            plan.add(
+                f"topics/{topic.id}/",
+                topic.title,
+                "topic.html",
+                contexts.topic_page,
+                shows=facts,
+                topic_id=topic.id,
+                facts=facts,
+            )
 
     for actor in briefing.actors:
         if actor.positions:
-            plan.add(f"allies/{actor.id}/", ally_title(actor), "ally.html",
-                     contexts.ally_page, own=f"actor:{actor.id}",
-                     shows=(f for p in actor.positions for f in p.facts), actor_id=actor.id)
+            plan.add(
+                f"allies/{actor.id}/",
+                ally_title(actor),
+                "ally.html",
+                contexts.ally_page,
+                own=f"actor:{actor.id}",
+                shows=(f for p in actor.positions for f in p.facts),
+                actor_id=actor.id,
+            )
 
-    plan.add("timeline/", "Timeline", "timeline.html", contexts.timeline_page,
-             shows=(*briefing.timeline, *briefing.undated))
+    plan.add(
+        "timeline/",
+        "Timeline",
+        "timeline.html",
+        contexts.timeline_page,
+        shows=(*briefing.timeline, *briefing.undated),
+    )
 
-    plan.add("actors/", "Actors", "actors.html", contexts.actors_page,
-             deps=[f"actor:{a.id}" for a in briefing.actors]
-             + [f"fact:{f}" for fs in briefing.facts_by_actor.values() for f in fs])
+    plan.add(
+        "actors/",
+        "Actors",
+        "actors.html",
+        contexts.actors_page,
+        deps=[f"actor:{a.id}" for a in briefing.actors]
+        + [f"fact:{f}" for fs in briefing.facts_by_actor.values() for f in fs],
+    )
     for actor in briefing.actors:
         facts = plan.chrono(briefing.facts_by_actor.get(actor.id, ()))
-        plan.add(f"actors/{actor.id}/", actor.name, "actor.html", contexts.actor_page,
-                 own=f"actor:{actor.id}",
-                 shows=(*facts, *(f for p in actor.positions for f in p.facts)),
-                 deps=[f"actor:{actor.country}"] if actor.country else [],
-                 actor_id=actor.id, facts=facts)
+        plan.add(
+            f"actors/{actor.id}/",
+            actor.name,
+            "actor.html",
+            contexts.actor_page,
+            own=f"actor:{actor.id}",
+            shows=(*facts, *(f for p in actor.positions for f in p.facts)),
+            deps=[f"actor:{actor.country}"] if actor.country else [],
+            actor_id=actor.id,
+            facts=facts,
+        )
 
-    plan.add("sources/", "Sources", "sources.html", contexts.sources_page,
-             deps=[f"source:{s.id}" for s in briefing.sources]
-             + [f"fact:{f}" for fs in briefing.facts_by_source.values() for f in fs])
+    plan.add(
+        "sources/",
+        "Sources",
+        "sources.html",
+        contexts.sources_page,
+        deps=[f"source:{s.id}" for s in briefing.sources]
+        + [f"fact:{f}" for fs in briefing.facts_by_source.values() for f in fs],
+    )
     for source in briefing.sources:
-        plan.add(f"sources/{source.id}/", source.title, "source.html", contexts.source_page,
-                 own=f"source:{source.id}", cites=briefing.facts_by_source.get(source.id, ()),
-                 source_id=source.id)
+        plan.add(
+            f"sources/{source.id}/",
+            source.title,
+            "source.html",
+            contexts.source_page,
+            own=f"source:{source.id}",
+            cites=briefing.facts_by_source.get(source.id, ()),
+            source_id=source.id,
+        )
 
     disputed = tuple(sorted(briefing.disputes_of))
     plan.add("disputes/", "Disputes", "disputes.html", contexts.disputes_page, shows=disputed)
-    plan.add(guide.PATH, guide.TITLE, "how-to-read.html", guide.guide_page,
-             deps=[f"source:{s.id}" for s in briefing.sources])
-    plan.add("search/", "Search", "search.html", contexts.search_page,
-             deps=[f"fact:{f.id}" for f in briefing.facts]
-             + [f"actor:{a.id}" for a in briefing.actors]
-             + [f"source:{s.id}" for s in briefing.sources])
+    plan.add(
+        guide.PATH,
+        guide.TITLE,
+        "how-to-read.html",
+        guide.guide_page,
+        deps=[f"source:{s.id}" for s in briefing.sources],
+    )
+    plan.add(
+        "search/",
+        "Search",
+        "search.html",
+        contexts.search_page,
+        deps=[f"fact:{f.id}" for f in briefing.facts]
+        + [f"actor:{a.id}" for a in briefing.actors]
+        + [f"source:{s.id}" for s in briefing.sources],
+    )
 
     # Fact permalinks come last: "where it appears" lists the pages planned above.
     for fact in briefing.facts:
@@ -296,8 +408,9 @@ def replan(previous: Plan, new: Briefing, changed: Collection[str]) -> Plan | No
         plan.jobs[i] = replace(plan.jobs[i], title=title)
         refresh.update(plan.listed.get(plan.jobs[i].url, ()))
     for fid in sorted(refresh):
-        plan.appearances[fid] = [Link(link.url, titles.get(link.url, link.text))
-                                 for link in plan.appearances[fid]]
+        plan.appearances[fid] = [
+            Link(link.url, titles.get(link.url, link.text)) for link in plan.appearances[fid]
+        ]
         plan.jobs[plan.index(output_path(f"facts/{fid}/"))] = plan.fact_job(fid)
     return plan
 
@@ -306,10 +419,13 @@ def _same_fact_shape(a: Fact | None, b: Fact | None) -> bool:
     """Whether two versions of a fact sit in the same places: what the plan reads of it."""
     if a is None or b is None:
         return False
-    return (a.topic, a.date, a.actors, [c.source for c in a.citations],
-            [d.fact for d in a.disputes]) == (b.topic, b.date, b.actors,
-                                              [c.source for c in b.citations],
-                                              [d.fact for d in b.disputes])
+    return (
+        a.topic,
+        a.date,
+        a.actors,
+        [c.source for c in a.citations],
+        [d.fact for d in a.disputes],
+    ) == (b.topic, b.date, b.actors, [c.source for c in b.citations], [d.fact for d in b.disputes])
 
 
 def _matrix_deps(briefing: Briefing, allies: tuple[str, ...]) -> list[str]:
@@ -318,22 +434,23 @@ def _matrix_deps(briefing: Briefing, allies: tuple[str, ...]) -> list[str]:
     ]
 
 
-
-def affected(old: Iterable[PageJob], new: Iterable[PageJob],
-             changed: Collection[str]) -> list[PageJob]:
+def affected(
+    old: Iterable[PageJob], new: Iterable[PageJob], changed: Collection[str]
+) -> list[PageJob]:
     """The jobs of the new plan to re-render after `changed` names changed: those whose
     deps in the old or the new plan meet `changed`, plus pages the old plan did not have."""
     old_deps = {job.path: job.deps for job in old}
     touched = frozenset(changed)
     return [
-        job for job in new
+        job
+        for job in new
         if job.path not in old_deps or job.deps & touched or old_deps[job.path] & touched
     ]
-
 
 
 def sitemap_urls(jobs: Iterable[PageJob]) -> list[str]:
     """The pages the sitemap lists: all but the 404 page, withdrawn ids' and old ids' pages
     and the review page."""
-    return [job.url for job in jobs
-            if job.path != "404.html" and job.template not in NOT_IN_SITEMAP]
+    return [
+        job.url for job in jobs if job.path != "404.html" and job.template not in NOT_IN_SITEMAP
+    ]

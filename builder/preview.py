@@ -115,9 +115,7 @@ class PreviewState:
     def wait(self, seen: int, timeout: float) -> int:
         """Block until the generation differs from `seen`, the server stops, or `timeout`."""
         with self._cond:
-            self._cond.wait_for(
-                lambda: self.generation != seen or self.stopping.is_set(), timeout
-            )
+            self._cond.wait_for(lambda: self.generation != seen or self.stopping.is_set(), timeout)
             return self.generation
 
     def stop(self) -> None:
@@ -201,7 +199,7 @@ def resolve(site_dir: Path, base_path: str, raw_path: str) -> Resolved:
         if decoded in ("/", base_path.rstrip("/")):
             return Resolved(HTTPStatus.MOVED_PERMANENTLY, location=base_path)
         return Resolved(HTTPStatus.NOT_FOUND)
-    relative = decoded[len(base_path):]
+    relative = decoded[len(base_path) :]
     root = site_dir.resolve()
     candidate = root.joinpath(*[s for s in relative.split("/") if s])
     try:
@@ -232,15 +230,17 @@ def overlay_html(problems: Iterable[Problem]) -> str:
     errors = sum(1 for p in found if p.is_error)
     warnings = len(found) - errors
     counts = ", ".join(
-        part for part in (
+        part
+        for part in (
             f"{errors} error{'s' * (errors != 1)}" if errors else "",
             f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "",
-        ) if part
+        )
+        if part
     )
     lead = (
-        "The preview shows the last good build. Fix the file and save: "
-        "this page reloads by itself."
-        if errors else "The site was rebuilt; these warnings fail `briefing check --strict`."
+        "The preview shows the last good build. Fix the file and save: this page reloads by itself."
+        if errors
+        else "The site was rebuilt; these warnings fail `briefing check --strict`."
     )
     blocks = "".join(f"<pre>{html.escape(p.as_text())}</pre>" for p in found)
     if not errors:  # warnings only: a folded note at the bottom, the page stays readable
@@ -287,8 +287,12 @@ def content_type(path: Path) -> str:
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if path.suffix == ".js":
         kind = "text/javascript"
-    if kind.startswith("text/") or kind in ("application/json", "application/xml",
-                                             "application/atom+xml", "image/svg+xml"):
+    if kind.startswith("text/") or kind in (
+        "application/json",
+        "application/xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    ):
         kind += "; charset=utf-8"
     return kind
 
@@ -428,8 +432,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         seconds = self.server.state.reloaded(int(match[1]))
         if seconds is not None:
-            print(f"  page reloaded {seconds * 1000:.0f} ms after the save",
-                  file=self.server.state.log, flush=True)
+            print(
+                f"  page reloaded {seconds * 1000:.0f} ms after the save",
+                file=self.server.state.log,
+                flush=True,
+            )
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -455,7 +462,9 @@ class PreviewServer(ThreadingHTTPServer):
 def serve_in_background(server: PreviewServer) -> threading.Thread:
     """Serve requests in a background thread until `stop_server`."""
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="preview-http",
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="preview-http",
         daemon=True,
     )
     thread.start()

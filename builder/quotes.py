@@ -15,12 +15,15 @@ import unicodedata
 from dataclasses import dataclass
 
 _SPACES = "\t\n\v\f\r\u00a0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
-    map(chr, range(0x2000, 0x200B)))
+    map(chr, range(0x2000, 0x200B))
+)
 _FOLD = str.maketrans(
-    {**{c: " " for c in _SPACES},
-     **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u02bc"},
-     **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"},
-     **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}}
+    {
+        **{c: " " for c in _SPACES},
+        **{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u02bc"},
+        **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"},
+        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
+    }
 )
 _RUNS = re.compile(r" {2,}")
 
@@ -66,7 +69,7 @@ def normalise(text: str) -> Normalised:
         last = removed = 0
         norm_points, orig_points = [0], [0]
         for run in _RUNS.finditer(folded):
-            pieces.append(folded[last:run.start() + 1])
+            pieces.append(folded[last : run.start() + 1])
             norm_points.append(run.start() + 1 - removed)
             orig_points.append(run.end())
             removed += run.end() - run.start() - 1
@@ -179,7 +182,7 @@ class SourceIndex:
         return bisect.bisect_right(self._line_starts, offset)
 
     def passage(self, match: Match) -> str:
-        return self.text[match.start:match.end]
+        return self.text[match.start : match.end]
 
 
 LONG_QUOTE, _CHUNK, _MAX_PLACES = 300, 24, 20
@@ -200,7 +203,7 @@ def _aligned(needle: str, hay: str) -> tuple[int, int, float] | None:
 
     votes: Counter[int] = Counter()
     for offset in range(0, len(needle) - _CHUNK + 1, _CHUNK):
-        piece = needle[offset:offset + _CHUNK]
+        piece = needle[offset : offset + _CHUNK]
         at = hay.find(piece)
         for _ in range(_MAX_PLACES):  # a piece repeated all over the text votes less
             if at < 0:

@@ -51,8 +51,9 @@ class Renderer:
     passes the previous build's `env` while no template changed, so templates compile once.
     """
 
-    def __init__(self, briefing: Briefing, urls: Urls, templates_dir: Path,
-                 env: Environment | None = None) -> None:
+    def __init__(
+        self, briefing: Briefing, urls: Urls, templates_dir: Path, env: Environment | None = None
+    ) -> None:
         self.templates_dir = templates_dir
         self.env = env if env is not None else make_environment(templates_dir)
         self.markdown = Markdown()
@@ -130,7 +131,6 @@ def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = Non
     renderer.cards_shared = True
 
 
-
 def static_files(templates_dir: Path) -> dict[str, bytes]:
     """`templates/static/**` copied to `static/**`."""
     root = templates_dir / "static"
@@ -143,9 +143,9 @@ def static_files(templates_dir: Path) -> dict[str, bytes]:
     }
 
 
-
-def render_site(briefing: Briefing, templates_dir: Path, urls: Urls,
-                renderer: Renderer | None = None) -> dict[str, bytes]:
+def render_site(
+    briefing: Briefing, templates_dir: Path, urls: Urls, renderer: Renderer | None = None
+) -> dict[str, bytes]:
     """The whole site in memory, `{path: bytes}` sorted by path (tests, small sites).
     Pass a `renderer` to keep its fact cards afterwards."""
     if renderer is None:
@@ -155,8 +155,9 @@ def render_site(briefing: Briefing, templates_dir: Path, urls: Urls,
     return dict(sorted(item for part in parts for item in part.items()))
 
 
-def render_into(jobs: list[PageJob], renderer: Renderer, site: SiteWriter,
-                watcher: Watcher) -> list[TreeReport]:
+def render_into(
+    jobs: list[PageJob], renderer: Renderer, site: SiteWriter, watcher: Watcher
+) -> list[TreeReport]:
     """Every file of the site, written into `site` as it is made: the reports of the
     writers, one per process that made files.
 
@@ -171,8 +172,9 @@ def render_into(jobs: list[PageJob], renderer: Renderer, site: SiteWriter,
     return _render(jobs, renderer, lambda files: site.writer().put_all(files), watcher)
 
 
-def _render(jobs: list[PageJob], renderer: Renderer, consume: Callable[[Files], R],
-            watcher: Watcher) -> list[R]:
+def _render(
+    jobs: list[PageJob], renderer: Renderer, consume: Callable[[Files], R], watcher: Watcher
+) -> list[R]:
     """Every file of the site, handed to `consume` in each process that makes files; the
     results of `consume`, one per such process (see `render_into`)."""
     total = len(jobs)
@@ -184,6 +186,7 @@ def _render(jobs: list[PageJob], renderer: Renderer, consume: Callable[[Files], 
                 yield job.path, renderer.render(job)
                 watcher.pages(done, total)
             yield from other_files(jobs, renderer).items()
+
         return [consume(everything())]
 
     for job in jobs:  # refused here, before any worker starts writing
@@ -201,7 +204,7 @@ def _render(jobs: list[PageJob], renderer: Renderer, consume: Callable[[Files], 
 
     def pages(k: int) -> Iterator[tuple[str, bytes]]:
         for batch in tickets:
-            for job in jobs[batch * size:(batch + 1) * size]:
+            for job in jobs[batch * size : (batch + 1) * size]:
                 yield job.path, renderer.render(job)
                 rendered.add(k)
                 if k == 0:
@@ -232,6 +235,5 @@ def other_files(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes]
     facts.csv, feed.xml, sitemap.xml, robots.txt), which reuse the renderer's claims."""
     site = renderer.site
     out = static_files(renderer.templates_dir)
-    out.update(machine_outputs(site.briefing, site.urls, sitemap_urls(jobs),
-                               site.cards.claim))
+    out.update(machine_outputs(site.briefing, site.urls, sitemap_urls(jobs), site.cards.claim))
     return out

@@ -42,68 +42,138 @@ def _rule(id: str, name: str, description: str, pattern: str) -> Rule:
 
 
 RULES = (
-    _rule("quote-not-found", "QuoteNotFound",
-          "A citation's quote is not a verbatim passage of its source.",
-          r"^the quote is not in source"),
-    _rule("quote-ambiguous", "QuoteAmbiguous",
-          "A citation's quote occurs more than once in its source, so it cannot be anchored.",
-          r"^the quote occurs \d+ times"),
+    _rule(
+        "quote-not-found",
+        "QuoteNotFound",
+        "A citation's quote is not a verbatim passage of its source.",
+        r"^the quote is not in source",
+    ),
+    _rule(
+        "quote-ambiguous",
+        "QuoteAmbiguous",
+        "A citation's quote occurs more than once in its source, so it cannot be anchored.",
+        r"^the quote occurs \d+ times",
+    ),
     _rule("quote-empty", "QuoteEmpty", "A citation's quote is empty.", r"^the quote is empty"),
-    _rule("claim-unsupported", "ClaimUnsupported",
-          "A claim states a number or date that none of its quotes states.",
-          r"^the claim states .* but none of its quotes does"),
-    _rule("unknown-reference", "UnknownReference",
-          "An id names no fact, actor, source or topic of the briefing.",
-          r"^unknown (?!field)\w+ `|does not name a fact id|^source file `.*` not found"),
-    _rule("duplicate", "Duplicate",
-          "An id or a key is given twice.", r"^duplicate "),
-    _rule("missing-field", "MissingField", "A required field is missing.",
-          r"^missing required field|needs at least one"),
-    _rule("unknown-field", "UnknownField", "A field the content format does not have.",
-          r"^unknown field"),
-    _rule("invalid-value", "InvalidValue",
-          "A field's value has the wrong type or form (id, date, number, address, choice).",
-          r"is not a valid|is not a whole number|is not a web address|^expected |must be .*, "
-          r"not a|cannot dispute itself|^`country: |is cut off before"),
-    _rule("invisible-character", "InvisibleCharacter",
-          "Text holds an invisible control or bidirectional character.", r"invisible"),
-    _rule("too-long", "TooLong", "A field, page or file is longer than the limit.",
-          r"characters long; the limit|bytes; the limit"),
-    _rule("unreadable-file", "UnreadableFile",
-          "A file cannot be read as UTF-8 text inside its folder.",
-          r"^file |UTF-8|UTF-16|NUL byte|points outside|^cannot read the file"),
-    _rule("syntax", "Syntax", "The YAML or the front matter cannot be parsed.",
-          r"^YAML (syntax )?error|front matter|tab character|nested too deeply"),
-    _rule("source-changed", "SourceChanged",
-          "An archived file no longer matches the SHA-256 it was pinned with.",
-          r"does not match its pin|is not a SHA-256 digest|raw capture"),
-    _rule("correction-missing", "CorrectionMissing",
-          "A published fact changed without a correction note.", r"with no correction"),
-    _rule("url-lost", "UrlLost",
-          "A published id is gone without being withdrawn or renamed: its URL would die.",
-          r"its URL would die"),
-    _rule("inconsistent-fact", "InconsistentFact",
-          "A fact's status, event or date disagrees with its disputes or its sources.",
-          r"says `status: disputed`|in the main event"),
-    _rule("hedge-dropped", "HedgeDropped",
-          "Every quote hedges or attributes, and the claim states the thing flatly.",
-          r"^\[hedge-dropped\]"),
-    _rule("unsupported-detail", "UnsupportedDetail",
-          "The claim names a date word or an actor that none of its quotes carries.",
-          r"^\[unsupported-detail\]"),
-    _rule("one-strand-voice", "OneStrandVoice",
-          "A judgement resting on one strand, in the briefing's own voice.",
-          r"^\[one-strand-voice\]"),
-    _rule("stale-lint-ok", "StaleLintOk",
-          "A `lint_ok` entry silences a check that finds nothing on its fact.",
-          r"^`lint_ok` silences"),
-    _rule("template-error", "TemplateError", "A template under templates/ is broken.",
-          r"^template error"),
-    _rule("build-folder", "BuildFolder",
-          "The output folder cannot be built into (not ours, locked, or not writable).",
-          r"a build would replace it|cannot write the site|the other one has finished"),
-    _rule("content-problem", "ContentProblem", "Any other problem found in the content.",
-          r""),  # matches everything: what no other rule names
+    _rule(
+        "claim-unsupported",
+        "ClaimUnsupported",
+        "A claim states a number or date that none of its quotes states.",
+        r"^the claim states .* but none of its quotes does",
+    ),
+    _rule(
+        "unknown-reference",
+        "UnknownReference",
+        "An id names no fact, actor, source or topic of the briefing.",
+        r"^unknown (?!field)\w+ `|does not name a fact id|^source file `.*` not found",
+    ),
+    _rule("duplicate", "Duplicate", "An id or a key is given twice.", r"^duplicate "),
+    _rule(
+        "missing-field",
+        "MissingField",
+        "A required field is missing.",
+        r"^missing required field|needs at least one",
+    ),
+    _rule(
+        "unknown-field",
+        "UnknownField",
+        "A field the content format does not have.",
+        r"^unknown field",
+    ),
+    _rule(
+        "invalid-value",
+        "InvalidValue",
+        "A field's value has the wrong type or form (id, date, number, address, choice).",
+        r"is not a valid|is not a whole number|is not a web address|^expected |must be .*, "
+        r"not a|cannot dispute itself|^`country: |is cut off before",
+    ),
+    _rule(
+        "invisible-character",
+        "InvisibleCharacter",
+        "Text holds an invisible control or bidirectional character.",
+        r"invisible",
+    ),
+    _rule(
+        "too-long",
+        "TooLong",
+        "A field, page or file is longer than the limit.",
+        r"characters long; the limit|bytes; the limit",
+    ),
+    _rule(
+        "unreadable-file",
+        "UnreadableFile",
+        "A file cannot be read as UTF-8 text inside its folder.",
+        r"^file |UTF-8|UTF-16|NUL byte|points outside|^cannot read the file",
+    ),
+    _rule(
+        "syntax",
+        "Syntax",
+        "The YAML or the front matter cannot be parsed.",
+        r"^YAML (syntax )?error|front matter|tab character|nested too deeply",
+    ),
+    _rule(
+        "source-changed",
+        "SourceChanged",
+        "An archived file no longer matches the SHA-256 it was pinned with.",
+        r"does not match its pin|is not a SHA-256 digest|raw capture",
+    ),
+    _rule(
+        "correction-missing",
+        "CorrectionMissing",
+        "A published fact changed without a correction note.",
+        r"with no correction",
+    ),
+    _rule(
+        "url-lost",
+        "UrlLost",
+        "A published id is gone without being withdrawn or renamed: its URL would die.",
+        r"its URL would die",
+    ),
+    _rule(
+        "inconsistent-fact",
+        "InconsistentFact",
+        "A fact's status, event or date disagrees with its disputes or its sources.",
+        r"says `status: disputed`|in the main event",
+    ),
+    _rule(
+        "hedge-dropped",
+        "HedgeDropped",
+        "Every quote hedges or attributes, and the claim states the thing flatly.",
+        r"^\[hedge-dropped\]",
+    ),
+    _rule(
+        "unsupported-detail",
+        "UnsupportedDetail",
+        "The claim names a date word or an actor that none of its quotes carries.",
+        r"^\[unsupported-detail\]",
+    ),
+    _rule(
+        "one-strand-voice",
+        "OneStrandVoice",
+        "A judgement resting on one strand, in the briefing's own voice.",
+        r"^\[one-strand-voice\]",
+    ),
+    _rule(
+        "stale-lint-ok",
+        "StaleLintOk",
+        "A `lint_ok` entry silences a check that finds nothing on its fact.",
+        r"^`lint_ok` silences",
+    ),
+    _rule(
+        "template-error",
+        "TemplateError",
+        "A template under templates/ is broken.",
+        r"^template error",
+    ),
+    _rule(
+        "build-folder",
+        "BuildFolder",
+        "The output folder cannot be built into (not ours, locked, or not writable).",
+        r"a build would replace it|cannot write the site|the other one has finished",
+    ),
+    _rule(
+        "content-problem", "ContentProblem", "Any other problem found in the content.", r""
+    ),  # matches everything: what no other rule names
 )
 """Every kind of problem, most specific first; the last one takes what no other does."""
 
@@ -123,8 +193,9 @@ def fingerprint(problem: Problem) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def problems_as_sarif(problems: Iterable[Problem], *, strict: bool = False,
-                      version: str = "") -> str:
+def problems_as_sarif(
+    problems: Iterable[Problem], *, strict: bool = False, version: str = ""
+) -> str:
     """A SARIF 2.1.0 log of one run of briefing: every rule (so a dashboard can describe a
     kind that did not occur this time), then each problem as a result. Locations are
     relative to the project root; columns count code points, as the problems do."""
@@ -160,7 +231,8 @@ def problems_as_sarif(problems: Iterable[Problem], *, strict: bool = False,
                 "name": rule.name,
                 "shortDescription": {"text": rule.description},
                 "defaultConfiguration": {
-                    "level": "warning" if rule.id == "claim-unsupported" else "error"},
+                    "level": "warning" if rule.id == "claim-unsupported" else "error"
+                },
             }
             for rule in RULES
         ],
@@ -170,11 +242,13 @@ def problems_as_sarif(problems: Iterable[Problem], *, strict: bool = False,
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False)
 
@@ -195,8 +269,10 @@ def job_summary(problems: Iterable[Problem], *, strict: bool = False) -> str:
     ]
     for p in found:
         level = "error" if p.is_error or strict else "warning"
-        lines.append(f"| {level} | {_cell(p.location())} | {_cell(p.field)} | "
-                     f"{_cell(p.message)} | {_cell(p.hint)} |")
+        lines.append(
+            f"| {level} | {_cell(p.location())} | {_cell(p.field)} | "
+            f"{_cell(p.message)} | {_cell(p.hint)} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -107,15 +107,26 @@ def fact_file(root: Path, file: Path) -> Path | None:
     facts = (root / "content" / "facts").resolve()
     for base in (Path.cwd(), root):
         path = (base / file).resolve()
-        if path.parent == facts and path.suffix == ".yaml" and not path.name.startswith(".") \
-                and not path.is_dir():
+        if (
+            path.parent == facts
+            and path.suffix == ".yaml"
+            and not path.name.startswith(".")
+            and not path.is_dir()
+        ):
             return path
     return None
 
 
-def new_fact_command(root: Path, topic: str, *, title: str | None = None,
-                     file: Path | None = None, write: bool = False,
-                     out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def new_fact_command(
+    root: Path,
+    topic: str,
+    *,
+    title: str | None = None,
+    file: Path | None = None,
+    write: bool = False,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
     """`briefing new fact --topic T [--title ...] [--file F | --write]`."""
     topics, problems = site_topics(root)
     if not topics:
@@ -133,10 +144,16 @@ def new_fact_command(root: Path, topic: str, *, title: str | None = None,
     if file is not None:
         target = fact_file(root, file)
         if target is None:
-            print(f"briefing new: refusing to write {file}: fact files live in "
-                  f"{root / 'content' / 'facts'}/ and end in .yaml", file=err)
-            print("  hint: give a path such as content/facts/TOPIC.yaml (from the project "
-                  "folder), or use --write", file=err)
+            print(
+                f"briefing new: refusing to write {file}: fact files live in "
+                f"{root / 'content' / 'facts'}/ and end in .yaml",
+                file=err,
+            )
+            print(
+                "  hint: give a path such as content/facts/TOPIC.yaml (from the project "
+                "folder), or use --write",
+                file=err,
+            )
             return EXIT_USAGE
     else:
         target = root / "content" / "facts" / f"{topic}.yaml" if write else None
@@ -144,6 +161,7 @@ def new_fact_command(root: Path, topic: str, *, title: str | None = None,
         print(entry, end="", file=out)
         return EXIT_OK
     append_fact(target, entry)
-    print(f"added fact `{fact_id}` to {target}; fill in the TODOs, then run briefing check",
-          file=err)
+    print(
+        f"added fact `{fact_id}` to {target}; fill in the TODOs, then run briefing check", file=err
+    )
     return EXIT_OK

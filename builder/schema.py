@@ -96,11 +96,15 @@ def site_schema() -> Schema:
     event = _object(
         {
             "id": {"$ref": "#/$defs/id"},
-            "label": _text("Short; shown on the badge of every fact of this event wherever "
-                           "it appears outside the event's own page (unless it is the main "
-                           "event)."),
-            "description": {"type": "string",
-                            "description": "One or two sentences: what happened, and when."},
+            "label": _text(
+                "Short; shown on the badge of every fact of this event wherever "
+                "it appears outside the event's own page (unless it is the main "
+                "event)."
+            ),
+            "description": {
+                "type": "string",
+                "description": "One or two sentences: what happened, and when.",
+            },
         },
         ["id", "label"],
         "Something that happened, which facts belong to.",
@@ -111,23 +115,41 @@ def site_schema() -> Schema:
             "description": _text("One line for search engines and link previews."),
             "language": _text("The language of the pages (default `en`)."),
             "base_url": _text("A path such as `/briefing/`, or a full URL (default `/`)."),
-            "as_of": {"$ref": "#/$defs/date",
-                      "description": "The date the briefing is current to."},
+            "as_of": {
+                "$ref": "#/$defs/date",
+                "description": "The date the briefing is current to.",
+            },
             "author": {"type": "string", "description": "Optional; used in the Atom feed."},
-            "nav": _ids("Page slugs and built-in pages (`timeline`, `disputes`, `sources`, "
-                        "`actors`, `search`) in navigation order."),
-            "topics": {"type": "array", "items": topic, "minItems": 1,
-                       "description": "Every topic a fact can be filed under."},
-            "issues": {"type": "array", "items": issue,
-                       "description": "The columns of the allied-positions matrix."},
-            "events": {"type": "array", "items": event,
-                       "description": "The events facts belong to; a fact outside the main "
-                                      "event is labelled with its event wherever shown."},
-            "main_event": {"$ref": "#/$defs/id",
-                           "description": "The id of the event the briefing is about "
-                                          "(required when `events` is given)."},
-            "matrix_order": _ids("Actor ids listed first in the positions matrix, in this "
-                                 "order (lead nations, then the US); the rest follow by name."),
+            "nav": _ids(
+                "Page slugs and built-in pages (`timeline`, `disputes`, `sources`, "
+                "`actors`, `search`) in navigation order."
+            ),
+            "topics": {
+                "type": "array",
+                "items": topic,
+                "minItems": 1,
+                "description": "Every topic a fact can be filed under.",
+            },
+            "issues": {
+                "type": "array",
+                "items": issue,
+                "description": "The columns of the allied-positions matrix.",
+            },
+            "events": {
+                "type": "array",
+                "items": event,
+                "description": "The events facts belong to; a fact outside the main "
+                "event is labelled with its event wherever shown.",
+            },
+            "main_event": {
+                "$ref": "#/$defs/id",
+                "description": "The id of the event the briefing is about "
+                "(required when `events` is given).",
+            },
+            "matrix_order": _ids(
+                "Actor ids listed first in the positions matrix, in this "
+                "order (lead nations, then the US); the rest follow by name."
+            ),
         },
         ["title", "as_of", "topics"],
         "`content/site.yaml`: the briefing's identity and navigation.",
@@ -145,36 +167,62 @@ def sources_schema() -> Schema:
                 "anyOf": [{"$ref": "#/$defs/date"}, {"const": "unknown"}],
             },
             "kind": _enum(SourceKind, "What sort of document it is."),
-            "file": {"type": "string", "pattern": "^seeds/[^/]+$",
-                     "description": "The archived text, e.g. `seeds/000_55bc3277705ae018.txt`."},
-            "url": {"type": "string", "pattern": "^https?://",
-                    "description": "Optional: only a real, known address of the original."},
-            "cites": {"type": "array", "items": {"type": "string", "minLength": 1},
-                      "description": "Outlets the document itself names."},
-            "strand": _text("Sources with the same strand count as one independent outlet "
-                            "in \"corroborated by N sources\" (default: the outlet)."),
+            "file": {
+                "type": "string",
+                "pattern": "^seeds/[^/]+$",
+                "description": "The archived text, e.g. `seeds/000_55bc3277705ae018.txt`.",
+            },
+            "url": {
+                "type": "string",
+                "pattern": "^https?://",
+                "description": "Optional: only a real, known address of the original.",
+            },
+            "cites": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "Outlets the document itself names.",
+            },
+            "strand": _text(
+                "Sources with the same strand count as one independent outlet "
+                'in "corroborated by N sources" (default: the outlet).'
+            ),
             "notes": {"type": "string", "description": "Shown on the source page."},
-            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
-                       "description": "SHA-256 of `file` (`briefing sources pin` records it); "
-                                      "a build fails when the file no longer matches."},
-            "capture": {"type": "string", "pattern": "^seeds/[^/]+$",
-                        "description": "The raw capture (saved HTML) the text was extracted "
-                                       "from, kept beside it."},
-            "capture_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
-                               "description": "SHA-256 of `capture`."},
-            "archived": {"$ref": "#/$defs/date",
-                         "description": "When the document was archived (Robust Links' "
-                                        "version date)."},
-            "covers": _ids("Ids of the events (site.yaml `events`) the document reports on. "
-                           "A fact whose sources all cover one and the same event belongs "
-                           "to it unless its `event` says otherwise."),
+            "sha256": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "SHA-256 of `file` (`briefing sources pin` records it); "
+                "a build fails when the file no longer matches.",
+            },
+            "capture": {
+                "type": "string",
+                "pattern": "^seeds/[^/]+$",
+                "description": "The raw capture (saved HTML) the text was extracted "
+                "from, kept beside it.",
+            },
+            "capture_sha256": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{64}$",
+                "description": "SHA-256 of `capture`.",
+            },
+            "archived": {
+                "$ref": "#/$defs/date",
+                "description": "When the document was archived (Robust Links' version date).",
+            },
+            "covers": _ids(
+                "Ids of the events (site.yaml `events`) the document reports on. "
+                "A fact whose sources all cover one and the same event belongs "
+                "to it unless its `event` says otherwise."
+            ),
             "aliases": _ids("Ids the source had before: their URLs redirect here."),
         },
         ["id", "title", "outlet", "published", "kind", "file"],
         "One archived source document under `seeds/`.",
     )
-    return {"type": "array", "items": source,
-            "description": "`content/sources.yaml`: one entry per archived document."}
+    return {
+        "type": "array",
+        "items": source,
+        "description": "`content/sources.yaml`: one entry per archived document.",
+    }
 
 
 def actors_schema() -> Schema:
@@ -192,11 +240,16 @@ def actors_schema() -> Schema:
             "id": {"$ref": "#/$defs/id"},
             "name": _text("As readers know it."),
             "kind": _enum(ActorKind, "What sort of actor."),
-            "aliases": {"type": "array", "items": {"type": "string", "minLength": 1},
-                        "description": "Other names, e.g. other spellings."},
+            "aliases": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "Other names, e.g. other spellings.",
+            },
             "role": {"type": "string", "description": "One line on who they are."},
-            "country": {"$ref": "#/$defs/id",
-                        "description": "For people and organisations: the country actor's id."},
+            "country": {
+                "$ref": "#/$defs/id",
+                "description": "For people and organisations: the country actor's id.",
+            },
             "positions": {
                 "type": "object",
                 "description": "Allies only: issue id (from site.yaml `issues`) -> stance.",
@@ -208,16 +261,21 @@ def actors_schema() -> Schema:
         ["id", "name", "kind"],
         "A country, person or organisation.",
     )
-    return {"type": "array", "items": actor,
-            "description": "`content/actors.yaml`: countries, people and organisations."}
+    return {
+        "type": "array",
+        "items": actor,
+        "description": "`content/actors.yaml`: countries, people and organisations.",
+    }
 
 
 def facts_schema() -> Schema:
     citation = _object(
         {
             "source": {"$ref": "#/$defs/id", "description": "A source id from sources.yaml."},
-            "quote": _text("A verbatim passage of the source's file, matching exactly one "
-                           "place. `briefing cite SOURCE \"words\"` finds one for you."),
+            "quote": _text(
+                "A verbatim passage of the source's file, matching exactly one "
+                'place. `briefing cite SOURCE "words"` finds one for you.'
+            ),
         },
         ["source", "quote"],
         "A verbatim quote that supports the fact.",
@@ -225,10 +283,13 @@ def facts_schema() -> Schema:
     dispute = _object(
         {
             "fact": {"$ref": "#/$defs/id", "description": "The id of the other fact."},
-            "kind": _enum(DisputeKind, "contradicts: the sources assert incompatible things "
-                          "(only this kind makes both facts disputed); differs: the same "
-                          "thing reported with different words, numbers or dates; "
-                          "inconsistent: one source contradicts itself."),
+            "kind": _enum(
+                DisputeKind,
+                "contradicts: the sources assert incompatible things "
+                "(only this kind makes both facts disputed); differs: the same "
+                "thing reported with different words, numbers or dates; "
+                "inconsistent: one source contradicts itself.",
+            ),
             "note": _text("One line on how they disagree."),
         },
         ["fact", "kind", "note"],
@@ -249,37 +310,66 @@ def facts_schema() -> Schema:
             "topic": {"$ref": "#/$defs/id", "description": "A topic id from site.yaml."},
             "date": {"$ref": "#/$defs/date"},
             "actors": _ids("Actor ids from actors.yaml."),
-            "citations": {"type": "array", "items": citation, "minItems": 1,
-                          "description": "One or more quotes from the sources."},
-            "status": _enum(Status, "reported (default), claimed or disputed; `disputed` "
-                            "only with a `contradicts` dispute on either side (it is derived "
-                            "from one anyway)."),
-            "disputes": {"type": "array", "items": dispute,
-                         "description": "Facts this one disagrees with (one side is enough)."},
-            "event": {"$ref": "#/$defs/id",
-                      "description": "The event (site.yaml `events`) the fact belongs to. "
-                                     "Default: the one event all its sources cover, else "
-                                     "the main event."},
-            "lint_ok": {"type": "array", "items": waiver,
-                        "description": "Meaning checks silenced for this fact, each with a "
-                                       "stated reason."},
-            "corrections": {"type": "array", "items": _object(
-                {"date": {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-                          "description": "The day the fact was corrected."},
-                 "what": _text("What changed, in a few words."),
-                 "why": _text("Why it changed.")},
-                ["date", "what", "why"], "A change to the published fact, said openly."),
+            "citations": {
+                "type": "array",
+                "items": citation,
+                "minItems": 1,
+                "description": "One or more quotes from the sources.",
+            },
+            "status": _enum(
+                Status,
+                "reported (default), claimed or disputed; `disputed` "
+                "only with a `contradicts` dispute on either side (it is derived "
+                "from one anyway).",
+            ),
+            "disputes": {
+                "type": "array",
+                "items": dispute,
+                "description": "Facts this one disagrees with (one side is enough).",
+            },
+            "event": {
+                "$ref": "#/$defs/id",
+                "description": "The event (site.yaml `events`) the fact belongs to. "
+                "Default: the one event all its sources cover, else "
+                "the main event.",
+            },
+            "lint_ok": {
+                "type": "array",
+                "items": waiver,
+                "description": "Meaning checks silenced for this fact, each with a stated reason.",
+            },
+            "corrections": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "date": {
+                            "type": "string",
+                            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                            "description": "The day the fact was corrected.",
+                        },
+                        "what": _text("What changed, in a few words."),
+                        "why": _text("Why it changed."),
+                    },
+                    ["date", "what", "why"],
+                    "A change to the published fact, said openly.",
+                ),
                 "description": "Every change to a published claim, date, actors, status or "
-                               "citations (`briefing check --since` asks for one)."},
-            "minor": {"type": "boolean",
-                      "description": "The edit is typo-level and needs no correction note."},
+                "citations (`briefing check --since` asks for one).",
+            },
+            "minor": {
+                "type": "boolean",
+                "description": "The edit is typo-level and needs no correction note.",
+            },
             "aliases": _ids("Ids the fact had before: their URLs redirect here."),
         },
         ["id", "claim", "topic", "citations"],
         "One short, dated, attributed claim.",
     )
-    return {"type": "array", "items": fact,
-            "description": "A file under `content/facts/`: a list of facts."}
+    return {
+        "type": "array",
+        "items": fact,
+        "description": "A file under `content/facts/`: a list of facts.",
+    }
 
 
 BUILDERS = {

@@ -35,8 +35,12 @@ class Selectors:
     def as_json(self) -> list[dict[str, object]]:
         """The `selector` list of a W3C `SpecificResource`: quote first, then position."""
         return [
-            {"type": "TextQuoteSelector", "exact": self.exact, "prefix": self.prefix,
-             "suffix": self.suffix},
+            {
+                "type": "TextQuoteSelector",
+                "exact": self.exact,
+                "prefix": self.prefix,
+                "suffix": self.suffix,
+            },
             {"type": "TextPositionSelector", "start": self.start, "end": self.end},
         ]
 
@@ -47,8 +51,8 @@ def select(text: str, start: int, end: int) -> Selectors:
     exact = text[start:end]
     width = CONTEXT
     while True:
-        prefix = text[max(0, start - width):start]
-        suffix = text[end:end + width]
+        prefix = text[max(0, start - width) : start]
+        suffix = text[end : end + width]
         whole = start - width <= 0 and end + width >= len(text)
         if whole or _occurs_once(text, prefix + exact + suffix):
             return Selectors(exact, prefix, suffix, start, end)

@@ -101,8 +101,14 @@ def _save_time(paths: Iterable[str]) -> float:
     return now - (now_wall - newest)
 
 
-def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
-                  out: Path | None = None, log: TextIO = sys.stdout) -> int:
+def serve_command(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    out: Path | None = None,
+    log: TextIO = sys.stdout,
+) -> int:
     """`briefing serve`: build, serve on `host:port`, and rebuild on every save until Ctrl+C
     (or SIGTERM)."""
     gc.enable()  # a long-lived process, unlike the other commands (see `cli.run`)
@@ -111,8 +117,11 @@ def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
     refused = output_clash(root, out)
     if refused is not None:  # never replace, or serve, a folder that is not a site
         print(f"briefing serve: {refused}; the preview would replace it", file=sys.stderr)
-        print("  hint: preview into a new or empty folder, or one a build made (site/ by "
-              "default); nothing was deleted", file=sys.stderr)
+        print(
+            "  hint: preview into a new or empty folder, or one a build made (site/ by "
+            "default); nothing was deleted",
+            file=sys.stderr,
+        )
         return 2
     state = PreviewState(site_dir=out, log=log)
     state.tools.update(FinderPage(root, lambda: state.base_path).routes())
@@ -120,8 +129,7 @@ def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
         server = PreviewServer(state, host, port)
     except OSError as exc:
         print(f"briefing serve: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
-        print("  hint: another program uses the port; try --port 0 for a free one",
-              file=sys.stderr)
+        print("  hint: another program uses the port; try --port 0 for a free one", file=sys.stderr)
         return 2
     started = time.monotonic()
     result = full_build(root, out, search=True)
@@ -132,10 +140,12 @@ def serve_command(root: Path, *, host: str = "127.0.0.1", port: int = 8000,
     state.problems = tuple(result.problems)
     serve_in_background(server)
     shown_host = f"[{host}]" if ":" in host else host
-    print(f"serving http://{shown_host}:{server.server_port}{state.base_path} "
-          "(press Ctrl+C to stop)", file=log, flush=True)
-    print(f"citation finder: http://{shown_host}:{server.server_port}{PAGE}", file=log,
-          flush=True)
+    print(
+        f"serving http://{shown_host}:{server.server_port}{state.base_path} (press Ctrl+C to stop)",
+        file=log,
+        flush=True,
+    )
+    print(f"citation finder: http://{shown_host}:{server.server_port}{PAGE}", file=log, flush=True)
     previous_handler = signal.signal(signal.SIGTERM, lambda *_: state.stop())
     indexer = SearchIndexer(out, log)
     try:
@@ -152,15 +162,23 @@ def _base_path(site_state: SiteState) -> str:
     return Urls(site_state.briefing.site.base_url).base_path
 
 
-def _watch_and_rebuild(root: Path, out: Path, state: PreviewState,
-                       site_state: SiteState | None, indexer: SearchIndexer) -> None:
+def _watch_and_rebuild(
+    root: Path, out: Path, state: PreviewState, site_state: SiteState | None, indexer: SearchIndexer
+) -> None:
     """The loop: each batch of saves -> one rebuild -> one reload (or the problems shown)."""
     log = state.log
     watched = [root / name for name in WATCHED if (root / name).is_dir()]
     ready = False
-    for batch in watch(*watched, watch_filter=DefaultFilter(), debounce=400, step=20,
-                       stop_event=state.stopping, raise_interrupt=False,
-                       rust_timeout=500, yield_on_timeout=True):
+    for batch in watch(
+        *watched,
+        watch_filter=DefaultFilter(),
+        debounce=400,
+        step=20,
+        stop_event=state.stopping,
+        raise_interrupt=False,
+        rust_timeout=500,
+        yield_on_timeout=True,
+    ):
         if not ready:  # the watcher runs from here on: saves are no longer missed
             ready = True
             names = ", ".join(f"{p.name}/" for p in watched)
@@ -171,8 +189,14 @@ def _watch_and_rebuild(root: Path, out: Path, state: PreviewState,
         try:
             result = rebuild(site_state, root, out, search=True)
         except Exception as exc:  # a bug in briefing, not the editor's content
-            problem = Problem("", 0, 0, "", f"internal error: {type(exc).__name__}: {exc}",
-                              hint="this is a bug in briefing; restart the preview")
+            problem = Problem(
+                "",
+                0,
+                0,
+                "",
+                f"internal error: {type(exc).__name__}: {exc}",
+                hint="this is a bug in briefing; restart the preview",
+            )
             print(problem.as_text(), file=log, flush=True)
             state.publish([problem], saved_at=saved_at)
             continue
@@ -184,13 +208,20 @@ def _watch_and_rebuild(root: Path, out: Path, state: PreviewState,
         elapsed = (time.monotonic() - saved_at) * 1000
         if not result.ok:
             errors = sum(1 for p in result.problems if p.is_error)
-            print(f"{errors} error(s): the preview keeps the last good site [{generation}]",
-                  file=log, flush=True)
+            print(
+                f"{errors} error(s): the preview keeps the last good site [{generation}]",
+                file=log,
+                flush=True,
+            )
             continue
         what = describe_changes(result.changes) or "no visible change"
         verb = "built" if result.full else "rebuilt"
-        print(f"{verb} {result.rendered} pages, wrote {len(result.written)} files "
-              f"in {elapsed:.0f} ms ({what}) [{generation}]", file=log, flush=True)
+        print(
+            f"{verb} {result.rendered} pages, wrote {len(result.written)} files "
+            f"in {elapsed:.0f} ms ({what}) [{generation}]",
+            file=log,
+            flush=True,
+        )
         if any(rel.endswith(".html") for rel in result.written) or result.removed:
             indexer.request()
 

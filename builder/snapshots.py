@@ -68,8 +68,11 @@ class Snapshot:
 
     def published(self, kind: str) -> set[str]:
         """Every id of `kind` whose URL serves a page: live, withdrawn or redirected."""
-        return self.live[kind] | {i for k, i in self.withdrawn if k == kind} | \
-            {i for k, i in self.aliases if k == kind}
+        return (
+            self.live[kind]
+            | {i for k, i in self.withdrawn if k == kind}
+            | {i for k, i in self.aliases if k == kind}
+        )
 
 
 def snapshot_at(root: Path, revision: str) -> Snapshot:
@@ -86,8 +89,9 @@ def snapshot_of_tree(root: Path) -> Snapshot:
     """The project's content as it stands in the work tree."""
     files: dict[str, bytes] = {}
     facts = root / FACTS_DIR
-    paths = [f"{FACTS_DIR}/{p.name}" for p in sorted(facts.glob("*.yaml"))] \
-        if facts.is_dir() else []
+    paths = (
+        [f"{FACTS_DIR}/{p.name}" for p in sorted(facts.glob("*.yaml"))] if facts.is_dir() else []
+    )
     for rel in [*paths, ACTORS, SOURCES, WITHDRAWN]:
         try:
             files[rel] = (root / rel).read_bytes()
@@ -119,8 +123,13 @@ def snapshot_from(files: MappingABC[str, bytes]) -> Snapshot:
                         snap.aliases[(kind, old)] = ident
         elif path == WITHDRAWN:
             for item in _records(node):
-                gone = Retired(_text(item, "kind"), _text(item, "id"), _text(item, "date"),
-                               _text(item, "reason"), _text(item, "title"))
+                gone = Retired(
+                    _text(item, "kind"),
+                    _text(item, "id"),
+                    _text(item, "date"),
+                    _text(item, "reason"),
+                    _text(item, "title"),
+                )
                 if gone.kind in KINDS and gone.id:
                     snap.withdrawn[(gone.kind, gone.id)] = gone
     return snap
@@ -132,8 +141,7 @@ def _parse(path: str, data: bytes) -> Node | None:
 
 
 def _records(node: Node | None) -> list[Mapping]:
-    return [i for i in node.items if isinstance(i, Mapping)] \
-        if isinstance(node, Sequence) else []
+    return [i for i in node.items if isinstance(i, Mapping)] if isinstance(node, Sequence) else []
 
 
 def _text(node: Mapping, key: str) -> str:
@@ -157,14 +165,26 @@ def _fact(node: Mapping, path: str) -> FactRecord | None:
     if not fid:
         return None
     cites = node.entries.get("citations")
-    citations = tuple((_text(c, "source"), " ".join(_text(c, "quote").split()))
-                      for c in _records(cites.value if cites is not None else None))
+    citations = tuple(
+        (_text(c, "source"), " ".join(_text(c, "quote").split()))
+        for c in _records(cites.value if cites is not None else None)
+    )
     fixes = node.entries.get("corrections")
-    corrections = tuple((_text(c, "date"), _text(c, "what"), _text(c, "why"))
-                        for c in _records(fixes.value if fixes is not None else None))
+    corrections = tuple(
+        (_text(c, "date"), _text(c, "what"), _text(c, "why"))
+        for c in _records(fixes.value if fixes is not None else None)
+    )
     return FactRecord(
-        id=fid, claim=" ".join(_text(node, "claim").split()), topic=_text(node, "topic"),
-        date=_text(node, "date"), actors=_texts(node, "actors"),
-        status=_text(node, "status") or "reported", citations=citations,
-        corrections=corrections, minor=_text(node, "minor") == "true",
-        aliases=_texts(node, "aliases"), file=path, line=node.line)
+        id=fid,
+        claim=" ".join(_text(node, "claim").split()),
+        topic=_text(node, "topic"),
+        date=_text(node, "date"),
+        actors=_texts(node, "actors"),
+        status=_text(node, "status") or "reported",
+        citations=citations,
+        corrections=corrections,
+        minor=_text(node, "minor") == "true",
+        aliases=_texts(node, "aliases"),
+        file=path,
+        line=node.line,
+    )

@@ -22,8 +22,13 @@ CARD_TEMPLATES = ("_fact_card.html", "_cite_marks.html", "_event_badge.html")
 """Rendered on their own by `Cards` (the badge is handed to the card already made)."""
 TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
     "home.html": ("base.html", "_fact_list.html", "_key_points.html"),
-    "page.html": ("base.html", "_fact_list.html", "_matrix.html", "_event_badge.html",
-                  "_key_points.html"),
+    "page.html": (
+        "base.html",
+        "_fact_list.html",
+        "_matrix.html",
+        "_event_badge.html",
+        "_key_points.html",
+    ),
     "topic.html": ("base.html", "_fact_list.html"),
     "ally.html": ("base.html", "_fact_list.html"),
     "timeline.html": ("base.html", "_timeline_row.html"),
@@ -42,7 +47,6 @@ TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
     "changes.html": ("base.html",),
 }
 """Templates each page template pulls in (extends/include); a test keeps it true."""
-
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -70,8 +74,11 @@ def load_templates(env: Environment) -> None:
 def templates_used(names: Iterable[str]) -> set[str]:
     """`names`, the templates they pull in, and the navigation and References list every
     layout shows."""
-    return {contexts.NAV_TEMPLATE, REFERENCES_TEMPLATE, *(used for name in names
-                                     for used in (name, *TEMPLATE_USES.get(name, ())))}
+    return {
+        contexts.NAV_TEMPLATE,
+        REFERENCES_TEMPLATE,
+        *(used for name in names for used in (name, *TEMPLATE_USES.get(name, ()))),
+    }
 
 
 def template_problem(exc: Exception, root: Path) -> Problem:
@@ -93,6 +100,11 @@ def template_problem(exc: Exception, root: Path) -> Problem:
     else:
         rel = str(path)
     message = getattr(exc, "message", None) or str(exc)
-    return Problem(rel, line, 0, "", f"template error: {message}",
-                   hint="fix the template under templates/ (this is not a content mistake)")
-
+    return Problem(
+        rel,
+        line,
+        0,
+        "",
+        f"template error: {message}",
+        hint="fix the template under templates/ (this is not a content mistake)",
+    )

@@ -33,21 +33,44 @@ def _date(date: PartialDate) -> DateView:
     return DateView(date.iso(), date.human())
 
 
-def page_specs(briefing: Briefing, review: ChangeSet | None = None,
-               base: str = "") -> list[PageSpec]:
+def page_specs(
+    briefing: Briefing, review: ChangeSet | None = None, base: str = ""
+) -> list[PageSpec]:
     """Every page of this module the site has: `/corrections/` always, a page per withdrawn
     or old id, and `/changes/` when built for review against `base`."""
-    specs: list[PageSpec] = [("corrections/", "Corrections", "corrections.html",
-                              corrections_page, {})]
+    specs: list[PageSpec] = [
+        ("corrections/", "Corrections", "corrections.html", corrections_page, {})
+    ]
     for gone in briefing.withdrawn:
-        specs.append((f"{FOLDERS[gone.kind]}/{gone.id}/", f"Withdrawn {gone.kind}: {gone.id}",
-                      "withdrawn.html", withdrawn_page, {"kind": gone.kind, "ident": gone.id}))
+        specs.append(
+            (
+                f"{FOLDERS[gone.kind]}/{gone.id}/",
+                f"Withdrawn {gone.kind}: {gone.id}",
+                "withdrawn.html",
+                withdrawn_page,
+                {"kind": gone.kind, "ident": gone.id},
+            )
+        )
     for kind, old, new in briefing.redirects():
-        specs.append((f"{FOLDERS[kind]}/{old}/", f"Moved: {old}", "redirect.html",
-                      redirect_page, {"kind": kind, "old": old, "new": new}))
+        specs.append(
+            (
+                f"{FOLDERS[kind]}/{old}/",
+                f"Moved: {old}",
+                "redirect.html",
+                redirect_page,
+                {"kind": kind, "old": old, "new": new},
+            )
+        )
     if review is not None:
-        specs.append(("changes/", "Changes for review", "changes.html", changes_page,
-                      {"review": review, "base": base}))
+        specs.append(
+            (
+                "changes/",
+                "Changes for review",
+                "changes.html",
+                changes_page,
+                {"review": review, "base": base},
+            )
+        )
     return specs
 
 
@@ -69,11 +92,18 @@ class CorrectionsPage:
 def corrections_page(ctx: SiteContext, *, url: str) -> Context:
     b = ctx.briefing
     found = [(c.date.iso(), fact.id, c) for fact in b.facts for c in fact.corrections]
-    rows = tuple(CorrectionRow(_date(c.date), ctx.fact_link(fid), c.what, c.why)
-                 for _, fid, c in sorted(found, key=lambda row: (row[0], row[1]), reverse=True))
-    return {"layout": ctx.layout(url, "Corrections", "Every correction made to a published "
-                                 "fact: when, what changed, and why."),
-            "page": CorrectionsPage("Corrections", rows)}
+    rows = tuple(
+        CorrectionRow(_date(c.date), ctx.fact_link(fid), c.what, c.why)
+        for _, fid, c in sorted(found, key=lambda row: (row[0], row[1]), reverse=True)
+    )
+    return {
+        "layout": ctx.layout(
+            url,
+            "Corrections",
+            "Every correction made to a published fact: when, what changed, and why.",
+        ),
+        "page": CorrectionsPage("Corrections", rows),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +121,13 @@ class WithdrawnPage:
 def withdrawn_page(ctx: SiteContext, *, url: str, kind: str, ident: str) -> Context:
     gone = next(w for w in ctx.briefing.withdrawn if (w.kind, w.id) == (kind, ident))
     title = f"This {KIND_NAMES[kind]} was withdrawn"
-    page = WithdrawnPage(title, kind, ident, _date(gone.date), gone.reason, gone.title,
-                         ctx.urls.path("corrections/"))
-    return {"layout": ctx.layout(url, title, f"Withdrawn on {gone.date.human()}: "
-                                 f"{gone.reason}"), "page": page}
+    page = WithdrawnPage(
+        title, kind, ident, _date(gone.date), gone.reason, gone.title, ctx.urls.path("corrections/")
+    )
+    return {
+        "layout": ctx.layout(url, title, f"Withdrawn on {gone.date.human()}: {gone.reason}"),
+        "page": page,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +144,25 @@ def redirect_page(ctx: SiteContext, *, url: str, kind: str, old: str, new: str) 
     urls = ctx.urls
     target_url = urls.path(f"{FOLDERS[kind]}/{new}/")
     b = ctx.briefing
-    text = (ctx.cards.view(new).claim_text if kind == "fact" else
-            b.actor_by_id[new].name if kind == "actor" else b.source_by_id[new].title)
+    text = (
+        ctx.cards.view(new).claim_text
+        if kind == "fact"
+        else b.actor_by_id[new].name
+        if kind == "actor"
+        else b.source_by_id[new].title
+    )
     title = f"This {KIND_NAMES[kind]} has moved"
-    page = RedirectPage(title, kind, old, Link(target_url, text),
-                        urls.origin + target_url if urls.origin else target_url)
-    return {"layout": ctx.layout(url, title, f"Moved to {target_url}", canonical=False),
-            "page": page}
+    page = RedirectPage(
+        title,
+        kind,
+        old,
+        Link(target_url, text),
+        urls.origin + target_url if urls.origin else target_url,
+    )
+    return {
+        "layout": ctx.layout(url, title, f"Moved to {target_url}", canonical=False),
+        "page": page,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,22 +194,36 @@ class ChangesPage:
 def changes_page(ctx: SiteContext, *, url: str, review: ChangeSet, base: str) -> Context:
     urls, md = ctx.urls, ctx.markdown
     changed = tuple(
-        ChangedFact(ctx.fact_link(c.new.id), ", ".join(c.fields), md.inline(c.old.claim),
-                    md.inline(c.new.claim),
-                    tuple(f"{s}: “{q}”" for s, q in c.citations_added),
-                    tuple(f"{s}: “{q}”" for s, q in c.citations_removed),
-                    tuple(f"{d}: {what} ({why})" for d, what, why in c.new_corrections),
-                    c.new.minor)
-        for c in review.changed)
+        ChangedFact(
+            ctx.fact_link(c.new.id),
+            ", ".join(c.fields),
+            md.inline(c.old.claim),
+            md.inline(c.new.claim),
+            tuple(f"{s}: “{q}”" for s, q in c.citations_added),
+            tuple(f"{s}: “{q}”" for s, q in c.citations_removed),
+            tuple(f"{d}: {what} ({why})" for d, what, why in c.new_corrections),
+            c.new.minor,
+        )
+        for c in review.changed
+    )
     view = ChangesPage(
-        title="Changes for review", base=base,
+        title="Changes for review",
+        base=base,
         added=tuple(ctx.fact_link(f.id) for f in review.added),
         changed=changed,
-        withdrawn=tuple((w.kind, Link(urls.path(f"{FOLDERS[w.kind]}/{w.id}/"), w.id),
-                         f"{w.date}: {w.reason}") for w in review.withdrawn),
-        renamed=tuple((kind, old, Link(urls.path(f"{FOLDERS[kind]}/{new}/"), new))
-                      for kind, old, new in review.renamed),
+        withdrawn=tuple(
+            (w.kind, Link(urls.path(f"{FOLDERS[w.kind]}/{w.id}/"), w.id), f"{w.date}: {w.reason}")
+            for w in review.withdrawn
+        ),
+        renamed=tuple(
+            (kind, old, Link(urls.path(f"{FOLDERS[kind]}/{new}/"), new))
+            for kind, old, new in review.renamed
+        ),
         lost=tuple(f"{kind} {ident}" for kind, ident in review.lost),
     )
-    return {"layout": ctx.layout(url, view.title, f"What this change does to the briefing "
-                                 f"published at {base}."), "page": view}
+    return {
+        "layout": ctx.layout(
+            url, view.title, f"What this change does to the briefing published at {base}."
+        ),
+        "page": view,
+    }

@@ -22,12 +22,16 @@ def _split(base_url: str) -> SplitResult:
     return urlsplit(base_url)
 
 
-_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*"
-                   r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?::(\d{1,5}))?").fullmatch
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?::(\d{1,5}))?"
+).fullmatch
 """A host name or IPv4 address, with an optional port: no user, no IPv6, nothing else."""
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:").match
-BASE_URL_HINT = ("write a path such as `/briefing/` (or `/`), or a full address such as "
-                 "`https://example.org/briefing/`")
+BASE_URL_HINT = (
+    "write a path such as `/briefing/` (or `/`), or a full address such as "
+    "`https://example.org/briefing/`"
+)
 
 
 def base_url_problem(base_url: str) -> str | None:
@@ -39,16 +43,17 @@ def base_url_problem(base_url: str) -> str | None:
     scheme = _SCHEME(base)
     if scheme is not None:
         if not base.lower().startswith("https://"):
-            return (f"`base_url` must be a path or an https:// address, not a "
-                    f"`{scheme.group()}` URL")
-        authority, _, path = base[len("https://"):].partition("/")
+            return f"`base_url` must be a path or an https:// address, not a `{scheme.group()}` URL"
+        authority, _, path = base[len("https://") :].partition("/")
         host = _HOST(authority)
         if host is None or (host.group(1) and not 0 < int(host.group(1)) < 65536):
             return f"`base_url` has no valid host name after https:// (found {authority!r})"
         path = "/" + path
     elif base.startswith("//"):
-        return ("`base_url` starts with `//`, which browsers read as the address of another "
-                "site (a scheme-relative URL)")
+        return (
+            "`base_url` starts with `//`, which browsers read as the address of another "
+            "site (a scheme-relative URL)"
+        )
     else:
         path = base
     for char in path:
@@ -111,8 +116,9 @@ class Urls:
         found = self._paths.get(relative)
         if found is None:
             rel = relative.lstrip("/")
-            found = self.base_path + (rel if _NEEDS_NO_QUOTING(rel)
-                                      else quote(rel, safe=_PATH_SAFE))
+            found = self.base_path + (
+                rel if _NEEDS_NO_QUOTING(rel) else quote(rel, safe=_PATH_SAFE)
+            )
             self._paths[relative] = found
         return found
 
@@ -179,9 +185,22 @@ class Urls:
         return self.path("sitemap.xml")
 
 
-RESERVED_SLUGS = frozenset(("actors", "changes", "corrections", "disputes", "facts",
-                            "how-to-read", "pagefind", "search", "sources", "static",
-                            "timeline", "topics"))
+RESERVED_SLUGS = frozenset(
+    (
+        "actors",
+        "changes",
+        "corrections",
+        "disputes",
+        "facts",
+        "how-to-read",
+        "pagefind",
+        "search",
+        "sources",
+        "static",
+        "timeline",
+        "topics",
+    )
+)
 """Top-level folders the site's own pages and files live in: a page (`content/pages/*.md`)
 of one of these names would take their URL, or hide files under it."""
 
@@ -198,8 +217,12 @@ site whose ids are plain words, and safe without a closer look."""
 def checked_path(rel: str) -> str:
     """`rel`, a relative output path with no `..`, no absolute part and no empty segment."""
     if _PLAIN_PATH(rel) is None and (
-            not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel
-            or any(part in ("", ".", "..") for part in rel.split("/"))):
+        not rel
+        or rel.startswith("/")
+        or "\\" in rel
+        or "\x00" in rel
+        or any(part in ("", ".", "..") for part in rel.split("/"))
+    ):
         raise UnsafePath(f"refusing to write outside the output folder: {rel!r}")
     return rel
 

@@ -74,8 +74,7 @@ MAX_FIELD_CHARS = 5_000
 MAX_BODY_CHARS = 200_000
 """A page's markdown prose longer than this is refused (markdown rendering is slow on huge,
 pathological text; a briefing page is a few thousand characters)."""
-BUILTIN_PAGES = frozenset(("timeline", "disputes", "sources", "actors", "search",
-                           "how-to-read"))
+BUILTIN_PAGES = frozenset(("timeline", "disputes", "sources", "actors", "search", "how-to-read"))
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """Control characters and bidi overrides/isolates: invisible, and able to make text display
@@ -84,15 +83,55 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 
 T = TypeVar("T")
 
-SITE_FIELDS = ("title", "description", "language", "base_url", "as_of", "nav", "topics",
-               "issues", "author", "events", "main_event", "matrix_order")
-SOURCE_FIELDS = ("id", "title", "outlet", "published", "kind", "file", "url", "cites",
-                 "strand", "notes", "sha256", "capture", "capture_sha256", "archived",
-                 "covers", "aliases")
+SITE_FIELDS = (
+    "title",
+    "description",
+    "language",
+    "base_url",
+    "as_of",
+    "nav",
+    "topics",
+    "issues",
+    "author",
+    "events",
+    "main_event",
+    "matrix_order",
+)
+SOURCE_FIELDS = (
+    "id",
+    "title",
+    "outlet",
+    "published",
+    "kind",
+    "file",
+    "url",
+    "cites",
+    "strand",
+    "notes",
+    "sha256",
+    "capture",
+    "capture_sha256",
+    "archived",
+    "covers",
+    "aliases",
+)
 ACTOR_FIELDS = ("id", "name", "kind", "aliases", "role", "country", "positions", "former_ids")
 POSITION_FIELDS = ("stance", "facts", "note")
-FACT_FIELDS = ("id", "claim", "topic", "date", "actors", "citations", "status", "disputes",
-               "event", "lint_ok", "corrections", "minor", "aliases")
+FACT_FIELDS = (
+    "id",
+    "claim",
+    "topic",
+    "date",
+    "actors",
+    "citations",
+    "status",
+    "disputes",
+    "event",
+    "lint_ok",
+    "corrections",
+    "minor",
+    "aliases",
+)
 CORRECTION_FIELDS = ("date", "what", "why")
 WITHDRAWN_FIELDS = ("id", "kind", "date", "reason", "title")
 RETIRABLE = ("fact", "actor", "source")
@@ -124,12 +163,20 @@ class _Reader:
     file: str
     problems: list[Problem]
 
-    def problem(self, node: Node | Entry | None, field: str, message: str, hint: str = "",
-                severity: Severity = Severity.ERROR, excerpt: str = "") -> None:
+    def problem(
+        self,
+        node: Node | Entry | None,
+        field: str,
+        message: str,
+        hint: str = "",
+        severity: Severity = Severity.ERROR,
+        excerpt: str = "",
+    ) -> None:
         line = node.line if node is not None else 0
         column = node.column if node is not None else 0
-        self.problems.append(Problem(self.file, line, column, field, message, hint, severity,
-                                     excerpt))
+        self.problems.append(
+            Problem(self.file, line, column, field, message, hint, severity, excerpt)
+        )
 
     def missing(self, node: Node | None, message: str, hint: str) -> bool:
         """True when a file has no content; says so unless reading it already failed."""
@@ -142,8 +189,12 @@ class _Reader:
     def mapping(self, node: Node | None, field: str, what: str) -> Mapping | None:
         if isinstance(node, Mapping):
             return node
-        self.problem(node, field, f"expected {what} (a mapping of `name: value` lines)",
-                     hint=f"write {what} as indented `name: value` lines")
+        self.problem(
+            node,
+            field,
+            f"expected {what} (a mapping of `name: value` lines)",
+            hint=f"write {what} as indented `name: value` lines",
+        )
         return None
 
     def sequence(self, node: Node | None, field: str, what: str) -> list[Node]:
@@ -151,8 +202,12 @@ class _Reader:
             return node.items
         if node is None or (isinstance(node, Scalar) and node.value is None):
             return []
-        self.problem(node, field, f"expected a list of {what}",
-                     hint=f"write `{field.rsplit('.', 1)[-1]}: [a, b]` or one `- item` per line")
+        self.problem(
+            node,
+            field,
+            f"expected a list of {what}",
+            hint=f"write `{field.rsplit('.', 1)[-1]}: [a, b]` or one `- item` per line",
+        )
         return []
 
     def fields(self, node: Mapping, allowed: Iterable[str], prefix: str) -> None:
@@ -165,41 +220,70 @@ class _Reader:
             visible = _INVISIBLE.sub("", key)
             if visible != key:
                 chars = ", ".join(f"U+{ord(c):04X}" for c in _INVISIBLE.findall(key))
-                self.problem(entry, where, f"field name `{visible}` contains invisible "
-                             f"character(s) {chars}", hint=f"retype the name `{visible}`")
+                self.problem(
+                    entry,
+                    where,
+                    f"field name `{visible}` contains invisible character(s) {chars}",
+                    hint=f"retype the name `{visible}`",
+                )
                 continue
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = (f"did you mean `{close[0]}`?" if close else
-                    "allowed fields: " + ", ".join(f"`{a}`" for a in allowed))
+            hint = (
+                f"did you mean `{close[0]}`?"
+                if close
+                else "allowed fields: " + ", ".join(f"`{a}`" for a in allowed)
+            )
             self.problem(entry, where, f"unknown field `{key}`", hint=hint)
 
-    def text(self, node: Mapping, key: str, prefix: str, *, required: bool = True,
-             what: str = "text") -> str | None:
+    def text(
+        self, node: Mapping, key: str, prefix: str, *, required: bool = True, what: str = "text"
+    ) -> str | None:
         entry = node.entries.get(key)
         value = entry.value if entry is not None else None
-        if type(value) is Scalar and value.value and len(value.value) <= MAX_FIELD_CHARS \
-                and value.value.isprintable() and not value.value.isspace():
+        if (
+            type(value) is Scalar
+            and value.value
+            and len(value.value) <= MAX_FIELD_CHARS
+            and value.value.isprintable()
+            and not value.value.isspace()
+        ):
             return value.value  # the common case: short visible text
         where = f"{prefix}{key}"
         if entry is None or (isinstance(entry.value, Scalar) and entry.value.value is None):
             if required:
-                self.problem(entry or node, where, f"missing required field `{key}`",
-                             hint=f"add `{key}: <{what}>`")
+                self.problem(
+                    entry or node,
+                    where,
+                    f"missing required field `{key}`",
+                    hint=f"add `{key}: <{what}>`",
+                )
             return None
         value = entry.value
         if not isinstance(value, Scalar):
-            self.problem(value, where, f"`{key}` must be {what}, not a "
-                         f"{'list' if isinstance(value, Sequence) else 'mapping'}",
-                         hint="write it on one line after the colon (quote it if needed)")
+            self.problem(
+                value,
+                where,
+                f"`{key}` must be {what}, not a "
+                f"{'list' if isinstance(value, Sequence) else 'mapping'}",
+                hint="write it on one line after the colon (quote it if needed)",
+            )
             return None
         text = value.value or ""
         if required and not text.strip():
-            self.problem(value, where, f"`{key}` is empty", hint=f"write the {what} after "
-                         f"`{key}:` (or delete the line if it is optional)")
+            self.problem(
+                value,
+                where,
+                f"`{key}` is empty",
+                hint=f"write the {what} after `{key}:` (or delete the line if it is optional)",
+            )
             return None
         if len(text) > MAX_FIELD_CHARS:
-            self.problem(value, where, f"`{key}` is {len(text):,} characters long; the limit "
-                         f"is {MAX_FIELD_CHARS:,}", hint="shorten it")
+            self.problem(
+                value,
+                where,
+                f"`{key}` is {len(text):,} characters long; the limit is {MAX_FIELD_CHARS:,}",
+                hint="shorten it",
+            )
             return None
         if not self.visible(value, where, text):
             return None
@@ -212,10 +296,14 @@ class _Reader:
         hidden = _HIDDEN.search(text)
         if hidden is None:
             return True
-        self.problem(node, where, f"`{where}` contains the invisible control character "
-                     f"U+{ord(hidden.group()):04X} at character {hidden.start() + 1}",
-                     hint="delete it (retype the words around it): control and bidi characters "
-                          "can make text display differently from what it says")
+        self.problem(
+            node,
+            where,
+            f"`{where}` contains the invisible control character "
+            f"U+{ord(hidden.group()):04X} at character {hidden.start() + 1}",
+            hint="delete it (retype the words around it): control and bidi characters "
+            "can make text display differently from what it says",
+        )
         return False
 
     def ident(self, node: Mapping, key: str, prefix: str, *, required: bool = True) -> str | None:
@@ -223,34 +311,49 @@ class _Reader:
         if value is None:
             return None
         if not ID_PATTERN.fullmatch(value):
-            self.problem(node.entries[key].value, f"{prefix}{key}",
-                         f"`{value}` is not a valid id",
-                         hint="ids are kebab-case: lower-case letters, digits and single "
-                              f"hyphens, starting with a letter, e.g. `{_suggest_id(value)}`")
+            self.problem(
+                node.entries[key].value,
+                f"{prefix}{key}",
+                f"`{value}` is not a valid id",
+                hint="ids are kebab-case: lower-case letters, digits and single "
+                f"hyphens, starting with a letter, e.g. `{_suggest_id(value)}`",
+            )
             return None
         return value
 
-    def ids(self, node: Mapping, key: str, prefix: str, kind: str,
-            refs: list[_Ref]) -> tuple[str, ...]:
+    def ids(
+        self, node: Mapping, key: str, prefix: str, kind: str, refs: list[_Ref]
+    ) -> tuple[str, ...]:
         entry = node.entries.get(key)
         if entry is None:
             return ()
         out: list[str] = []
         value = entry.value
-        items = [value] if isinstance(value, Scalar) and value.value is not None else \
-            self.sequence(value, f"{prefix}{key}", f"{kind} ids")
+        items = (
+            [value]
+            if isinstance(value, Scalar) and value.value is not None
+            else self.sequence(value, f"{prefix}{key}", f"{kind} ids")
+        )
         for i, item in enumerate(items):
             where = f"{prefix}{key}[{i + 1}]" if not isinstance(value, Scalar) else f"{prefix}{key}"
             if not isinstance(item, Scalar) or item.value is None:
                 self.problem(item, where, f"expected a {kind} id", hint="write the id as text")
                 continue
             if not ID_PATTERN.fullmatch(item.value):
-                self.problem(item, where, f"`{item.value}` is not a valid {kind} id",
-                             hint=f"ids are kebab-case, e.g. `{_suggest_id(item.value)}`")
+                self.problem(
+                    item,
+                    where,
+                    f"`{item.value}` is not a valid {kind} id",
+                    hint=f"ids are kebab-case, e.g. `{_suggest_id(item.value)}`",
+                )
                 continue
             if item.value in out:
-                self.problem(item, where, f"{kind} `{item.value}` is listed twice in `{key}`",
-                             hint="delete the second mention")
+                self.problem(
+                    item,
+                    where,
+                    f"{kind} `{item.value}` is listed twice in `{key}`",
+                    hint="delete the second mention",
+                )
                 continue
             refs.append(_Ref(kind, item.value, self.file, item.line, item.column, where))
             out.append(item.value)
@@ -266,12 +369,24 @@ class _Reader:
                 if self.visible(item, f"{prefix}{key}[{i + 1}]", item.value):
                     out.append(item.value)
             else:
-                self.problem(item, f"{prefix}{key}[{i + 1}]", "expected a name (text)",
-                             hint="write each entry as text")
+                self.problem(
+                    item,
+                    f"{prefix}{key}[{i + 1}]",
+                    "expected a name (text)",
+                    hint="write each entry as text",
+                )
         return tuple(out)
 
-    def choice(self, node: Mapping, key: str, prefix: str, enum: type[T], *,
-               required: bool = True, default: T | None = None) -> T | None:
+    def choice(
+        self,
+        node: Mapping,
+        key: str,
+        prefix: str,
+        enum: type[T],
+        *,
+        required: bool = True,
+        default: T | None = None,
+    ) -> T | None:
         value = self.text(node, key, prefix, required=required, what="a choice")
         if value is None:
             return default
@@ -280,22 +395,36 @@ class _Reader:
             return enum(value)  # type: ignore[call-arg]
         close = difflib.get_close_matches(value.lower(), options, n=1, cutoff=0.5)
         hint = f"did you mean `{close[0]}`? " if close else ""
-        self.problem(node.entries[key].value, f"{prefix}{key}", f"`{value}` is not a valid {key}",
-                     hint=hint + "expected one of: " + ", ".join(f"`{o}`" for o in options))
+        self.problem(
+            node.entries[key].value,
+            f"{prefix}{key}",
+            f"`{value}` is not a valid {key}",
+            hint=hint + "expected one of: " + ", ".join(f"`{o}`" for o in options),
+        )
         return default
 
-    def date(self, node: Mapping, key: str, prefix: str, *, required: bool = False,
-             unknown_ok: bool = False) -> PartialDate | None:
+    def date(
+        self,
+        node: Mapping,
+        key: str,
+        prefix: str,
+        *,
+        required: bool = False,
+        unknown_ok: bool = False,
+    ) -> PartialDate | None:
         value = self.text(node, key, prefix, required=required, what="a date")
         if value is None or (unknown_ok and value == "unknown"):
             return None
         parsed = parse_date(value)
         if parsed is None:
             extra = " or `unknown`" if unknown_ok else ""
-            self.problem(node.entries[key].value, f"{prefix}{key}",
-                         f"`{value}` is not a valid date",
-                         hint=f"write `YYYY-MM-DD` or `YYYY-MM`{extra}, e.g. `2026-01-06`; "
-                              "leave the date out when no source states it")
+            self.problem(
+                node.entries[key].value,
+                f"{prefix}{key}",
+                f"`{value}` is not a valid date",
+                hint=f"write `YYYY-MM-DD` or `YYYY-MM`{extra}, e.g. `2026-01-06`; "
+                "leave the date out when no source states it",
+            )
         return parsed
 
     def integer(self, node: Mapping, key: str, prefix: str, default: int) -> int:
@@ -304,8 +433,12 @@ class _Reader:
             return default
         if re.fullmatch(r"-?\d{1,9}", value):
             return int(value)
-        self.problem(node.entries[key].value, f"{prefix}{key}", f"`{value}` is not a whole number",
-                     hint=f"write a number, e.g. `{key}: 3`")
+        self.problem(
+            node.entries[key].value,
+            f"{prefix}{key}",
+            f"`{value}` is not a whole number",
+            hint=f"write a number, e.g. `{key}: 3`",
+        )
         return default
 
 
@@ -355,8 +488,9 @@ SPREAD_MIN_CHARS = 300_000
 checked (a few files' worth): below it, starting a process costs more than it saves."""
 
 
-def validate(project: RawProject, *, cache: ParseCache | None = None,
-             spread: Spread | None = None) -> tuple[Briefing | None, list[Problem]]:
+def validate(
+    project: RawProject, *, cache: ParseCache | None = None, spread: Spread | None = None
+) -> tuple[Briefing | None, list[Problem]]:
     """Check everything; return the Briefing when there is no error, and all problems.
 
     Each fact file is parsed and checked on its own against the sources (`check_fact_file`),
@@ -365,10 +499,14 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     state = _State(problems=list(project.problems))
     site = _site(project.site, state)
     sources, actors = project.sources, project.actors
-    _stage("sources", (sources.path, sources.node, tuple(project.seeds.items())),
-           lambda fresh: _sources(sources, project.seeds, fresh), state, cache)
-    _stage("actors", (actors.path, actors.node), lambda fresh: _actors(actors, fresh),
-           state, cache)
+    _stage(
+        "sources",
+        (sources.path, sources.node, tuple(project.seeds.items())),
+        lambda fresh: _sources(sources, project.seeds, fresh),
+        state,
+        cache,
+    )
+    _stage("actors", (actors.path, actors.node), lambda fresh: _actors(actors, fresh), state, cache)
     context = _context(state, cache)
     units = _fact_files(project.facts, context, cache, spread)
     for unit in units:
@@ -391,9 +529,14 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
         return None, state.problems
     # The preview's last briefing lends its indexes to this one where they are the same.
     previous = cache.made("briefing", None) if cache is not None else None
-    briefing = Briefing.assemble(site, state.sources.values(), state.actors.values(),
-                                 facts, pages,
-                                 previous=previous if isinstance(previous, Briefing) else None)
+    briefing = Briefing.assemble(
+        site,
+        state.sources.values(),
+        state.actors.values(),
+        facts,
+        pages,
+        previous=previous if isinstance(previous, Briefing) else None,
+    )
     if withdrawn:
         briefing = replace(briefing, withdrawn=tuple(withdrawn))
     if cache is not None:
@@ -407,19 +550,28 @@ def validate(project: RawProject, *, cache: ParseCache | None = None,
     return briefing, state.problems
 
 
-def _folded(problems: list[Problem], project: RawProject,
-            units: list[FactFile]) -> list[Problem]:
+def _folded(problems: list[Problem], project: RawProject, units: list[FactFile]) -> list[Problem]:
     """`fold.fold`: references to ids a broken file would define are counted at that file,
     not reported one by one; a seed that exists but cannot be read is not also missing."""
-    broken = broken_files(problems, {
-        project.site.path: project.site.node is not None,
-        project.actors.path: project.actors.node is not None,
-        project.sources.path: project.sources.node is not None,
-        **{unit.path: bool(unit.defined) for unit in units}})
-    by_kind = {kind: sorted(broken & {path}) for kind, path in (
-        ("topic", project.site.path), ("issue", project.site.path),
-        ("event", project.site.path), ("actor", project.actors.path),
-        ("source", project.sources.path))}
+    broken = broken_files(
+        problems,
+        {
+            project.site.path: project.site.node is not None,
+            project.actors.path: project.actors.node is not None,
+            project.sources.path: project.sources.node is not None,
+            **{unit.path: bool(unit.defined) for unit in units},
+        },
+    )
+    by_kind = {
+        kind: sorted(broken & {path})
+        for kind, path in (
+            ("topic", project.site.path),
+            ("issue", project.site.path),
+            ("event", project.site.path),
+            ("actor", project.actors.path),
+            ("source", project.sources.path),
+        )
+    }
     by_kind["fact"] = sorted(broken & {unit.path for unit in units})
     unreadable = {p.file for p in project.problems if p.file.startswith("seeds/")}
     return fold(problems, by_kind, unreadable)
@@ -428,8 +580,9 @@ def _folded(problems: list[Problem], project: RawProject,
 def _settle(state: _State, site: Site | None) -> list[Fact]:
     """The facts with what depends on other files settled: each one's event (from the
     sources it cites) and status (from the disputes that name it), with their problems."""
-    places = {(ref.file, ref.field): (ref.line, ref.column)
-              for ref in state.refs if ref.kind == "event"}
+    places = {
+        (ref.file, ref.field): (ref.line, ref.column) for ref in state.refs if ref.kind == "event"
+    }
     facts, problems = settle_statuses(state.facts.values())
     state.problems.extend(problems)
     if site is not None:
@@ -448,14 +601,23 @@ def _withdrawn(raw: RawFile, state: _State) -> list[Withdrawn]:
         r.fields(node, WITHDRAWN_FIELDS, p)
         kind = r.text(node, "kind", p, what="`fact`, `actor` or `source`")
         if kind is not None and kind not in RETIRABLE:
-            r.problem(node.entries["kind"].value, f"{p}kind", f"`{kind}` is not a kind of id "
-                      "that can be withdrawn", hint="write `fact`, `actor` or `source`")
+            r.problem(
+                node.entries["kind"].value,
+                f"{p}kind",
+                f"`{kind}` is not a kind of id that can be withdrawn",
+                hint="write `fact`, `actor` or `source`",
+            )
             kind = None
         when = r.date(node, "date", p, required=True)
         reason = r.text(node, "reason", p, what="why it was withdrawn, in a sentence")
         title = r.text(node, "title", p, required=False) or ""
-        if wid and kind and when is not None and reason is not None and _define(
-                state, f"withdrawn {kind}", wid, r.file, node.line, node.column):
+        if (
+            wid
+            and kind
+            and when is not None
+            and reason is not None
+            and _define(state, f"withdrawn {kind}", wid, r.file, node.line, node.column)
+        ):
             found.append(Withdrawn(kind, wid, when, reason, title))
     return sorted(found, key=lambda w: (w.kind, w.id))
 
@@ -463,16 +625,25 @@ def _withdrawn(raw: RawFile, state: _State) -> list[Withdrawn]:
 def _check_retired(state: _State, withdrawn: list[Withdrawn], raw: RawFile | None) -> None:
     """A withdrawn id is no live id, and an old id (`aliases`, `former_ids`) points to one
     successor that is neither live nor withdrawn."""
-    live: dict[str, set[str]] = {"fact": set(state.facts), "actor": set(state.actors),
-                                 "source": set(state.sources)}
+    live: dict[str, set[str]] = {
+        "fact": set(state.facts),
+        "actor": set(state.actors),
+        "source": set(state.sources),
+    }
     for w in withdrawn:
         if w.id in live[w.kind]:
             line, column = state.places.get((f"withdrawn {w.kind}", w.id), ("", 0))[1], 0
-            state.problems.append(Problem(
-                raw.path if raw else "", line, column, f"{w.id}.id",
-                f"the {w.kind} `{w.id}` is listed as withdrawn but is still published",
-                hint=f"remove it from {raw.path if raw else 'withdrawn.yaml'}, or the "
-                     f"{w.kind} itself"))
+            state.problems.append(
+                Problem(
+                    raw.path if raw else "",
+                    line,
+                    column,
+                    f"{w.id}.id",
+                    f"the {w.kind} `{w.id}` is listed as withdrawn but is still published",
+                    hint=f"remove it from {raw.path if raw else 'withdrawn.yaml'}, or the "
+                    f"{w.kind} itself",
+                )
+            )
     gone = {(w.kind, w.id) for w in withdrawn}
     claimed: dict[tuple[str, str], str] = {}
     olds = [("fact", f.id, f.aliases) for f in state.facts.values()]
@@ -480,22 +651,38 @@ def _check_retired(state: _State, withdrawn: list[Withdrawn], raw: RawFile | Non
     olds += [("source", s.id, s.aliases) for s in state.sources.values()]
     for kind, new, old_ids in olds:
         for old in old_ids:
-            clash = ("is still a live id" if old in live[kind] else
-                     "is listed as withdrawn" if (kind, old) in gone else
-                     f"is an old id of `{claimed[(kind, old)]}` too"
-                     if (kind, old) in claimed else "")
+            clash = (
+                "is still a live id"
+                if old in live[kind]
+                else "is listed as withdrawn"
+                if (kind, old) in gone
+                else f"is an old id of `{claimed[(kind, old)]}` too"
+                if (kind, old) in claimed
+                else ""
+            )
             claimed.setdefault((kind, old), new)
             if clash:
                 file, line = state.places.get((kind, new), ("", 0))
-                state.problems.append(Problem(
-                    file, line, 0, f"{new}.{'former_ids' if kind == 'actor' else 'aliases'}",
-                    f"the old {kind} id `{old}` {clash}",
-                    hint="an old id redirects to exactly one successor: remove it here or "
-                         "there"))
+                state.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        0,
+                        f"{new}.{'former_ids' if kind == 'actor' else 'aliases'}",
+                        f"the old {kind} id `{old}` {clash}",
+                        hint="an old id redirects to exactly one successor: remove it here or "
+                        "there",
+                    )
+                )
 
 
-def _stage(name: str, read: object, stage: Callable[[_State], None], state: _State,
-           cache: ParseCache | None) -> None:
+def _stage(
+    name: str,
+    read: object,
+    stage: Callable[[_State], None],
+    state: _State,
+    cache: ParseCache | None,
+) -> None:
     """Add to `state` what `stage` finds (sources, actors, their ids, references and
     problems), or what it found last time from equal inputs (`read`): the preview after an
     edit elsewhere. The stage runs on a state of its own, which it alone fills."""
@@ -537,49 +724,95 @@ class FactFile:
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled (from a worker process) with its facts as plain tuples: several times
         cheaper to pickle and unpickle than the objects themselves."""
-        defined = tuple((fid, line, column, _pack(fact) if fact is not None else None)
-                        for fid, line, column, fact in self.defined)
+        defined = tuple(
+            (fid, line, column, _pack(fact) if fact is not None else None)
+            for fid, line, column, fact in self.defined
+        )
         refs = tuple(map(tuple, self.refs))  # a named tuple pickles slowly
         return _unpack_fact_file, (self.path, defined, self.problems, refs)
 
 
-_Packed = tuple[str, str, str, tuple[int, int, int] | None, tuple[str, ...],
-                tuple[tuple[str, str, int, int, int, int, str, str], ...], str,
-                tuple[tuple[str, str, str], ...], str, int, str, tuple[tuple[str, str], ...],
-                tuple[tuple[Correction, ...], bool, tuple[str, ...]]]
+_Packed = tuple[
+    str,
+    str,
+    str,
+    tuple[int, int, int] | None,
+    tuple[str, ...],
+    tuple[tuple[str, str, int, int, int, int, str, str], ...],
+    str,
+    tuple[tuple[str, str, str], ...],
+    str,
+    int,
+    str,
+    tuple[tuple[str, str], ...],
+    tuple[tuple[Correction, ...], bool, tuple[str, ...]],
+]
 _STATUSES = {status.value: status for status in Status}
 
 
 def _pack(f: Fact) -> _Packed:
     d = f.date
-    return (f.id, f.claim, f.topic, (d.year, d.month, d.day) if d else None, f.actors,
-            tuple((c.source, c.quote, c.number, c.start, c.end, c.line, c.anchor, c.passage)
-                  for c in f.citations),
-            f.status.value, tuple((x.fact, x.kind.value, x.note) for x in f.disputes), f.file,
-            f.line, f.event, tuple((w.lint.value, w.reason) for w in f.lint_ok),
-            (f.corrections, f.minor, f.aliases))
+    return (
+        f.id,
+        f.claim,
+        f.topic,
+        (d.year, d.month, d.day) if d else None,
+        f.actors,
+        tuple(
+            (c.source, c.quote, c.number, c.start, c.end, c.line, c.anchor, c.passage)
+            for c in f.citations
+        ),
+        f.status.value,
+        tuple((x.fact, x.kind.value, x.note) for x in f.disputes),
+        f.file,
+        f.line,
+        f.event,
+        tuple((w.lint.value, w.reason) for w in f.lint_ok),
+        (f.corrections, f.minor, f.aliases),
+    )
 
 
 def _unpack(t: _Packed) -> Fact:
-    return Fact(t[0], t[1], t[2], PartialDate(*t[3]) if t[3] else None, t[4],
-                tuple(Citation(*c) for c in t[5]), _STATUSES[t[6]],
-                tuple(Dispute(x[0], DisputeKind(x[1]), x[2]) for x in t[7]), t[8], t[9], t[10],
-                tuple(LintWaiver(Lint(w[0]), w[1]) for w in t[11]), *t[12])
+    return Fact(
+        t[0],
+        t[1],
+        t[2],
+        PartialDate(*t[3]) if t[3] else None,
+        t[4],
+        tuple(Citation(*c) for c in t[5]),
+        _STATUSES[t[6]],
+        tuple(Dispute(x[0], DisputeKind(x[1]), x[2]) for x in t[7]),
+        t[8],
+        t[9],
+        t[10],
+        tuple(LintWaiver(Lint(w[0]), w[1]) for w in t[11]),
+        *t[12],
+    )
 
 
-def _unpack_fact_file(path: str, defined: tuple[tuple[str, int, int, _Packed | None], ...],
-                      problems: tuple[Problem, ...],
-                      refs: tuple[tuple[str, str, str, int, int, str], ...]) -> FactFile:
-    return FactFile(path, tuple((fid, line, column, _unpack(t) if t is not None else None)
-                                for fid, line, column, t in defined), problems,
-                    tuple(map(_Ref._make, refs)))
+def _unpack_fact_file(
+    path: str,
+    defined: tuple[tuple[str, int, int, _Packed | None], ...],
+    problems: tuple[Problem, ...],
+    refs: tuple[tuple[str, str, str, int, int, str], ...],
+) -> FactFile:
+    return FactFile(
+        path,
+        tuple(
+            (fid, line, column, _unpack(t) if t is not None else None)
+            for fid, line, column, t in defined
+        ),
+        problems,
+        tuple(map(_Ref._make, refs)),
+    )
 
 
 def _context(state: _State, cache: ParseCache | None) -> Context:
     """The sources with their indexes (reused from `cache` while a source's text is the same)."""
     indexes: dict[str, SourceIndex] = {}
-    read = tuple((sid, state.sources[sid].file, state.sources[sid].text)
-                 for sid in sorted(state.sources))
+    read = tuple(
+        (sid, state.sources[sid].file, state.sources[sid].text) for sid in sorted(state.sources)
+    )
     for sid, _, text in read:
         kept = cache.made(f"index:{sid}", text) if cache is not None else None
         index = kept if isinstance(kept, SourceIndex) else SourceIndex(text)
@@ -611,8 +844,9 @@ def _sources_digest(read: tuple[tuple[str, str, str], ...], cache: ParseCache | 
     return made
 
 
-def _fact_files(files: list[RawText], context: Context, cache: ParseCache | None,
-                spread: Spread | None) -> list[FactFile]:
+def _fact_files(
+    files: list[RawText], context: Context, cache: ParseCache | None, spread: Spread | None
+) -> list[FactFile]:
     """Every fact file checked: from `cache` when unchanged, the others by `spread`."""
     units: dict[str, FactFile] = {}
     todo: list[RawText] = []
@@ -627,8 +861,9 @@ def _fact_files(files: list[RawText], context: Context, cache: ParseCache | None
         return check_fact_file(raw.path, raw.text, context)
 
     big = sum(len(raw.text or "") for raw in todo) >= SPREAD_MIN_CHARS
-    for raw, unit in zip(todo, (spread or _loop)(one, todo) if big else map(one, todo),
-                         strict=True):
+    for raw, unit in zip(
+        todo, (spread or _loop)(one, todo) if big else map(one, todo), strict=True
+    ):
         units[raw.path] = unit
         if cache is not None:
             cache.keep(raw.path, (raw.text, context.digest), unit)
@@ -659,10 +894,16 @@ def _define(state: _State, kind: str, ident: str, file: str, line: int, column: 
     key = (kind, ident)
     first = state.places.get(key)
     if first is not None:
-        state.problems.append(Problem(
-            file, line, column, "id",
-            f"duplicate {kind} id `{ident}` (first defined at {first[0]}:{first[1]})",
-            hint="ids must be unique across all files: rename one of them"))
+        state.problems.append(
+            Problem(
+                file,
+                line,
+                column,
+                "id",
+                f"duplicate {kind} id `{ident}` (first defined at {first[0]}:{first[1]})",
+                hint="ids must be unique across all files: rename one of them",
+            )
+        )
         return False
     state.places[key] = (file, line)
     return True
@@ -670,12 +911,19 @@ def _define(state: _State, kind: str, ident: str, file: str, line: int, column: 
 
 def _list_of_records(raw: RawFile, state: _State, what: str) -> list[tuple[int, Mapping]]:
     r = _Reader(raw.path, state.problems)
-    if r.missing(raw.node, f"the file is empty; expected a list of {what}",
-                 hint=f"add {what} as `- id: ...` entries (see the README's content format)"):
+    if r.missing(
+        raw.node,
+        f"the file is empty; expected a list of {what}",
+        hint=f"add {what} as `- id: ...` entries (see the README's content format)",
+    ):
         return []
     if not isinstance(raw.node, Sequence):
-        r.problem(raw.node, "", f"expected a list of {what} at the top level",
-                  hint="start each entry with `- ` at the beginning of the line")
+        r.problem(
+            raw.node,
+            "",
+            f"expected a list of {what} at the top level",
+            hint="start each entry with `- ` at the beginning of the line",
+        )
         return []
     out = []
     for i, item in enumerate(raw.node.items):
@@ -695,20 +943,29 @@ def _site(raw: RawFile, state: _State) -> Site | None:
     r.fields(node, SITE_FIELDS, "")
     title = r.text(node, "title", "")
     as_of = r.date(node, "as_of", "", required=True)
-    topics = [Topic(i, t, summary) for i, t, summary in
-              _titled(node, "topics", "topic", TOPIC_FIELDS, r, state)]
+    topics = [
+        Topic(i, t, summary)
+        for i, t, summary in _titled(node, "topics", "topic", TOPIC_FIELDS, r, state)
+    ]
     if "topics" not in node.entries:
-        r.problem(node, "topics", "missing required field `topics`",
-                  hint="declare the topics facts are filed under: "
-                       "`topics: [{id: ..., title: ...}]`")
-    issues = [PositionIssue(i, t) for i, t, _ in
-              _titled(node, "issues", "issue", ISSUE_FIELDS, r, state)]
+        r.problem(
+            node,
+            "topics",
+            "missing required field `topics`",
+            hint="declare the topics facts are filed under: `topics: [{id: ..., title: ...}]`",
+        )
+    issues = [
+        PositionIssue(i, t) for i, t, _ in _titled(node, "issues", "issue", ISSUE_FIELDS, r, state)
+    ]
     nav_refs: list[_Ref] = []
     nav = r.ids(node, "nav", "", "page", nav_refs)
     state.refs.extend(nav_refs)
-    events = [Event(i, label, description) for i, label, description in
-              _titled(node, "events", "event", EVENT_FIELDS, r, state, title="label",
-                      summary="description")]
+    events = [
+        Event(i, label, description)
+        for i, label, description in _titled(
+            node, "events", "event", EVENT_FIELDS, r, state, title="label", summary="description"
+        )
+    ]
     main_event = _main_event(node, events, r, state)
     matrix_order = r.ids(node, "matrix_order", "", "actor", state.refs)
     if title is None or as_of is None:
@@ -734,9 +991,12 @@ def _main_event(node: Mapping, events: list[Event], r: _Reader, state: _State) -
     main = r.ident(node, "main_event", "", required=False)
     if main is None:
         if events and "main_event" not in node.entries:
-            r.problem(node.entries["events"], "main_event", "missing field `main_event`",
-                      hint="name the event the briefing is about, e.g. "
-                           f"`main_event: {events[0].id}`")
+            r.problem(
+                node.entries["events"],
+                "main_event",
+                "missing field `main_event`",
+                hint=f"name the event the briefing is about, e.g. `main_event: {events[0].id}`",
+            )
         return events[0].id if events else ""
     value = node.entries["main_event"].value
     state.refs.append(_Ref("event", main, r.file, value.line, value.column, "main_event"))
@@ -754,9 +1014,17 @@ def _base_url(node: Mapping, r: _Reader) -> str:
     return "/"
 
 
-def _titled(node: Mapping, key: str, kind: str, allowed: tuple[str, ...], r: _Reader,
-            state: _State, *, title: str = "title",
-            summary: str = "summary") -> list[tuple[str, str, str]]:
+def _titled(
+    node: Mapping,
+    key: str,
+    kind: str,
+    allowed: tuple[str, ...],
+    r: _Reader,
+    state: _State,
+    *,
+    title: str = "title",
+    summary: str = "summary",
+) -> list[tuple[str, str, str]]:
     """A list of `{id, title, summary?}` entries (topics, issues; events name them `label`
     and `description`) as (id, title, summary)."""
     out: list[tuple[str, str, str]] = []
@@ -769,8 +1037,7 @@ def _titled(node: Mapping, key: str, kind: str, allowed: tuple[str, ...], r: _Re
         ident = r.ident(t, "id", f"{key}[{i}].")
         heading = r.text(t, title, f"{key}[{i}].")
         line = r.text(t, summary, f"{key}[{i}].", required=False) or ""
-        if ident and heading is not None and _define(state, kind, ident, r.file, t.line,
-                                                     t.column):
+        if ident and heading is not None and _define(state, kind, ident, r.file, t.line, t.column):
             out.append((ident, heading, line))
     return out
 
@@ -780,8 +1047,7 @@ def _sources(raw: RawFile, seeds: dict[str, str], state: _State) -> None:
     for i, node in _list_of_records(raw, state, "sources"):
         sid = r.ident(node, "id", f"[{i}].")
         p = f"{sid}." if sid else f"[{i}]."
-        defined = bool(sid) and _define(state, "source", sid or "", r.file, node.line,
-                                               node.column)
+        defined = bool(sid) and _define(state, "source", sid or "", r.file, node.line, node.column)
         r.fields(node, SOURCE_FIELDS, p)
         title = r.text(node, "title", p)
         outlet = r.text(node, "outlet", p, what="the publisher, or `unknown`")
@@ -790,8 +1056,12 @@ def _sources(raw: RawFile, seeds: dict[str, str], state: _State) -> None:
         file = r.text(node, "file", p, what="a path under seeds/")
         url = r.text(node, "url", p, required=False)
         if url is not None and not re.match(r"https?://[^\s/]+", url):
-            r.problem(node.entries["url"].value, f"{p}url", f"`{url}` is not a web address",
-                      hint="give the full `https://...` address, or leave `url` out")
+            r.problem(
+                node.entries["url"].value,
+                f"{p}url",
+                f"`{url}` is not a web address",
+                hint="give the full `https://...` address, or leave `url` out",
+            )
             url = None
         text = None
         if file is not None:
@@ -802,18 +1072,31 @@ def _sources(raw: RawFile, seeds: dict[str, str], state: _State) -> None:
                     hint = "source files live under seeds/: write `file: seeds/<name>.txt`"
                 else:
                     hint = f"did you mean `{near[0]}`?" if near else "check the file name"
-                r.problem(node.entries["file"].value, f"{p}file",
-                          f"source file `{file}` not found under seeds/", hint=hint)
+                r.problem(
+                    node.entries["file"].value,
+                    f"{p}file",
+                    f"source file `{file}` not found under seeds/",
+                    hint=hint,
+                )
         if None in (sid, title, outlet, kind, file, text):
             continue
         assert sid and title is not None and outlet is not None and kind and file and text
         if not defined:
             continue
         strand = r.text(node, "strand", p, required=False) or (
-            outlet if outlet != "unknown" else sid)
+            outlet if outlet != "unknown" else sid
+        )
         state.sources[sid] = Source(
-            id=sid, title=title, outlet=outlet, published=published, kind=kind, file=file,
-            text=text, url=url, cites=r.strings(node, "cites", p), strand=strand,
+            id=sid,
+            title=title,
+            outlet=outlet,
+            published=published,
+            kind=kind,
+            file=file,
+            text=text,
+            url=url,
+            cites=r.strings(node, "cites", p),
+            strand=strand,
             notes=r.text(node, "notes", p, required=False) or "",
             sha256=r.text(node, "sha256", p, required=False) or "",
             archived=r.date(node, "archived", p),
@@ -827,25 +1110,27 @@ def _actors(raw: RawFile, state: _State) -> None:
     for i, node in _list_of_records(raw, state, "actors"):
         aid = r.ident(node, "id", f"[{i}].")
         p = f"{aid}." if aid else f"[{i}]."
-        defined = bool(aid) and _define(state, "actor", aid or "", r.file, node.line,
-                                              node.column)
+        defined = bool(aid) and _define(state, "actor", aid or "", r.file, node.line, node.column)
         r.fields(node, ACTOR_FIELDS, p)
         name = r.text(node, "name", p)
         kind = r.choice(node, "kind", p, ActorKind)
         country = r.ident(node, "country", p, required=False)
         if country:
             where = node.entries["country"].value
-            state.refs.append(_Ref("actor", country, r.file, where.line, where.column,
-                                   f"{p}country"))
+            state.refs.append(
+                _Ref("actor", country, r.file, where.line, where.column, f"{p}country")
+            )
         positions: list[Position] = []
         pos_entry = node.entries.get("positions")
-        if pos_entry is not None and not (isinstance(pos_entry.value, Scalar)
-                                          and pos_entry.value.value is None):
+        if pos_entry is not None and not (
+            isinstance(pos_entry.value, Scalar) and pos_entry.value.value is None
+        ):
             pos_node = r.mapping(pos_entry.value, f"{p}positions", "positions by issue")
-            for issue, entry in (pos_node.entries.items() if pos_node else ()):
+            for issue, entry in pos_node.entries.items() if pos_node else ():
                 pp = f"{p}positions.{issue}."
-                state.refs.append(_Ref("issue", issue, r.file, entry.line, entry.column,
-                                       f"{p}positions.{issue}"))
+                state.refs.append(
+                    _Ref("issue", issue, r.file, entry.line, entry.column, f"{p}positions.{issue}")
+                )
                 cell = r.mapping(entry.value, pp.rstrip("."), "a position (stance + facts)")
                 if cell is None:
                     continue
@@ -853,16 +1138,28 @@ def _actors(raw: RawFile, state: _State) -> None:
                 stance = r.choice(cell, "stance", pp, Stance)
                 facts = r.ids(cell, "facts", pp, "fact", state.refs)
                 if "facts" not in cell.entries or not facts:
-                    r.problem(cell, f"{pp}facts", "a position needs at least one supporting fact",
-                              hint="add `facts: [fact-id]` naming the facts behind this stance")
+                    r.problem(
+                        cell,
+                        f"{pp}facts",
+                        "a position needs at least one supporting fact",
+                        hint="add `facts: [fact-id]` naming the facts behind this stance",
+                    )
                 if stance is not None and facts:
-                    positions.append(Position(issue, stance, facts,
-                                              r.text(cell, "note", pp, required=False) or ""))
+                    positions.append(
+                        Position(
+                            issue, stance, facts, r.text(cell, "note", pp, required=False) or ""
+                        )
+                    )
         if aid and name is not None and kind and defined:
             state.actors[aid] = Actor(
-                id=aid, name=name, kind=kind, aliases=r.strings(node, "aliases", p),
-                role=r.text(node, "role", p, required=False) or "", country=country,
-                positions=tuple(positions), former_ids=r.ids(node, "former_ids", p, "actor", []),
+                id=aid,
+                name=name,
+                kind=kind,
+                aliases=r.strings(node, "aliases", p),
+                role=r.text(node, "role", p, required=False) or "",
+                country=country,
+                positions=tuple(positions),
+                former_ids=r.ids(node, "former_ids", p, "actor", []),
             )
 
 
@@ -889,15 +1186,26 @@ def _fact(node: Mapping, i: int, r: _Reader, state: _State) -> tuple[str | None,
         _check_numbers(claim, citations, node, p, r)
     if not (fid and claim is not None and topic and citations is not None and status):
         return fid, None
-    return fid, Fact(id=fid, claim=claim, topic=topic, date=date, actors=actors,
-                citations=tuple(citations), status=status, disputes=tuple(disputes),
-                file=r.file, line=node.line, event=event, lint_ok=lint_ok,
-                corrections=_corrections(node, p, r), minor=_flag(node, "minor", p, r),
-                aliases=r.ids(node, "aliases", p, "fact", []))
+    return fid, Fact(
+        id=fid,
+        claim=claim,
+        topic=topic,
+        date=date,
+        actors=actors,
+        citations=tuple(citations),
+        status=status,
+        disputes=tuple(disputes),
+        file=r.file,
+        line=node.line,
+        event=event,
+        lint_ok=lint_ok,
+        corrections=_corrections(node, p, r),
+        minor=_flag(node, "minor", p, r),
+        aliases=r.ids(node, "aliases", p, "fact", []),
+    )
 
 
-def _disputes(node: Mapping, fid: str | None, p: str, r: _Reader,
-              state: _State) -> list[Dispute]:
+def _disputes(node: Mapping, fid: str | None, p: str, r: _Reader, state: _State) -> list[Dispute]:
     """`disputes:` entries, each `{fact, kind, note}`."""
     disputes: list[Dispute] = []
     dispute_entry = node.entries.get("disputes")
@@ -916,18 +1224,25 @@ def _disputes(node: Mapping, fid: str | None, p: str, r: _Reader,
         if "kind" in d.entries:
             kind = r.choice(d, "kind", dp, DisputeKind)
         else:
-            r.problem(d, f"{dp}kind", "missing required field `kind`",
-                      hint=f"add `kind:` with one of {kinds}: `contradicts` when the sources "
-                           "assert incompatible things, `differs` when they report the same "
-                           "thing in different words, numbers or dates, `inconsistent` when "
-                           "one source contradicts itself (an omission is no dispute)")
+            r.problem(
+                d,
+                f"{dp}kind",
+                "missing required field `kind`",
+                hint=f"add `kind:` with one of {kinds}: `contradicts` when the sources "
+                "assert incompatible things, `differs` when they report the same "
+                "thing in different words, numbers or dates, `inconsistent` when "
+                "one source contradicts itself (an omission is no dispute)",
+            )
         if other:
             value = d.entries["fact"].value
-            state.refs.append(_Ref("fact", other, r.file, value.line, value.column,
-                                   f"{dp}fact"))
+            state.refs.append(_Ref("fact", other, r.file, value.line, value.column, f"{dp}fact"))
             if other == fid:
-                r.problem(value, f"{dp}fact", "a fact cannot dispute itself",
-                          hint="name the id of the other fact")
+                r.problem(
+                    value,
+                    f"{dp}fact",
+                    "a fact cannot dispute itself",
+                    hint="name the id of the other fact",
+                )
         if other and note is not None:
             # Without a valid kind the build fails anyway; counting the dispute as a
             # contradiction meanwhile keeps its fact's `status: disputed` from being reported
@@ -952,21 +1267,24 @@ def _lint_ok(node: Mapping, p: str, r: _Reader) -> tuple[LintWaiver, ...]:
         reason = r.text(w, "reason", lp, what="why the check is wrong about this fact")
         if lint is not None and reason is not None:
             if len(reason.split()) < 3:
-                r.problem(w.entries["reason"].value, f"{lp}reason",
-                          "the reason is too short to tell a reader why the check is wrong here",
-                          hint="say in a sentence why the claim is faithful to its quotes")
+                r.problem(
+                    w.entries["reason"].value,
+                    f"{lp}reason",
+                    "the reason is too short to tell a reader why the check is wrong here",
+                    hint="say in a sentence why the claim is faithful to its quotes",
+                )
                 continue
             out.append(LintWaiver(lint, reason))
     return tuple(out)
-
 
 
 def _corrections(node: Mapping, p: str, r: _Reader) -> tuple[Correction, ...]:
     """`corrections:`, each with a full date, what changed and why; oldest first."""
     entry = node.entries.get("corrections")
     found: list[Correction] = []
-    for j, item in enumerate(r.sequence(entry.value, f"{p}corrections", "corrections")
-                             if entry is not None else [], 1):
+    for j, item in enumerate(
+        r.sequence(entry.value, f"{p}corrections", "corrections") if entry is not None else [], 1
+    ):
         cp = f"{p}corrections[{j}]."
         c = r.mapping(item, cp.rstrip("."), "a correction (date, what, why)")
         if c is None:
@@ -976,8 +1294,12 @@ def _corrections(node: Mapping, p: str, r: _Reader) -> tuple[Correction, ...]:
         what = r.text(c, "what", cp, what="what changed, in a few words")
         why = r.text(c, "why", cp, what="why it changed")
         if when is not None and not when.day:
-            r.problem(c.entries["date"].value, f"{cp}date", "a correction's date needs the day",
-                      hint="write `YYYY-MM-DD`: the day the fact was corrected")
+            r.problem(
+                c.entries["date"].value,
+                f"{cp}date",
+                "a correction's date needs the day",
+                hint="write `YYYY-MM-DD`: the day the fact was corrected",
+            )
         elif when is not None and what is not None and why is not None:
             found.append(Correction(when, what, why))
     return tuple(sorted(found, key=lambda c: (c.date.year, c.date.month, c.date.day)))
@@ -987,18 +1309,27 @@ def _flag(node: Mapping, key: str, p: str, r: _Reader) -> bool:
     value = r.text(node, key, p, required=False, what="`true` or `false`")
     if value is None or value in ("true", "false"):
         return value == "true"
-    r.problem(node.entries[key].value, f"{p}{key}", f"`{value}` is not `true` or `false`",
-              hint=f"write `{key}: true`, or leave it out")
+    r.problem(
+        node.entries[key].value,
+        f"{p}{key}",
+        f"`{value}` is not `true` or `false`",
+        hint=f"write `{key}: true`, or leave it out",
+    )
     return False
 
 
-def _citations(node: Mapping, fid: str | None, p: str, r: _Reader,
-               state: _State) -> list[Citation] | None:
+def _citations(
+    node: Mapping, fid: str | None, p: str, r: _Reader, state: _State
+) -> list[Citation] | None:
     entry = node.entries.get("citations")
     items = r.sequence(entry.value, f"{p}citations", "citations") if entry else []
     if not items:
-        r.problem(entry or node, f"{p}citations", "a fact needs at least one citation",
-                  hint="add `citations:` with `- source: <id>` and `quote: \"<verbatim words>\"`")
+        r.problem(
+            entry or node,
+            f"{p}citations",
+            "a fact needs at least one citation",
+            hint='add `citations:` with `- source: <id>` and `quote: "<verbatim words>"`',
+        )
         return None
     out: list[Citation] = []
     ok = True
@@ -1039,14 +1370,27 @@ def _too_short(quote: str, where: Node, cp: str, r: _Reader) -> bool:
     words = quote.split()
     if len(words) >= MIN_QUOTE_WORDS and len(" ".join(words)) >= MIN_QUOTE_CHARS:
         return False
-    r.problem(where, f"{cp}quote", f"the quote is too short to carry a "
-              f"claim ({len(words)} word(s)); a quote needs at least {MIN_QUOTE_WORDS} words "
-              f"and {MIN_QUOTE_CHARS} characters", hint="quote the whole phrase that states it")
+    r.problem(
+        where,
+        f"{cp}quote",
+        f"the quote is too short to carry a "
+        f"claim ({len(words)} word(s)); a quote needs at least {MIN_QUOTE_WORDS} words "
+        f"and {MIN_QUOTE_CHARS} characters",
+        hint="quote the whole phrase that states it",
+    )
     return True
 
 
-def _verify(source: Source, quote: str, fid: str, number: int, c: Mapping, cp: str,
-            r: _Reader, state: _State) -> Citation | None:
+def _verify(
+    source: Source,
+    quote: str,
+    fid: str,
+    number: int,
+    c: Mapping,
+    cp: str,
+    r: _Reader,
+    state: _State,
+) -> Citation | None:
     """Locate the quote in its source: exactly one place, or a problem with the closest."""
     index = state.indexes[source.id]
     where = c.entries["quote"].value
@@ -1055,33 +1399,54 @@ def _verify(source: Source, quote: str, fid: str, number: int, c: Mapping, cp: s
         if _too_short(quote, where, cp, r):
             return None
         m = matches[0]
-        return Citation(source=source.id, quote=quote, number=number, start=m.start, end=m.end,
-                        line=index.line_of(m.start), anchor=f"cite-{fid}-{number}",
-                        passage=index.passage(m))
+        return Citation(
+            source=source.id,
+            quote=quote,
+            number=number,
+            start=m.start,
+            end=m.end,
+            line=index.line_of(m.start),
+            anchor=f"cite-{fid}-{number}",
+            passage=index.passage(m),
+        )
     if matches:
         lines = ", ".join(str(index.line_of(m.start)) for m in matches[:5])
-        r.problem(where, f"{cp}quote", f"the quote occurs {len(matches)} times in "
-                  f"{source.file} (lines {lines}), so it cannot be anchored to one passage",
-                  hint="lengthen the quote with the words around the passage you mean")
+        r.problem(
+            where,
+            f"{cp}quote",
+            f"the quote occurs {len(matches)} times in "
+            f"{source.file} (lines {lines}), so it cannot be anchored to one passage",
+            hint="lengthen the quote with the words around the passage you mean",
+        )
         return None
     if not quote.strip():
-        r.problem(where, f"{cp}quote", "the quote is empty",
-                  hint="paste the exact words of the source")
+        r.problem(
+            where, f"{cp}quote", "the quote is empty", hint="paste the exact words of the source"
+        )
         return None
     closest = index.closest(quote)
     excerpt = ""
-    hint = f"copy the words exactly from {source.file}, or run `briefing cite {source.id} " \
-           f"\"{_short(quote)}\"`"
+    hint = (
+        f"copy the words exactly from {source.file}, or run `briefing cite {source.id} "
+        f'"{_short(quote)}"`'
+    )
     if closest is not None and closest.score >= 50:
         passage = " ".join(index.passage(closest).split())
-        excerpt = f"closest passage ({source.file}, line {index.line_of(closest.start)}):\n" \
-                  f"\u201c{passage}\u201d"
+        excerpt = (
+            f"closest passage ({source.file}, line {index.line_of(closest.start)}):\n"
+            f"\u201c{passage}\u201d"
+        )
         if _INVISIBLE.search(quote):
             hint = "the quote contains an invisible character: retype it or copy it again"
         elif "\u2026" in quote or "..." in quote:
             hint = "an ellipsis is not in the source: cite the passage in two quotes instead"
-    r.problem(where, f"{cp}quote", f"the quote is not in source `{source.id}` ({source.file})",
-              hint=hint, excerpt=excerpt)
+    r.problem(
+        where,
+        f"{cp}quote",
+        f"the quote is not in source `{source.id}` ({source.file})",
+        hint=hint,
+        excerpt=excerpt,
+    )
     return None
 
 
@@ -1089,8 +1454,9 @@ def _short(quote: str, words: int = 8) -> str:
     return " ".join(quote.split()[:words]).replace('"', "'")
 
 
-def _check_numbers(claim: str, citations: list[Citation], node: Mapping, p: str,
-                   r: _Reader) -> None:
+def _check_numbers(
+    claim: str, citations: list[Citation], node: Mapping, p: str, r: _Reader
+) -> None:
     """Warn when the claim states a number that none of its quotes contains."""
     plain = re.sub(r"\]\([^)]*\)", "]", claim)
     numbers = {n.rstrip(".,") for n in _NUMBER.findall(plain)}
@@ -1101,11 +1467,15 @@ def _check_numbers(claim: str, citations: list[Citation], node: Mapping, p: str,
         quoted.update(n.rstrip(".,") for n in _NUMBER.findall(c.passage))
     missing = sorted(numbers - quoted, key=lambda n: (len(n), n))
     if missing:
-        r.problem(node.entries["claim"].value, f"{p}claim",
-                  "the claim states " + ", ".join(f"`{n}`" for n in missing) +
-                  " but none of its quotes does",
-                  hint="quote the passage that states it, or correct the claim",
-                  severity=Severity.WARNING)
+        r.problem(
+            node.entries["claim"].value,
+            f"{p}claim",
+            "the claim states "
+            + ", ".join(f"`{n}`" for n in missing)
+            + " but none of its quotes does",
+            hint="quote the passage that states it, or correct the claim",
+            severity=Severity.WARNING,
+        )
 
 
 def _page(raw: RawPage, state: _State) -> Page | None:
@@ -1117,17 +1487,29 @@ def _page(raw: RawPage, state: _State) -> Page | None:
     if node is None:
         return None
     if len(raw.body) > MAX_BODY_CHARS:
-        r.problem(Scalar(None, raw.body_line, 1), "body", f"the page's text is "
-                  f"{len(raw.body):,} characters long; the limit is {MAX_BODY_CHARS:,}",
-                  hint="split it into several pages, or move detail into facts")
+        r.problem(
+            Scalar(None, raw.body_line, 1),
+            "body",
+            f"the page's text is "
+            f"{len(raw.body):,} characters long; the limit is {MAX_BODY_CHARS:,}",
+            hint="split it into several pages, or move detail into facts",
+        )
         return None
     if not ID_PATTERN.fullmatch(slug) and slug != "index":
-        r.problem(None, "", f"the file name `{slug}.md` is not a valid page slug",
-                  hint=f"rename it to `{_suggest_id(slug)}.md`")
+        r.problem(
+            None,
+            "",
+            f"the file name `{slug}.md` is not a valid page slug",
+            hint=f"rename it to `{_suggest_id(slug)}.md`",
+        )
         return None
     if slug in RESERVED_SLUGS:
-        r.problem(None, "", f"the page `{slug}.md` would take the URL /{slug}/, which the "
-                  "site's own pages use", hint=f"rename it, e.g. to `about-{slug}.md`")
+        r.problem(
+            None,
+            "",
+            f"the page `{slug}.md` would take the URL /{slug}/, which the site's own pages use",
+            hint=f"rename it, e.g. to `about-{slug}.md`",
+        )
         return None
     r.fields(node, PAGE_FIELDS, "")
     title = r.text(node, "title", "")
@@ -1144,16 +1526,32 @@ def _page(raw: RawPage, state: _State) -> Page | None:
             if ID_PATTERN.fullmatch(ref):
                 state.refs.append(_Ref("fact", ref, r.file, number, m.start() + 1, "body"))
             else:
-                state.problems.append(Problem(r.file, number, m.start() + 1, "body",
-                                              f"`[@{ref}]` does not name a fact id",
-                                              hint="write `[@fact-id]` with a kebab-case id"))
+                state.problems.append(
+                    Problem(
+                        r.file,
+                        number,
+                        m.start() + 1,
+                        "body",
+                        f"`[@{ref}]` does not name a fact id",
+                        hint="write `[@fact-id]` with a kebab-case id",
+                    )
+                )
     glance = _key_points(node, "glance", r, state)
     diagram = _key_points(node, "diagram", r, state)
     if title is None:
         return None
-    return Page(slug=slug, title=title, summary=r.text(node, "summary", "", required=False) or "",
-                order=r.integer(node, "order", "", 100), body=raw.body, facts=facts, topic=topic,
-                file=raw.path, glance=glance, diagram=diagram)
+    return Page(
+        slug=slug,
+        title=title,
+        summary=r.text(node, "summary", "", required=False) or "",
+        order=r.integer(node, "order", "", 100),
+        body=raw.body,
+        facts=facts,
+        topic=topic,
+        file=raw.path,
+        glance=glance,
+        diagram=diagram,
+    )
 
 
 def _key_points(node: Mapping, key: str, r: _Reader, state: _State) -> tuple[KeyPoint, ...]:
@@ -1173,8 +1571,12 @@ def _key_points(node: Mapping, key: str, r: _Reader, state: _State) -> tuple[Key
         text = r.text(point, "text", p, what="one short sentence")
         facts = r.ids(point, "facts", p, "fact", state.refs)
         if not facts:
-            r.problem(point, f"{p}facts", "a key point needs at least one fact it rests on",
-                      hint="add `facts: [fact-id]` naming the facts that say this")
+            r.problem(
+                point,
+                f"{p}facts",
+                "a key point needs at least one fact it rests on",
+                hint="add `facts: [fact-id]` naming the facts that say this",
+            )
         if label is not None and text is not None and facts:
             points.append(KeyPoint(label, text, facts))
     return tuple(points)
@@ -1182,17 +1584,23 @@ def _key_points(node: Mapping, key: str, r: _Reader, state: _State) -> tuple[Key
 
 def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
     ids: dict[str, set[str]] = {
-        "actor": set(state.actors), "fact": set(state.facts), "source": set(state.sources),
+        "actor": set(state.actors),
+        "fact": set(state.facts),
+        "source": set(state.sources),
         "topic": {t.id for t in site.topics} if site else set(),
         "issue": {t.id for t in site.issues} if site else set(),
         "event": {e.id for e in site.events} if site else set(),
         "page": {p.slug for p in pages} | BUILTIN_PAGES,
     }
-    where_defined = {"actor": "content/actors.yaml", "source": "content/sources.yaml",
-                     "topic": "`topics` in content/site.yaml",
-                     "issue": "`issues` in content/site.yaml", "fact": "content/facts/",
-                     "event": "`events` in content/site.yaml",
-                     "page": "content/pages/<slug>.md (or use a built-in page)"}
+    where_defined = {
+        "actor": "content/actors.yaml",
+        "source": "content/sources.yaml",
+        "topic": "`topics` in content/site.yaml",
+        "issue": "`issues` in content/site.yaml",
+        "fact": "content/facts/",
+        "event": "`events` in content/site.yaml",
+        "page": "content/pages/<slug>.md (or use a built-in page)",
+    }
     renames = {("fact", old): f.id for f in state.facts.values() for old in f.aliases}
     renames.update({("actor", old): a.id for a in state.actors.values() for old in a.former_ids})
     renames.update({("source", old): s.id for s in state.sources.values() for old in s.aliases})
@@ -1202,13 +1610,24 @@ def _check_refs(state: _State, site: Site | None, pages: list[Page]) -> None:
         if (ref.kind, ref.value) in state.places:
             continue  # defined, but invalid: its own problem is reported already
         close = difflib.get_close_matches(ref.value, sorted(ids[ref.kind]), n=1, cutoff=0.6)
-        hint = (f"did you mean `{close[0]}`?" if close else
-                f"define it in {where_defined[ref.kind]} or fix the id")
+        hint = (
+            f"did you mean `{close[0]}`?"
+            if close
+            else f"define it in {where_defined[ref.kind]} or fix the id"
+        )
         renamed = renames.get((ref.kind, ref.value))
         if renamed is not None:
             hint = f"`{ref.value}` was renamed: write `{renamed}`"
-        state.problems.append(Problem(ref.file, ref.line, ref.column, ref.field,
-                                      f"unknown {ref.kind} `{ref.value}`", hint=hint))
+        state.problems.append(
+            Problem(
+                ref.file,
+                ref.line,
+                ref.column,
+                ref.field,
+                f"unknown {ref.kind} `{ref.value}`",
+                hint=hint,
+            )
+        )
 
 
 def _check_countries(file: str, state: _State) -> None:
@@ -1220,8 +1639,15 @@ def _check_countries(file: str, state: _State) -> None:
             if not where:  # one pass over the references, made only when one is wrong
                 where = {ref.field: ref for ref in state.refs if ref.field.endswith(".country")}
             ref = where[f"{actor.id}.country"]
-            state.problems.append(Problem(
-                file, ref.line, ref.column, ref.field,
-                f"`country: {target.id}` names a{'n' if target.kind.value[0] in 'aeiou' else ''} "
-                f"{target.kind.value}, not a country",
-                hint="name the actor of kind `country` this one belongs to, or leave it out"))
+            state.problems.append(
+                Problem(
+                    file,
+                    ref.line,
+                    ref.column,
+                    ref.field,
+                    f"`country: {target.id}` names "
+                    f"a{'n' if target.kind.value[0] in 'aeiou' else ''} "
+                    f"{target.kind.value}, not a country",
+                    hint="name the actor of kind `country` this one belongs to, or leave it out",
+                )
+            )

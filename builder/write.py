@@ -102,8 +102,11 @@ def _not_a_site(out: Path, given: Path) -> str | None:
     """Why the existing folder `out` is not one a build may replace, or None when it is
     absent, empty, or a site a build made (its marker, or an older build's manifest
     beside the folder as `given`)."""
-    if not out.is_dir() or (out / SITE_MARKER).is_file() or \
-            (given.parent / f".{given.name}{MANIFEST_SUFFIX}").is_file():
+    if (
+        not out.is_dir()
+        or (out / SITE_MARKER).is_file()
+        or (given.parent / f".{given.name}{MANIFEST_SUFFIX}").is_file()
+    ):
         return None
     try:
         with os.scandir(out) as entries:
@@ -111,8 +114,10 @@ def _not_a_site(out: Path, given: Path) -> str | None:
                 return None
     except OSError as exc:
         return f"the output folder {out} cannot be read ({exc.strerror})"
-    return (f"the output folder {out} holds files but is not a site briefing built "
-            f"(it has no {SITE_MARKER} file)")
+    return (
+        f"the output folder {out} holds files but is not a site briefing built "
+        f"(it has no {SITE_MARKER} file)"
+    )
 
 
 def digest(data: bytes) -> str:
@@ -146,8 +151,14 @@ class TreeWriter:
     also carries each file's digest (the preview compares its rebuilds' files by them).
     """
 
-    def __init__(self, tmp_dir: str, out_dir: str, previous: Mapping[str, int],
-                 epoch: int | None, digests: bool = False) -> None:
+    def __init__(
+        self,
+        tmp_dir: str,
+        out_dir: str,
+        previous: Mapping[str, int],
+        epoch: int | None,
+        digests: bool = False,
+    ) -> None:
         self.tmp_dir = tmp_dir
         self.out_dir = out_dir
         self.previous = previous
@@ -178,7 +189,7 @@ class TreeWriter:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             if self.epoch is not None:  # through the open file: no second path lookup
                 os.utime(fd if _UTIME_FD else target, (self.epoch, self.epoch))
         finally:
@@ -240,8 +251,9 @@ class SiteWriter:
 
     def writer(self) -> TreeWriter:
         """A writer for this process (each process writing files asks for its own)."""
-        return TreeWriter(str(self.folder), str(self.out), self._previous, self._epoch,
-                          self.digests)
+        return TreeWriter(
+            str(self.folder), str(self.out), self._previous, self._epoch, self.digests
+        )
 
     def commit(self, reports: Iterable[TreeReport]) -> WriteResult:
         """Swap the new site in place of `out`; what the writers' `reports` say was written."""

@@ -32,24 +32,38 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def run_cli(root: Path, *args: str,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m builder` for real, as an editor would (with `env` added to the
     environment)."""
     env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "builder", "--root", str(root), *args],
-                          capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "builder", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def git(root: Path, *args: str, date: str = "2026-01-08T12:00:00+00:00") -> str:
     """Run git in a test's repository, with fixed names and dates (`date` sets both the author
     and committer date, so history-based output is the same on every run)."""
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
-           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
-           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_CONFIG_NOSYSTEM": "1"}
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          env=env, check=True)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Editor",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "Editor",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, env=env, check=True
+    )
     return done.stdout
 
 
@@ -107,11 +121,22 @@ def with_events(tmp_path: Path) -> Path:
     the earlier summit; the beta-only fact dated 8 January is left undated, so it passes."""
     root = copy_fixture(tmp_path)
     edit(root, "content/site.yaml", "issues:", EVENTS)
-    edit(root, "content/sources.yaml", "  file: seeds/alpha.txt\n",
-         "  file: seeds/alpha.txt\n  covers: [january]\n")
-    edit(root, "content/sources.yaml", "  file: seeds/beta.txt",
-         "  file: seeds/beta.txt\n  covers: [earlier]")
-    edit(root, "content/facts/russia.yaml",
-         "  topic: russian-responses\n  date: 2026-01-08\n  actors: [zakharova]",
-         "  topic: russian-responses\n  actors: [zakharova]")
+    edit(
+        root,
+        "content/sources.yaml",
+        "  file: seeds/alpha.txt\n",
+        "  file: seeds/alpha.txt\n  covers: [january]\n",
+    )
+    edit(
+        root,
+        "content/sources.yaml",
+        "  file: seeds/beta.txt",
+        "  file: seeds/beta.txt\n  covers: [earlier]",
+    )
+    edit(
+        root,
+        "content/facts/russia.yaml",
+        "  topic: russian-responses\n  date: 2026-01-08\n  actors: [zakharova]",
+        "  topic: russian-responses\n  actors: [zakharova]",
+    )
     return root

@@ -103,8 +103,9 @@ SAFE_SCHEMES = ("http", "https", "mailto", "")
 
 def html_pages(site: Path) -> Iterator[tuple[str, BeautifulSoup]]:
     for path in sorted(site.rglob("*.html")):
-        yield path.relative_to(site).as_posix(), BeautifulSoup(
-            path.read_text(encoding="utf-8"), "html.parser"
+        yield (
+            path.relative_to(site).as_posix(),
+            BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser"),
         )
 
 

@@ -57,7 +57,10 @@ def running_preview(root: Path, *extra: str) -> Iterator[Preview]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "--root", str(root), "serve", "--port", "0", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     lines: queue.Queue[str] = queue.Queue()
 

@@ -13,61 +13,61 @@ PACKAGE = Path(__file__).parent.parent / "builder"
 
 STAGES = [
     "__init__",
-    "errors",      # the problem value
-    "gitrepo",     # files and commits of the project's git repository, read-only
-    "model",       # frozen dataclasses and indexes
-    "urls",        # every URL, honouring base_url
-    "nodes",       # located YAML nodes (value, line, column)
-    "libyaml",     # YAML of any shape -> located nodes, through libyaml
-    "load",        # files -> located YAML nodes
-    "quotes",      # quote normalisation and lookup
-    "selectors",   # W3C Web Annotation selectors of cited passages
-    "pinning",     # sources' digests; each quote's fate when a pinned file changed
-    "events",      # each fact's event; the scope check
-    "disputes",    # statuses derived from `contradicts` disputes
-    "lints",       # meaning checks: claims stronger than their quotes
-    "fold",        # a broken file's consequences folded into one line
-    "validate",    # raw records -> model, or every problem
-    "fastpaths",   # inline markdown and template escaping, the quick way
-    "snapshots",   # the briefing at a git revision, as changes are judged
-    "changes",     # what a change does to the published briefing
-    "history",     # each fact's first-published and last-changed dates, from git
-    "markdown",    # the one markdown renderer
-    "marks",       # cited passages marked in source texts
-    "pictures",    # inline SVG pictures whose shapes link to facts
-    "footnotes",   # one page's citations numbered, its References list
-    "repeats",     # a note a page repeats, said once
-    "cards",       # fact cards, rendered once
-    "jsonld",      # schema.org JSON-LD of fact and source pages
+    "errors",  # the problem value
+    "gitrepo",  # files and commits of the project's git repository, read-only
+    "model",  # frozen dataclasses and indexes
+    "urls",  # every URL, honouring base_url
+    "nodes",  # located YAML nodes (value, line, column)
+    "libyaml",  # YAML of any shape -> located nodes, through libyaml
+    "load",  # files -> located YAML nodes
+    "quotes",  # quote normalisation and lookup
+    "selectors",  # W3C Web Annotation selectors of cited passages
+    "pinning",  # sources' digests; each quote's fate when a pinned file changed
+    "events",  # each fact's event; the scope check
+    "disputes",  # statuses derived from `contradicts` disputes
+    "lints",  # meaning checks: claims stronger than their quotes
+    "fold",  # a broken file's consequences folded into one line
+    "validate",  # raw records -> model, or every problem
+    "fastpaths",  # inline markdown and template escaping, the quick way
+    "snapshots",  # the briefing at a git revision, as changes are judged
+    "changes",  # what a change does to the published briefing
+    "history",  # each fact's first-published and last-changed dates, from git
+    "markdown",  # the one markdown renderer
+    "marks",  # cited passages marked in source texts
+    "pictures",  # inline SVG pictures whose shapes link to facts
+    "footnotes",  # one page's citations numbered, its References list
+    "repeats",  # a note a page repeats, said once
+    "cards",  # fact cards, rendered once
+    "jsonld",  # schema.org JSON-LD of fact and source pages
     "views",
-    "contexts",    # template contexts (the tested contract)
-    "datapackage", # the tables beside facts.csv and their Data Package descriptor
-    "guide",       # the "How to read this briefing" page
-    "timepages",   # corrections, withdrawn ids, redirects, the review page
-    "feeds",       # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
-    "parallel",    # work shared among forked processes, results in order
+    "contexts",  # template contexts (the tested contract)
+    "datapackage",  # the tables beside facts.csv and their Data Package descriptor
+    "guide",  # the "How to read this briefing" page
+    "timepages",  # corrections, withdrawn ids, redirects, the review page
+    "feeds",  # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
+    "parallel",  # work shared among forked processes, results in order
     "templating",  # templates/ -> a Jinja environment; template errors located
-    "plan",        # briefing -> every page job and what it depends on
-    "write",       # files -> site/, atomically
-    "progress",    # stage and page progress on a terminal
-    "render",      # page jobs -> their bytes, into the site writer
-    "search",      # Pagefind indexing
-    "lock",        # one build at a time per output folder
-    "build",       # the build as one function; check = build minus write
-    "incremental", # rebuild only what a change touches
-    "schema",      # JSON Schemas of the content files
-    "scaffold",    # `briefing new`
-    "passages",    # source texts cut into sentences and folded for search
-    "finder",      # passages ranked for remembered words (BM25, alignment)
-    "citing",      # the facts that cite a source, parsed only where it is named
-    "cite",        # `briefing cite`: offers with their citing facts, printed
-    "reports",     # problems as CI reads them: SARIF, the GitHub job summary
-    "capture",     # a local document -> archived text (+ raw capture)
-    "archive",     # `briefing sources add|pin|verify`
-    "preview",     # the preview's HTTP server: safe paths, reload stream, overlay
-    "cite_page",   # the citation finder as a page of the preview
-    "serve",       # `briefing serve`: watch, rebuild, reload
-    "cli",         # argument parsing; problems become text
+    "plan",  # briefing -> every page job and what it depends on
+    "write",  # files -> site/, atomically
+    "progress",  # stage and page progress on a terminal
+    "render",  # page jobs -> their bytes, into the site writer
+    "search",  # Pagefind indexing
+    "lock",  # one build at a time per output folder
+    "build",  # the build as one function; check = build minus write
+    "incremental",  # rebuild only what a change touches
+    "schema",  # JSON Schemas of the content files
+    "scaffold",  # `briefing new`
+    "passages",  # source texts cut into sentences and folded for search
+    "finder",  # passages ranked for remembered words (BM25, alignment)
+    "citing",  # the facts that cite a source, parsed only where it is named
+    "cite",  # `briefing cite`: offers with their citing facts, printed
+    "reports",  # problems as CI reads them: SARIF, the GitHub job summary
+    "capture",  # a local document -> archived text (+ raw capture)
+    "archive",  # `briefing sources add|pin|verify`
+    "preview",  # the preview's HTTP server: safe paths, reload stream, overlay
+    "cite_page",  # the citation finder as a page of the preview
+    "serve",  # `briefing serve`: watch, rebuild, reload
+    "cli",  # argument parsing; problems become text
     "__main__",
 ]
 
@@ -81,8 +81,7 @@ def imports_of(path: Path) -> set[str]:
             elif node.module.startswith("builder."):
                 found.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names
-                         if a.name.startswith("builder."))
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("builder."))
     return found - {path.stem}
 
 
@@ -103,7 +102,10 @@ def test_modules_import_only_earlier_stages() -> None:
 
 
 def test_every_module_says_what_it_does() -> None:
-    missing = [p.name for p in PACKAGE.glob("*.py")
-               if p.stem not in ("__init__", "__main__") and not ast.get_docstring(
-                   ast.parse(p.read_text(encoding="utf-8")))]
+    missing = [
+        p.name
+        for p in PACKAGE.glob("*.py")
+        if p.stem not in ("__init__", "__main__")
+        and not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
+    ]
     assert not missing

@@ -14,12 +14,28 @@ from tests.helpers import FIXTURES, git_repo, run_cli
 ARTICLE = FIXTURES / "captures" / "article.html"
 
 
-def add(root: Path, path: Path, source_id: str = "rome-ministers",
-        *extra: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(root, "sources", "add", str(path), "--id", source_id, "--title",
-                   "Allies meet in Rome on security guarantees", "--outlet", "Example Times",
-                   "--published", "2026-01-09", "--url", "https://example.org/rome",
-                   "--archived", "2026-01-10", *extra)
+def add(
+    root: Path, path: Path, source_id: str = "rome-ministers", *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return run_cli(
+        root,
+        "sources",
+        "add",
+        str(path),
+        "--id",
+        source_id,
+        "--title",
+        "Allies meet in Rome on security guarantees",
+        "--outlet",
+        "Example Times",
+        "--published",
+        "2026-01-09",
+        "--url",
+        "https://example.org/rome",
+        "--archived",
+        "2026-01-10",
+        *extra,
+    )
 
 
 def test_saved_html_gives_the_same_article_text_every_time() -> None:
@@ -34,8 +50,7 @@ def test_saved_html_gives_the_same_article_text_every_time() -> None:
     assert first.raw == data
 
 
-def test_add_archives_pins_and_writes_the_entry_then_refuses_the_same_file(
-        tmp_path: Path) -> None:
+def test_add_archives_pins_and_writes_the_entry_then_refuses_the_same_file(tmp_path: Path) -> None:
     root = git_repo(tmp_path)
     done = add(root, ARTICLE)
     assert done.returncode == 0, done.stderr
@@ -49,8 +64,10 @@ def test_add_archives_pins_and_writes_the_entry_then_refuses_the_same_file(
     assert "# Archived by `briefing sources add` from article.html (saved HTML, " in entry
     assert "the article text extracted by trafilatura " in entry
     assert f"  file: seeds/{texts[0].name}\n  sha256: {text_digest}\n" in entry
-    assert f"  capture: seeds/{raws[0].name}\n  capture_sha256: " \
-           f"{hashlib.sha256(ARTICLE.read_bytes()).hexdigest()}\n" in entry
+    assert (
+        f"  capture: seeds/{raws[0].name}\n  capture_sha256: "
+        f"{hashlib.sha256(ARTICLE.read_bytes()).hexdigest()}\n" in entry
+    )
     assert '  archived: "2026-01-10"\n  url: "https://example.org/rome"\n' in entry
 
     # The new source is a real one: it checks, verifies, and a fact can cite it.
@@ -69,7 +86,8 @@ def test_add_archives_pins_and_writes_the_entry_then_refuses_the_same_file(
     shutil.copy(ARTICLE, copy)
     assert add(root, copy, "rome-copy").returncode == 1
     assert sorted((root / "seeds").glob("*.txt")) == sorted(
-        [*texts, root / "seeds/alpha.txt", root / "seeds/beta.txt"])
+        [*texts, root / "seeds/alpha.txt", root / "seeds/beta.txt"]
+    )
 
 
 def test_add_refuses_an_id_in_use_and_a_file_it_cannot_archive(tmp_path: Path) -> None:
@@ -79,8 +97,8 @@ def test_add_refuses_an_id_in_use_and_a_file_it_cannot_archive(tmp_path: Path) -
     assert done.returncode == 1
     assert "the id `alpha` is in use already" in done.stderr
     (root / "content/withdrawn.yaml").write_text(
-        "- id: gamma\n  kind: source\n  date: 2026-01-09\n  reason: Retracted.\n",
-        encoding="utf-8")
+        "- id: gamma\n  kind: source\n  date: 2026-01-09\n  reason: Retracted.\n", encoding="utf-8"
+    )
     done = add(root, ARTICLE, "gamma")
     assert done.returncode == 1 and "the id `gamma` is in use already" in done.stderr
     pdf = tmp_path / "report.pdf"
@@ -110,7 +128,8 @@ def test_plain_text_is_archived_byte_for_byte(tmp_path: Path) -> None:
 
 
 def test_the_source_page_shows_the_original_and_the_archive_date_as_robust_links(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from bs4 import BeautifulSoup
 
     root = git_repo(tmp_path)

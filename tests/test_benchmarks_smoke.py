@@ -41,7 +41,8 @@ def test_the_corpus_has_the_shape_the_benchmark_promises(tmp_path: Path) -> None
     root = make_corpus(tmp_path / "corpus", 250)
     content = root / "content"
     facts = [
-        f for p in sorted((content / "facts").glob("*.yaml"))
+        f
+        for p in sorted((content / "facts").glob("*.yaml"))
         for f in yaml.safe_load(p.read_text(encoding="utf-8"))
     ]
     assert len(facts) == 250
@@ -66,7 +67,8 @@ def test_the_corpus_builds_with_no_problems_into_every_page(tmp_path: Path) -> N
 
     content = root / "content"
     facts = [
-        f for p in (content / "facts").glob("*.yaml")
+        f
+        for p in (content / "facts").glob("*.yaml")
         for f in yaml.safe_load(p.read_text(encoding="utf-8"))
     ]
     sources = yaml.safe_load((content / "sources.yaml").read_text(encoding="utf-8"))
@@ -79,9 +81,15 @@ def test_the_corpus_builds_with_no_problems_into_every_page(tmp_path: Path) -> N
     } - {None}
     topic_ids = [t["id"] for t in site["topics"]]
     expected = {
-        "index.html", "404.html", "timeline/index.html", "disputes/index.html",
-        "search/index.html", "actors/index.html", "sources/index.html",
-        "corrections/index.html", "how-to-read/index.html",
+        "index.html",
+        "404.html",
+        "timeline/index.html",
+        "disputes/index.html",
+        "search/index.html",
+        "actors/index.html",
+        "sources/index.html",
+        "corrections/index.html",
+        "how-to-read/index.html",
         *(f"{p}/index.html" for p in pages if p != "index"),
         *(f"topics/{t}/index.html" for t in topic_ids if t not in topics_with_page),
         *(f"facts/{f['id']}/index.html" for f in facts),
@@ -102,22 +110,45 @@ def test_the_parts_benchmark_runs_and_writes_its_figures(tmp_path: Path) -> None
     results = tmp_path / "parts.md"
     assert parts.main(["--facts", str(N), "--repeat", "1", "--results", str(results)]) == 0
     text = results.read_text(encoding="utf-8")
-    for figure in ("digests of 100 MB", "fact pages: navigation", "pages: without deps",
-                   "the cycle collector once a build is done: left on"):
+    for figure in (
+        "digests of 100 MB",
+        "fact pages: navigation",
+        "pages: without deps",
+        "the cycle collector once a build is done: left on",
+    ):
         assert figure in text
 
 
 def test_the_benchmark_times_a_second_interpreter_and_names_each_without_its_path(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """`run.py --also-python` builds the same corpus on a second interpreter in the same
     rounds and reports it in a table of its own; the results name both interpreters by
     version and build, never by a path of this machine."""
     from benchmarks import run
 
     results = tmp_path / "results.md"
-    assert run.main(["--sizes", str(N), "--runs", "1", "--no-hugo", "--no-naive",
-                     "--no-search", "--no-incremental", "--work", str(tmp_path / "work"),
-                     "--results", str(results), "--also-python", sys.executable]) == 0
+    assert (
+        run.main(
+            [
+                "--sizes",
+                str(N),
+                "--runs",
+                "1",
+                "--no-hugo",
+                "--no-naive",
+                "--no-search",
+                "--no-incremental",
+                "--work",
+                str(tmp_path / "work"),
+                "--results",
+                str(results),
+                "--also-python",
+                sys.executable,
+            ]
+        )
+        == 0
+    )
     text = results.read_text(encoding="utf-8")
     assert f"Our builds run on CPython {sys.version.split()[0]}, interpreter " in text
     second = text.split("## Full build on a second interpreter", 1)[1].split("\n## ", 1)[0]
@@ -126,13 +157,15 @@ def test_the_benchmark_times_a_second_interpreter_and_names_each_without_its_pat
     assert rows[0].split(" | ")[-1].startswith("1: ")  # one round, its fastest and slowest
     full = text.split("## Full build\n", 1)[1].split("\n## ", 1)[0]
     assert next(line for line in full.splitlines() if line.startswith(f"| {N} |")).endswith(
-        " / n/a |")  # our rounds, then Hugo's (skipped here)
+        " / n/a |"
+    )  # our rounds, then Hugo's (skipped here)
     assert sys.executable not in text and str(tmp_path) not in text
     assert (tmp_path / "work" / f"site-{N}-also" / "index.html").is_file()
 
 
 def test_a_second_interpreter_without_the_dependencies_is_skipped_with_a_reason(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from benchmarks import run
 
     bare = tmp_path / "python"  # an "interpreter" that cannot import anything
@@ -162,8 +195,23 @@ def test_two_revisions_are_compared_in_turn_with_their_output(tmp_path: Path) ->
     from benchmarks import compare
 
     results = tmp_path / "compare.md"
-    assert compare.main(["--base", "HEAD", "--size", str(N), "--runs", "2",
-                         "--work", str(tmp_path / "work"), "--results", str(results)]) == 0
+    assert (
+        compare.main(
+            [
+                "--base",
+                "HEAD",
+                "--size",
+                str(N),
+                "--runs",
+                "2",
+                "--work",
+                str(tmp_path / "work"),
+                "--results",
+                str(results),
+            ]
+        )
+        == 0
+    )
     text = results.read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.startswith(("| base `", "| this tree `"))]
     assert len(rows) == 2 and all(row.split(" | ")[1].endswith(" s") for row in rows)

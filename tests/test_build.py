@@ -17,8 +17,11 @@ from tests.helpers import REPO, copy_fixture, edit, run_cli
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -30,12 +33,25 @@ def test_build_writes_the_pages_a_reader_needs(tmp_path: Path) -> None:
     result = build(root, search=False)
     assert result.ok, [p.as_text() for p in result.problems]
     site = root / "site"
-    for rel in ["index.html", "404.html", "paris-declaration/index.html",
-                "allies/index.html", "allies/uk/index.html", "timeline/index.html",
-                "disputes/index.html", "search/index.html", "sources/index.html",
-                "sources/alpha/index.html", "actors/zakharova/index.html",
-                "facts/declaration-signed/index.html", "facts.json", "facts.csv", "feed.xml",
-                "sitemap.xml", "robots.txt"]:
+    for rel in [
+        "index.html",
+        "404.html",
+        "paris-declaration/index.html",
+        "allies/index.html",
+        "allies/uk/index.html",
+        "timeline/index.html",
+        "disputes/index.html",
+        "search/index.html",
+        "sources/index.html",
+        "sources/alpha/index.html",
+        "actors/zakharova/index.html",
+        "facts/declaration-signed/index.html",
+        "facts.json",
+        "facts.csv",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ]:
         assert (site / rel).is_file(), rel
     assert result.pages == len(list(site.rglob("*.html")))
 
@@ -73,7 +89,8 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> No
     assert "site/ was left as it was" in result.stderr
     assert snapshot(root / "site") == before
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == [
-        ".site.manifest.json"]
+        ".site.manifest.json"
+    ]
 
 
 def test_base_url_sub_path_prefixes_every_internal_link(tmp_path: Path) -> None:
@@ -113,7 +130,8 @@ def test_an_unwritable_output_location_is_a_message_not_a_crash(tmp_path: Path) 
 
 
 def test_a_build_leaves_no_cycles_for_the_collector_the_cli_switches_off(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The command line runs without the cycle collector: that is only sound while a build leaves
     no garbage only it could free. One page's worth of cycles per page would show here."""

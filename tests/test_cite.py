@@ -21,8 +21,9 @@ def root(tmp_path: Path) -> Path:
 
 def pasted(stdout: str) -> list[dict[str, str]]:
     """The YAML block at the end of each result, parsed as an editor's paste would be."""
-    blocks = [chunk[chunk.index("- source:"):] for chunk in stdout.split("\n\n")
-              if "- source:" in chunk]
+    blocks = [
+        chunk[chunk.index("- source:") :] for chunk in stdout.split("\n\n") if "- source:" in chunk
+    ]
     return [yaml.safe_load(block)[0] for block in blocks]
 
 
@@ -59,8 +60,10 @@ def test_keywords_in_any_order_find_the_sentence(root: Path) -> None:
     result = run_cli(root, "cite", "targets legitimate Moscow")
     assert result.returncode == 0, result.stderr
     first = pasted(result.stdout)[0]
-    assert first == {"source": "beta", "quote": "Moscow warned on 8 January that any "
-                                                "Western troops would be legitimate targets."}
+    assert first == {
+        "source": "beta",
+        "quote": "Moscow warned on 8 January that any Western troops would be legitimate targets.",
+    }
 
 
 def test_plurals_capitals_accents_and_typos_are_forgiven(root: Path) -> None:
@@ -122,7 +125,8 @@ def test_nothing_found_only_when_no_word_is_shared_and_the_hint_fits(root: Path)
     result = run_cli(root, "cite", "alpha", "quantum chromodynamics lattice")
     assert result.returncode == 1
     assert "none of the words (quantum, chromodynamics, lattice) occurs in `alpha`" in (
-        result.stderr)
+        result.stderr
+    )
     assert "--all" not in result.stderr  # no other source has them either
     assert result.stdout == ""
     result = run_cli(root, "cite", "alpha", "spokeswoman")
@@ -184,16 +188,24 @@ def test_a_source_and_all_together_is_a_usage_error(root: Path) -> None:
     assert run_cli(root, "cite", "alpha", "coalition", "--all").returncode == 2
 
 
-@pytest.mark.parametrize(("words", "where", "said"), [
-    ("Zakharova axis of war", "axis-of-war-roundup", "Maria Zakharova"),
-    ("Italy Meloni ruled out troops", "mnf-u-explainer", "Meloni has ruled out deploying"),
-    ("headquarters Paris coordination center Kyiv", "mnf-u-explainer",
-     "a major headquarters in Paris and a coordination center in Kyiv"),
-    ("Putin Vladivostok unnecessary", "putin-rejects-western-plan",
-     "economic forum in Vladivostok"),
-])
-def test_the_issues_examples_find_their_passage_first(words: str, where: str,
-                                                      said: str) -> None:
+@pytest.mark.parametrize(
+    ("words", "where", "said"),
+    [
+        ("Zakharova axis of war", "axis-of-war-roundup", "Maria Zakharova"),
+        ("Italy Meloni ruled out troops", "mnf-u-explainer", "Meloni has ruled out deploying"),
+        (
+            "headquarters Paris coordination center Kyiv",
+            "mnf-u-explainer",
+            "a major headquarters in Paris and a coordination center in Kyiv",
+        ),
+        (
+            "Putin Vladivostok unnecessary",
+            "putin-rejects-western-plan",
+            "economic forum in Vladivostok",
+        ),
+    ],
+)
+def test_the_issues_examples_find_their_passage_first(words: str, where: str, said: str) -> None:
     """Each of these once answered "nothing matches … well enough" with a hint to try --all,
     although --all was given."""
     result = run_cli(REPO, "cite", "--all", words)

@@ -65,14 +65,19 @@ def test_words_give_marked_passages_their_citing_facts_and_yaml(server: PreviewS
     first = page.select("li.offer")[0]
     assert first.select_one(".source").text == "beta"
     assert first.select_one(".where").text == "seeds/beta.txt:1"
-    assert [m.text for m in first.select("blockquote mark")] == [
-        "Moscow", "legitimate", "targets"]
+    assert [m.text for m in first.select("blockquote mark")] == ["Moscow", "legitimate", "targets"]
     link = first.select_one(".cited a")
     assert link.text == "legitimate-targets" and link["href"] == (
-        "/briefing/facts/legitimate-targets/")
+        "/briefing/facts/legitimate-targets/"
+    )
     pasted = yaml.safe_load(first.select_one("pre.yaml").text)
-    assert pasted == [{"source": "beta", "quote": "Moscow warned on 8 January that any "
-                                                  "Western troops would be legitimate targets."}]
+    assert pasted == [
+        {
+            "source": "beta",
+            "quote": "Moscow warned on 8 January that any "
+            "Western troops would be legitimate targets.",
+        }
+    ]
     assert first.find("button", attrs={"data-copy": first.select_one("pre.yaml")["id"]})
 
 
@@ -84,8 +89,7 @@ def test_one_source_and_a_limit(server: PreviewServer) -> None:
 
 
 def test_the_script_asks_for_the_results_alone(server: PreviewServer) -> None:
-    status, _, body = get(server, PAGE + "?" + urlencode({"q": "coalition",
-                                                          "part": "results"}))
+    status, _, body = get(server, PAGE + "?" + urlencode({"q": "coalition", "part": "results"}))
     assert status == 200 and body.startswith("<p") and "<form" not in body
     assert "coalition" in body
 
@@ -109,7 +113,8 @@ def test_a_saved_seed_is_searched_at_once(server: PreviewServer, root: Path) -> 
     assert finder(server, q="zeppelin").select_one("p.nothing") is not None
     edit(root, "seeds/beta.txt", "Dozens of", "A zeppelin flew over. Dozens of")
     assert finder(server, q="zeppelin").select_one("li.offer blockquote").text == (
-        "A zeppelin flew over.")
+        "A zeppelin flew over."
+    )
 
 
 def test_another_site_cannot_read_the_finder(server: PreviewServer) -> None:

@@ -37,7 +37,8 @@ def test_github_format_prints_annotations(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.startswith(
         "::error file=content/facts/russia.yaml,line=15,col=12::axis-of-war.actors[1]: "
-        "unknown actor `zakarova`")
+        "unknown actor `zakarova`"
+    )
 
 
 def test_json_format_is_machine_readable(tmp_path: Path) -> None:
@@ -79,7 +80,11 @@ def test_long_output_through_a_pipe_arrives_whole(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     result = subprocess.run(
         [sys.executable, "-m", "builder", "--root", str(root), "check", "--format", "github"],
-        capture_output=True, text=True, env={**env, "PYTHONPATH": str(REPO)}, timeout=120)
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(REPO)},
+        timeout=120,
+    )
     assert result.returncode == 1
     assert len(result.stdout) > 65536  # more than a pipe holds
     unknown = [line for line in result.stdout.splitlines() if "unknown actor" in line]
@@ -87,7 +92,8 @@ def test_long_output_through_a_pipe_arrives_whole(tmp_path: Path) -> None:
 
 
 def test_a_command_runs_without_the_cycle_collector_and_serve_turns_it_back_on(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """A one-shot command ends with `os._exit`: collecting would only cost time (walking
     what every build made). The preview server lives on, so it collects again."""
     import gc
@@ -95,10 +101,13 @@ def test_a_command_runs_without_the_cycle_collector_and_serve_turns_it_back_on(
 
     from builder.serve import serve_command
 
-    probe = ("import gc\nfrom builder import cli\n"
-             "cli.main = lambda: print('collector on:', gc.isenabled()) or 0\ncli.run()\n")
-    shown = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
-                           text=True, check=True)
+    probe = (
+        "import gc\nfrom builder import cli\n"
+        "cli.main = lambda: print('collector on:', gc.isenabled()) or 0\ncli.run()\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert shown.stdout == "collector on: False\n"
 
     root = copy_fixture(tmp_path)
@@ -113,8 +122,9 @@ def test_a_command_runs_without_the_cycle_collector_and_serve_turns_it_back_on(
             gc.enable()
 
 
-def test_a_build_is_not_freed_before_the_process_ends(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_is_not_freed_before_the_process_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The command ends with `os._exit` so as not to free a big briefing object by object
     (a few hundredths of a second at 10,000 facts): it must still be alive once the
     command's handler has returned, just before that exit."""
@@ -133,6 +143,7 @@ def test_a_build_is_not_freed_before_the_process_ends(tmp_path: Path,
 
     monkeypatch.setattr(build_module, "build", build)
     root = copy_fixture(tmp_path)
-    assert cli.main(["--root", str(root), "build", "--no-search",
-                     "--out", str(tmp_path / "out")]) == 0
+    assert (
+        cli.main(["--root", str(root), "build", "--no-search", "--out", str(tmp_path / "out")]) == 0
+    )
     assert made and made[0]() is not None

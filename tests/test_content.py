@@ -78,8 +78,7 @@ def test_dispute_links_resolve_and_show_on_both_sides(briefing: Briefing) -> Non
     [
         # One timeline, two days for the same signing and for the same words of Witkoff.
         ("declaration-signed-6-january", "declaration-signed-7-january", "inconsistent"),
-        ("witkoff-us-strongly-stands-behind", "witkoff-kushner-endorse-8-january",
-         "inconsistent"),
+        ("witkoff-us-strongly-stands-behind", "witkoff-kushner-endorse-8-january", "inconsistent"),
         # The same thing told with other words, dates or firmness.
         ("us-commitment-deter-defend", "zelensky-no-clear-pledge", "differs"),
         ("zelensky-90-percent-done", "zelensky-90-percent-ready", "differs"),
@@ -128,8 +127,12 @@ def test_omissions_and_compatible_accounts_are_not_disputes(
 def test_the_signatories_and_the_date_of_the_headline_fact_are_not_disputed(
     briefing: Briefing,
 ) -> None:
-    for fact_id in ("signatories-uk-france-ukraine", "signatories-starmer-macron-zelensky",
-                    "signatories-uk-france", "declaration-signed-6-january"):
+    for fact_id in (
+        "signatories-uk-france-ukraine",
+        "signatories-starmer-macron-zelensky",
+        "signatories-uk-france",
+        "declaration-signed-6-january",
+    ):
         assert briefing.fact_by_id[fact_id].status.value != "disputed", fact_id
 
 
@@ -138,7 +141,9 @@ def test_no_position_rests_on_the_earlier_summit(briefing: Briefing) -> None:
     earlier = {s.id for s in briefing.sources if s.file in EARLIER_SUMMIT_FILES}
     stale = [
         f"{ally.id}/{position.issue}: {fact_id}"
-        for ally in briefing.actors for position in ally.positions for fact_id in position.facts
+        for ally in briefing.actors
+        for position in ally.positions
+        for fact_id in position.facts
         if {c.source for c in briefing.fact_by_id[fact_id].citations} <= earlier
     ]
     assert not stale, stale
@@ -160,26 +165,44 @@ def test_every_source_says_what_it_covers_and_earlier_summit_facts_belong_to_it(
 
 
 def test_only_contradictions_make_facts_disputed(briefing: Briefing) -> None:
-    contradicting = {side for f in briefing.facts for d in f.disputes
-                     if d.kind.value == "contradicts" for side in (f.id, d.fact)}
+    contradicting = {
+        side
+        for f in briefing.facts
+        for d in f.disputes
+        if d.kind.value == "contradicts"
+        for side in (f.id, d.fact)
+    }
     assert {f.id for f in briefing.facts if f.status.value == "disputed"} == contradicting
 
 
-@pytest.mark.parametrize("fact_id", [
-    "invasion-february-2022", "war-toll", "coalition-led-by-uk-france",
-    "coalition-evolved-since-2025", "uk-21-8-billion", "france-supplied-weapons",
-    "kasyanov-former-premier", "russia-controls-20-percent",
-])
-def test_context_not_tied_to_either_meeting_is_background(
-    briefing: Briefing, fact_id: str
-) -> None:
+@pytest.mark.parametrize(
+    "fact_id",
+    [
+        "invasion-february-2022",
+        "war-toll",
+        "coalition-led-by-uk-france",
+        "coalition-evolved-since-2025",
+        "uk-21-8-billion",
+        "france-supplied-weapons",
+        "kasyanov-former-premier",
+        "russia-controls-20-percent",
+    ],
+)
+def test_context_not_tied_to_either_meeting_is_background(briefing: Briefing, fact_id: str) -> None:
     assert briefing.fact_by_id[fact_id].event == "background"
 
 
-@pytest.mark.parametrize("fact_id", [
-    "declaration-signed-6-january", "signatories-uk-france-ukraine", "russia-rejects-framework",
-    "foreign-ministry-legitimate-targets", "zelensky-no-clear-pledge", "us-led-monitoring",
-])
+@pytest.mark.parametrize(
+    "fact_id",
+    [
+        "declaration-signed-6-january",
+        "signatories-uk-france-ukraine",
+        "russia-rejects-framework",
+        "foreign-ministry-legitimate-targets",
+        "zelensky-no-clear-pledge",
+        "us-led-monitoring",
+    ],
+)
 def test_the_news_belongs_to_the_main_event(briefing: Briefing, fact_id: str) -> None:
     assert briefing.fact_by_id[fact_id].event == briefing.site.main_event
 
@@ -204,16 +227,21 @@ def test_a_date_only_one_timeline_entry_gives_is_attributed(briefing: Briefing) 
     assert not bare, "\n".join(bare)
 
 
-@pytest.mark.parametrize("group", [
-    ("uk", "france"),  # the two lead nations, co-signatories of the same declaration
-    ("sweden", "turkey", "belgium"),  # named together in one sentence of one analysis
-    ("canada", "eu", "nato"),  # named together in one collective pledge
-])
+@pytest.mark.parametrize(
+    "group",
+    [
+        ("uk", "france"),  # the two lead nations, co-signatories of the same declaration
+        ("sweden", "turkey", "belgium"),  # named together in one sentence of one analysis
+        ("canada", "eu", "nato"),  # named together in one collective pledge
+    ],
+)
 def test_allies_on_the_same_footing_get_the_same_stance(
     briefing: Briefing, group: tuple[str, ...]
 ) -> None:
-    stances = {ally: {p.issue: p.stance.value for p in briefing.actor_by_id[ally].positions}
-               for ally in group}
+    stances = {
+        ally: {p.issue: p.stance.value for p in briefing.actor_by_id[ally].positions}
+        for ally in group
+    }
     shared = set.intersection(*(set(s) for s in stances.values()))
     assert shared
     for issue in shared:

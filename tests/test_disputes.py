@@ -15,8 +15,12 @@ PARIS = "content/facts/paris.yaml"
 
 def test_a_contradiction_makes_both_sides_disputed(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
-    edit(root, PARIS, "  actors: [uk]\n  status: disputed\n  citations:\n    - source: beta",
-         "  actors: [uk]\n  citations:\n    - source: beta")  # declared on one side only
+    edit(
+        root,
+        PARIS,
+        "  actors: [uk]\n  status: disputed\n  citations:\n    - source: beta",
+        "  actors: [uk]\n  citations:\n    - source: beta",
+    )  # declared on one side only
     result = check(root)
     assert result.briefing is not None and result.problems == []
     facts = result.briefing.fact_by_id
@@ -43,10 +47,13 @@ def test_status_disputed_without_a_contradiction_is_an_error(tmp_path: Path) -> 
     edit(root, PARIS, "kind: contradicts", "kind: inconsistent")
     problems = check(root).errors
     assert [(p.line, p.field) for p in problems] == [
-        (17, "twenty-seven-states.status"), (29, "dozens-of-countries.status")]
+        (17, "twenty-seven-states.status"),
+        (29, "dozens-of-countries.status"),
+    ]
     assert "no `contradicts` dispute" in problems[0].message
-    assert "kind: contradicts" in problems[0].hint and "remove `status: disputed`" in \
-        problems[0].hint
+    assert (
+        "kind: contradicts" in problems[0].hint and "remove `status: disputed`" in problems[0].hint
+    )
 
 
 def test_a_dispute_without_a_kind_is_refused_with_the_three_kinds(tmp_path: Path) -> None:
@@ -69,16 +76,28 @@ def test_a_misspelt_kind_gets_a_did_you_mean(tmp_path: Path) -> None:
 
 def test_the_disputes_page_groups_by_kind_and_prints_each_note_once(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
-    edit(root, "content/facts/russia.yaml", "- id: axis-of-war\n",
-         "- id: axis-of-war\n  disputes:\n    - fact: legitimate-targets\n      kind: differs\n"
-         "      note: One report words the warning differently.\n")
+    edit(
+        root,
+        "content/facts/russia.yaml",
+        "- id: axis-of-war\n",
+        "- id: axis-of-war\n  disputes:\n    - fact: legitimate-targets\n      kind: differs\n"
+        "      note: One report words the warning differently.\n",
+    )
     assert build(root, search=False).ok
     doc = BeautifulSoup((root / "site/disputes/index.html").read_bytes(), "html.parser")
     groups = doc.select("section.dispute-group")
     assert [g.h2.get_text() for g in groups if g.h2] == [
-        "Sources contradict each other", "Reported differently"]
-    for group, note in zip(groups, ("Sources give different counts of participants.",
-                                    "One report words the warning differently."), strict=True):
+        "Sources contradict each other",
+        "Reported differently",
+    ]
+    for group, note in zip(
+        groups,
+        (
+            "Sources give different counts of participants.",
+            "One report words the warning differently.",
+        ),
+        strict=True,
+    ):
         [pair] = group.select("article.dispute")
         assert group.get_text().count(note) == 1
         assert len(pair.select(".fact")) == 2
@@ -87,11 +106,13 @@ def test_the_disputes_page_groups_by_kind_and_prints_each_note_once(tmp_path: Pa
     headings = set()
     for path in ("topics/russian-responses", "paris-declaration"):
         page = BeautifulSoup((root / f"site/{path}/index.html").read_bytes(), "html.parser")
-        headings |= {p.strong.get_text().rstrip(":")
-                     for p in page.select(".fact-dispute") if p.strong}
+        headings |= {
+            p.strong.get_text().rstrip(":") for p in page.select(".fact-dispute") if p.strong
+        }
     assert headings == {"Disputed", "Reported differently"}
-    russia = BeautifulSoup((root / "site/topics/russian-responses/index.html").read_bytes(),
-                           "html.parser")
+    russia = BeautifulSoup(
+        (root / "site/topics/russian-responses/index.html").read_bytes(), "html.parser"
+    )
     card = russia.select_one('.fact:has(a.permalink[href="/facts/axis-of-war/"])')
     assert card is not None and "fact-reported" in card["class"]
     assert card.select_one(".status") is None

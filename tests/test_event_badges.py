@@ -27,13 +27,25 @@ SCHEMA = json.loads((Path(__file__).parent.parent / "docs" / "facts.schema.json"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = with_events(tmp_path_factory.mktemp("badges"))
     # The UK's matrix cell rests on the earlier fact too; the home page's prose cites it.
-    edit(root, "content/actors.yaml", "facts: [uk-france-lead-force]",
-         f"facts: [uk-france-lead-force, {EARLIER}]")
-    edit(root, "content/pages/index.md", "Russia objected [@legitimate-targets].",
-         f"Russia objected [@legitimate-targets]. Dozens joined [@{EARLIER}].")
+    edit(
+        root,
+        "content/actors.yaml",
+        "facts: [uk-france-lead-force]",
+        f"facts: [uk-france-lead-force, {EARLIER}]",
+    )
+    edit(
+        root,
+        "content/pages/index.md",
+        "Russia objected [@legitimate-targets].",
+        f"Russia objected [@legitimate-targets]. Dozens joined [@{EARLIER}].",
+    )
     # An earlier-summit fact dated well before the main event reaches the feed.
-    edit(root, "content/facts/russia.yaml", "  topic: russian-responses\n  actors: [zakharova]",
-         "  topic: russian-responses\n  date: 2025-09\n  actors: [zakharova]")
+    edit(
+        root,
+        "content/facts/russia.yaml",
+        "  topic: russian-responses\n  actors: [zakharova]",
+        "  topic: russian-responses\n  date: 2025-09\n  actors: [zakharova]",
+    )
     result = build(root, search=False)
     assert result.ok, [p.as_text() for p in result.problems]
     return root / "site"
@@ -58,13 +70,16 @@ def badge_text(tag: Tag) -> str:
     return badge.get_text(" ", strip=True)
 
 
-@pytest.mark.parametrize("path", [
-    "paris-declaration/index.html",   # a topic page
-    "actors/uk/index.html",           # an actor page
-    "allies/uk/index.html",           # an ally page
-    "timeline/index.html",            # the timeline's undated list
-    "disputes/index.html",            # the disputes page
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "paris-declaration/index.html",  # a topic page
+        "actors/uk/index.html",  # an actor page
+        "allies/uk/index.html",  # an ally page
+        "timeline/index.html",  # the timeline's undated list
+        "disputes/index.html",  # the disputes page
+    ],
+)
 def test_cards_of_the_earlier_event_wear_its_badge(site: Path, path: str) -> None:
     doc = page(site, path)
     assert LABEL in badge_text(card(doc, EARLIER))
@@ -73,8 +88,9 @@ def test_cards_of_the_earlier_event_wear_its_badge(site: Path, path: str) -> Non
     assert claim is not None and claim.get_text(" ", strip=True).startswith(f"Event: {LABEL}")
 
 
-@pytest.mark.parametrize("path", ["paris-declaration/index.html", "timeline/index.html",
-                                  "disputes/index.html"])
+@pytest.mark.parametrize(
+    "path", ["paris-declaration/index.html", "timeline/index.html", "disputes/index.html"]
+)
 def test_cards_of_the_main_event_wear_none(site: Path, path: str) -> None:
     doc = page(site, path)
     for fact_id in (MAIN, "twenty-seven-states"):
@@ -126,13 +142,18 @@ def test_search_results_show_the_event_from_the_index_metadata() -> None:
 
 def test_the_sources_list_and_source_page_say_which_event(site: Path) -> None:
     rows = page(site, "sources/index.html").select("table.sources tbody tr")
-    cells = {r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
-             for r in rows if r.th}
+    cells = {
+        r.th.get_text(strip=True): [td.get_text(strip=True) for td in r.select("td")]
+        for r in rows
+        if r.th
+    }
     assert LABEL in cells["Beta digest"]
     assert "January 2026 declaration" in cells["Alpha report"]
     passages = page(site, "sources/beta/index.html").select("ol.passages li")
-    by_fact = {li.select_one(".cited-by a[href^='/facts/']")["href"]: li  # type: ignore[index]
-               for li in passages}
+    by_fact = {
+        li.select_one(".cited-by a[href^='/facts/']")["href"]: li  # type: ignore[index]
+        for li in passages
+    }
     assert LABEL in badge_text(by_fact[f"/facts/{EARLIER}/"])
     assert by_fact["/facts/legitimate-targets/"].select_one(".event-badge") is None
 
@@ -146,13 +167,22 @@ def test_facts_json_carries_events_dispute_kinds_and_the_matrix(site: Path) -> N
     assert facts[EARLIER]["event"] == "earlier"
     assert facts[MAIN]["event"] == "january"
     assert [(d["fact"], d["kind"]) for d in facts[EARLIER]["disputes"]] == [
-        ("twenty-seven-states", "contradicts")]
+        ("twenty-seven-states", "contradicts")
+    ]
     assert {s["id"]: s["covers"] for s in data["sources"]} == {
-        "alpha": ["january"], "beta": ["earlier"]}
+        "alpha": ["january"],
+        "beta": ["earlier"],
+    }
     assert data["issues"] == [{"id": "ground-troops", "title": "Ground troops"}]
-    assert data["allies_matrix"] == [{
-        "ally": "uk", "issue": "ground-troops", "stance": "committed", "note": "",
-        "facts": ["uk-france-lead-force", EARLIER]}]
+    assert data["allies_matrix"] == [
+        {
+            "ally": "uk",
+            "issue": "ground-troops",
+            "stance": "committed",
+            "note": "",
+            "facts": ["uk-france-lead-force", EARLIER],
+        }
+    ]
 
 
 def test_facts_csv_has_each_facts_event(site: Path) -> None:
@@ -165,8 +195,11 @@ def test_feed_entries_of_another_event_say_so_in_their_title(site: Path) -> None
     ns = {"a": "http://www.w3.org/2005/Atom"}
     feed = ElementTree.fromstring((site / "feed.xml").read_bytes())
     titles = {e.findtext("a:id", namespaces=ns): e for e in feed.findall("a:entry", ns)}
-    earlier = next(e for e in titles.values()
-                   if (e.findtext("a:title", namespaces=ns) or "").endswith("'axis of war'."))
+    earlier = next(
+        e
+        for e in titles.values()
+        if (e.findtext("a:title", namespaces=ns) or "").endswith("'axis of war'.")
+    )
     assert (earlier.findtext("a:title", namespaces=ns) or "").startswith(f"[{LABEL}] ")
     terms = {c.get("term"): c.get("label") for c in earlier.findall("a:category", ns)}
     assert terms["event:earlier"] == LABEL

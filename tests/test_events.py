@@ -13,18 +13,23 @@ SOURCES = "content/sources.yaml"
 PARIS = "content/facts/paris.yaml"
 RUSSIA = "content/facts/russia.yaml"
 
+
 def test_each_fact_gets_its_event_from_its_field_or_its_sources(tmp_path: Path) -> None:
     root = with_events(tmp_path)
-    edit(root, PARIS, "  topic: paris-declaration\n  actors: [uk]\n  status: disputed\n"
-                      "  citations:\n    - source: beta",
-         "  topic: paris-declaration\n  actors: [uk]\n  event: earlier\n  citations:\n"
-         "    - source: beta")
+    edit(
+        root,
+        PARIS,
+        "  topic: paris-declaration\n  actors: [uk]\n  status: disputed\n"
+        "  citations:\n    - source: beta",
+        "  topic: paris-declaration\n  actors: [uk]\n  event: earlier\n  citations:\n"
+        "    - source: beta",
+    )
     result = check(root)
     assert result.briefing is not None, [p.as_text() for p in result.problems]
     events = {f.id: f.event for f in result.briefing.facts}
     assert events["declaration-signed"] == "january"  # alpha covers January
-    assert events["axis-of-war"] == "earlier"          # beta alone, which covers only earlier
-    assert events["legitimate-targets"] == "january"   # alpha and beta: the main event
+    assert events["axis-of-war"] == "earlier"  # beta alone, which covers only earlier
+    assert events["legitimate-targets"] == "january"  # alpha and beta: the main event
     assert events["dozens-of-countries"] == "earlier"
     site = result.briefing.site
     assert site.main_event == "january"
@@ -35,8 +40,12 @@ def test_each_fact_gets_its_event_from_its_field_or_its_sources(tmp_path: Path) 
 
 def test_a_fact_of_another_event_dated_within_the_main_one_is_refused(tmp_path: Path) -> None:
     root = with_events(tmp_path)
-    edit(root, RUSSIA, "  topic: russian-responses\n  actors: [zakharova]",
-         "  topic: russian-responses\n  date: 2026-01-08\n  actors: [zakharova]")
+    edit(
+        root,
+        RUSSIA,
+        "  topic: russian-responses\n  actors: [zakharova]",
+        "  topic: russian-responses\n  date: 2026-01-08\n  actors: [zakharova]",
+    )
     result = check(root)
     [problem] = result.errors
     assert (problem.file, problem.line, problem.field) == (RUSSIA, 11, "axis-of-war.date")
@@ -46,8 +55,12 @@ def test_a_fact_of_another_event_dated_within_the_main_one_is_refused(tmp_path: 
 
 def test_a_month_only_date_within_the_main_event_is_refused_too(tmp_path: Path) -> None:
     root = with_events(tmp_path)
-    edit(root, RUSSIA, "  topic: russian-responses\n  actors: [zakharova]",
-         "  topic: russian-responses\n  date: 2026-01\n  actors: [zakharova]")
+    edit(
+        root,
+        RUSSIA,
+        "  topic: russian-responses\n  actors: [zakharova]",
+        "  topic: russian-responses\n  date: 2026-01\n  actors: [zakharova]",
+    )
     assert [p.field for p in check(root).errors] == ["axis-of-war.date"]
     # A date well before the main event is the earlier event's own business.
     edit(root, RUSSIA, "date: 2026-01\n", "date: 2025-09\n")
@@ -56,8 +69,12 @@ def test_a_month_only_date_within_the_main_event_is_refused_too(tmp_path: Path) 
 
 def test_a_fact_placed_in_the_main_event_on_other_sources_is_refused(tmp_path: Path) -> None:
     root = with_events(tmp_path)
-    edit(root, RUSSIA, "  actors: [zakharova]\n  citations:",
-         "  actors: [zakharova]\n  event: january\n  citations:")
+    edit(
+        root,
+        RUSSIA,
+        "  actors: [zakharova]\n  citations:",
+        "  actors: [zakharova]\n  event: january\n  citations:",
+    )
     [problem] = check(root).errors
     assert (problem.file, problem.line, problem.field) == (RUSSIA, 15, "axis-of-war.event")
     assert "placed in the main event `january`" in problem.message
@@ -67,8 +84,12 @@ def test_a_fact_placed_in_the_main_event_on_other_sources_is_refused(tmp_path: P
 
 def test_unknown_event_ids_get_a_did_you_mean(tmp_path: Path) -> None:
     root = with_events(tmp_path)
-    edit(root, RUSSIA, "  actors: [zakharova]\n  citations:",
-         "  actors: [zakharova]\n  event: earlyer\n  citations:")
+    edit(
+        root,
+        RUSSIA,
+        "  actors: [zakharova]\n  citations:",
+        "  actors: [zakharova]\n  event: earlyer\n  citations:",
+    )
     edit(root, SOURCES, "covers: [january]", "covers: [janaury]")
     edit(root, SITE, "main_event: january", "main_event: jan")
     found = {(p.file, p.line, p.field): p for p in check(root).errors}

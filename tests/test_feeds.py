@@ -48,7 +48,7 @@ HOSTILE = "</script><b>x</b> ]]> \x00\x07\x1b \u202eevil\u202c \ufeff & \"q\" 'a
 SOURCE_TEXT = (
     "Paris, 6 January. The leaders signed a declaration of intent.\n"
     "Macron said 26 countries had formally committed to deploying troops.\n"
-    "=HYPERLINK(\"http://bad.example\") appeared in a comment.\n"
+    '=HYPERLINK("http://bad.example") appeared in a comment.\n'
     "A hostile line: " + HOSTILE + "\n"
 )
 
@@ -80,13 +80,24 @@ def make_briefing(base_url: str = "/", author: str = "", hostile: str = HOSTILE)
         author=author,
     )
     seed = Source(
-        id="seed-a", title="Seed A: \"quotes\" & <tags>", outlet="unknown", published=None,
-        kind=SourceKind.NEWS, file="seeds/a.txt", text=SOURCE_TEXT,
+        id="seed-a",
+        title='Seed A: "quotes" & <tags>',
+        outlet="unknown",
+        published=None,
+        kind=SourceKind.NEWS,
+        file="seeds/a.txt",
+        text=SOURCE_TEXT,
     )
     other = Source(
-        id="seed-b", title="Seed B", outlet="BBC", published=PartialDate(2026, 1, 7),
-        kind=SourceKind.ANALYSIS, file="seeds/b.txt", text=SOURCE_TEXT,
-        url="https://news.example/story", strand="BBC",
+        id="seed-b",
+        title="Seed B",
+        outlet="BBC",
+        published=PartialDate(2026, 1, 7),
+        kind=SourceKind.ANALYSIS,
+        file="seeds/b.txt",
+        text=SOURCE_TEXT,
+        url="https://news.example/story",
+        strand="BBC",
     )
     actors = (
         Actor("macron", "Emmanuel Macron", ActorKind.PERSON, country="france"),
@@ -94,39 +105,63 @@ def make_briefing(base_url: str = "/", author: str = "", hostile: str = HOSTILE)
     )
     facts = (
         Fact(
-            id="signed-declaration", claim="The leaders *signed* a [declaration](https://x.example/).",
-            topic="paris-declaration", date=PartialDate(2026, 1, 6), actors=("france",),
+            id="signed-declaration",
+            claim="The leaders *signed* a [declaration](https://x.example/).",
+            topic="paris-declaration",
+            date=PartialDate(2026, 1, 6),
+            actors=("france",),
             citations=(
                 cite("signed-declaration", seed, "The leaders signed a declaration of intent."),
                 cite("signed-declaration", other, "signed a declaration", 2),
             ),
         ),
         Fact(
-            id="macron-26", claim="Macron said 26 countries committed troops.",
-            topic="paris-declaration", date=PartialDate(2026, 1), actors=("macron", "france"),
+            id="macron-26",
+            claim="Macron said 26 countries committed troops.",
+            topic="paris-declaration",
+            date=PartialDate(2026, 1),
+            actors=("macron", "france"),
             citations=(cite("macron-26", other, "Macron said 26 countries"),),
             status=Status.DISPUTED,
             disputes=(Dispute("signed-declaration", DisputeKind.CONTRADICTS, "Counts differ."),),
         ),
         Fact(
-            id="formula", claim="=HYPERLINK(\"http://bad.example\") -1 +1 @x",
-            topic="russia", date=PartialDate(2026, 1, 6), actors=(),
-            citations=(cite("formula", seed, "=HYPERLINK(\"http://bad.example\")"),),
+            id="formula",
+            claim='=HYPERLINK("http://bad.example") -1 +1 @x',
+            topic="russia",
+            date=PartialDate(2026, 1, 6),
+            actors=(),
+            citations=(cite("formula", seed, '=HYPERLINK("http://bad.example")'),),
         ),
         Fact(
-            id="hostile", claim=hostile, topic="russia", date=PartialDate(2025, 12, 31), actors=(),
+            id="hostile",
+            claim=hostile,
+            topic="russia",
+            date=PartialDate(2025, 12, 31),
+            actors=(),
             citations=(cite("hostile", seed, HOSTILE),),
         ),
         Fact(
-            id="undated", claim="No source dates this.", topic="russia", date=None, actors=(),
+            id="undated",
+            claim="No source dates this.",
+            topic="russia",
+            date=None,
+            actors=(),
             citations=(cite("undated", seed, "appeared in a comment"),),
         ),
     )
     return Briefing.assemble(site, (seed, other), actors, facts, ())
 
 
-PAGES = ["/", "/facts/hostile/", "/facts/formula/", "/facts/macron-26/",
-         "/facts/signed-declaration/", "/facts/undated/", "/sources/seed-a/"]
+PAGES = [
+    "/",
+    "/facts/hostile/",
+    "/facts/formula/",
+    "/facts/macron-26/",
+    "/facts/signed-declaration/",
+    "/facts/undated/",
+    "/sources/seed-a/",
+]
 
 
 @pytest.fixture(params=["/", "https://example.org/briefing/"])
@@ -138,9 +173,19 @@ def outputs(request: pytest.FixtureRequest) -> Outputs:
 
 def test_every_machine_output_is_made() -> None:
     out = machine_outputs(make_briefing(), Urls("/"), PAGES)
-    assert sorted(out) == ["actors.csv", "citations.csv", "datapackage.json", "events.csv",
-                           "facts.csv", "facts.json", "feed.xml", "positions.csv",
-                           "robots.txt", "sitemap.xml", "sources.csv"]
+    assert sorted(out) == [
+        "actors.csv",
+        "citations.csv",
+        "datapackage.json",
+        "events.csv",
+        "facts.csv",
+        "facts.json",
+        "feed.xml",
+        "positions.csv",
+        "robots.txt",
+        "sitemap.xml",
+        "sources.csv",
+    ]
 
 
 def test_facts_json_validates_against_the_published_schema(outputs: Outputs) -> None:
@@ -209,8 +254,12 @@ def test_csv_has_the_documented_header_and_one_row_per_citation(outputs: Outputs
     body = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
     assert len(body) == 6  # 1 + 1 + 1 + 2 + 1 citations
     assert [(r["fact_id"], r["citation"]) for r in body] == [
-        ("formula", "1"), ("hostile", "1"), ("macron-26", "1"),
-        ("signed-declaration", "1"), ("signed-declaration", "2"), ("undated", "1"),
+        ("formula", "1"),
+        ("hostile", "1"),
+        ("macron-26", "1"),
+        ("signed-declaration", "1"),
+        ("signed-declaration", "2"),
+        ("undated", "1"),
     ]
     assert next(r for r in body if r["fact_id"] == "undated")["date"] == ""
     macron = next(r for r in body if r["fact_id"] == "macron-26")
@@ -222,7 +271,7 @@ def test_csv_neutralises_spreadsheet_formulas() -> None:
     rows = read_csv(machine_outputs(make_briefing(), Urls("/")))
     formula = next(row for row in rows if row[0] == "formula")
     cells = dict(zip(rows[0], formula, strict=True))
-    assert cells["claim"] == "'=HYPERLINK(\"http://bad.example\") -1 +1 @x"
+    assert cells["claim"] == '\'=HYPERLINK("http://bad.example") -1 +1 @x'
     assert cells["quote"].startswith("'=HYPERLINK")
     for row in rows:
         for cell in row:
@@ -242,7 +291,9 @@ def test_feed_is_atom_with_unique_ids_newest_first(outputs: Outputs) -> None:
     order = ("formula", "signed-declaration", "macron-26", "hostile")
     assert links == [urls.origin + urls.fact(f) for f in order]
     assert [e.findtext(f"{ATOM}updated") for e in entries] == [
-        "2026-01-06T00:00:00Z", "2026-01-06T00:00:00Z", "2026-01-01T00:00:00Z",
+        "2026-01-06T00:00:00Z",
+        "2026-01-06T00:00:00Z",
+        "2026-01-01T00:00:00Z",
         "2025-12-31T00:00:00Z",
     ]
     ids = [root.findtext(f"{ATOM}id")] + [e.findtext(f"{ATOM}id") for e in entries]
@@ -256,7 +307,9 @@ def test_feed_is_atom_with_unique_ids_newest_first(outputs: Outputs) -> None:
 
 
 def test_feed_ids_are_permalinks_with_an_origin_and_stable_urns_without() -> None:
-    with_origin = ET.fromstring(machine_outputs(make_briefing(), Urls("https://example.org/b/"))["feed.xml"])
+    with_origin = ET.fromstring(
+        machine_outputs(make_briefing(), Urls("https://example.org/b/"))["feed.xml"]
+    )
     assert with_origin.findtext(f"{ATOM}id") == "https://example.org/b/"
     assert with_origin.findtext(f"{ATOM}entry/{ATOM}id") == "https://example.org/b/facts/formula/"
     bare = machine_outputs(make_briefing(), Urls("/b/"))["feed.xml"]
@@ -335,8 +388,9 @@ def test_unsafe_links_in_claims_do_not_reach_the_feed() -> None:
     claim = "See [here](javascript:alert(1)) and [there](https://ok.example/)."
     briefing = make_briefing(hostile=claim)
     feed = ET.fromstring(machine_outputs(briefing, Urls("/"))["feed.xml"])
-    entry = next(e for e in feed.iter(f"{ATOM}entry")
-                 if e.findtext(f"{ATOM}title", "").startswith("See "))
+    entry = next(
+        e for e in feed.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title", "").startswith("See ")
+    )
     content = BeautifulSoup(entry.findtext(f"{ATOM}content", ""), "html.parser")
     hrefs = [a["href"] for a in content.find_all("a")]
     assert "https://ok.example/" in hrefs
@@ -353,8 +407,11 @@ def test_the_real_sites_outputs_are_valid(built_site: BuiltSite) -> None:
     assert data["facts"], "the repository's briefing has facts"
     # Every page of the site is in the sitemap, and nothing else.
     locs = {loc.text for loc in ET.parse(out / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")}
-    pages = {"/" + built_site.url_of(p).removeprefix(built_site.url)
-             for p in built_site.html_pages() if p.name != "404.html"}
+    pages = {
+        "/" + built_site.url_of(p).removeprefix(built_site.url)
+        for p in built_site.html_pages()
+        if p.name != "404.html"
+    }
     assert locs == pages
     for fact in data["facts"]:
         assert fact["url"] in locs
@@ -409,8 +466,9 @@ def _csv_writer_rows(rows: list[list[str]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     for row in rows:
         cells = [XML_ILLEGAL.sub("", cell) for cell in row]
-        writer.writerow(["'" + c if c.startswith(("=", "+", "-", "@", "\t", "\r")) else c
-                         for c in cells])
+        writer.writerow(
+            ["'" + c if c.startswith(("=", "+", "-", "@", "\t", "\r")) else c for c in cells]
+        )
     return out.getvalue().encode()
 
 
@@ -418,20 +476,41 @@ def _as_csv_writer_writes_it(data: dict[str, Any]) -> bytes:
     """`facts.csv` written by `csv.writer` from the values in `facts.json`."""
     rows = [list(CSV_HEADER)]
     for fact in data["facts"]:
-        shared = [fact["id"], fact["claim"]["text"], fact["topic"], fact["event"] or "",
-                  fact["date"] or "",
-                  fact["status"], ";".join(fact["actors"]),
-                  ";".join(d["fact"] for d in fact["disputes"]), fact["url"]]
-        rows += [[*shared, str(c["number"]), c["source"], c["source_title"], c["quote"],
-                  c["passage"], str(c["line"]), c["url"]] for c in fact["citations"]]
+        shared = [
+            fact["id"],
+            fact["claim"]["text"],
+            fact["topic"],
+            fact["event"] or "",
+            fact["date"] or "",
+            fact["status"],
+            ";".join(fact["actors"]),
+            ";".join(d["fact"] for d in fact["disputes"]),
+            fact["url"],
+        ]
+        rows += [
+            [
+                *shared,
+                str(c["number"]),
+                c["source"],
+                c["source_title"],
+                c["quote"],
+                c["passage"],
+                str(c["line"]),
+                c["url"],
+            ]
+            for c in fact["citations"]
+        ]
     return _csv_writer_rows(rows)
 
 
 @pytest.mark.parametrize("hostile", [HOSTILE, "", "tab\there \"quoted\" <b> & 'a'"])
 def test_the_files_keep_the_standard_encoders_layout(outputs: Outputs, hostile: str) -> None:
     urls, _ = outputs
-    out = machine_outputs(make_briefing(urls.base_url, hostile=hostile), urls,
-                          [urls.path(p.lstrip("/")) for p in PAGES])
+    out = machine_outputs(
+        make_briefing(urls.base_url, hostile=hostile),
+        urls,
+        [urls.path(p.lstrip("/")) for p in PAGES],
+    )
     data = json.loads(out["facts.json"])
     assert out["facts.json"] == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
     assert out["facts.csv"] == _as_csv_writer_writes_it(data)
@@ -464,8 +543,11 @@ def test_kept_parts_are_reused_and_unchanged_files_left_out() -> None:
     later.keep(first, [f.id for f in briefing.facts if f.id != "formula"])
     out = later.files(PAGES, unchanged=first.keys)
     assert sorted(out) == ["facts.csv", "facts.json", "feed.xml"]
-    assert out == {name: data for name, data in machine_outputs(changed, Urls("/"), PAGES).items()
-                   if data != before[name]}
+    assert out == {
+        name: data
+        for name, data in machine_outputs(changed, Urls("/"), PAGES).items()
+        if data != before[name]
+    }
 
 
 @settings(max_examples=500, deadline=None)
@@ -478,14 +560,19 @@ def test_entry_ids_are_the_standard_name_based_uuids(name: str) -> None:
     assert _url_uuid_urn(name) == uuid.uuid5(uuid.NAMESPACE_URL, name).urn
 
 
-AWKWARD = ',"\r\n\t =+-@;\'\x00\x07\x0b\x1b\x1f\ud800\udfff\ufffe\uffff\ufeff\u202e\u00a0é€😀aZ9'
-CELL = st.one_of(st.text(alphabet=AWKWARD, max_size=8), st.text(max_size=8),
-                 st.sampled_from(["", "=1+1", "-", "@x", "\t", "\r\n", '"', ",", "a,b", "'"]))
+AWKWARD = ",\"\r\n\t =+-@;'\x00\x07\x0b\x1b\x1f\ud800\udfff\ufffe\uffff\ufeff\u202e\u00a0é€😀aZ9"
+CELL = st.one_of(
+    st.text(alphabet=AWKWARD, max_size=8),
+    st.text(max_size=8),
+    st.sampled_from(["", "=1+1", "-", "@x", "\t", "\r\n", '"', ",", "a,b", "'"]),
+)
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.lists(CELL, min_size=1, max_size=8),
-       st.lists(st.lists(CELL, min_size=1, max_size=7), min_size=1, max_size=3))
+@given(
+    st.lists(CELL, min_size=1, max_size=8),
+    st.lists(st.lists(CELL, min_size=1, max_size=7), min_size=1, max_size=3),
+)
 def test_csv_rows_are_what_csv_writer_writes(shared: list[str], rows: list[list[str]]) -> None:
     from builder.feeds import _csv_part
 
@@ -493,8 +580,9 @@ def test_csv_rows_are_what_csv_writer_writes(shared: list[str], rows: list[list[
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=AWKWARD.replace("\ud800", "").replace("\udfff", "") + "<>&*_[]`",
-               max_size=10))
+@given(
+    st.text(alphabet=AWKWARD.replace("\ud800", "").replace("\udfff", "") + "<>&*_[]`", max_size=10)
+)
 def test_any_claim_keeps_the_standard_layouts(claim: str) -> None:
     out = machine_outputs(make_briefing(hostile=claim), Urls("/"), PAGES)
     assert out["feed.xml"] == _as_elementtree_writes_it(out["feed.xml"])

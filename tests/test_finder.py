@@ -27,8 +27,10 @@ class Remembered:
         offers = find(library, self.words, limit=depth).offers
         for place, offer in enumerate(offers):
             quote = normalise_quote(offer.quote)
-            if any(offer.source == source and normalise_quote(said) in quote
-                   for source, said in self.meant):
+            if any(
+                offer.source == source and normalise_quote(said) in quote
+                for source, said in self.meant
+            ):
                 return place
         return None
 
@@ -41,8 +43,7 @@ def remembered() -> list[Remembered]:
         if not line.strip() or line.startswith("#"):
             continue
         words, *meant = (part.strip() for part in line.split(" | "))
-        pairs = tuple((s.strip(), said.strip()) for s, _, said in (m.partition(":")
-                                                                  for m in meant))
+        pairs = tuple((s.strip(), said.strip()) for s, _, said in (m.partition(":") for m in meant))
         rows.append(Remembered(number, words, pairs))
     return rows
 
@@ -63,18 +64,24 @@ def test_the_table_is_large_and_names_real_passages(briefing: Library) -> None:
 
 @pytest.mark.parametrize("row", remembered(), ids=lambda r: f"line {r.line}: {r.words}")
 def test_remembered_words_rank_the_passage_meant_in_the_first_three(
-        row: Remembered, briefing: Library) -> None:
+    row: Remembered, briefing: Library
+) -> None:
     place = row.rank_of(briefing)
     shown = [o.quote[:90] for o in find(briefing, row.words, limit=3).offers]
     assert place is not None, f"remembered.txt:{row.line}: {row.words!r} gave {shown}"
 
 
 def test_foreign_troops_legitimate_targets_finds_all_four_sources_that_say_it(
-        briefing: Library) -> None:
+    briefing: Library,
+) -> None:
     offers = find(briefing, "foreign troops legitimate targets").offers
     saying = {o.source for o in offers if "legitimate" in o.quote and "targets" in o.quote}
-    assert saying == {"putin-dismisses-reassurance-force", "putin-rejects-western-plan",
-                      "axis-of-war-roundup", "mnf-u-explainer"}
+    assert saying == {
+        "putin-dismisses-reassurance-force",
+        "putin-rejects-western-plan",
+        "axis-of-war-roundup",
+        "mnf-u-explainer",
+    }
 
 
 def test_one_source_is_searched_alone(briefing: Library) -> None:
@@ -94,12 +101,19 @@ def test_an_exact_quote_comes_first(briefing: Library) -> None:
 
 
 def test_sentences_end_at_stops_but_not_at_abbreviations_or_inside_quotes() -> None:
-    text = ('- A list item.\nHe said so. Then U.S. troops left! "Why?" she asked. '
-            "Mr. Smith came on Jan. 8.\n\n  A line without a stop  \n—\n")
+    text = (
+        '- A list item.\nHe said so. Then U.S. troops left! "Why?" she asked. '
+        "Mr. Smith came on Jan. 8.\n\n  A line without a stop  \n—\n"
+    )
     spans, paragraphs = sentences(text)
     assert [text[a:b] for a, b in spans] == [
-        "A list item.", "He said so.", "Then U.S. troops left!", '"Why?" she asked.',
-        "Mr. Smith came on Jan. 8.", "A line without a stop"]
+        "A list item.",
+        "He said so.",
+        "Then U.S. troops left!",
+        '"Why?" she asked.',
+        "Mr. Smith came on Jan. 8.",
+        "A line without a stop",
+    ]
     assert paragraphs == [0, 1, 1, 1, 1, 3]
 
 
@@ -108,8 +122,7 @@ def test_folding_keeps_one_character_per_character() -> None:
     assert fold(text) == "l'elysee - \"zelenskyy's\" plan"
     assert len(fold(text)) == len(text)
     decomposed = prepare("x", "x.txt", "Cafe\u0301 talks. Second sentence.")
-    assert decomposed.folded.split("\n") == ["café talks.".replace("é", "e"),
-                                             "second sentence."]
+    assert decomposed.folded.split("\n") == ["café talks.".replace("é", "e"), "second sentence."]
 
 
 def test_common_words_count_only_when_nothing_else_is_asked() -> None:
@@ -124,14 +137,17 @@ def _texts(*bodies: str) -> list[Text]:
 
 def _passages(texts: list[Text], words: str, limit: int = 5) -> list[str]:
     ranking = rank(texts, words, limit)
-    return [texts[c.source].text[c.start:c.end] for c in ranking.candidates]
+    return [texts[c.source].text[c.start : c.end] for c in ranking.candidates]
 
 
 def test_a_run_of_sentences_is_offered_when_the_words_are_spread_over_it() -> None:
-    texts = _texts("Putin spoke in Vladivostok. He called the deployments unnecessary. "
-                   "The weather was fine.\nPutin spoke again later.")
+    texts = _texts(
+        "Putin spoke in Vladivostok. He called the deployments unnecessary. "
+        "The weather was fine.\nPutin spoke again later."
+    )
     assert _passages(texts, "Putin Vladivostok unnecessary")[0] == (
-        "Putin spoke in Vladivostok. He called the deployments unnecessary.")
+        "Putin spoke in Vladivostok. He called the deployments unnecessary."
+    )
 
 
 def test_runs_never_cross_a_paragraph() -> None:
@@ -148,8 +164,10 @@ def test_stems_prefixes_and_typos_match() -> None:
 
 
 def test_more_of_the_query_ranks_higher_and_sources_take_turns() -> None:
-    texts = _texts("Troops will be targets. Troops are troops. Targets are targets.",
-                   "Foreign troops would be legitimate targets.")
+    texts = _texts(
+        "Troops will be targets. Troops are troops. Targets are targets.",
+        "Foreign troops would be legitimate targets.",
+    )
     found = _passages(texts, "foreign troops legitimate targets")
     assert found[0] == "Foreign troops would be legitimate targets."
     assert found[1] == "Troops will be targets."

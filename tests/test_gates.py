@@ -57,9 +57,20 @@ def test_every_page_is_valid_html(
     assert pages, "the build wrote no HTML page"
     # One JVM for every page: starting the checker costs seconds, checking a page milliseconds.
     checked = subprocess.run(
-        [str(java), "-jar", str(vnu), "--errors-only", "--format", "json", "--skip-non-html",
-         str(built_site.out)],
-        capture_output=True, text=True, check=False, timeout=600,
+        [
+            str(java),
+            "-jar",
+            str(vnu),
+            "--errors-only",
+            "--format",
+            "json",
+            "--skip-non-html",
+            str(built_site.out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     try:
         messages = json.loads(checked.stderr)["messages"]
@@ -117,7 +128,8 @@ def _axe_violations(page: Page, url: str) -> list[str]:
 def test_every_page_passes_axe_in_light_mode(built_site: BuiltSite, axe_page: Page) -> None:
     axe_page.emulate_media(color_scheme="light")
     violations = [
-        line for html in built_site.html_pages()
+        line
+        for html in built_site.html_pages()
         for line in _axe_violations(axe_page, built_site.url_of(html))
     ]
     assert not violations, "WCAG 2.2 AA violations:\n" + "\n".join(violations)
@@ -128,7 +140,8 @@ def test_sample_pages_pass_axe_in_dark_mode(built_site: BuiltSite, axe_page: Pag
     axe_page.emulate_media(color_scheme="dark")
     try:
         violations = [
-            line for html in _sample_pages(built_site)
+            line
+            for html in _sample_pages(built_site)
             for line in _axe_violations(axe_page, built_site.url_of(html))
         ]
     finally:
@@ -196,7 +209,7 @@ def _resolve(site: BuiltSite, page_url: str, reference: str) -> str | None:
     path = unquote(parts.path)
     if not path.startswith(site.base_path):
         return f"leaves the site's base path {site.base_path}"
-    target = site.out / path[len(site.base_path):]
+    target = site.out / path[len(site.base_path) :]
     if path.endswith("/"):
         target = target / "index.html"
     if not target.is_file():
@@ -249,7 +262,8 @@ def test_sitemap_lists_pages_that_exist(built_site: BuiltSite) -> None:
     locations = [loc.text or "" for loc in sitemap.iter(f"{SITEMAP}loc")]
     assert len(locations) > 1, "the sitemap lists no page beyond the home page"
     broken = [
-        f"  {loc}: {problem}" for loc in locations
+        f"  {loc}: {problem}"
+        for loc in locations
         if (problem := _resolve(built_site, built_site.base_path, _site_path(loc)))
     ]
     assert not broken, "sitemap entries pointing nowhere:\n" + "\n".join(broken)
@@ -281,7 +295,12 @@ def test_a_missing_tool_skips_locally_and_fails_in_ci(
     env = {**os.environ, "CI": ci, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", str(test_file)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=120,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert outcome in run.stdout, run.stdout
     assert "no-such-tool is not available: install no-such-tool" in run.stdout

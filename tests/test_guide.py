@@ -17,8 +17,12 @@ from tests.helpers import edit, with_events
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = with_events(tmp_path_factory.mktemp("guide"))
     # Two documents of one outlet: they count once.
-    edit(root, "content/sources.yaml", "  kind: aggregator\n",
-         "  kind: aggregator\n  strand: Alpha News\n")
+    edit(
+        root,
+        "content/sources.yaml",
+        "  kind: aggregator\n",
+        "  kind: aggregator\n  strand: Alpha News\n",
+    )
     assert build(root, search=False).ok
     return root / "site"
 
@@ -42,18 +46,28 @@ def test_it_explains_each_thing_a_reader_meets(site: Path) -> None:
     assert doc.h1 is not None and doc.h1.get_text() == "How to read this briefing"
     sections = {s.h2.get_text(): s for s in doc.select("main section") if s.h2}
     assert list(sections) == [
-        "Events", "Statuses", "When sources disagree",
-        "“Single source” and “corroborated by N sources”", "Citation marks",
-        "Why outlets and dates read “unknown”"]
+        "Events",
+        "Statuses",
+        "When sources disagree",
+        "“Single source” and “corroborated by N sources”",
+        "Citation marks",
+        "Why outlets and dates read “unknown”",
+    ]
     events = sections["Events"].get_text(" ", strip=True)
     # The briefing's own events: the main one named as such, the other shown as its badge.
     assert "January 2026 declaration (the main event" in events
     badge = sections["Events"].select_one(".event-badge")
     assert badge is not None and "Earlier Paris summit" in badge.get_text()
     assert [dt.get_text() for dt in sections["Statuses"].select("dt")] == [
-        "Reported", "Claimed", "Disputed"]
+        "Reported",
+        "Claimed",
+        "Disputed",
+    ]
     assert [dt.get_text() for dt in sections["When sources disagree"].select("dt")] == [
-        "Sources contradict each other", "Reported differently", "A source at odds with itself"]
+        "Sources contradict each other",
+        "Reported differently",
+        "A source at odds with itself",
+    ]
     assert "leaves something out does not disagree" in sections["When sources disagree"].get_text()
     strands = sections["“Single source” and “corroborated by N sources”"]
     assert [a.get_text() for a in strands.select("li a")] == ["Alpha report", "Beta digest"]
@@ -66,8 +80,12 @@ def test_it_explains_each_thing_a_reader_meets(site: Path) -> None:
 
 def test_editors_may_put_it_in_the_navigation(tmp_path: Path) -> None:
     root = with_events(tmp_path)
-    edit(root, "content/site.yaml", "nav: [paris-declaration,",
-         "nav: [how-to-read, paris-declaration,")
+    edit(
+        root,
+        "content/site.yaml",
+        "nav: [paris-declaration,",
+        "nav: [how-to-read, paris-declaration,",
+    )
     assert build(root, search=False).ok
     nav = page(root / "site", "index.html").select_one("header nav")
     assert nav is not None and nav.select_one("a[href='/how-to-read/']") is not None

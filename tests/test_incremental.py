@@ -21,8 +21,19 @@ from builder.plan import Plan, make_plan, replan
 from builder.urls import Urls
 from tests.helpers import copy_fixture, edit, output_digests
 
-MACHINE = {"facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", "citations.csv",
-           "actors.csv", "sources.csv", "positions.csv", "events.csv", "datapackage.json"}
+MACHINE = {
+    "facts.json",
+    "facts.csv",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "citations.csv",
+    "actors.csv",
+    "sources.csv",
+    "positions.csv",
+    "events.csv",
+    "datapackage.json",
+}
 
 
 @pytest.fixture
@@ -111,17 +122,24 @@ def test_a_sequence_of_edits_ends_where_a_clean_build_does(root: Path, tmp_path:
     assert_same_as_clean_build(root, out, tmp_path / "2")
 
     # A dispute added on one side shows on both facts.
-    edit(root, "content/facts/russia.yaml", "- id: axis-of-war\n",
-         "- id: axis-of-war\n  disputes:\n    - fact: legitimate-targets\n      kind: differs\n"
-         "      note: Testing.\n")
+    edit(
+        root,
+        "content/facts/russia.yaml",
+        "- id: axis-of-war\n",
+        "- id: axis-of-war\n  disputes:\n    - fact: legitimate-targets\n      kind: differs\n"
+        "      note: Testing.\n",
+    )
     state, result = step(state, root, out)
     assert "facts/legitimate-targets/index.html" in result.written
     assert_same_as_clean_build(root, out, tmp_path / "3")
 
     # ... and taken away again: both cards lose it (cards of untouched facts are reused).
-    edit(root, "content/facts/russia.yaml",
-         "  disputes:\n    - fact: legitimate-targets\n      kind: differs\n"
-         "      note: Testing.\n", "")
+    edit(
+        root,
+        "content/facts/russia.yaml",
+        "  disputes:\n    - fact: legitimate-targets\n      kind: differs\n      note: Testing.\n",
+        "",
+    )
     state, result = step(state, root, out)
     assert "facts/legitimate-targets/index.html" in result.written
     assert_same_as_clean_build(root, out, tmp_path / "3b")
@@ -154,8 +172,12 @@ def test_a_sequence_of_edits_ends_where_a_clean_build_does(root: Path, tmp_path:
 def test_a_broken_edit_writes_nothing_and_keeps_the_state(root: Path, tmp_path: Path) -> None:
     out, state = start(root)
     before = output_digests(out)
-    edit(root, "content/facts/russia.yaml", "quote: \"called the coalition",
-         "quote: \"phoned the coalition")
+    edit(
+        root,
+        "content/facts/russia.yaml",
+        'quote: "called the coalition',
+        'quote: "phoned the coalition',
+    )
     result = rebuild(state, root, out, search=False)
     assert not result.ok and result.state is state
     assert any(p.file == "content/facts/russia.yaml" and p.line for p in result.problems)
@@ -184,8 +206,7 @@ def test_without_a_good_build_the_next_one_is_full(root: Path) -> None:
     assert second.full and second.state is not None
 
 
-def test_a_stylesheet_edit_copies_that_file_and_renders_nothing(root: Path, tmp_path: Path
-                                                                ) -> None:
+def test_a_stylesheet_edit_copies_that_file_and_renders_nothing(root: Path, tmp_path: Path) -> None:
     out, state = start(root)
     with (root / "templates" / "static" / "style.css").open("a", encoding="utf-8") as css:
         css.write("\n/* edited */\n")
@@ -216,23 +237,41 @@ def _plan_of(root: Path) -> tuple[Briefing, Plan]:
 
 def _jobs(plan: Plan) -> list[tuple[object, ...]]:
     """What a page job decides, comparable (its build is a partial made anew each time)."""
-    return [(j.path, j.url, j.title, j.template, j.deps, j.shows,
-             getattr(j.build, "func", None), getattr(j.build, "keywords", None))
-            for j in plan.jobs]
+    return [
+        (
+            j.path,
+            j.url,
+            j.title,
+            j.template,
+            j.deps,
+            j.shows,
+            getattr(j.build, "func", None),
+            getattr(j.build, "keywords", None),
+        )
+        for j in plan.jobs
+    ]
 
 
-@pytest.mark.parametrize(("rel", "old", "new", "patched"), [
-    ("content/facts/russia.yaml", "an 'axis of war'.", "an 'axis of war' (edited).", True),
-    ("content/sources.yaml", "title: Beta digest", "title: Beta weekly digest", True),
-    ("content/actors.yaml", "name: United Kingdom", "name: The United Kingdom", True),
-    ("content/actors.yaml", "name: Maria Zakharova", "name: Maria V. Zakharova", True),
-    ("content/facts/russia.yaml", "date: 2026-01-08\n  actors: [zakharova]",
-     "date: 2026-01-09\n  actors: [zakharova]", False),
-    ("content/facts/russia.yaml", "actors: [zakharova]", "actors: [russia]", False),
-    ("content/site.yaml", "title: Mini briefing", "title: Small briefing", False),
-])
-def test_a_patched_plan_is_the_plan_made_afresh(root: Path, rel: str, old: str, new: str,
-                                                 patched: bool) -> None:
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "patched"),
+    [
+        ("content/facts/russia.yaml", "an 'axis of war'.", "an 'axis of war' (edited).", True),
+        ("content/sources.yaml", "title: Beta digest", "title: Beta weekly digest", True),
+        ("content/actors.yaml", "name: United Kingdom", "name: The United Kingdom", True),
+        ("content/actors.yaml", "name: Maria Zakharova", "name: Maria V. Zakharova", True),
+        (
+            "content/facts/russia.yaml",
+            "date: 2026-01-08\n  actors: [zakharova]",
+            "date: 2026-01-09\n  actors: [zakharova]",
+            False,
+        ),
+        ("content/facts/russia.yaml", "actors: [zakharova]", "actors: [russia]", False),
+        ("content/site.yaml", "title: Mini briefing", "title: Small briefing", False),
+    ],
+)
+def test_a_patched_plan_is_the_plan_made_afresh(
+    root: Path, rel: str, old: str, new: str, patched: bool
+) -> None:
     before, plan = _plan_of(root)
     edit(root, rel, old, new)
     after, fresh = _plan_of(root)
@@ -243,8 +282,7 @@ def test_a_patched_plan_is_the_plan_made_afresh(root: Path, rel: str, old: str, 
         assert _jobs(plan) != _jobs(fresh) or rel.endswith("russia.yaml")
 
 
-def test_a_new_actor_name_leaves_pages_that_only_cite_its_facts(root: Path, tmp_path: Path
-                                                                 ) -> None:
+def test_a_new_actor_name_leaves_pages_that_only_cite_its_facts(root: Path, tmp_path: Path) -> None:
     out, state = start(root)
     edit(root, "content/actors.yaml", "name: Maria Zakharova", "name: Maria V. Zakharova")
     state, result = step(state, root, out)
@@ -258,7 +296,8 @@ def test_a_new_actor_name_leaves_pages_that_only_cite_its_facts(root: Path, tmp_
 
 
 def test_edits_the_preview_takes_shortcuts_for_end_where_a_clean_build_does(
-        root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Claims, dates, quotes, seeds, topics, facts added and removed, one after another:
     the indexes, seed texts and search-page links the last rebuild made are reused only
     where they stay true. Every file counts as settled, so seeds come from the cache."""
@@ -269,20 +308,32 @@ def test_edits_the_preview_takes_shortcuts_for_end_where_a_clean_build_does(
         # A claim: the timeline, the search page and its source pages show it.
         (russia, "an 'axis of war'.", "an 'axis of war' (edited)."),
         # A date that moves the fact to the front of the timeline (and of its topic).
-        (russia, "  date: 2026-01-08\n  actors: [zakharova]",
-         "  date: 2025-12-30\n  actors: [zakharova]"),
+        (
+            russia,
+            "  date: 2026-01-08\n  actors: [zakharova]",
+            "  date: 2025-12-30\n  actors: [zakharova]",
+        ),
         # ... and undated: it leaves the timeline for the undated list.
         (russia, "  date: 2025-12-30\n", ""),
         # Another topic: the search page lists it under another heading.
-        (russia, "topic: russian-responses\n  actors: [zakharova]",
-         "topic: paris-declaration\n  actors: [zakharova]"),
+        (
+            russia,
+            "topic: russian-responses\n  actors: [zakharova]",
+            "topic: paris-declaration\n  actors: [zakharova]",
+        ),
         # A seed grows: its source page and coverage change.
         ("seeds/beta.txt", "coalition, officials said.", "coalition, officials said on Tuesday."),
         # A quote that no longer matches (a problem), then fixed to a shorter passage.
-        (paris, "quote: Dozens of countries joined the coalition",
-         "quote: Dozens of countries joined the alliance"),
-        (paris, "quote: Dozens of countries joined the alliance",
-         "quote: countries joined the coalition"),
+        (
+            paris,
+            "quote: Dozens of countries joined the coalition",
+            "quote: Dozens of countries joined the alliance",
+        ),
+        (
+            paris,
+            "quote: Dozens of countries joined the alliance",
+            "quote: countries joined the coalition",
+        ),
         # A new fact, then removed again.
         (russia, "- id: axis-of-war\n", NEW_FACT.lstrip("\n") + "- id: axis-of-war\n"),
         (russia, NEW_FACT.lstrip("\n"), ""),
@@ -290,9 +341,12 @@ def test_edits_the_preview_takes_shortcuts_for_end_where_a_clean_build_does(
         ("content/sources.yaml", "title: Beta digest", "title: Beta weekly digest"),
         ("content/sources.yaml", "published: 2026-01-07", "published: 2026-01-09"),
         # A second source cited: the sources page counts one more fact for it.
-        (russia, "      quote: \"called the coalition an 'axis of war'\"\n",
-         "      quote: \"called the coalition an 'axis of war'\"\n"
-         "    - source: alpha\n      quote: the hardest yards are still ahead\n"),
+        (
+            russia,
+            "      quote: \"called the coalition an 'axis of war'\"\n",
+            "      quote: \"called the coalition an 'axis of war'\"\n"
+            "    - source: alpha\n      quote: the hardest yards are still ahead\n",
+        ),
         # Two facts of one file trade places: lists follow file order.
         (russia, "- id: legitimate-targets\n", "- id: legitimate-targets-moved\n"),
         (russia, "- id: axis-of-war\n", "- id: legitimate-targets\n"),
@@ -309,17 +363,24 @@ def test_edits_the_preview_takes_shortcuts_for_end_where_a_clean_build_does(
         assert_same_as_clean_build(root, out, tmp_path / str(n))
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    # Another id in the same place: both ids changed (one went, one came).
-    ("- id: axis-of-war\n", "- id: axis-of-war-renamed\n",
-     {"fact:axis-of-war", "fact:axis-of-war-renamed"}),
-    # Only lines moved: nothing changed.
-    ("- id: legitimate-targets\n", "\n\n- id: legitimate-targets\n", set()),
-    # A claim: that fact alone.
-    ("an 'axis of war'.", "an 'axis of war' again.", {"fact:axis-of-war"}),
-])
-def test_changes_names_the_facts_that_differ(root: Path, old: str, new: str,
-                                             expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # Another id in the same place: both ids changed (one went, one came).
+        (
+            "- id: axis-of-war\n",
+            "- id: axis-of-war-renamed\n",
+            {"fact:axis-of-war", "fact:axis-of-war-renamed"},
+        ),
+        # Only lines moved: nothing changed.
+        ("- id: legitimate-targets\n", "\n\n- id: legitimate-targets\n", set()),
+        # A claim: that fact alone.
+        ("an 'axis of war'.", "an 'axis of war' again.", {"fact:axis-of-war"}),
+    ],
+)
+def test_changes_names_the_facts_that_differ(
+    root: Path, old: str, new: str, expected: set[str]
+) -> None:
     before = check(root).briefing
     edit(root, "content/facts/russia.yaml", old, new)
     after = check(root).briefing

@@ -37,7 +37,8 @@ def offline_loader(url: str, options: dict[str, Any] | None = None) -> dict[str,
 
 def expand(text: str, base: str) -> list[dict[str, Any]]:
     expanded: list[dict[str, Any]] = jsonld.expand(
-        json.loads(text), {"base": base, "documentLoader": offline_loader})
+        json.loads(text), {"base": base, "documentLoader": offline_loader}
+    )
     return expanded
 
 
@@ -87,8 +88,9 @@ def test_every_fact_and_source_page_describes_itself(built_site: BuiltSite) -> N
             assert work["@type"] == [SCHEMA + "CreativeWork"]
             assert work["@id"] == full(source["url"])
             assert value(work, "name") == source["title"]
-            assert [v["@value"] for v in values(work, "datePublished")] == \
-                ([source["published"]] if source["published"] else [])
+            assert [v["@value"] for v in values(work, "datePublished")] == (
+                [source["published"]] if source["published"] else []
+            )
 
     for source in data["sources"]:
         page_url = full(source["url"])
@@ -99,14 +101,18 @@ def test_every_fact_and_source_page_describes_itself(built_site: BuiltSite) -> N
         assert work["@id"] == page_url
         assert value(work, "name") == source["title"]
         assert value(work, "genre") == source["kind"]
-        assert [v["@id"] for v in values(work, "url")] == \
-            ([source["original_url"]] if source["original_url"] else [])
+        assert [v["@id"] for v in values(work, "url")] == (
+            [source["original_url"]] if source["original_url"] else []
+        )
         publishers = [p[SCHEMA + "name"][0]["@value"] for p in values(work, "publisher")]
         assert publishers == ([] if source["outlet"] == "unknown" else [source["outlet"]])
 
-    others = [p for p in built_site.html_pages()
-              if not p.relative_to(out).as_posix().startswith(("facts/", "sources/"))
-              or p.relative_to(out).as_posix() == "sources/index.html"]
+    others = [
+        p
+        for p in built_site.html_pages()
+        if not p.relative_to(out).as_posix().startswith(("facts/", "sources/"))
+        or p.relative_to(out).as_posix() == "sources/index.html"
+    ]
     assert others and not [p for p in others if scripts(p.read_text(encoding="utf-8"))]
 
 
@@ -157,17 +163,21 @@ def test_only_schema_orgs_core_vocabulary_is_used(built_site: BuiltSite) -> None
                 checked += 1
     assert checked > 0
     # The check does catch a term schema.org lacks, and one used on the wrong type.
-    assert vocabulary_misuse({"@type": [SCHEMA + "Claim"], SCHEMA + "archivedAt": []}) == \
-        [f"property {SCHEMA}archivedAt"]
-    assert vocabulary_misuse({"@type": [SCHEMA + "Person"], SCHEMA + "appearance": []}) == \
-        ["appearance on ['Person', 'Thing']"]
+    assert vocabulary_misuse({"@type": [SCHEMA + "Claim"], SCHEMA + "archivedAt": []}) == [
+        f"property {SCHEMA}archivedAt"
+    ]
+    assert vocabulary_misuse({"@type": [SCHEMA + "Person"], SCHEMA + "appearance": []}) == [
+        "appearance on ['Person', 'Thing']"
+    ]
 
 
 def test_known_urls_dates_and_publishers_are_given() -> None:
     briefing = make_briefing("https://example.org/briefing/")
     urls = Urls(briefing.site.base_url)
-    [claim] = expand(fact_jsonld(briefing, urls, "signed-declaration", "The leaders signed."),
-                     "https://example.org/briefing/facts/signed-declaration/")
+    [claim] = expand(
+        fact_jsonld(briefing, urls, "signed-declaration", "The leaders signed."),
+        "https://example.org/briefing/facts/signed-declaration/",
+    )
     assert claim["@id"] == "https://example.org/briefing/facts/signed-declaration/"
     assert value(claim, "temporalCoverage") == "2026-01-06"
     first, second = values(claim, "appearance")
@@ -179,14 +189,20 @@ def test_known_urls_dates_and_publishers_are_given() -> None:
     [publisher] = values(work, "publisher")
     assert publisher["@type"] == [SCHEMA + "Organization"]
     assert value(publisher, "name") == "BBC"
-    [person, country] = values(expand(
-        fact_jsonld(briefing, urls, "macron-26", "Macron said."), ORIGIN)[0], "mentions")
+    [person, country] = values(
+        expand(fact_jsonld(briefing, urls, "macron-26", "Macron said."), ORIGIN)[0], "mentions"
+    )
     assert person["@type"] == [SCHEMA + "Person"] and country["@type"] == [SCHEMA + "Country"]
 
 
-@pytest.mark.parametrize("claim", [
-    "</script><script>alert(1)</script>", "<!-- a comment", "a & b > c \u2028 d",
-])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "</script><script>alert(1)</script>",
+        "<!-- a comment",
+        "a & b > c \u2028 d",
+    ],
+)
 def test_claims_cannot_break_out_of_the_script_element(claim: str) -> None:
     briefing = make_briefing()
     text = str(fact_jsonld(briefing, Urls("/"), "hostile", claim))

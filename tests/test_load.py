@@ -44,10 +44,19 @@ def test_nodes_keep_lines_and_columns() -> None:
     assert [(a.line, a.column) for a in actors.items] == [(3, 12), (3, 15)]
 
 
-@pytest.mark.parametrize("text, value", [
-    ("a: NO", "NO"), ("a: 08", "08"), ("a: 2026-01-06", "2026-01-06"), ("a: yes", "yes"),
-    ("a: 1e3", "1e3"), ("a: ~", None), ("a:", None), ("a: 'null'", "null"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("a: NO", "NO"),
+        ("a: 08", "08"),
+        ("a: 2026-01-06", "2026-01-06"),
+        ("a: yes", "yes"),
+        ("a: 1e3", "1e3"),
+        ("a: ~", None),
+        ("a:", None),
+        ("a: 'null'", "null"),
+    ],
+)
 def test_scalars_stay_text(text: str, value: str | None) -> None:
     node, problems = parse(text)
     assert not problems and isinstance(node, Mapping)
@@ -55,40 +64,49 @@ def test_scalars_stay_text(text: str, value: str | None) -> None:
     assert isinstance(scalar, Scalar) and scalar.value == value
 
 
-@pytest.mark.parametrize("text, message", [
-    ("a: &x [1]\nb: *x\n", "anchors and aliases"),
-    ("a: !!python/object:os.system x\n", "tag `tag:yaml.org,2002:python/object:os.system`"),
-    ("a: 1\na: 2\n", "duplicate key `a`"),
-    ("a: 1\n---\nb: 2\n", "several YAML documents"),
-    ("base: {x: 1}\nc:\n  <<: {x: 1}\n", "merge keys"),
-    ("base: &b {x: 1}\nc:\n  <<: *b\n", "anchors and aliases"),  # refused at the anchor
-    ("a: &lone x\n", "anchors and aliases"),  # an anchor no alias uses
-    ("a: [" * 40 + "]" * 40, "nested too deeply"),
-    ("a: 'open\n", "YAML syntax error"),
-    ("a: b\n{", "YAML syntax error"),  # libyaml places this one past the last line
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a: &x [1]\nb: *x\n", "anchors and aliases"),
+        ("a: !!python/object:os.system x\n", "tag `tag:yaml.org,2002:python/object:os.system`"),
+        ("a: 1\na: 2\n", "duplicate key `a`"),
+        ("a: 1\n---\nb: 2\n", "several YAML documents"),
+        ("base: {x: 1}\nc:\n  <<: {x: 1}\n", "merge keys"),
+        ("base: &b {x: 1}\nc:\n  <<: *b\n", "anchors and aliases"),  # refused at the anchor
+        ("a: &lone x\n", "anchors and aliases"),  # an anchor no alias uses
+        ("a: [" * 40 + "]" * 40, "nested too deeply"),
+        ("a: 'open\n", "YAML syntax error"),
+        ("a: b\n{", "YAML syntax error"),  # libyaml places this one past the last line
+    ],
+)
 def test_unsafe_or_ambiguous_yaml_is_refused(text: str, message: str) -> None:
     _, problems = parse(text)
     assert problems and message in problems[0].message, problems
 
 
-@pytest.mark.parametrize("text, line", [
-    ("- " + "[" * 2_000 + "]" * 2_000 + "\n", 1),
-    ("a: 1\nb: " + "{" * 1_500 + "}" * 1_500 + "\n", 2),
-    ("a:\n" + "".join("  " * i + "- x:\n" for i in range(1, 1_200)), 17),  # counted
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("- " + "[" * 2_000 + "]" * 2_000 + "\n", 1),
+        ("a: 1\nb: " + "{" * 1_500 + "}" * 1_500 + "\n", 2),
+        ("a:\n" + "".join("  " * i + "- x:\n" for i in range(1, 1_200)), 17),  # counted
+    ],
+)
 def test_nesting_past_libyamls_own_limit_is_too_deep_at_its_line(text: str, line: int) -> None:
     """libyaml stops at a thousand levels of its own while it scans (PyYAML 6.0.4), before
     any deeper event could be counted: still our problem, on the line where it stopped."""
     _, problems = parse(text)
     assert [(p.message, p.line) for p in problems] == [
-        (f"YAML is nested too deeply (limit {MAX_DEPTH})", line)]
+        (f"YAML is nested too deeply (limit {MAX_DEPTH})", line)
+    ]
 
 
 def test_alias_bomb_is_refused_quickly() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
-              for i in range(1, 12)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 12)
+    ]
     _, problems = parse("\n".join(lines))
     assert "anchors and aliases" in problems[0].message
 
@@ -104,13 +122,17 @@ def test_bom_and_crlf_are_harmless(tmp_path: Path) -> None:
     assert not problems and text == "a: 1\nb: 2\n"
 
 
-@pytest.mark.parametrize("data, message, line", [
-    ("a: 1\n".encode("utf-16"), "UTF-16", 1),
-    (b"a: 1\nb: \xe9t\xe9\n", "not valid UTF-8", 2),
-    (b"a: 1\n\nb: \x00\n", "NUL byte", 3),
-])
-def test_unreadable_encodings_are_named(tmp_path: Path, data: bytes, message: str,
-                                        line: int) -> None:
+@pytest.mark.parametrize(
+    "data, message, line",
+    [
+        ("a: 1\n".encode("utf-16"), "UTF-16", 1),
+        (b"a: 1\nb: \xe9t\xe9\n", "not valid UTF-8", 2),
+        (b"a: 1\n\nb: \x00\n", "NUL byte", 3),
+    ],
+)
+def test_unreadable_encodings_are_named(
+    tmp_path: Path, data: bytes, message: str, line: int
+) -> None:
     text, problems = write(tmp_path, data)
     assert text is None
     assert message in problems[0].message and problems[0].line == line
@@ -145,11 +167,14 @@ def test_files_linked_from_outside_their_folder_are_refused_and_the_others_read(
     assert project.seeds["seeds/inside.txt"] == project.seeds["seeds/alpha.txt"]
 
 
-@pytest.mark.parametrize("text, message, hint", [
-    ("\n\n---\ntitle: x\n---\nbody\n", "no front matter", "blank lines"),
-    ("---\ntitle: x\nbody\n", "not closed", "add a line `---`"),
-    ("title: x\n", "no front matter", "start the file"),
-])
+@pytest.mark.parametrize(
+    "text, message, hint",
+    [
+        ("\n\n---\ntitle: x\n---\nbody\n", "no front matter", "blank lines"),
+        ("---\ntitle: x\nbody\n", "not closed", "add a line `---`"),
+        ("title: x\n", "no front matter", "start the file"),
+    ],
+)
 def test_front_matter_mistakes(tmp_path: Path, text: str, message: str, hint: str) -> None:
     (tmp_path / "p.md").write_text(text)
     problems: list[Problem] = []
@@ -169,14 +194,17 @@ def test_project_loads_every_kind_of_file() -> None:
     root = Path(__file__).parent / "fixtures" / "mini"
     project = load_project(root)
     assert not project.problems
-    assert [f.path for f in project.facts] == ["content/facts/paris.yaml",
-                                               "content/facts/russia.yaml"]
+    assert [f.path for f in project.facts] == [
+        "content/facts/paris.yaml",
+        "content/facts/russia.yaml",
+    ]
     assert project.pages[0].path == "content/pages/allies.md"
     assert set(project.seeds) == {"seeds/alpha.txt", "seeds/beta.txt"}
 
 
 def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(load, "STILL_NS", 0)  # every file counts as left alone long enough
     root = copy_fixture(tmp_path)
     cache = ParseCache()
@@ -208,7 +236,8 @@ def test_a_file_saved_moments_ago_is_read_again_whatever_its_stat(tmp_path: Path
 
 
 def test_a_file_with_a_problem_reports_it_on_every_load(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(load, "STILL_NS", 0)
     root = copy_fixture(tmp_path)
     (root / "seeds" / "broken.txt").write_bytes(b"text\x00more")
@@ -219,16 +248,20 @@ def test_a_file_with_a_problem_reports_it_on_every_load(
         assert "seeds/broken.txt" not in project.seeds
 
 
-def test_seeds_in_subfolders_are_found_in_path_order_without_hidden_files(
-        tmp_path: Path) -> None:
+def test_seeds_in_subfolders_are_found_in_path_order_without_hidden_files(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
-    for rel in ("a.txt", "a/b.txt", "a/.hidden", ".drafts/x.txt", "B.txt", "a-b.txt",
-                "z/y/x.txt"):
+    for rel in ("a.txt", "a/b.txt", "a/.hidden", ".drafts/x.txt", "B.txt", "a-b.txt", "z/y/x.txt"):
         (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
         (seeds / rel).write_text("text\n", encoding="utf-8")
     (seeds / "linked").symlink_to(seeds / "z", target_is_directory=True)  # not entered
     problems: list[Problem] = []
     found = load.load_seeds(tmp_path, problems)
-    assert list(found) == ["seeds/.drafts/x.txt", "seeds/B.txt", "seeds/a/b.txt",
-                           "seeds/a-b.txt", "seeds/a.txt", "seeds/z/y/x.txt"]
+    assert list(found) == [
+        "seeds/.drafts/x.txt",
+        "seeds/B.txt",
+        "seeds/a/b.txt",
+        "seeds/a-b.txt",
+        "seeds/a.txt",
+        "seeds/z/y/x.txt",
+    ]
     assert problems == []

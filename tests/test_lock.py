@@ -125,8 +125,7 @@ def test_two_builds_started_at_once_never_interleave(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "builder", "--root", str(project), "build", "--no-search"]
     for _ in range(3):
         builds = [
-            subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
-            for _ in range(2)
+            subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)
         ]
         outcomes = [(b.wait(timeout=120), b.stderr.read() if b.stderr else "") for b in builds]
         for code, stderr in outcomes:

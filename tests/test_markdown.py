@@ -11,8 +11,16 @@ from builder.markdown import Markdown, cited_facts, is_safe_link
 
 @pytest.mark.parametrize(
     "url",
-    ["https://example.org/a", "http://x.test", "mailto:a@example.org", "/facts/x/", "#here",
-     "../up", "page.html", "HTTPS://EXAMPLE.ORG"],
+    [
+        "https://example.org/a",
+        "http://x.test",
+        "mailto:a@example.org",
+        "/facts/x/",
+        "#here",
+        "../up",
+        "page.html",
+        "HTTPS://EXAMPLE.ORG",
+    ],
 )
 def test_safe_links_are_allowed(url: str) -> None:
     assert is_safe_link(url)
@@ -20,8 +28,16 @@ def test_safe_links_are_allowed(url: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "JavaScript:alert(1)", "java\tscript:alert(1)", " javascript:x",
-     "data:text/html,x", "vbscript:msgbox", "file:///etc/passwd", "\x01javascript:x"],
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        " javascript:x",
+        "data:text/html,x",
+        "vbscript:msgbox",
+        "file:///etc/passwd",
+        "\x01javascript:x",
+    ],
 )
 def test_unsafe_schemes_are_refused(url: str) -> None:
     assert not is_safe_link(url)
@@ -29,8 +45,14 @@ def test_unsafe_schemes_are_refused(url: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["[a](javascript:alert(1))", "<javascript:alert(1)>", "[a](data:text/html,x)",
-     "[a](vbscript:x)", "![i](javascript:x)", "[a][r]\n\n[r]: javascript:x"],
+    [
+        "[a](javascript:alert(1))",
+        "<javascript:alert(1)>",
+        "[a](data:text/html,x)",
+        "[a](vbscript:x)",
+        "![i](javascript:x)",
+        "[a][r]\n\n[r]: javascript:x",
+    ],
 )
 def test_unsafe_links_and_images_render_as_plain_text(text: str) -> None:
     html = Markdown().block(text, lambda fact_id: Markup(""))

@@ -11,7 +11,11 @@ from builder.marks import Span, segment
 def test_overlapping_passages_split_at_every_boundary() -> None:
     segs = segment("0123456789", [Span(2, 6, "a"), Span(4, 9, "b")])
     assert [(s.text, s.covering) for s in segs] == [
-        ("01", ()), ("23", ("a",)), ("45", ("a", "b")), ("678", ("b",)), ("9", ()),
+        ("01", ()),
+        ("23", ("a",)),
+        ("45", ("a", "b")),
+        ("678", ("b",)),
+        ("9", ()),
     ]
     assert [s.starting for s in segs] == [(), ("a",), ("b",), (), ()]
     assert [s.ending for s in segs] == [(), (), ("a",), ("b",), ()]

@@ -56,17 +56,30 @@ def test_coverage_counts_visible_characters_inside_cited_passages(briefing: Brie
     assert 0 < briefing.coverage["alpha"] < 1
 
 
-def _fresh(briefing: Briefing, facts: tuple[Fact, ...] | None = None,
-           sources: tuple[Source, ...] | None = None, *,
-           previous: Briefing | None = None) -> Briefing:
-    return Briefing.assemble(briefing.site, sources or briefing.sources, briefing.actors,
-                             facts or briefing.facts, briefing.pages, previous=previous)
+def _fresh(
+    briefing: Briefing,
+    facts: tuple[Fact, ...] | None = None,
+    sources: tuple[Source, ...] | None = None,
+    *,
+    previous: Briefing | None = None,
+) -> Briefing:
+    return Briefing.assemble(
+        briefing.site,
+        sources or briefing.sources,
+        briefing.actors,
+        facts or briefing.facts,
+        briefing.pages,
+        previous=previous,
+    )
 
 
 def _fact_edit(fact_id: str, **changes: object) -> Callable[[Briefing], tuple[Fact, ...]]:
     def apply(b: Briefing) -> tuple[Fact, ...]:
-        return tuple(replace(f, **changes) if f.id == fact_id else f  # type: ignore[arg-type]
-                     for f in b.facts)
+        return tuple(
+            replace(f, **changes) if f.id == fact_id else f  # type: ignore[arg-type]
+            for f in b.facts
+        )
+
     return apply
 
 
@@ -77,34 +90,44 @@ def _moved_quote(b: Briefing) -> tuple[Fact, ...]:
     return tuple(replace(f, citations=(shorter,)) if f is fact else f for f in b.facts)
 
 
-@pytest.mark.parametrize(("edit", "reused"), [
-    (_fact_edit("axis-of-war", claim="Another claim."), True),
-    (_fact_edit("axis-of-war", line=99), True),
-    (_fact_edit("axis-of-war", date=PartialDate(2020, 1, 1)), False),  # moves on the timeline
-    (_fact_edit("axis-of-war", date=None), False),
-    (_fact_edit("axis-of-war", topic="paris-declaration"), False),
-    (_fact_edit("axis-of-war", actors=("uk",)), False),
-    (_fact_edit("twenty-seven-states", disputes=()), False),
-    (_moved_quote, False),  # the source's coverage changes
-    (lambda b: b.facts[1:], False),  # a fact removed
-    (lambda b: (*b.facts[1:], b.facts[0]), False),  # the same facts in another order
-])
+@pytest.mark.parametrize(
+    ("edit", "reused"),
+    [
+        (_fact_edit("axis-of-war", claim="Another claim."), True),
+        (_fact_edit("axis-of-war", line=99), True),
+        (_fact_edit("axis-of-war", date=PartialDate(2020, 1, 1)), False),  # moves on the timeline
+        (_fact_edit("axis-of-war", date=None), False),
+        (_fact_edit("axis-of-war", topic="paris-declaration"), False),
+        (_fact_edit("axis-of-war", actors=("uk",)), False),
+        (_fact_edit("twenty-seven-states", disputes=()), False),
+        (_moved_quote, False),  # the source's coverage changes
+        (lambda b: b.facts[1:], False),  # a fact removed
+        (lambda b: (*b.facts[1:], b.facts[0]), False),  # the same facts in another order
+    ],
+)
 def test_an_earlier_briefing_lends_its_indexes_only_when_they_are_the_same(
-        briefing: Briefing, edit: Callable[[Briefing], tuple[Fact, ...]], reused: bool) -> None:
+    briefing: Briefing, edit: Callable[[Briefing], tuple[Fact, ...]], reused: bool
+) -> None:
     facts = edit(briefing)
     again = _fresh(briefing, facts, previous=briefing)
     assert again == _fresh(briefing, facts)
     assert (again.timeline is briefing.timeline) is reused
 
 
-@pytest.mark.parametrize("change", [
-    {"strand": "another-outlet"},
-    {"text": "A different text entirely. Leaders met in Paris."},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"strand": "another-outlet"},
+        {"text": "A different text entirely. Leaders met in Paris."},
+    ],
+)
 def test_a_source_whose_text_or_strand_changed_gets_fresh_indexes(
-        briefing: Briefing, change: dict[str, str]) -> None:
-    sources = tuple(replace(s, **change) if s.id == "alpha" else s  # type: ignore[arg-type]
-                    for s in briefing.sources)
+    briefing: Briefing, change: dict[str, str]
+) -> None:
+    sources = tuple(
+        replace(s, **change) if s.id == "alpha" else s  # type: ignore[arg-type]
+        for s in briefing.sources
+    )
     again = _fresh(briefing, sources=sources, previous=briefing)
     assert again == _fresh(briefing, sources=sources)
     assert again.coverage != briefing.coverage or again.strands_of != briefing.strands_of

@@ -228,7 +228,8 @@ NORWAY = "France has a YAML 1.1 name"
 def h1_is(text: str) -> Callable[[Path], None]:
     def check_h1(project: Path) -> None:
         headings = [
-            h1.get_text(" ", strip=True) for _, soup in html_pages(project / "site")
+            h1.get_text(" ", strip=True)
+            for _, soup in html_pages(project / "site")
             for h1 in soup.find_all("h1")
         ]
         assert text in headings, f"no page is headed {text!r}"
@@ -236,318 +237,805 @@ def h1_is(text: str) -> Callable[[Path], None]:
     return check_h1
 
 
-E, SAME, SHOWS, INERT, QOK = (Expect.ERROR, Expect.SAME, Expect.SHOWS, Expect.INERT,
-                              Expect.QUOTE_OK)
+E, SAME, SHOWS, INERT, QOK = (
+    Expect.ERROR,
+    Expect.SAME,
+    Expect.SHOWS,
+    Expect.INERT,
+    Expect.QUOTE_OK,
+)
 
 CASES = [
     # YAML syntax ---------------------------------------------------------------------------
-    Case("yaml-tab-indent", sub(RUSSIA, "  claim: A spokeswoman", "\tclaim: A spokeswoman"),
-         E, ("tab", "spaces"), cli=True),
-    Case("yaml-bad-indent", sub(PARIS, "  date: 2026-01-06", "   date: 2026-01-06"),
-         E, ("indented more", "line up `date:`")),
-    Case("yaml-unclosed-quote",
-         sub(PARIS, '"The United Kingdom and France agreed to lead a multinational force"',
-             '"The United Kingdom and France agreed to lead a multinational force'),
-         E, ("not closed",), cli=True),
-    Case("yaml-unquoted-colon",
-         sub(RUSSIA, "claim: A spokeswoman called",
-             "claim: Zakharova said: the spokeswoman called"),
-         E, ("quoted",)),
-    Case("yaml-leading-star", sub(PARIS, "claim: Dozens of", "claim: *Dozens* of"),
-         E, ("quote",), cli=True),
-    Case("yaml-leading-bracket", sub(PARIS, "claim: Dozens of", "claim: [Draft] Dozens of"),
-         E, ("quote",)),
-    Case("yaml-leading-at", sub(RUSSIA, "claim: A spokeswoman", "claim: @Zakharova, a spokeswoman"),
-         E, ("quote",), cli=True),
-    Case("yaml-comment-cuts-text",
-         sub(PARIS, "claim: 27 European states took part in the talks.",
-             "claim: 27 European states took part in the talks #1 on the agenda."),
-         E, ("#", "quote"), cli=True),
-    Case("yaml-duplicate-key",
-         sub(RUSSIA, "  topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
-             "  topic: russian-responses\n  claim: Again.\n  date: 2026-01-08\n  actors: [z",
-             report="+1"),
-         E, ("duplicate key", "claim"), cli=True),
-    Case("yaml-several-documents", sub(SOURCES, "- id: beta", "---\n- id: beta"),
-         E, ("several yaml documents",), cli=True),
-    Case("yaml-anchor-and-alias",
-         anchor_then_alias(PARIS, "actors: [uk, france]", "actors: &both [uk, france]",
-                           "actors: *both"),
-         E, ("alias",)),
-    Case("yaml-scalar-alias",
-         anchor_then_alias(PARIS, "topic: paris-declaration", "topic: &t paris-declaration",
-                           "topic: *t"),
-         E, ("alias",), cli=True),
-    Case("yaml-alias-bomb", write("content/facts/bomb.yaml", ALIAS_BOMB, report=":1"),
-         E, ("alias",), cli=True),
-    Case("yaml-merge-key",
-         sub(RUSSIA, "- id: axis-of-war\n", "- id: axis-of-war\n  <<: {status: claimed}\n",
-             report="+1"),
-         E, ("merge",)),
-    Case("yaml-deep-nesting",
-         write("content/facts/deep.yaml", "- id: deep\n  claim: " + "[" * 60 + "]" * 60 + "\n"),
-         E, ("nested too deeply",)),
-    Case("yaml-nesting-that-crashes-libyaml",
-         write("content/facts/deep.yaml", "- " + "[" * 200_000 + "]" * 200_000 + "\n"),
-         E, ("nested too deeply",), cli=True),
-    Case("yaml-python-tag",
-         sub(PARIS, "claim: Dozens of countries joined the coalition.",
-             f'claim: !!python/object/apply:os.system ["touch {MARKER}"]'),
-         E, ("tag",), cli=True, extra=no_file(MARKER)),
-    Case("yaml-custom-tag", sub(RUSSIA, "claim: A spokeswoman", "claim: !include A spokeswoman"),
-         E, ("tag",)),
-    Case("yaml-complex-key", sub(RUSSIA, "  date: 2026-01-08\n  actors: [z",
-                                 "  ? [date]\n  : 2026-01-08\n  actors: [z"),
-         E, ("key",)),
+    Case(
+        "yaml-tab-indent",
+        sub(RUSSIA, "  claim: A spokeswoman", "\tclaim: A spokeswoman"),
+        E,
+        ("tab", "spaces"),
+        cli=True,
+    ),
+    Case(
+        "yaml-bad-indent",
+        sub(PARIS, "  date: 2026-01-06", "   date: 2026-01-06"),
+        E,
+        ("indented more", "line up `date:`"),
+    ),
+    Case(
+        "yaml-unclosed-quote",
+        sub(
+            PARIS,
+            '"The United Kingdom and France agreed to lead a multinational force"',
+            '"The United Kingdom and France agreed to lead a multinational force',
+        ),
+        E,
+        ("not closed",),
+        cli=True,
+    ),
+    Case(
+        "yaml-unquoted-colon",
+        sub(RUSSIA, "claim: A spokeswoman called", "claim: Zakharova said: the spokeswoman called"),
+        E,
+        ("quoted",),
+    ),
+    Case(
+        "yaml-leading-star",
+        sub(PARIS, "claim: Dozens of", "claim: *Dozens* of"),
+        E,
+        ("quote",),
+        cli=True,
+    ),
+    Case(
+        "yaml-leading-bracket",
+        sub(PARIS, "claim: Dozens of", "claim: [Draft] Dozens of"),
+        E,
+        ("quote",),
+    ),
+    Case(
+        "yaml-leading-at",
+        sub(RUSSIA, "claim: A spokeswoman", "claim: @Zakharova, a spokeswoman"),
+        E,
+        ("quote",),
+        cli=True,
+    ),
+    Case(
+        "yaml-comment-cuts-text",
+        sub(
+            PARIS,
+            "claim: 27 European states took part in the talks.",
+            "claim: 27 European states took part in the talks #1 on the agenda.",
+        ),
+        E,
+        ("#", "quote"),
+        cli=True,
+    ),
+    Case(
+        "yaml-duplicate-key",
+        sub(
+            RUSSIA,
+            "  topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
+            "  topic: russian-responses\n  claim: Again.\n  date: 2026-01-08\n  actors: [z",
+            report="+1",
+        ),
+        E,
+        ("duplicate key", "claim"),
+        cli=True,
+    ),
+    Case(
+        "yaml-several-documents",
+        sub(SOURCES, "- id: beta", "---\n- id: beta"),
+        E,
+        ("several yaml documents",),
+        cli=True,
+    ),
+    Case(
+        "yaml-anchor-and-alias",
+        anchor_then_alias(
+            PARIS, "actors: [uk, france]", "actors: &both [uk, france]", "actors: *both"
+        ),
+        E,
+        ("alias",),
+    ),
+    Case(
+        "yaml-scalar-alias",
+        anchor_then_alias(
+            PARIS, "topic: paris-declaration", "topic: &t paris-declaration", "topic: *t"
+        ),
+        E,
+        ("alias",),
+        cli=True,
+    ),
+    Case(
+        "yaml-alias-bomb",
+        write("content/facts/bomb.yaml", ALIAS_BOMB, report=":1"),
+        E,
+        ("alias",),
+        cli=True,
+    ),
+    Case(
+        "yaml-merge-key",
+        sub(
+            RUSSIA,
+            "- id: axis-of-war\n",
+            "- id: axis-of-war\n  <<: {status: claimed}\n",
+            report="+1",
+        ),
+        E,
+        ("merge",),
+    ),
+    Case(
+        "yaml-deep-nesting",
+        write("content/facts/deep.yaml", "- id: deep\n  claim: " + "[" * 60 + "]" * 60 + "\n"),
+        E,
+        ("nested too deeply",),
+    ),
+    Case(
+        "yaml-nesting-that-crashes-libyaml",
+        write("content/facts/deep.yaml", "- " + "[" * 200_000 + "]" * 200_000 + "\n"),
+        E,
+        ("nested too deeply",),
+        cli=True,
+    ),
+    Case(
+        "yaml-python-tag",
+        sub(
+            PARIS,
+            "claim: Dozens of countries joined the coalition.",
+            f'claim: !!python/object/apply:os.system ["touch {MARKER}"]',
+        ),
+        E,
+        ("tag",),
+        cli=True,
+        extra=no_file(MARKER),
+    ),
+    Case(
+        "yaml-custom-tag",
+        sub(RUSSIA, "claim: A spokeswoman", "claim: !include A spokeswoman"),
+        E,
+        ("tag",),
+    ),
+    Case(
+        "yaml-complex-key",
+        sub(RUSSIA, "  date: 2026-01-08\n  actors: [z", "  ? [date]\n  : 2026-01-08\n  actors: [z"),
+        E,
+        ("key",),
+    ),
     # Encoding and shape --------------------------------------------------------------------
     Case("shape-empty-file", write(RUSSIA, ""), E, ("empty",), cli=True),
     Case("shape-comment-only", write(RUSSIA, "# facts about Russia go here\n"), E, ("empty",)),
-    Case("shape-mapping-not-list", write(SOURCES, "id: alpha\ntitle: Alpha report\n",
-                                         report=":1"), E, ("list",)),
-    Case("shape-site-is-a-list", write(SITE, "- title: Mini briefing\n", report=":1"),
-         E, ("site settings",), cli=True),
-    Case("shape-plain-text", write(ACTORS, "United Kingdom, France and Russia\n", report=":1"),
-         E, ("list",)),
-    Case("enc-latin-1", replace_bytes(PARIS, b"Leaders signed", b"Leaders sign\xe9d"),
-         E, ("utf-8",), cli=True),
-    Case("enc-nul-byte", replace_bytes(RUSSIA, b"A spokeswoman", b"A spokes\x00woman"),
-         E, ("nul",)),
-    Case("enc-utf-16", transform(SITE, lambda b: b.decode("utf-8").encode("utf-16")),
-         E, ("utf-16",), cli=True),
+    Case(
+        "shape-mapping-not-list",
+        write(SOURCES, "id: alpha\ntitle: Alpha report\n", report=":1"),
+        E,
+        ("list",),
+    ),
+    Case(
+        "shape-site-is-a-list",
+        write(SITE, "- title: Mini briefing\n", report=":1"),
+        E,
+        ("site settings",),
+        cli=True,
+    ),
+    Case(
+        "shape-plain-text",
+        write(ACTORS, "United Kingdom, France and Russia\n", report=":1"),
+        E,
+        ("list",),
+    ),
+    Case(
+        "enc-latin-1",
+        replace_bytes(PARIS, b"Leaders signed", b"Leaders sign\xe9d"),
+        E,
+        ("utf-8",),
+        cli=True,
+    ),
+    Case(
+        "enc-nul-byte", replace_bytes(RUSSIA, b"A spokeswoman", b"A spokes\x00woman"), E, ("nul",)
+    ),
+    Case(
+        "enc-utf-16",
+        transform(SITE, lambda b: b.decode("utf-8").encode("utf-16")),
+        E,
+        ("utf-16",),
+        cli=True,
+    ),
     Case("enc-utf-8-bom", transform(PARIS, lambda b: b"\xef\xbb\xbf" + b), SAME, cli=True),
     Case("enc-crlf", transform(RUSSIA, lambda b: b.replace(b"\n", b"\r\n")), SAME),
     Case("enc-cr-only", transform(SITE, lambda b: b.replace(b"\n", b"\r")), SAME),
     # Front matter --------------------------------------------------------------------------
-    Case("fm-bom-and-crlf",
-         transform(INDEX, lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n")), SAME, cli=True),
-    Case("fm-unclosed", sub(ALLIES, "order: 2\n---\n", "order: 2\n", report="file"),
-         E, ("not closed",), cli=True),
+    Case(
+        "fm-bom-and-crlf",
+        transform(INDEX, lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n")),
+        SAME,
+        cli=True,
+    ),
+    Case(
+        "fm-unclosed",
+        sub(ALLIES, "order: 2\n---\n", "order: 2\n", report="file"),
+        E,
+        ("not closed",),
+        cli=True,
+    ),
     Case("fm-leading-blank-line", transform(ALLIES, lambda b: b"\n" + b), E, ("blank",)),
-    Case("fm-not-a-mapping", sub(ALLIES, "title: Allied positions\nsummary: Who offers what."
-                                 "\norder: 2", "- Allied positions\n- Who offers what."),
-         E, ("front matter",)),
-    Case("fm-unknown-field", sub(ALLIES, "summary: Who", "sumary: Who"),
-         E, ("did you mean", "summary"), cli=True),
+    Case(
+        "fm-not-a-mapping",
+        sub(
+            ALLIES,
+            "title: Allied positions\nsummary: Who offers what.\norder: 2",
+            "- Allied positions\n- Who offers what.",
+        ),
+        E,
+        ("front matter",),
+    ),
+    Case(
+        "fm-unknown-field",
+        sub(ALLIES, "summary: Who", "sumary: Who"),
+        E,
+        ("did you mean", "summary"),
+        cli=True,
+    ),
     # Types ---------------------------------------------------------------------------------
-    Case("type-impossible-date", sub(RUSSIA, "date: 2026-01-08", "date: 2026-02-29"),
-         E, ("not a valid date", "yyyy-mm-dd"), cli=True),
-    Case("type-day-first-as-of", sub(SITE, "as_of: 2026-01-08", "as_of: 08/01/2026"),
-         E, ("as_of", "yyyy-mm-dd"), cli=True),
-    Case("type-single-digit-month", sub(PARIS, "date: 2026-01-06", "date: 2026-1-6"),
-         E, ("not a valid date",)),
+    Case(
+        "type-impossible-date",
+        sub(RUSSIA, "date: 2026-01-08", "date: 2026-02-29"),
+        E,
+        ("not a valid date", "yyyy-mm-dd"),
+        cli=True,
+    ),
+    Case(
+        "type-day-first-as-of",
+        sub(SITE, "as_of: 2026-01-08", "as_of: 08/01/2026"),
+        E,
+        ("as_of", "yyyy-mm-dd"),
+        cli=True,
+    ),
+    Case(
+        "type-single-digit-month",
+        sub(PARIS, "date: 2026-01-06", "date: 2026-1-6"),
+        E,
+        ("not a valid date",),
+    ),
     Case("type-quoted-date", sub(PARIS, "date: 2026-01-06", 'date: "2026-01-06"'), SAME, cli=True),
-    Case("type-no-is-norway", sub(ACTORS, "name: France", "name: NO"), SHOWS, shows="NO",
-         extra=h1_is("NO")),
-    Case("type-octal-looking-role", sub(ACTORS, "role: Co-lead nation", "role: 017"), SHOWS,
-         shows="017"),
-    Case("type-numeric-id", sub(RUSSIA, "id: axis-of-war", "id: 123"),
-         E, ("not a valid id", "kebab-case"), cli=True),
-    Case("type-yes-as-status", sub(PARIS, "status: disputed", "status: yes"),
-         E, ("status", "expected one of")),
-    Case("type-list-for-text", sub(RUSSIA, "claim: A spokeswoman called",
-                                   "claim:\n    - A spokeswoman called", report="+1"),
-         E, ("claim", "not a list")),
+    Case(
+        "type-no-is-norway",
+        sub(ACTORS, "name: France", "name: NO"),
+        SHOWS,
+        shows="NO",
+        extra=h1_is("NO"),
+    ),
+    Case(
+        "type-octal-looking-role",
+        sub(ACTORS, "role: Co-lead nation", "role: 017"),
+        SHOWS,
+        shows="017",
+    ),
+    Case(
+        "type-numeric-id",
+        sub(RUSSIA, "id: axis-of-war", "id: 123"),
+        E,
+        ("not a valid id", "kebab-case"),
+        cli=True,
+    ),
+    Case(
+        "type-yes-as-status",
+        sub(PARIS, "status: disputed", "status: yes"),
+        E,
+        ("status", "expected one of"),
+    ),
+    Case(
+        "type-list-for-text",
+        sub(
+            RUSSIA, "claim: A spokeswoman called", "claim:\n    - A spokeswoman called", report="+1"
+        ),
+        E,
+        ("claim", "not a list"),
+    ),
     # Fields and references -----------------------------------------------------------------
-    Case("ref-typo-did-you-mean", sub(RUSSIA, "actors: [zakharova]", "actor: [zakharova]"),
-         E, ("unknown field `actor`", "did you mean `actors`"), cli=True),
-    Case("ref-invisible-char-in-key", sub(PARIS, "  claim: Dozens", "  cl\u200baim: Dozens"),
-         E, ("invisible", "U+200B")),
-    Case("ref-missing-field",
-         both(sub(RUSSIA, "  topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
-                  "  date: 2026-01-08\n  actors: [z"),
-              lambda root: f"{RUSSIA}:{line_of(root / RUSSIA, 'id: axis-of-war')}"),
-         E, ("missing required field `topic`",), cli=True),
-    Case("ref-dangling-country", sub(ACTORS, "country: russia", "country: rusia"),
-         E, ("unknown actor `rusia`", "did you mean `russia`"), cli=True),
-    Case("ref-dangling-position-fact",
-         sub(ACTORS, "facts: [uk-france-lead-force]", "facts: [uk-france-lead]"),
-         E, ("unknown fact", "did you mean `uk-france-lead-force`")),
-    Case("ref-unknown-issue", sub(ACTORS, "    ground-troops:", "    ground-troop:"),
-         E, ("unknown issue", "ground-troops")),
-    Case("ref-duplicate-source-id", sub(SOURCES, "- id: beta", "- id: alpha"),
-         E, ("duplicate source id", "content/sources.yaml:1"), cli=True),
-    Case("ref-duplicate-fact-new-file",
-         write("content/facts/zz-more.yaml",
-               "- id: axis-of-war\n  claim: Again.\n  topic: russian-responses\n  citations:\n"
-               "    - source: beta\n      quote: Dozens of countries joined the coalition\n",
-               report=":1"),
-         E, ("duplicate fact id", RUSSIA)),
+    Case(
+        "ref-typo-did-you-mean",
+        sub(RUSSIA, "actors: [zakharova]", "actor: [zakharova]"),
+        E,
+        ("unknown field `actor`", "did you mean `actors`"),
+        cli=True,
+    ),
+    Case(
+        "ref-invisible-char-in-key",
+        sub(PARIS, "  claim: Dozens", "  cl\u200baim: Dozens"),
+        E,
+        ("invisible", "U+200B"),
+    ),
+    Case(
+        "ref-missing-field",
+        both(
+            sub(
+                RUSSIA,
+                "  topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
+                "  date: 2026-01-08\n  actors: [z",
+            ),
+            lambda root: f"{RUSSIA}:{line_of(root / RUSSIA, 'id: axis-of-war')}",
+        ),
+        E,
+        ("missing required field `topic`",),
+        cli=True,
+    ),
+    Case(
+        "ref-dangling-country",
+        sub(ACTORS, "country: russia", "country: rusia"),
+        E,
+        ("unknown actor `rusia`", "did you mean `russia`"),
+        cli=True,
+    ),
+    Case(
+        "ref-dangling-position-fact",
+        sub(ACTORS, "facts: [uk-france-lead-force]", "facts: [uk-france-lead]"),
+        E,
+        ("unknown fact", "did you mean `uk-france-lead-force`"),
+    ),
+    Case(
+        "ref-unknown-issue",
+        sub(ACTORS, "    ground-troops:", "    ground-troop:"),
+        E,
+        ("unknown issue", "ground-troops"),
+    ),
+    Case(
+        "ref-duplicate-source-id",
+        sub(SOURCES, "- id: beta", "- id: alpha"),
+        E,
+        ("duplicate source id", "content/sources.yaml:1"),
+        cli=True,
+    ),
+    Case(
+        "ref-duplicate-fact-new-file",
+        write(
+            "content/facts/zz-more.yaml",
+            "- id: axis-of-war\n  claim: Again.\n  topic: russian-responses\n  citations:\n"
+            "    - source: beta\n      quote: Dozens of countries joined the coalition\n",
+            report=":1",
+        ),
+        E,
+        ("duplicate fact id", RUSSIA),
+    ),
     # Paths ---------------------------------------------------------------------------------
-    Case("path-id-with-dot-dot", sub(RUSSIA, "id: axis-of-war", "id: ../../axis-of-war"),
-         E, ("not a valid id",), cli=True),
-    Case("path-source-absolute", sub(SOURCES, "file: seeds/beta.txt", "file: /etc/passwd"),
-         E, ("seeds/",)),
-    Case("path-source-outside-seeds", sub(SOURCES, "file: seeds/beta.txt",
-                                          "file: content/site.yaml"),
-         E, ("seeds/",), cli=True),
-    Case("path-seed-symlink-out", symlink("seeds/beta.txt", "outside.txt"),
-         E, ("outside seeds/",), cli=True),
-    Case("path-seed-symlink-into-content", symlink("seeds/beta.txt", "project/content/site.yaml"),
-         E, ("outside seeds/",)),
-    Case("path-fact-file-symlink-out", symlink("content/facts/zz-linked.yaml", "outside.yaml"),
-         E, ("outside content/",)),
-    Case("path-page-name-not-a-slug", both(sub(SITE, "allies, ", ""),
-                                           rename(ALLIES, "content/pages/Allies Page.md")),
-         E, ("slug",)),
+    Case(
+        "path-id-with-dot-dot",
+        sub(RUSSIA, "id: axis-of-war", "id: ../../axis-of-war"),
+        E,
+        ("not a valid id",),
+        cli=True,
+    ),
+    Case(
+        "path-source-absolute",
+        sub(SOURCES, "file: seeds/beta.txt", "file: /etc/passwd"),
+        E,
+        ("seeds/",),
+    ),
+    Case(
+        "path-source-outside-seeds",
+        sub(SOURCES, "file: seeds/beta.txt", "file: content/site.yaml"),
+        E,
+        ("seeds/",),
+        cli=True,
+    ),
+    Case(
+        "path-seed-symlink-out",
+        symlink("seeds/beta.txt", "outside.txt"),
+        E,
+        ("outside seeds/",),
+        cli=True,
+    ),
+    Case(
+        "path-seed-symlink-into-content",
+        symlink("seeds/beta.txt", "project/content/site.yaml"),
+        E,
+        ("outside seeds/",),
+    ),
+    Case(
+        "path-fact-file-symlink-out",
+        symlink("content/facts/zz-linked.yaml", "outside.yaml"),
+        E,
+        ("outside content/",),
+    ),
+    Case(
+        "path-page-name-not-a-slug",
+        both(sub(SITE, "allies, ", ""), rename(ALLIES, "content/pages/Allies Page.md")),
+        E,
+        ("slug",),
+    ),
     # Quotes --------------------------------------------------------------------------------
-    Case("quote-curly-apostrophes",
-         sub(RUSSIA, "\"called the coalition an 'axis of war'\"",
-             "\"called the coalition an \u2018axis of war\u2019\""),
-         QOK, shows="called the coalition an \u2018axis of war\u2019"),
-    Case("quote-en-dash-for-em-dash", sub(RUSSIA, "Prime Minister said - and",
-                                          "Prime Minister said \u2013 and"),
-         QOK, shows="\u201cWe stand side by side,\u201d the Prime Minister said \u2014 and the "
-                    "hardest yards"),
-    Case("quote-no-break-space", sub(PARIS, "quote: Leaders met in Paris",
-                                     "quote: Leaders met\u00a0in Paris"),
-         QOK, shows="Leaders met in Paris on 6 January 2026 to sign a declaration of intent."),
-    Case("quote-nfd-accents",
-         both(sub("seeds/alpha.txt", "sign a declaration", "sign a d\u00e9claration"),
-              sub(PARIS, "sign a declaration", unicodedata.normalize("NFD", "sign a déclaration"))),
-         QOK, shows="Leaders met in Paris on 6 January 2026 to sign a d\u00e9claration of intent."),
-    Case("quote-folded-lines", sub(PARIS, "quote: Leaders met in Paris on 6 January 2026 to",
-                                   "quote: >-\n        Leaders met in Paris\n        on 6 January"
-                                   " 2026 to"),
-         QOK, shows="Leaders met in Paris on 6 January 2026 to sign a declaration of intent."),
-    Case("quote-edited-word",
-         sub(PARIS, "quote: Leaders met in Paris", "quote: Leaders met in Lyon"),
-         E, ("not in source", "closest passage", "Leaders met in Paris on 6 January"), cli=True),
-    Case("quote-changed-case",
-         sub(RUSSIA, "Moscow warned on 8 January", "Moscow warned on 8 january"),
-         E, ("not in source", "Moscow warned on 8 January that")),
-    Case("quote-ellipsis", sub(PARIS, "Leaders met in Paris on 6 January 2026 to sign",
-                               "Leaders met in Paris \u2026 to sign"),
-         E, ("ellipsis", "closest passage"), cli=True),
-    Case("quote-zero-width-space", sub(RUSSIA, "Moscow warned on", "Moscow\u200b warned on"),
-         E, ("invisible", "Moscow warned on 8 January")),
-    Case("quote-too-common", sub(RUSSIA, "\"called the coalition an 'axis of war'\"",
-                                 "the coalition"),
-         E, ("occurs 2 times", "lengthen"), cli=True),
-    Case("quote-empty", sub(RUSSIA, "\"called the coalition an 'axis of war'\"", '""'),
-         E, ("quote", "empty")),
+    Case(
+        "quote-curly-apostrophes",
+        sub(
+            RUSSIA,
+            "\"called the coalition an 'axis of war'\"",
+            '"called the coalition an \u2018axis of war\u2019"',
+        ),
+        QOK,
+        shows="called the coalition an \u2018axis of war\u2019",
+    ),
+    Case(
+        "quote-en-dash-for-em-dash",
+        sub(RUSSIA, "Prime Minister said - and", "Prime Minister said \u2013 and"),
+        QOK,
+        shows="\u201cWe stand side by side,\u201d the Prime Minister said \u2014 and the "
+        "hardest yards",
+    ),
+    Case(
+        "quote-no-break-space",
+        sub(PARIS, "quote: Leaders met in Paris", "quote: Leaders met\u00a0in Paris"),
+        QOK,
+        shows="Leaders met in Paris on 6 January 2026 to sign a declaration of intent.",
+    ),
+    Case(
+        "quote-nfd-accents",
+        both(
+            sub("seeds/alpha.txt", "sign a declaration", "sign a d\u00e9claration"),
+            sub(PARIS, "sign a declaration", unicodedata.normalize("NFD", "sign a déclaration")),
+        ),
+        QOK,
+        shows="Leaders met in Paris on 6 January 2026 to sign a d\u00e9claration of intent.",
+    ),
+    Case(
+        "quote-folded-lines",
+        sub(
+            PARIS,
+            "quote: Leaders met in Paris on 6 January 2026 to",
+            "quote: >-\n        Leaders met in Paris\n        on 6 January 2026 to",
+        ),
+        QOK,
+        shows="Leaders met in Paris on 6 January 2026 to sign a declaration of intent.",
+    ),
+    Case(
+        "quote-edited-word",
+        sub(PARIS, "quote: Leaders met in Paris", "quote: Leaders met in Lyon"),
+        E,
+        ("not in source", "closest passage", "Leaders met in Paris on 6 January"),
+        cli=True,
+    ),
+    Case(
+        "quote-changed-case",
+        sub(RUSSIA, "Moscow warned on 8 January", "Moscow warned on 8 january"),
+        E,
+        ("not in source", "Moscow warned on 8 January that"),
+    ),
+    Case(
+        "quote-ellipsis",
+        sub(
+            PARIS,
+            "Leaders met in Paris on 6 January 2026 to sign",
+            "Leaders met in Paris \u2026 to sign",
+        ),
+        E,
+        ("ellipsis", "closest passage"),
+        cli=True,
+    ),
+    Case(
+        "quote-zero-width-space",
+        sub(RUSSIA, "Moscow warned on", "Moscow\u200b warned on"),
+        E,
+        ("invisible", "Moscow warned on 8 January"),
+    ),
+    Case(
+        "quote-too-common",
+        sub(RUSSIA, "\"called the coalition an 'axis of war'\"", "the coalition"),
+        E,
+        ("occurs 2 times", "lengthen"),
+        cli=True,
+    ),
+    Case(
+        "quote-empty",
+        sub(RUSSIA, "\"called the coalition an 'axis of war'\"", '""'),
+        E,
+        ("quote", "empty"),
+    ),
     # Injection -----------------------------------------------------------------------------
-    Case("inject-raw-html-in-claim",
-         sub(PARIS, "claim: Dozens of countries", f"claim: <img src=x on{MARKER}=alert(1)> Dozens"
-                                                  " of countries"),
-         INERT, shows=f"<img src=x on{MARKER}=alert(1)>", cli=True),
-    Case("inject-script-in-claim",
-         sub(PARIS, "claim: Dozens of countries joined the coalition.",
-             f"claim: '<script>{MARKER}()</script> Dozens of countries joined the coalition.'"),
-         INERT, shows=f"<script>{MARKER}()</script>", extra=scripts_still_parse),
-    Case("inject-javascript-link",
-         sub(PARIS, "claim: Dozens of countries",
-             "claim: Dozens of [countries](javascript:alert(1))"),
-         INERT, shows="countries", cli=True),
-    Case("inject-obfuscated-javascript-link",
-         sub(PARIS, "claim: Dozens of countries",
-             "claim: Dozens of [countries](jav&#x09;ascript:alert(1)) and <JaVaScRiPt:alert(2)>"),
-         INERT, shows="countries"),
-    Case("inject-data-link",
-         sub(PARIS, "claim: Dozens of countries",
-             "claim: Dozens of [countries](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKT==)"),
-         INERT, shows="countries"),
-    Case("inject-attribute-breaking-actor-name",
-         sub(ACTORS, "name: France", f"name: France\" on{MARKER}=\"alert(1)' x='"),
-         INERT, shows=f"France\" on{MARKER}=\"alert(1)' x='", cli=True),
-    Case("inject-attribute-breaking-site-title",
-         sub(SITE, "title: Mini briefing", f"title: Mini\" on{MARKER}=\"x' <{MARKER}> briefing"),
-         INERT, shows=f"Mini\" on{MARKER}=\"x' <{MARKER}> briefing"),
-    Case("inject-script-end-in-source-title",
-         sub(SOURCES, "title: Beta digest",
-             f"title: \"</script><script>{MARKER}()</script><!-- Beta\""),
-         INERT, shows=f"</script><script>{MARKER}()</script><!-- Beta", cli=True,
-         extra=scripts_still_parse),
-    Case("inject-script-end-in-claim",
-         sub(RUSSIA, "claim: A spokeswoman called the coalition an 'axis of war'.",
-             f"claim: \"</script><script>{MARKER}()</script> A spokeswoman called it so.\""),
-         INERT, shows=f"</script><script>{MARKER}()</script>", extra=scripts_still_parse),
-    Case("inject-csv-formula",
-         sub(PARIS, "claim: Dozens of countries joined the coalition.",
-             "claim: '=HYPERLINK(\"https://evil.example\",\"Dozens of countries\")'"),
-         INERT, shows="=HYPERLINK", cli=True, extra=csv_is_inert),
-    Case("inject-jinja-in-claim",
-         sub(PARIS, "claim: Dozens of countries joined the coalition.",
-             "claim: '{{ 7*7 }} {% raw %}Dozens of countries joined the coalition.'"),
-         INERT, shows="{{ 7*7 }} {% raw %}Dozens"),
-    Case("inject-raw-html-in-page",
-         sub(INDEX, "Leaders signed a declaration",
-             f'<iframe src="javascript:alert(1)" on{MARKER}="1"></iframe> Leaders signed'),
-         INERT, shows="<iframe", cli=True),
-    Case("inject-markdown-image",
-         sub(PARIS, "claim: Dozens of countries",
-             "claim: Dozens of ![countries](https://evil.example/track.png)"),
-         INERT, shows="countries", extra=no_image_from("evil.example")),
-    Case("inject-bidi-override", sub(RUSSIA, "claim: A spokeswoman", "claim: A \u202espokeswoman"),
-         E, ("U+202E",), cli=True),
-    Case("inject-terminal-escape-in-message",
-         sub(PARIS, "  claim: Dozens", '  "\\e]0;pwned\\a\\e[2J": x\n  claim: Dozens'),
-         E, ("unknown field", "\\x1b]0;pwned\\x07"), cli=True),
-    Case("inject-javascript-source-url",
-         sub(SOURCES, "url: https://example.org/alpha", "url: javascript:alert(1)"),
-         E, ("url", "https://")),
+    Case(
+        "inject-raw-html-in-claim",
+        sub(
+            PARIS,
+            "claim: Dozens of countries",
+            f"claim: <img src=x on{MARKER}=alert(1)> Dozens of countries",
+        ),
+        INERT,
+        shows=f"<img src=x on{MARKER}=alert(1)>",
+        cli=True,
+    ),
+    Case(
+        "inject-script-in-claim",
+        sub(
+            PARIS,
+            "claim: Dozens of countries joined the coalition.",
+            f"claim: '<script>{MARKER}()</script> Dozens of countries joined the coalition.'",
+        ),
+        INERT,
+        shows=f"<script>{MARKER}()</script>",
+        extra=scripts_still_parse,
+    ),
+    Case(
+        "inject-javascript-link",
+        sub(
+            PARIS, "claim: Dozens of countries", "claim: Dozens of [countries](javascript:alert(1))"
+        ),
+        INERT,
+        shows="countries",
+        cli=True,
+    ),
+    Case(
+        "inject-obfuscated-javascript-link",
+        sub(
+            PARIS,
+            "claim: Dozens of countries",
+            "claim: Dozens of [countries](jav&#x09;ascript:alert(1)) and <JaVaScRiPt:alert(2)>",
+        ),
+        INERT,
+        shows="countries",
+    ),
+    Case(
+        "inject-data-link",
+        sub(
+            PARIS,
+            "claim: Dozens of countries",
+            "claim: Dozens of [countries](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKT==)",
+        ),
+        INERT,
+        shows="countries",
+    ),
+    Case(
+        "inject-attribute-breaking-actor-name",
+        sub(ACTORS, "name: France", f"name: France\" on{MARKER}=\"alert(1)' x='"),
+        INERT,
+        shows=f"France\" on{MARKER}=\"alert(1)' x='",
+        cli=True,
+    ),
+    Case(
+        "inject-attribute-breaking-site-title",
+        sub(SITE, "title: Mini briefing", f'title: Mini" on{MARKER}="x\' <{MARKER}> briefing'),
+        INERT,
+        shows=f'Mini" on{MARKER}="x\' <{MARKER}> briefing',
+    ),
+    Case(
+        "inject-script-end-in-source-title",
+        sub(
+            SOURCES, "title: Beta digest", f'title: "</script><script>{MARKER}()</script><!-- Beta"'
+        ),
+        INERT,
+        shows=f"</script><script>{MARKER}()</script><!-- Beta",
+        cli=True,
+        extra=scripts_still_parse,
+    ),
+    Case(
+        "inject-script-end-in-claim",
+        sub(
+            RUSSIA,
+            "claim: A spokeswoman called the coalition an 'axis of war'.",
+            f'claim: "</script><script>{MARKER}()</script> A spokeswoman called it so."',
+        ),
+        INERT,
+        shows=f"</script><script>{MARKER}()</script>",
+        extra=scripts_still_parse,
+    ),
+    Case(
+        "inject-csv-formula",
+        sub(
+            PARIS,
+            "claim: Dozens of countries joined the coalition.",
+            'claim: \'=HYPERLINK("https://evil.example","Dozens of countries")\'',
+        ),
+        INERT,
+        shows="=HYPERLINK",
+        cli=True,
+        extra=csv_is_inert,
+    ),
+    Case(
+        "inject-jinja-in-claim",
+        sub(
+            PARIS,
+            "claim: Dozens of countries joined the coalition.",
+            "claim: '{{ 7*7 }} {% raw %}Dozens of countries joined the coalition.'",
+        ),
+        INERT,
+        shows="{{ 7*7 }} {% raw %}Dozens",
+    ),
+    Case(
+        "inject-raw-html-in-page",
+        sub(
+            INDEX,
+            "Leaders signed a declaration",
+            f'<iframe src="javascript:alert(1)" on{MARKER}="1"></iframe> Leaders signed',
+        ),
+        INERT,
+        shows="<iframe",
+        cli=True,
+    ),
+    Case(
+        "inject-markdown-image",
+        sub(
+            PARIS,
+            "claim: Dozens of countries",
+            "claim: Dozens of ![countries](https://evil.example/track.png)",
+        ),
+        INERT,
+        shows="countries",
+        extra=no_image_from("evil.example"),
+    ),
+    Case(
+        "inject-bidi-override",
+        sub(RUSSIA, "claim: A spokeswoman", "claim: A \u202espokeswoman"),
+        E,
+        ("U+202E",),
+        cli=True,
+    ),
+    Case(
+        "inject-terminal-escape-in-message",
+        sub(PARIS, "  claim: Dozens", '  "\\e]0;pwned\\a\\e[2J": x\n  claim: Dozens'),
+        E,
+        ("unknown field", "\\x1b]0;pwned\\x07"),
+        cli=True,
+    ),
+    Case(
+        "inject-javascript-source-url",
+        sub(SOURCES, "url: https://example.org/alpha", "url: javascript:alert(1)"),
+        E,
+        ("url", "https://"),
+    ),
     # A base_url a browser would read as another site --------------------------------------
-    Case("base-url-backslash-is-another-origin", base_url("/\\evil.example/"),
-         E, ("base_url", "backslash"), cli=True),
-    Case("base-url-scheme-relative", base_url("//evil.example/"), E, ("base_url", "another site"),
-         cli=True),
-    Case("base-url-javascript-scheme", base_url("javascript:alert(1)"), E, ("base_url", "https://")),
+    Case(
+        "base-url-backslash-is-another-origin",
+        base_url("/\\evil.example/"),
+        E,
+        ("base_url", "backslash"),
+        cli=True,
+    ),
+    Case(
+        "base-url-scheme-relative",
+        base_url("//evil.example/"),
+        E,
+        ("base_url", "another site"),
+        cli=True,
+    ),
+    Case(
+        "base-url-javascript-scheme", base_url("javascript:alert(1)"), E, ("base_url", "https://")
+    ),
     Case("base-url-plain-http", base_url("http://example.org/"), E, ("base_url", "https://")),
-    Case("base-url-user-in-authority", base_url("https://example.org@evil.example/"),
-         E, ("base_url", "host")),
-    Case("base-url-control-character", base_url('"/\\tbriefing/"'), E, ("base_url", "U+0009"),
-         cli=True),
+    Case(
+        "base-url-user-in-authority",
+        base_url("https://example.org@evil.example/"),
+        E,
+        ("base_url", "host"),
+    ),
+    Case(
+        "base-url-control-character",
+        base_url('"/\\tbriefing/"'),
+        E,
+        ("base_url", "U+0009"),
+        cli=True,
+    ),
     Case("base-url-dot-dot-segment", base_url("/a/../b/"), E, ("base_url", "..")),
     Case("base-url-percent-escape", base_url("/%5cevil.example/"), E, ("base_url", "`%`")),
     # Nothing silently ignored -------------------------------------------------------------
-    Case("ignored-page-named-like-the-search-page", write("content/pages/search.md", PAGE),
-         E, ("/search/", "rename"), cli=True),
-    Case("ignored-page-named-like-the-static-folder", write("content/pages/static.md", PAGE),
-         E, ("/static/",)),
-    Case("ignored-page-named-like-the-search-bundle", write("content/pages/pagefind.md", PAGE),
-         E, ("/pagefind/",)),
-    Case("ignored-page-named-like-the-facts-folder", write("content/pages/facts.md", PAGE),
-         E, ("/facts/",)),
-    Case("ignored-fact-file-in-a-sub-folder",
-         write("content/facts/2026/more.yaml", "- id: more\n"), E, ("sub-folders",), cli=True),
-    Case("ignored-page-in-a-sub-folder", write("content/pages/drafts/x.md", PAGE),
-         E, ("sub-folders",)),
-    Case("ignored-fifo-as-a-fact-file", fifo("content/facts/pipe.yaml"), E, ("FIFO",),
-         cli=True),
+    Case(
+        "ignored-page-named-like-the-search-page",
+        write("content/pages/search.md", PAGE),
+        E,
+        ("/search/", "rename"),
+        cli=True,
+    ),
+    Case(
+        "ignored-page-named-like-the-static-folder",
+        write("content/pages/static.md", PAGE),
+        E,
+        ("/static/",),
+    ),
+    Case(
+        "ignored-page-named-like-the-search-bundle",
+        write("content/pages/pagefind.md", PAGE),
+        E,
+        ("/pagefind/",),
+    ),
+    Case(
+        "ignored-page-named-like-the-facts-folder",
+        write("content/pages/facts.md", PAGE),
+        E,
+        ("/facts/",),
+    ),
+    Case(
+        "ignored-fact-file-in-a-sub-folder",
+        write("content/facts/2026/more.yaml", "- id: more\n"),
+        E,
+        ("sub-folders",),
+        cli=True,
+    ),
+    Case(
+        "ignored-page-in-a-sub-folder",
+        write("content/pages/drafts/x.md", PAGE),
+        E,
+        ("sub-folders",),
+    ),
+    Case("ignored-fifo-as-a-fact-file", fifo("content/facts/pipe.yaml"), E, ("FIFO",), cli=True),
     Case("ignored-fifo-as-a-page", fifo("content/pages/pipe.md"), E, ("FIFO",)),
-    Case("ignored-lone-anchor-in-site", sub(SITE, "title: Mini briefing", "title: &t Mini"),
-         E, ("anchors",), cli=True),
-    Case("ignored-lone-anchor-in-front-matter",
-         sub(INDEX, "title: Mini briefing", "title: &t Mini briefing"), E, ("anchors",)),
-    Case("ignored-lone-anchor-in-facts",
-         sub(PARIS, "claim: Dozens of", "claim: &c Dozens of"), E, ("anchors",)),
-    Case("ignored-empty-page-title", sub(INDEX, "title: Mini briefing", 'title: ""'),
-         E, ("title", "empty"), cli=True),
-    Case("ignored-blank-site-title", sub(SITE, "title: Mini briefing", "title: '   '"),
-         E, ("title", "empty")),
-    Case("ignored-fact-listed-twice-in-a-page",
-         sub(INDEX, "facts: [declaration-signed]",
-             "facts: [declaration-signed, declaration-signed]"), E, ("listed twice",), cli=True),
+    Case(
+        "ignored-lone-anchor-in-site",
+        sub(SITE, "title: Mini briefing", "title: &t Mini"),
+        E,
+        ("anchors",),
+        cli=True,
+    ),
+    Case(
+        "ignored-lone-anchor-in-front-matter",
+        sub(INDEX, "title: Mini briefing", "title: &t Mini briefing"),
+        E,
+        ("anchors",),
+    ),
+    Case(
+        "ignored-lone-anchor-in-facts",
+        sub(PARIS, "claim: Dozens of", "claim: &c Dozens of"),
+        E,
+        ("anchors",),
+    ),
+    Case(
+        "ignored-empty-page-title",
+        sub(INDEX, "title: Mini briefing", 'title: ""'),
+        E,
+        ("title", "empty"),
+        cli=True,
+    ),
+    Case(
+        "ignored-blank-site-title",
+        sub(SITE, "title: Mini briefing", "title: '   '"),
+        E,
+        ("title", "empty"),
+    ),
+    Case(
+        "ignored-fact-listed-twice-in-a-page",
+        sub(
+            INDEX, "facts: [declaration-signed]", "facts: [declaration-signed, declaration-signed]"
+        ),
+        E,
+        ("listed twice",),
+        cli=True,
+    ),
     # A quote that means something ----------------------------------------------------------
-    Case("quote-two-words-found-once",
-         sub(PARIS, "quote: Dozens of countries joined the coalition", "quote: Dozens of"),
-         E, ("too short", "3 words")),
-    Case("quote-three-words-found-once",
-         sub(PARIS, "quote: Leaders met in Paris on 6 January 2026 to sign a declaration of "
-                    "intent.", "quote: met in Paris"),
-         E, ("too short", "15 characters"), cli=True),
-    Case("quote-one-letter-found-many-times",
-         sub(PARIS, "quote: Dozens of countries joined the coalition", "quote: o"),
-         E, ("occurs", "lengthen")),
+    Case(
+        "quote-two-words-found-once",
+        sub(PARIS, "quote: Dozens of countries joined the coalition", "quote: Dozens of"),
+        E,
+        ("too short", "3 words"),
+    ),
+    Case(
+        "quote-three-words-found-once",
+        sub(
+            PARIS,
+            "quote: Leaders met in Paris on 6 January 2026 to sign a declaration of intent.",
+            "quote: met in Paris",
+        ),
+        E,
+        ("too short", "15 characters"),
+        cli=True,
+    ),
+    Case(
+        "quote-one-letter-found-many-times",
+        sub(PARIS, "quote: Dozens of countries joined the coalition", "quote: o"),
+        E,
+        ("occurs", "lengthen"),
+    ),
     # Limits --------------------------------------------------------------------------------
-    Case("limit-huge-file",
-         write("content/facts/huge.yaml", "# " + "x" * (9 * 1024 * 1024) + "\n"),
-         E, ("limit",)),
-    Case("limit-long-field",
-         sub(RUSSIA, "claim: A spokeswoman called", "claim: " + "very " * 1300 + "long; called"),
-         E, ("claim", "limit"), cli=True),
-    Case("limit-long-page-body",
-         sub(ALLIES, "Positions of the allies", "[" * 250_000 + " Positions", report="+0"),
-         E, ("body", "limit is 200,000")),
+    Case(
+        "limit-huge-file",
+        write("content/facts/huge.yaml", "# " + "x" * (9 * 1024 * 1024) + "\n"),
+        E,
+        ("limit",),
+    ),
+    Case(
+        "limit-long-field",
+        sub(RUSSIA, "claim: A spokeswoman called", "claim: " + "very " * 1300 + "long; called"),
+        E,
+        ("claim", "limit"),
+        cli=True,
+    ),
+    Case(
+        "limit-long-page-body",
+        sub(ALLIES, "Positions of the allies", "[" * 250_000 + " Positions", report="+0"),
+        E,
+        ("body", "limit is 200,000"),
+    ),
     # Environment ---------------------------------------------------------------------------
     Case("env-unreadable-file", directory("content/facts/zz-folder.yaml"), E, ("cannot read",)),
 ]
@@ -619,10 +1107,7 @@ def _assert_refused(case: Case, project: Path, where: str) -> None:
     else:
         result = build(project, search=False)
         assert not result.ok
-        found = [
-            p for p in result.errors
-            if p.file == file and (not line or p.line == int(line))
-        ]
+        found = [p for p in result.errors if p.file == file and (not line or p.line == int(line))]
         assert found, f"no problem at {where}: {[p.as_text() for p in result.problems]}"
         assert all(p.hint for p in found), "every problem says how to fix it"
         text = "\n".join(f"{p.field} {p.as_text()}" for p in found)
@@ -704,7 +1189,9 @@ def _killed_build(project: Path, when: str) -> None:
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_BUILD, "--root", str(project), "build", "--no-search"],
         env={**os.environ, "PYTHONPATH": str(REPO), "KILL_WHEN": when},
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert killed.returncode == -9, killed.stderr
 
@@ -755,9 +1242,7 @@ def test_a_symlinked_folder_in_the_output_cannot_make_a_rebuild_write_outside(
 
 
 @pytest.mark.parametrize("out", [".", "..", "content", "content/facts", "seeds", "templates/x"])
-def test_an_output_folder_that_would_replace_the_inputs_is_refused(
-    project: Path, out: str
-) -> None:
+def test_an_output_folder_that_would_replace_the_inputs_is_refused(project: Path, out: str) -> None:
     before = {name: tree_digest(project / name) for name in ("content", "seeds", "templates")}
     run = run_cli(project, "build", "--no-search", "--out", str(project / out))
     assert run.returncode == 1, run.stderr
@@ -768,8 +1253,17 @@ def test_an_output_folder_that_would_replace_the_inputs_is_refused(
 # base_url on the command line, and pages that load nothing from elsewhere -------------------
 
 
-@pytest.mark.parametrize("base_url", ["/\\evil.example/", "//evil.example/", "https:evil",
-                                      "javascript:alert(1)", "/a\x1bb/", "ftp://example.org/"])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "/\\evil.example/",
+        "//evil.example/",
+        "https:evil",
+        "javascript:alert(1)",
+        "/a\x1bb/",
+        "ftp://example.org/",
+    ],
+)
 def test_a_base_url_option_a_browser_would_read_as_another_site_is_a_usage_error(
     project: Path, base_url: str
 ) -> None:
@@ -791,14 +1285,30 @@ def _foreign_loads(page: Path, page_url: str) -> list[str]:
     soup = BeautifulSoup(page.read_bytes(), "html.parser")
     own = urlsplit(page_url).netloc
     loads = [tag.get("src") for tag in soup.find_all(["script", "img", "iframe", "source"])]
-    loads += [tag.get("href") for tag in soup.find_all("link")
-              if set(tag.get("rel") or ()) & {"stylesheet", "preload", "modulepreload", "icon"}]
-    return [str(url) for url in loads if url is not None
-            and urlsplit(urljoin(page_url, str(url).replace("\\", "/"))).netloc != own]
+    loads += [
+        tag.get("href")
+        for tag in soup.find_all("link")
+        if set(tag.get("rel") or ()) & {"stylesheet", "preload", "modulepreload", "icon"}
+    ]
+    return [
+        str(url)
+        for url in loads
+        if url is not None
+        and urlsplit(urljoin(page_url, str(url).replace("\\", "/"))).netloc != own
+    ]
 
 
-@pytest.mark.parametrize("base_url", ["/", "/briefing/", "briefing", "/a/b.c~d-e_f",
-                                      "https://example.org/briefing/", "HTTPS://example.org"])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "/",
+        "/briefing/",
+        "briefing",
+        "/a/b.c~d-e_f",
+        "https://example.org/briefing/",
+        "HTTPS://example.org",
+    ],
+)
 def test_every_accepted_base_url_gives_pages_that_load_nothing_from_another_origin(
     project: Path, base_url: str
 ) -> None:
@@ -866,9 +1376,24 @@ def test_a_site_an_older_version_built_is_still_recognised_by_its_manifest(
 def _serve_refused(project: Path, out: str) -> subprocess.CompletedProcess[str]:
     """`briefing serve --out OUT` must stop at once: it is killed after 20 s otherwise."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "builder", "--root", str(project), "serve",
-                           "--port", "0", "--out", out], capture_output=True, text=True,
-                          env=env, timeout=20)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "builder",
+            "--root",
+            str(project),
+            "serve",
+            "--port",
+            "0",
+            "--out",
+            out,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=20,
+    )
 
 
 def test_serve_refuses_a_folder_of_documents_and_deletes_nothing(
@@ -964,9 +1489,13 @@ def _temporary(project: Path) -> list[str]:
 
 def _killed_rebuild(project: Path, when: str) -> None:
     """A preview's rebuild (after one saved edit) that SIGKILLs itself at `when`."""
-    killed = subprocess.run([sys.executable, "-c", KILLED_REBUILD, str(project), when],
-                            env={**os.environ, "PYTHONPATH": str(REPO)},
-                            capture_output=True, text=True, timeout=120)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_REBUILD, str(project), when],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert killed.returncode == -9, killed.stderr
 
 
@@ -1004,8 +1533,11 @@ def test_a_reader_that_closes_the_pipe_ends_the_command_without_an_internal_erro
     sub(PARIS, "date: 2026-01-06", "date: 2026-02-30")(project)  # something to print
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "--root", str(project), "check", "--format", "json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)})
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert process.stdout is not None
     process.stdout.close()  # as `| head` does once it has its lines
     _, err = process.communicate(timeout=120)
@@ -1041,17 +1573,26 @@ def test_a_file_name_with_a_line_break_cannot_forge_a_message_line(project: Path
 # `new fact --file` writes only fact files the build reads ----------------------------------
 
 
-@pytest.mark.parametrize("file", ["../outside.yaml", "{tmp}/elsewhere.yaml",
-                                  "content/site.yaml", "content/facts/sub/new.yaml",
-                                  "content/facts/new.txt", "content/facts/.hidden.yaml",
-                                  "content/facts"])
+@pytest.mark.parametrize(
+    "file",
+    [
+        "../outside.yaml",
+        "{tmp}/elsewhere.yaml",
+        "content/site.yaml",
+        "content/facts/sub/new.yaml",
+        "content/facts/new.txt",
+        "content/facts/.hidden.yaml",
+        "content/facts",
+    ],
+)
 def test_new_fact_file_outside_content_facts_is_refused_and_writes_nothing(
     project: Path, tmp_path: Path, file: str
 ) -> None:
     before = {name: tree_digest(project / name) for name in ("content", "seeds", "templates")}
     outside = sorted(p.name for p in tmp_path.iterdir())
-    run = run_cli(project, "new", "fact", "--topic", "paris-declaration",
-                  "--file", file.format(tmp=tmp_path))
+    run = run_cli(
+        project, "new", "fact", "--topic", "paris-declaration", "--file", file.format(tmp=tmp_path)
+    )
     assert run.returncode == 2, run.stderr
     assert "fact files live in" in run.stderr and "Traceback" not in run.stderr
     assert {name: tree_digest(project / name) for name in before} == before
@@ -1064,10 +1605,28 @@ def test_new_fact_file_relative_to_the_project_lands_in_its_facts_folder(
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = subprocess.run([sys.executable, "-m", "builder", "--root", str(project), "new",
-                          "fact", "--topic", "paris-declaration", "--title", "A new one",
-                          "--file", "content/facts/new.yaml"], cwd=elsewhere, env=env,
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "builder",
+            "--root",
+            str(project),
+            "new",
+            "fact",
+            "--topic",
+            "paris-declaration",
+            "--title",
+            "A new one",
+            "--file",
+            "content/facts/new.yaml",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     assert "id: a-new-one" in (project / "content" / "facts" / "new.yaml").read_text("utf-8")
     assert list(elsewhere.iterdir()) == []
@@ -1076,12 +1635,15 @@ def test_new_fact_file_relative_to_the_project_lands_in_its_facts_folder(
 # One mistake, one message -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("rel", "old", "new"), [
-    (PARIS, "  date: 2026-01-06", '  date: "2026-01-06'),
-    (SITE, "title: Mini briefing", 'title: "Mini briefing'),
-    (ACTORS, "- id: uk", '- id: "uk'),
-    (SOURCES, "- id: beta", '- id: "beta'),
-])
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        (PARIS, "  date: 2026-01-06", '  date: "2026-01-06'),
+        (SITE, "title: Mini briefing", 'title: "Mini briefing'),
+        (ACTORS, "- id: uk", '- id: "uk'),
+        (SOURCES, "- id: beta", '- id: "beta'),
+    ],
+)
 def test_a_syntax_error_is_reported_alone_with_its_consequences_in_one_line(
     project: Path, rel: str, old: str, new: str
 ) -> None:

@@ -80,7 +80,8 @@ def test_a_big_site_is_byte_identical_built_on_one_core_or_several(
         assert result.ok and result.pages > PARALLEL_MIN_PAGES
         sites[workers] = {
             p.relative_to(tmp_path / f"site-{workers}").as_posix(): p.read_bytes()
-            for p in (tmp_path / f"site-{workers}").rglob("*") if p.is_file()
+            for p in (tmp_path / f"site-{workers}").rglob("*")
+            if p.is_file()
         }
     assert sites["1"] == sites["2"]
 
@@ -144,15 +145,17 @@ def test_batches_to_whichever_process_is_free_keep_the_input_order(
         time.sleep(0.002)  # long enough that both processes get batches
         return x * x, os.getpid()
 
-    results = parallel.fork_map(slow_square, list(range(200)), batch=7,
-                                meanwhile=lambda: time.sleep(0.05))
+    results = parallel.fork_map(
+        slow_square, list(range(200)), batch=7, meanwhile=lambda: time.sleep(0.05)
+    )
     assert [r[0] for r in results] == [x * x for x in range(200)]
     assert len({r[1] for r in results}) == 2
 
 
 @pytest.mark.parametrize(("workers", "batch"), [("1", 0), ("3", 0), ("2", 5)])
-def test_each_result_is_taken_once_here(monkeypatch: pytest.MonkeyPatch, workers: str,
-                                        batch: int) -> None:
+def test_each_result_is_taken_once_here(
+    monkeypatch: pytest.MonkeyPatch, workers: str, batch: int
+) -> None:
     """`taken(i, result)` sees every input's result once, in this process, whatever the
     number of processes and however the work went out."""
     monkeypatch.setenv("BRIEFING_WORKERS", workers)
@@ -214,15 +217,15 @@ def test_batches_come_back_whole_however_much_the_others_sent_meanwhile(
     def big(x: int) -> tuple[str, int]:
         return str(x) * 50_000, os.getpid()
 
-    results = parallel.fork_map(big, list(range(300)), batch=4,
-                                meanwhile=lambda: time.sleep(0.3))
+    results = parallel.fork_map(big, list(range(300)), batch=4, meanwhile=lambda: time.sleep(0.3))
     assert [r[0] for r in results] == [str(x) * 50_000 for x in range(300)]
     assert {r[1] for r in results} - {here}  # the other process did its share
 
 
 @pytest.mark.parametrize("how", ["raises", "dies"])
 def test_a_batch_failing_in_another_process_fails_the_call(
-    monkeypatch: pytest.MonkeyPatch, how: str,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
 ) -> None:
     monkeypatch.setenv("BRIEFING_WORKERS", "2")
     here = os.getpid()
@@ -237,8 +240,9 @@ def test_a_batch_failing_in_another_process_fails_the_call(
 
     match = "bad input .* elsewhere" if how == "raises" else "died"
     with pytest.raises(parallel.WorkerFailed, match=match):
-        parallel.fork_map(elsewhere_fails, list(range(100)), batch=2,
-                          meanwhile=lambda: time.sleep(0.05))
+        parallel.fork_map(
+            elsewhere_fails, list(range(100)), batch=2, meanwhile=lambda: time.sleep(0.05)
+        )
 
 
 def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(

@@ -38,7 +38,8 @@ def test_pin_records_the_digest_of_every_source_below_its_file(pinned: Path) -> 
 
 
 def test_one_changed_byte_fails_the_build_with_both_digests_and_the_citing_facts(
-        pinned: Path) -> None:
+    pinned: Path,
+) -> None:
     expected = sha(pinned / ALPHA)
     data = bytearray((pinned / ALPHA).read_bytes())
     data[data.index(b"talks")] = ord("T")  # "Talks": outside every quote
@@ -49,10 +50,16 @@ def test_one_changed_byte_fails_the_build_with_both_digests_and_the_citing_facts
     assert done.returncode == 1
     assert not (pinned / "site").exists()
     err = done.stderr
-    assert f"content/sources.yaml:7:11: error [alpha.sha256]: {ALPHA} does not match its " \
-           f"pin: expected sha256 {expected}, actual {actual}" in err
-    for fact in ("declaration-signed [1]", "uk-france-lead-force [1]",
-                 "twenty-seven-states [1]", "legitimate-targets [2]"):
+    assert (
+        f"content/sources.yaml:7:11: error [alpha.sha256]: {ALPHA} does not match its "
+        f"pin: expected sha256 {expected}, actual {actual}" in err
+    )
+    for fact in (
+        "declaration-signed [1]",
+        "uk-france-lead-force [1]",
+        "twenty-seven-states [1]",
+        "legitimate-targets [2]",
+    ):
         assert f"unchanged  {fact}" in err
     assert "briefing sources pin alpha" in err
 
@@ -61,8 +68,7 @@ def test_one_changed_byte_fails_the_build_with_both_digests_and_the_citing_facts
     assert "CHANGED   alpha" in verify.stdout and actual in verify.stdout
 
 
-def test_re_archiving_classifies_each_quote_and_refuses_while_one_is_missing(
-        pinned: Path) -> None:
+def test_re_archiving_classifies_each_quote_and_refuses_while_one_is_missing(pinned: Path) -> None:
     old_pins = (pinned / "content/sources.yaml").read_text(encoding="utf-8")
     (pinned / ALPHA).write_text(
         "Leaders met in Paris on 6 January 2026 to sign a declaration of intent.\n"
@@ -71,15 +77,19 @@ def test_re_archiving_classifies_each_quote_and_refuses_while_one_is_missing(
         "“We stand together,” the Prime Minister said — and the hardest yards are ahead.\n"
         "Officials said 27 European states took part in the talks.\n"
         "Officials said 27 European states took part in the talks, again.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     done = run_cli(pinned, "sources", "pin", "alpha")
     assert done.returncode == 1
     out = done.stdout
     assert "unchanged  declaration-signed [1]  content/facts/paris.yaml:8  (line 1)" in out
-    assert "moved      uk-france-lead-force [1]  content/facts/paris.yaml:16  from line 2 " \
-           "to line 3" in out
-    assert "ambiguous  twenty-seven-states [1]  content/facts/paris.yaml:24  now occurs " \
-           "2 times" in out
+    assert (
+        "moved      uk-france-lead-force [1]  content/facts/paris.yaml:16  from line 2 "
+        "to line 3" in out
+    )
+    assert (
+        "ambiguous  twenty-seven-states [1]  content/facts/paris.yaml:24  now occurs 2 times" in out
+    )
     assert "missing    legitimate-targets [2]  content/facts/russia.yaml:" in out
     assert "a suggestion only): " in out
     assert "We stand together,” the Prime Minister said — and the hardest yards" in out
@@ -92,7 +102,9 @@ def test_re_archiving_classifies_each_quote_and_refuses_while_one_is_missing(
         "An editor's note added in the re-archived copy.\n"
         "The United Kingdom and France agreed to lead a multinational force after a ceasefire.\n"
         "“We stand side by side,” the Prime Minister said — and the hardest yards are still "
-        "ahead.\nOfficials said 27 European states took part in the talks.\n", encoding="utf-8")
+        "ahead.\nOfficials said 27 European states took part in the talks.\n",
+        encoding="utf-8",
+    )
     done = run_cli(pinned, "sources", "pin", "alpha")
     assert done.returncode == 0, done.stderr
     assert "moved      twenty-seven-states [1]" in done.stdout
@@ -114,8 +126,9 @@ def test_pin_names_an_unknown_source(pinned: Path) -> None:
     assert "no source `alhpa`" in done.stderr and "did you mean `alpha`?" in done.stderr
 
 
-def test_without_git_a_changed_file_still_fails_with_its_fates(tmp_path: Path,
-                                                              pinned: Path) -> None:
+def test_without_git_a_changed_file_still_fails_with_its_fates(
+    tmp_path: Path, pinned: Path
+) -> None:
     import shutil
 
     shutil.rmtree(pinned / ".git")
@@ -123,8 +136,10 @@ def test_without_git_a_changed_file_still_fails_with_its_fates(tmp_path: Path,
     edit(pinned, ALPHA, "talks.", "talks!")
     done = run_cli(pinned, "check")
     assert done.returncode == 1
-    assert "moved      declaration-signed [1]  content/facts/paris.yaml:8  from an unknown " \
-           "place to line 1" in done.stderr
+    assert (
+        "moved      declaration-signed [1]  content/facts/paris.yaml:8  from an unknown "
+        "place to line 1" in done.stderr
+    )
 
 
 def test_verify_checks_a_copy_of_the_archive(pinned: Path, tmp_path: Path) -> None:

@@ -182,8 +182,12 @@ def test_problems_show_on_every_page_escaped(
 ) -> None:
     srv, state = server
     problem = Problem(
-        file="content/facts/russia.yaml", line=12, column=5, field="citations[1].quote",
-        message="quote <script>alert(1)</script> not found", hint="Use briefing cite.",
+        file="content/facts/russia.yaml",
+        line=12,
+        column=5,
+        field="citations[1].quote",
+        message="quote <script>alert(1)</script> not found",
+        hint="Use briefing cite.",
     )
     state.publish([problem])
     for target in ("/", "/facts/a/", "/facts/nope/"):
@@ -237,9 +241,14 @@ def test_an_explicit_host_is_accepted_besides_loopback() -> None:
 
 def test_warnings_alone_fold_into_a_note(server: tuple[PreviewServer, PreviewState]) -> None:
     srv, state = server
-    warning = Problem(file="content/facts/a.yaml", line=3, column=1, field="claim",
-                      message="the claim states `27` but none of its quotes does",
-                      severity=Severity.WARNING)
+    warning = Problem(
+        file="content/facts/a.yaml",
+        line=3,
+        column=1,
+        field="claim",
+        message="the claim states `27` but none of its quotes does",
+        severity=Severity.WARNING,
+    )
     state.publish([warning])
     _, _, body = request(srv, "/")
     overlay = BeautifulSoup(body, "html.parser").find(id="briefing-problems")
@@ -253,8 +262,7 @@ def test_head_on_the_reload_stream_ends_at_once(
 ) -> None:
     srv, _ = server
     sock = socket.create_connection(("127.0.0.1", srv.server_port), timeout=5)
-    sock.sendall(f"HEAD {EVENTS} HTTP/1.1\r\nHost: 127.0.0.1:{srv.server_port}\r\n\r\n"
-                 .encode())
+    sock.sendall(f"HEAD {EVENTS} HTTP/1.1\r\nHost: 127.0.0.1:{srv.server_port}\r\n\r\n".encode())
     answer = b""
     while chunk := sock.recv(4096):  # a stream that goes on times out here instead
         answer += chunk

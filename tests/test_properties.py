@@ -40,6 +40,7 @@ def examples(default: int) -> settings:
     """The profile with a modest number of examples (`PROPERTY_EXAMPLES` overrides it)."""
     return settings(PROFILE, max_examples=int(os.environ.get("PROPERTY_EXAMPLES", default)))
 
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))}
 INDEXES = {name: SourceIndex(text) for name, text in SEEDS.items()}
@@ -134,8 +135,11 @@ PARIS = "content/facts/paris.yaml"
 FIELDS = {
     # name: (file, text to replace, replacement with {} for the YAML-quoted value)
     "site-title": ("content/site.yaml", "title: Mini briefing", "title: {}"),
-    "site-description": ("content/site.yaml", "description: A tiny briefing used by the tests.",
-                         "description: {}"),
+    "site-description": (
+        "content/site.yaml",
+        "description: A tiny briefing used by the tests.",
+        "description: {}",
+    ),
     "topic-title": ("content/site.yaml", "title: Russian responses", "title: {}"),
     "source-title": ("content/sources.yaml", "title: Alpha report", "title: {}"),
     "source-outlet": ("content/sources.yaml", "outlet: Alpha News", "outlet: {}"),
@@ -150,14 +154,36 @@ FIELDS = {
 }
 BODY = ("content/pages/allies.md", "Positions of the allies, each backed by facts.")
 HOSTILE = [
-    "<script>pwn()</script>", "</script>", '"><pwn-x onpwn=1>', "' onpwn='1", "<!--", "-->",
-    "javascript:pwn()", "[x](javascript:pwn())", "<img src=x onerror=pwn()>", "](data:x)",
-    "{{ pwn }}", "{% pwn %}", "&amp;", "&lt;pwn&gt;", "]]>", "\u202e", "\x00", "\x1b",
-    "*", "_", "`", "[@declaration-signed]", " #", ": ", "\n", '=HYPERLINK("x")', "\\", "\ufeff",
+    "<script>pwn()</script>",
+    "</script>",
+    '"><pwn-x onpwn=1>',
+    "' onpwn='1",
+    "<!--",
+    "-->",
+    "javascript:pwn()",
+    "[x](javascript:pwn())",
+    "<img src=x onerror=pwn()>",
+    "](data:x)",
+    "{{ pwn }}",
+    "{% pwn %}",
+    "&amp;",
+    "&lt;pwn&gt;",
+    "]]>",
+    "\u202e",
+    "\x00",
+    "\x1b",
+    "*",
+    "_",
+    "`",
+    "[@declaration-signed]",
+    " #",
+    ": ",
+    "\n",
+    '=HYPERLINK("x")',
+    "\\",
+    "\ufeff",
 ]
-texts = st.lists(
-    st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12)), max_size=6
-).map("".join)
+texts = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=12)), max_size=6).map("".join)
 
 
 def yaml_quoted(text: str) -> str:
@@ -231,20 +257,41 @@ os.listdir = lambda path=".": sorted(real_listdir(path), reverse=True)
 sys.exit(main(sys.argv[1:]))
 """
 ENVIRONMENTS = {
-    "hashseed-tz-locale": {"PYTHONHASHSEED": "12345", "TZ": "Pacific/Kiritimati",
-                           "LC_ALL": "C", "LANG": "C"},
-    "other-hashseed-tz-locale": {"PYTHONHASHSEED": "random", "TZ": "America/St_Johns",
-                                 "LC_ALL": "POSIX", "LANG": "tr_TR.UTF-8"},
+    "hashseed-tz-locale": {
+        "PYTHONHASHSEED": "12345",
+        "TZ": "Pacific/Kiritimati",
+        "LC_ALL": "C",
+        "LANG": "C",
+    },
+    "other-hashseed-tz-locale": {
+        "PYTHONHASHSEED": "random",
+        "TZ": "America/St_Johns",
+        "LC_ALL": "POSIX",
+        "LANG": "tr_TR.UTF-8",
+    },
     "reversed-file-order": {"PYTHONHASHSEED": "7", "REVERSED": "1"},
 }
 
 
 def _subprocess_build(project: Path, out: Path, env: dict[str, str]) -> None:
     code = [ORDERED_BUILD] if env.get("REVERSED") else []
-    command = [sys.executable, *(["-c", *code] if code else ["-m", "builder"]),
-               "--root", str(project), "build", "--no-search", "--out", str(out)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    command = [
+        sys.executable,
+        *(["-c", *code] if code else ["-m", "builder"]),
+        "--root",
+        str(project),
+        "build",
+        "--no-search",
+        "--out",
+        str(out),
+    ]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -268,14 +315,19 @@ EDITS = {
     "actor-name": ("content/actors.yaml", "name: Maria Zakharova", "name: M. Zakharova"),
     "ally-name": ("content/actors.yaml", "name: United Kingdom", "name: The United Kingdom"),
     "page-body": ("content/pages/allies.md", "each backed by facts.", "each *backed* by facts."),
-    "topic": ("content/facts/russia.yaml", "topic: russian-responses\n  date: 2026-01-08\n  "
-              "actors: [zakharova]", "topic: paris-declaration\n  date: 2026-01-08\n  "
-              "actors: [zakharova]"),
+    "topic": (
+        "content/facts/russia.yaml",
+        "topic: russian-responses\n  date: 2026-01-08\n  actors: [zakharova]",
+        "topic: paris-declaration\n  date: 2026-01-08\n  actors: [zakharova]",
+    ),
     "broken": (PARIS, "date: 2026-01-06", "date: 2026-02-30"),
-    "new-fact": ("content/facts/russia.yaml", "- id: axis-of-war",
-                 "- id: peskov-danger\n  claim: Troops were called a danger.\n  topic: "
-                 "russian-responses\n  actors: [russia]\n  citations:\n    - source: beta\n"
-                 "      quote: Moscow warned on 8 January\n- id: axis-of-war"),
+    "new-fact": (
+        "content/facts/russia.yaml",
+        "- id: axis-of-war",
+        "- id: peskov-danger\n  claim: Troops were called a danger.\n  topic: "
+        "russian-responses\n  actors: [russia]\n  citations:\n    - source: beta\n"
+        "      quote: Moscow warned on 8 January\n- id: axis-of-war",
+    ),
     "template": ("templates/base.html", "</footer>", "<p>Edited.</p></footer>"),
 }
 
@@ -300,8 +352,10 @@ def test_incremental_rebuilds_end_where_a_clean_build_does(
             path = project / rel
             text = path.read_text(encoding="utf-8")
             # The second time an edit comes, it is undone.
-            path.write_text(text.replace(new, old, 1) if new in text else
-                            text.replace(old, new, 1), encoding="utf-8")
+            path.write_text(
+                text.replace(new, old, 1) if new in text else text.replace(old, new, 1),
+                encoding="utf-8",
+            )
             state = rebuild(state, project, out, search=False).state or state
         paris = project / PARIS
         if "2026-02-30" in paris.read_text(encoding="utf-8"):  # the editor fixes the mistake

@@ -4,33 +4,41 @@ import pytest
 
 from builder.quotes import SourceIndex, normalise
 
-TEXT = ("He said \u201chello\u201d  to   the world\u2014again.\n"
-        "Cafe\u0301 cre\u0300me  and\u00a0more \u2018x\u2019 here.\n"
-        "Zero\u200bwidth stays visible to the matcher.\n")
+TEXT = (
+    "He said \u201chello\u201d  to   the world\u2014again.\n"
+    "Cafe\u0301 cre\u0300me  and\u00a0more \u2018x\u2019 here.\n"
+    "Zero\u200bwidth stays visible to the matcher.\n"
+)
 
 
-@pytest.mark.parametrize("quote, expected", [
-    ('"hello" to the world-again', "\u201chello\u201d  to   the world\u2014again"),
-    ("Café crème and more", "Cafe\u0301 cre\u0300me  and\u00a0more"),
-    ("Cafe\u0301 cre\u0300me", "Cafe\u0301 cre\u0300me"),
-    ("'x' here", "\u2018x\u2019 here"),
-    ("  hello\u201d to  ", "hello\u201d  to"),
-])
+@pytest.mark.parametrize(
+    "quote, expected",
+    [
+        ('"hello" to the world-again', "\u201chello\u201d  to   the world\u2014again"),
+        ("Café crème and more", "Cafe\u0301 cre\u0300me  and\u00a0more"),
+        ("Cafe\u0301 cre\u0300me", "Cafe\u0301 cre\u0300me"),
+        ("'x' here", "\u2018x\u2019 here"),
+        ("  hello\u201d to  ", "hello\u201d  to"),
+    ],
+)
 def test_invisible_differences_are_forgiven(quote: str, expected: str) -> None:
     index = SourceIndex(TEXT)
     [match] = index.find(quote)
     assert index.passage(match) == expected
 
 
-@pytest.mark.parametrize("quote", [
-    "Hello to the world",          # changed case
-    "said hello to",               # dropped quote marks are words the source has
-    "the world again",             # dash is not a space
-    "Cafe creme",                  # accents are visible
-    "Zerowidth stays",             # an invisible character in the source is not skipped
-    "He said \u2026 to the world", # an ellipsis is not in the source
-    "",
-])
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Hello to the world",  # changed case
+        "said hello to",  # dropped quote marks are words the source has
+        "the world again",  # dash is not a space
+        "Cafe creme",  # accents are visible
+        "Zerowidth stays",  # an invisible character in the source is not skipped
+        "He said \u2026 to the world",  # an ellipsis is not in the source
+        "",
+    ],
+)
 def test_visible_differences_fail(quote: str) -> None:
     assert SourceIndex(TEXT).find(quote) == []
 

@@ -56,12 +56,24 @@ def contexts_by_path(briefing: Briefing) -> dict[str, dict[str, object]]:
 
 def test_every_page_of_the_product_is_rendered(site: dict[str, bytes]) -> None:
     expected = {
-        "index.html", "404.html", "paris/index.html", "allies/index.html",
-        "russia/index.html", "allies/france/index.html", "allies/uk/index.html",
-        "topics/misc/index.html", "timeline/index.html", "actors/index.html",
-        "actors/putin/index.html", "sources/index.html", "sources/src-a/index.html",
-        "facts/uk-france-signed/index.html", "facts/states-27/index.html",
-        "disputes/index.html", "search/index.html", "static/style.css",
+        "index.html",
+        "404.html",
+        "paris/index.html",
+        "allies/index.html",
+        "russia/index.html",
+        "allies/france/index.html",
+        "allies/uk/index.html",
+        "topics/misc/index.html",
+        "timeline/index.html",
+        "actors/index.html",
+        "actors/putin/index.html",
+        "sources/index.html",
+        "sources/src-a/index.html",
+        "facts/uk-france-signed/index.html",
+        "facts/states-27/index.html",
+        "disputes/index.html",
+        "search/index.html",
+        "static/style.css",
     }
     assert expected <= set(site)
     # Topics that have a page are not rendered twice.
@@ -106,7 +118,7 @@ def test_home_context_has_key_facts_and_latest_changes() -> None:
     # 6 January is the key fact above, and a card is shown once on a page.
     changed = [soup(card.encode()).find("time")["datetime"] for card in page.changed]
     assert changed == ["2026-01-07", "2026-01-06", "2026-01"]
-    assert not any("permalink\" href=\"/facts/uk-france-signed/" in card for card in page.changed)
+    assert not any('permalink" href="/facts/uk-france-signed/' in card for card in page.changed)
     assert page.as_of.iso == "2026-01-08"
 
 
@@ -141,7 +153,8 @@ def card_for(page: BeautifulSoup, fact_id: str) -> Tag:
 
 
 def test_each_cited_passage_has_one_number_per_page_in_reading_order(
-        site: dict[str, bytes]) -> None:
+    site: dict[str, bytes],
+) -> None:
     page = soup(site["paris/index.html"])
     prose = page.select_one(".prose")
     assert prose is not None
@@ -288,8 +301,12 @@ def test_backrefs_link_each_mark_to_the_facts_citing_it(site: dict[str, bytes]) 
     assert text is not None
     hrefs = sorted(a["href"] for a in text.select("a.backref"))
     assert hrefs == sorted(
-        ["/facts/misc-undated/", "/facts/uk-france-signed/", "/facts/states-27/",
-         "/facts/putin-targets/"]
+        [
+            "/facts/misc-undated/",
+            "/facts/uk-france-signed/",
+            "/facts/states-27/",
+            "/facts/putin-targets/",
+        ]
     )
 
 
@@ -324,8 +341,10 @@ def test_matrix_cells_show_the_stance_in_words_and_link_to_facts(site: dict[str,
     assert [a["href"] for a in uk[1].find_all("a")] == ["/facts/uk-air/"]
     region = table.find_parent(attrs={"role": "region"})
     assert region is not None and region["tabindex"] == "0" and region["aria-labelledby"]
-    legend = [li.get_text(" ", strip=True) for li in soup(site["allies/index.html"]).select(
-        ".matrix-legend li")]
+    legend = [
+        li.get_text(" ", strip=True)
+        for li in soup(site["allies/index.html"]).select(".matrix-legend li")
+    ]
     assert legend[:2] == ["● committed", "◐ conditional"] and "– no fact" in legend
 
 
@@ -356,7 +375,8 @@ def test_russia_page_groups_responses_by_actor(site: dict[str, bytes]) -> None:
 
 
 def test_timeline_is_a_chronology_with_undated_facts_folded_by_topic(
-        site: dict[str, bytes]) -> None:
+    site: dict[str, bytes],
+) -> None:
     page = soup(site["timeline/index.html"])
     days = [s.h2.time["datetime"] for s in page.select("section.chrono-day")]
     assert days == ["2026-01", "2026-01-06", "2026-01-07"]
@@ -377,14 +397,19 @@ def test_timeline_is_a_chronology_with_undated_facts_folded_by_topic(
 # Escaping ----------------------------------------------------------------------------------
 
 HOSTILE = (
-    '<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) '
+    "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) "
     '[data](data:text/html,x) [ok](https://example.org/) "quoted" \' <b onclick="x">b</b>'
 )
 
 
 def test_hostile_claims_and_titles_render_inert() -> None:
-    page = Page("hostile", 'Title "><script>alert(4)</script>', '" onmouseover="x', 9,
-                "[x](vbscript:msgbox) <iframe src=x></iframe> [@uk-air]")
+    page = Page(
+        "hostile",
+        'Title "><script>alert(4)</script>',
+        '" onmouseover="x',
+        9,
+        "[x](vbscript:msgbox) <iframe src=x></iframe> [@uk-air]",
+    )
     briefing = make_briefing(claims={"uk-air": HOSTILE}, extra_pages=[page])
     site = render(briefing)
     for path, doc in html_pages(site):
@@ -425,7 +450,7 @@ def resolve(site: dict[str, bytes], base_path: str, href: str) -> tuple[str, str
     if parts.scheme or parts.netloc:
         return None
     assert parts.path.startswith(base_path), href
-    rel = unquote(parts.path[len(base_path):])
+    rel = unquote(parts.path[len(base_path) :])
     target = rel + "index.html" if rel == "" or rel.endswith("/") else rel
     return target, unquote(parts.fragment)
 
@@ -454,7 +479,8 @@ def test_site_under_a_sub_path_with_an_origin() -> None:
     page = soup(site["facts/uk-air/index.html"])
     canonical = page.find("link", rel="canonical")
     assert canonical is not None and canonical["href"] == (
-        "https://example.org/briefing/facts/uk-air/")
+        "https://example.org/briefing/facts/uk-air/"
+    )
     og_url = page.find("meta", property="og:url")
     assert og_url is not None and og_url["content"] == "https://example.org/briefing/facts/uk-air/"
     for tag in page.find_all(["a", "link"], href=True):
@@ -497,8 +523,13 @@ def test_a_changed_fact_re_renders_only_the_pages_that_show_it() -> None:
     briefing = make_briefing()
     jobs = plan_pages(briefing, Urls("/"))
     redo = {job.path for job in affected(jobs, jobs, {"fact:putin-targets"})}
-    assert {"facts/putin-targets/index.html", "russia/index.html", "timeline/index.html",
-            "actors/putin/index.html", "sources/src-b/index.html"} <= redo
+    assert {
+        "facts/putin-targets/index.html",
+        "russia/index.html",
+        "timeline/index.html",
+        "actors/putin/index.html",
+        "sources/src-b/index.html",
+    } <= redo
     assert "allies/uk/index.html" not in redo
     assert "facts/uk-air/index.html" not in redo
     assert len(redo) < len(jobs) / 2
@@ -515,8 +546,10 @@ def test_a_plan_without_deps_is_the_same_plan_but_for_them() -> None:
     assert all(job.deps for job in full) and not any(job.deps for job in bare)
 
     def shape(jobs: list[PageJob]) -> list[tuple[object, ...]]:
-        return [(j.path, j.url, j.title, j.template, j.shows,
-                 j.build.func, j.build.keywords) for j in jobs]  # type: ignore[attr-defined]
+        return [
+            (j.path, j.url, j.title, j.template, j.shows, j.build.func, j.build.keywords)
+            for j in jobs
+        ]  # type: ignore[attr-defined]
 
     assert shape(full) == shape(bare)
 
@@ -547,8 +580,10 @@ def test_template_dependency_map_matches_the_templates() -> None:
 def test_a_repeated_note_is_said_in_full_once() -> None:
     from builder.repeats import say_once
 
-    html = ("<!--once a+b-->FULL<!--again-->short<!--/once--> x "
-            "<!--once a+b-->FULL<!--again-->short<!--/once--> "
-            "<!--once c+d-->OTHER<!--again-->o<!--/once-->")
+    html = (
+        "<!--once a+b-->FULL<!--again-->short<!--/once--> x "
+        "<!--once a+b-->FULL<!--again-->short<!--/once--> "
+        "<!--once c+d-->OTHER<!--again-->o<!--/once-->"
+    )
     assert say_once(html) == "FULL x short OTHER"
     assert say_once("no notes") == "no notes"

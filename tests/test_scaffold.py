@@ -17,8 +17,15 @@ def root(tmp_path: Path) -> Path:
 
 
 def test_prints_a_skeleton_with_an_id_from_the_title(root: Path) -> None:
-    result = run_cli(root, "new", "fact", "--topic", "russian-responses",
-                     "--title", "Peskov: “No foreign troops!”")
+    result = run_cli(
+        root,
+        "new",
+        "fact",
+        "--topic",
+        "russian-responses",
+        "--title",
+        "Peskov: “No foreign troops!”",
+    )
     assert result.returncode == 0, result.stderr
     [fact] = yaml.safe_load(result.stdout)
     assert fact["id"] == "peskov-no-foreign-troops"
@@ -28,8 +35,9 @@ def test_prints_a_skeleton_with_an_id_from_the_title(root: Path) -> None:
 
 
 def test_the_id_never_clashes_with_an_existing_fact(root: Path) -> None:
-    result = run_cli(root, "new", "fact", "--topic", "paris-declaration",
-                     "--title", "Declaration signed")
+    result = run_cli(
+        root, "new", "fact", "--topic", "paris-declaration", "--title", "Declaration signed"
+    )
     [fact] = yaml.safe_load(result.stdout)
     assert fact["id"] == "declaration-signed-2"
 
@@ -57,8 +65,17 @@ def test_write_appends_to_the_topic_file_and_check_names_the_todos(root: Path) -
 def test_file_appends_after_the_existing_facts(root: Path) -> None:
     facts = root / "content" / "facts" / "russia.yaml"
     edit(root, "content/facts/russia.yaml", "'axis of war'\"\n", "'axis of war'\"")
-    result = run_cli(root, "new", "fact", "--topic", "russian-responses", "--title", "Lavrov",
-                     "--file", str(facts))
+    result = run_cli(
+        root,
+        "new",
+        "fact",
+        "--topic",
+        "russian-responses",
+        "--title",
+        "Lavrov",
+        "--file",
+        str(facts),
+    )
     assert result.returncode == 0, result.stderr
     ids = [f["id"] for f in yaml.safe_load(facts.read_text(encoding="utf-8"))]
     assert ids == ["legitimate-targets", "axis-of-war", "lavrov"]
@@ -66,11 +83,21 @@ def test_file_appends_after_the_existing_facts(root: Path) -> None:
 
 def test_filled_in_skeleton_passes_check(root: Path) -> None:
     facts = root / "content" / "facts" / "russia.yaml"
-    run_cli(root, "new", "fact", "--topic", "russian-responses", "--title", "Dozens joined",
-            "--file", str(facts))
+    run_cli(
+        root,
+        "new",
+        "fact",
+        "--topic",
+        "russian-responses",
+        "--title",
+        "Dozens joined",
+        "--file",
+        str(facts),
+    )
     text = facts.read_text(encoding="utf-8")
-    text = text.replace("TODO one or two sentences, in the source's terms.",
-                        "Dozens of countries joined.")
+    text = text.replace(
+        "TODO one or two sentences, in the source's terms.", "Dozens of countries joined."
+    )
     text = text.replace("TODO-source-id", "beta")
     text = text.replace("TODO a verbatim passage", "Dozens of countries joined the coalition")
     facts.write_text(text, encoding="utf-8")

@@ -104,10 +104,9 @@ def test_a_documented_fact_passes() -> None:
         (("      kind: contradicts\n", ""), "disputes"),
         (("event: earlier-summit", "event: Earlier summit"), "event"),
         (("lint: hedge-dropped", "lint: hedges"), "lint"),
-        (("      reason: The quote's \"had formally committed\" is no hedge.\n", ""), "lint_ok"),
+        (('      reason: The quote\'s "had formally committed" is no hedge.\n', ""), "lint_ok"),
         (("  topic: allied-positions\n", "  topic: allied-positions\n  colour: red\n"), ""),
-        (("    - source: bbc-reassurance-force\n", "    - sauce: bbc-reassurance-force\n"),
-         ""),
+        (("    - source: bbc-reassurance-force\n", "    - sauce: bbc-reassurance-force\n"), ""),
     ],
 )
 def test_mistakes_editors_make_are_flagged(edit: tuple[str, str], where: str) -> None:
@@ -141,8 +140,14 @@ def test_positions_need_facts_behind_them() -> None:
 
 
 def test_unknown_published_date_is_allowed_but_not_other_words() -> None:
-    source = {"id": "s", "title": "t", "outlet": "unknown", "published": "unknown",
-              "kind": "news", "file": "seeds/a.txt"}
+    source = {
+        "id": "s",
+        "title": "t",
+        "outlet": "unknown",
+        "published": "unknown",
+        "kind": "news",
+        "file": "seeds/a.txt",
+    }
     assert list(validator("sources").iter_errors([source])) == []
     source["published"] = "yesterday"
     assert list(validator("sources").iter_errors([source]))
@@ -201,12 +206,14 @@ def test_patterns_are_the_validators() -> None:
 
     for good in ("uk", "macron-26-countries", "a1-b2"):
         assert validate.ID_PATTERN.fullmatch(good)
-        assert jsonschema.Draft202012Validator({"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
-                                               ).is_valid(good)
+        assert jsonschema.Draft202012Validator(
+            {"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
+        ).is_valid(good)
     for bad in ("UK", "-a", "a--b", "a-", "1a", "a_b"):
         assert not validate.ID_PATTERN.fullmatch(bad)
-        assert not jsonschema.Draft202012Validator({"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
-                                                   ).is_valid(bad)
+        assert not jsonschema.Draft202012Validator(
+            {"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
+        ).is_valid(bad)
 
 
 def test_content_files_name_their_schema_on_the_first_line() -> None:

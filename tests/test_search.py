@@ -21,10 +21,16 @@ PAGE = """<!doctype html>
 """
 
 PAGES = {
-    "facts/macron-26-countries/index.html": ("Macron: 26 countries", "Fact",
-        "Twenty-six countries pledged to deploy a reassurance force."),
-    "facts/putin-vladivostok/index.html": ("Putin answers from Vladivostok", "Fact",
-        "Putin said any foreign troops would be legitimate targets."),
+    "facts/macron-26-countries/index.html": (
+        "Macron: 26 countries",
+        "Fact",
+        "Twenty-six countries pledged to deploy a reassurance force.",
+    ),
+    "facts/putin-vladivostok/index.html": (
+        "Putin answers from Vladivostok",
+        "Fact",
+        "Putin said any foreign troops would be legitimate targets.",
+    ),
     "actors/france/index.html": ("France", "Actor", "Co-lead nation of the coalition."),
     "sources/bbc/index.html": ("BBC report", "Source", "The archived text of the report."),
 }
@@ -137,7 +143,8 @@ def test_indexing_a_missing_directory_is_a_problem(tmp_path: Path, missing: str)
 
 def test_the_real_site_indexes_every_page_marked_for_search(built_site: BuiltSite) -> None:
     marked = [
-        page for page in built_site.html_pages()
+        page
+        for page in built_site.html_pages()
         if BUNDLE_DIR not in page.relative_to(built_site.out).parts
         and "data-pagefind-body" in page.read_text(encoding="utf-8")
     ]

@@ -41,7 +41,7 @@ def reanchor(citation: dict[str, Any], text: str) -> tuple[int, int]:
     assert found >= 0, f"{citation['url']}: the quote selector is not in the text"
     assert text.find(triple, found + 1) < 0, f"{citation['url']}: the quote selector is ambiguous"
     start = found + len(quote["prefix"])
-    assert text[position["start"]:position["end"]] == quote["exact"]
+    assert text[position["start"] : position["end"]] == quote["exact"]
     return start, start + len(quote["exact"])
 
 
@@ -86,9 +86,12 @@ def test_positions_count_code_points_after_astral_characters(tmp_path: Path) -> 
         seed.write_bytes(ASTRAL.encode() + old)
         # Re-pinned, as `briefing sources pin` would after a deliberate re-archive.
         pins = sources.read_text(encoding="utf-8")
-        sources.write_text(pins.replace(hashlib.sha256(old).hexdigest(),
-                                        hashlib.sha256(seed.read_bytes()).hexdigest()),
-                           encoding="utf-8")
+        sources.write_text(
+            pins.replace(
+                hashlib.sha256(old).hexdigest(), hashlib.sha256(seed.read_bytes()).hexdigest()
+            ),
+            encoding="utf-8",
+        )
     before = check(REPO)
     after = check(root)
     assert before.briefing is not None and after.briefing is not None, after.problems
@@ -122,7 +125,7 @@ def test_a_unique_passage_keeps_the_usual_context() -> None:
     start = text.index("signed")
     found = select(text, start, start + len("signed"))
     assert found.prefix == text[:start][-CONTEXT:]
-    assert found.suffix == text[start + 6:][:CONTEXT]
+    assert found.suffix == text[start + 6 :][:CONTEXT]
 
 
 @given(st.text(alphabet="ab🇺\n", max_size=60), st.data())
@@ -136,7 +139,7 @@ def test_any_passage_of_any_text_reanchors_once(text: str, data: st.DataObject) 
     first = text.find(triple)
     assert text.find(triple, first + 1) < 0
     assert first + len(found.prefix) == start
-    assert text[found.start:found.end] == found.exact
+    assert text[found.start : found.end] == found.exact
 
 
 def test_an_unpinned_sources_citations_carry_no_digest() -> None:

@@ -20,8 +20,7 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
         yield running
 
 
-def fetch(preview: Preview, path: str, headers: dict[str, str] | None = None
-          ) -> tuple[int, bytes]:
+def fetch(preview: Preview, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
     conn.request("GET", path, headers=headers or {})
     resp = conn.getresponse()
@@ -54,8 +53,12 @@ def test_serve_binds_loopback_only_by_default(preview: Preview) -> None:
 def test_serve_rebuilds_only_what_a_fact_edit_touches(preview: Preview) -> None:
     page = preview.root / "site" / "facts" / "declaration-signed" / "index.html"
     untouched = page.stat().st_mtime_ns
-    edit(preview.root, "content/facts/russia.yaml", "an 'axis of war'.",
-         "an 'axis of war' (said twice).")
+    edit(
+        preview.root,
+        "content/facts/russia.yaml",
+        "an 'axis of war'.",
+        "an 'axis of war' (said twice).",
+    )
     line = preview.wait_for(r"rebuilt (\d+) pages, wrote (\d+) files in (\d+) ms \((.*)\)")
     assert line[4] == "fact: axis-of-war"
     assert 0 < int(line[1]) < 20
@@ -66,8 +69,12 @@ def test_serve_rebuilds_only_what_a_fact_edit_touches(preview: Preview) -> None:
 
 def test_serve_shows_content_errors_in_every_page_and_recovers(preview: Preview) -> None:
     good = (preview.root / "content" / "facts" / "russia.yaml").read_text(encoding="utf-8")
-    edit(preview.root, "content/facts/russia.yaml", "  topic: russian-responses\n  date",
-         "  topic: russian-responses\n  date: [\n  x")
+    edit(
+        preview.root,
+        "content/facts/russia.yaml",
+        "  topic: russian-responses\n  date",
+        "  topic: russian-responses\n  date: [\n  x",
+    )
     preview.wait_for(r"error\(s\): the preview keeps the last good site")
     for path in ("/", "/facts/axis-of-war/"):
         status, body = fetch(preview, path)

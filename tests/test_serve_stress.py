@@ -63,8 +63,9 @@ def valid_versions(project: Path, tmp: Path) -> dict[str, set[bytes]]:
         facts.write_text(facts.read_text(encoding="utf-8").replace(CLAIM, text), "utf-8")
         assert build(copy, out=copy / "site", search=True).ok
         for path in PAGES:
-            versions[path].add(as_served((copy / "site" / path.strip("/") / "index.html")
-                                         .read_bytes()))
+            versions[path].add(
+                as_served((copy / "site" / path.strip("/") / "index.html").read_bytes())
+            )
     return versions
 
 
@@ -136,8 +137,11 @@ def test_clients_that_reset_or_only_ask_head_of_the_reload_stream_leave_the_prev
 
     project = copy_fixture(tmp_path)
     with running_preview(project) as preview:
-        for partial in (b"GET / HTTP/1.1\r\nHost: 127.0.0.1", b"GET /facts/ HTTP/1.1\r\n",
-                        b"HEAD " + EVENTS.encode() + b" HTTP/1.1\r\n") * 10:
+        for partial in (
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1",
+            b"GET /facts/ HTTP/1.1\r\n",
+            b"HEAD " + EVENTS.encode() + b" HTTP/1.1\r\n",
+        ) * 10:
             sock = socket.create_connection(("127.0.0.1", preview.port), timeout=5)
             sock.sendall(partial)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

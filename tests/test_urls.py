@@ -20,9 +20,14 @@ from builder.urls import (
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("", "/"), ("/", "/"), ("briefing", "/briefing/"), ("/briefing", "/briefing/"),
-     ("https://example.org", "https://example.org/"),
-     ("https://example.org/briefing", "https://example.org/briefing/")],
+    [
+        ("", "/"),
+        ("/", "/"),
+        ("briefing", "/briefing/"),
+        ("/briefing", "/briefing/"),
+        ("https://example.org", "https://example.org/"),
+        ("https://example.org/briefing", "https://example.org/briefing/"),
+    ],
 )
 def test_base_url_is_normalised(given: str, expected: str) -> None:
     assert normalise_base_url(given) == expected
@@ -82,14 +87,41 @@ def test_the_quick_fragment_quoting_is_what_percent_quoting_gives(text: str) -> 
 
 def _leaves_the_site(rel: str) -> bool:
     """The rule itself: empty, absolute, a backslash or NUL, or an empty, `.` or `..` part."""
-    return (not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel
-            or any(part in ("", ".", "..") for part in rel.split("/")))
+    return (
+        not rel
+        or rel.startswith("/")
+        or "\\" in rel
+        or "\x00" in rel
+        or any(part in ("", ".", "..") for part in rel.split("/"))
+    )
 
 
 @settings(max_examples=3000)
-@given(st.lists(st.sampled_from(["a", "Z9", "_", "-", ".", "..", "~", "", "/", "\\", "\x00",
-                                 "é", " ", "index.html", ".hidden", "\n"]),
-                max_size=8).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "Z9",
+                "_",
+                "-",
+                ".",
+                "..",
+                "~",
+                "",
+                "/",
+                "\\",
+                "\x00",
+                "é",
+                " ",
+                "index.html",
+                ".hidden",
+                "\n",
+            ]
+        ),
+        max_size=8,
+    ).map("".join)
+)
 def test_checked_path_refuses_exactly_what_leaves_the_site(rel: str) -> None:
     """Plain paths skip the closer look; the answer is the rule's all the same."""
     if _leaves_the_site(rel):

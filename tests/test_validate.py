@@ -19,65 +19,267 @@ INDEX = "content/pages/index.md"
 
 # (case id, file, old text, new text, expected file, line, words in message, words in hint)
 MISTAKES = [
-    ("typo-in-field-name", PARIS, "  citations:\n    - source: alpha\n      quote: Leaders",
-     "  citatons:\n    - source: alpha\n      quote: Leaders", PARIS, 6, "unknown field `citatons`",
-     "did you mean `citations`?"),
-    ("quote-not-in-source", PARIS, "on 6 January 2026 to sign", "on 7 January 2026 to sign",
-     PARIS, 8, "not in source `alpha`", "briefing cite alpha"),
-    ("unknown-source", PARIS, "- source: beta", "- source: betta", PARIS, 35,
-     "unknown source `betta`", "did you mean `beta`?"),
-    ("unknown-actor", RUSSIA, "actors: [zakharova]", "actors: [zakarova]", RUSSIA, 15,
-     "unknown actor `zakarova`", "did you mean `zakharova`?"),
-    ("unknown-topic", RUSSIA, "topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
-     "topic: russian-response\n  date: 2026-01-08\n  actors: [z", RUSSIA, 13,
-     "unknown topic `russian-response`", "did you mean `russian-responses`?"),
-    ("impossible-date", PARIS, "date: 2026-01-06", "date: 2026-02-30", PARIS, 4,
-     "`2026-02-30` is not a valid date", "YYYY-MM-DD"),
-    ("day-first-date", PARIS, "date: 2026-01-06", "date: 06/01/2026", PARIS, 4,
-     "`06/01/2026` is not a valid date", "YYYY-MM-DD"),
-    ("not-kebab-id", PARIS, "id: declaration-signed", "id: Declaration_Signed", PARIS, 1,
-     "not a valid id", "declaration-signed"),
-    ("duplicate-id-across-files", RUSSIA, "id: axis-of-war", "id: declaration-signed", RUSSIA, 11,
-     "duplicate fact id `declaration-signed` (first defined at content/facts/paris.yaml:1)",
-     "unique across all files"),
-    ("duplicate-key", PARIS, "  topic: paris-declaration\n  date: 2026-01-06",
-     "  topic: paris-declaration\n  topic: paris-declaration\n  date: 2026-01-06", PARIS, 4,
-     "duplicate key `topic` (first given on line 3)", "keep one"),
-    ("missing-citations", RUSSIA,
-     "  citations:\n    - source: beta\n      quote: \"called the coalition an 'axis of war'\"\n",
-     "", RUSSIA, 11, "at least one citation", "add `citations:`"),
-    ("yes-no-surprise", PARIS, "status: disputed\n  citations:\n    - source: alpha",
-     "status: NO\n  citations:\n    - source: alpha", PARIS, 21, "`NO` is not a valid status",
-     "expected one of"),
-    ("unquoted-colon", PARIS, "claim: 27 European states took part in the talks.",
-     "claim: Officials said: 27 states took part.", PARIS, 18,
-     "mapping values are not allowed", 'must be quoted'),
-    ("tab-indent", PARIS, "  topic: paris-declaration\n  date: 2026-01-06",
-     "\ttopic: paris-declaration\n  date: 2026-01-06", PARIS, 3, "tab character", "spaces"),
-    ("source-file-missing", SOURCES, "file: seeds/beta.txt", "file: seeds/betta.txt", SOURCES, 14,
-     "`seeds/betta.txt` not found", "did you mean `seeds/beta.txt`?"),
-    ("source-file-outside-seeds", SOURCES, "file: seeds/beta.txt", "file: ../../etc/passwd",
-     SOURCES, 14, "not found under seeds/", "live under seeds/"),
-    ("position-without-facts", ACTORS, "      facts: [uk-france-lead-force]\n", "", ACTORS, 8,
-     "at least one supporting fact", "facts: [fact-id]"),
-    ("bad-stance", ACTORS, "stance: committed", "stance: commited", ACTORS, 8,
-     "`commited` is not a valid stance", "did you mean `committed`?"),
-    ("unknown-fact-in-page", INDEX, "[@legitimate-targets]", "[@legit-targets]", INDEX, 7,
-     "unknown fact `legit-targets`", "did you mean `legitimate-targets`?"),
-    ("ambiguous-quote", RUSSIA, "quote: \"called the coalition an 'axis of war'\"",
-     "quote: \"the\"", RUSSIA, 18, "occurs", "lengthen the quote"),
-    ("unknown-dispute-target", PARIS, "- fact: dozens-of-countries", "- fact: dozen-countries",
-     PARIS, 26, "unknown fact `dozen-countries`", "did you mean `dozens-of-countries`?"),
-    ("bad-kind", SOURCES, "kind: aggregator", "kind: blog", SOURCES, 13,
-     "`blog` is not a valid kind", "`aggregator`"),
-    ("missing-as-of", SITE, "as_of: 2026-01-08\n", "", SITE, 1, "missing required field `as_of`",
-     "add `as_of:"),
-    ("unknown-nav-page", SITE, "nav: [paris-declaration,", "nav: [paris-declaraton,", SITE, 7,
-     "unknown page `paris-declaraton`", "did you mean `paris-declaration`?"),
-    ("country-is-not-a-country", ACTORS, "  country: russia", "  country: zakharova", ACTORS, 20,
-     "names a person, not a country", "of kind `country`"),
-    ("two-documents", RUSSIA, "- id: axis-of-war", "---\n- id: axis-of-war", RUSSIA, 11,
-     "several YAML documents", "remove the `---`"),
+    (
+        "typo-in-field-name",
+        PARIS,
+        "  citations:\n    - source: alpha\n      quote: Leaders",
+        "  citatons:\n    - source: alpha\n      quote: Leaders",
+        PARIS,
+        6,
+        "unknown field `citatons`",
+        "did you mean `citations`?",
+    ),
+    (
+        "quote-not-in-source",
+        PARIS,
+        "on 6 January 2026 to sign",
+        "on 7 January 2026 to sign",
+        PARIS,
+        8,
+        "not in source `alpha`",
+        "briefing cite alpha",
+    ),
+    (
+        "unknown-source",
+        PARIS,
+        "- source: beta",
+        "- source: betta",
+        PARIS,
+        35,
+        "unknown source `betta`",
+        "did you mean `beta`?",
+    ),
+    (
+        "unknown-actor",
+        RUSSIA,
+        "actors: [zakharova]",
+        "actors: [zakarova]",
+        RUSSIA,
+        15,
+        "unknown actor `zakarova`",
+        "did you mean `zakharova`?",
+    ),
+    (
+        "unknown-topic",
+        RUSSIA,
+        "topic: russian-responses\n  date: 2026-01-08\n  actors: [z",
+        "topic: russian-response\n  date: 2026-01-08\n  actors: [z",
+        RUSSIA,
+        13,
+        "unknown topic `russian-response`",
+        "did you mean `russian-responses`?",
+    ),
+    (
+        "impossible-date",
+        PARIS,
+        "date: 2026-01-06",
+        "date: 2026-02-30",
+        PARIS,
+        4,
+        "`2026-02-30` is not a valid date",
+        "YYYY-MM-DD",
+    ),
+    (
+        "day-first-date",
+        PARIS,
+        "date: 2026-01-06",
+        "date: 06/01/2026",
+        PARIS,
+        4,
+        "`06/01/2026` is not a valid date",
+        "YYYY-MM-DD",
+    ),
+    (
+        "not-kebab-id",
+        PARIS,
+        "id: declaration-signed",
+        "id: Declaration_Signed",
+        PARIS,
+        1,
+        "not a valid id",
+        "declaration-signed",
+    ),
+    (
+        "duplicate-id-across-files",
+        RUSSIA,
+        "id: axis-of-war",
+        "id: declaration-signed",
+        RUSSIA,
+        11,
+        "duplicate fact id `declaration-signed` (first defined at content/facts/paris.yaml:1)",
+        "unique across all files",
+    ),
+    (
+        "duplicate-key",
+        PARIS,
+        "  topic: paris-declaration\n  date: 2026-01-06",
+        "  topic: paris-declaration\n  topic: paris-declaration\n  date: 2026-01-06",
+        PARIS,
+        4,
+        "duplicate key `topic` (first given on line 3)",
+        "keep one",
+    ),
+    (
+        "missing-citations",
+        RUSSIA,
+        "  citations:\n    - source: beta\n"
+        "      quote: \"called the coalition an 'axis of war'\"\n",
+        "",
+        RUSSIA,
+        11,
+        "at least one citation",
+        "add `citations:`",
+    ),
+    (
+        "yes-no-surprise",
+        PARIS,
+        "status: disputed\n  citations:\n    - source: alpha",
+        "status: NO\n  citations:\n    - source: alpha",
+        PARIS,
+        21,
+        "`NO` is not a valid status",
+        "expected one of",
+    ),
+    (
+        "unquoted-colon",
+        PARIS,
+        "claim: 27 European states took part in the talks.",
+        "claim: Officials said: 27 states took part.",
+        PARIS,
+        18,
+        "mapping values are not allowed",
+        "must be quoted",
+    ),
+    (
+        "tab-indent",
+        PARIS,
+        "  topic: paris-declaration\n  date: 2026-01-06",
+        "\ttopic: paris-declaration\n  date: 2026-01-06",
+        PARIS,
+        3,
+        "tab character",
+        "spaces",
+    ),
+    (
+        "source-file-missing",
+        SOURCES,
+        "file: seeds/beta.txt",
+        "file: seeds/betta.txt",
+        SOURCES,
+        14,
+        "`seeds/betta.txt` not found",
+        "did you mean `seeds/beta.txt`?",
+    ),
+    (
+        "source-file-outside-seeds",
+        SOURCES,
+        "file: seeds/beta.txt",
+        "file: ../../etc/passwd",
+        SOURCES,
+        14,
+        "not found under seeds/",
+        "live under seeds/",
+    ),
+    (
+        "position-without-facts",
+        ACTORS,
+        "      facts: [uk-france-lead-force]\n",
+        "",
+        ACTORS,
+        8,
+        "at least one supporting fact",
+        "facts: [fact-id]",
+    ),
+    (
+        "bad-stance",
+        ACTORS,
+        "stance: committed",
+        "stance: commited",
+        ACTORS,
+        8,
+        "`commited` is not a valid stance",
+        "did you mean `committed`?",
+    ),
+    (
+        "unknown-fact-in-page",
+        INDEX,
+        "[@legitimate-targets]",
+        "[@legit-targets]",
+        INDEX,
+        7,
+        "unknown fact `legit-targets`",
+        "did you mean `legitimate-targets`?",
+    ),
+    (
+        "ambiguous-quote",
+        RUSSIA,
+        "quote: \"called the coalition an 'axis of war'\"",
+        'quote: "the"',
+        RUSSIA,
+        18,
+        "occurs",
+        "lengthen the quote",
+    ),
+    (
+        "unknown-dispute-target",
+        PARIS,
+        "- fact: dozens-of-countries",
+        "- fact: dozen-countries",
+        PARIS,
+        26,
+        "unknown fact `dozen-countries`",
+        "did you mean `dozens-of-countries`?",
+    ),
+    (
+        "bad-kind",
+        SOURCES,
+        "kind: aggregator",
+        "kind: blog",
+        SOURCES,
+        13,
+        "`blog` is not a valid kind",
+        "`aggregator`",
+    ),
+    (
+        "missing-as-of",
+        SITE,
+        "as_of: 2026-01-08\n",
+        "",
+        SITE,
+        1,
+        "missing required field `as_of`",
+        "add `as_of:",
+    ),
+    (
+        "unknown-nav-page",
+        SITE,
+        "nav: [paris-declaration,",
+        "nav: [paris-declaraton,",
+        SITE,
+        7,
+        "unknown page `paris-declaraton`",
+        "did you mean `paris-declaration`?",
+    ),
+    (
+        "country-is-not-a-country",
+        ACTORS,
+        "  country: russia",
+        "  country: zakharova",
+        ACTORS,
+        20,
+        "names a person, not a country",
+        "of kind `country`",
+    ),
+    (
+        "two-documents",
+        RUSSIA,
+        "- id: axis-of-war",
+        "---\n- id: axis-of-war",
+        RUSSIA,
+        11,
+        "several YAML documents",
+        "remove the `---`",
+    ),
 ]
 
 
@@ -130,8 +332,12 @@ def test_number_missing_from_quotes_is_a_warning(tmp_path: Path) -> None:
 
 def test_invisible_character_in_a_key_is_named(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
-    edit(root, PARIS, "  topic: paris-declaration\n  date: 2026-01-06",
-         "  topic: paris-declaration\n  da\u200bte: 2026-01-06")
+    edit(
+        root,
+        PARIS,
+        "  topic: paris-declaration\n  date: 2026-01-06",
+        "  topic: paris-declaration\n  da\u200bte: 2026-01-06",
+    )
     problems = [p for p in check(root).errors if "invisible" in p.message]
     assert problems and "U+200B" in problems[0].message
 
@@ -157,7 +363,7 @@ def _corpus_with_mistakes(root: Path, facts: int) -> None:
     third.write_text(third.read_text().replace("fact-000200", "fact-000007", 1))
     last = sorted((root / "content/facts").glob("*.yaml"))[-1]
     text = last.read_text()
-    quote_at = text.index("quote: \"") + len("quote: \"")
+    quote_at = text.index('quote: "') + len('quote: "')
     last.write_text(text[:quote_at] + "Not in the source " + text[quote_at:])
 
 
@@ -168,8 +374,10 @@ def test_fact_files_checked_by_several_processes_give_what_one_process_gives(
 
     root = tmp_path / "corpus"
     _corpus_with_mistakes(root, 800)
-    assert sum(len(p.read_text()) for p in (root / "content/facts").glob("*.yaml")) > \
-        validate.SPREAD_MIN_CHARS  # big enough to be shared out
+    assert (
+        sum(len(p.read_text()) for p in (root / "content/facts").glob("*.yaml"))
+        > validate.SPREAD_MIN_CHARS
+    )  # big enough to be shared out
     monkeypatch.setattr(parallel, "can_fork", lambda: True)  # other tests may leave threads
     results = {}
     for workers in ("1", "2"):
@@ -177,8 +385,10 @@ def test_fact_files_checked_by_several_processes_give_what_one_process_gives(
         results[workers] = check(root)
     messages = [p.message for p in results["1"].problems]
     assert any("unknown topic `mnf-x`" in m for m in messages)
-    assert any("duplicate fact id `fact-000007` (first defined at content/facts/"
-               "facts-0000.yaml:" in m for m in messages)
+    assert any(
+        "duplicate fact id `fact-000007` (first defined at content/facts/facts-0000.yaml:" in m
+        for m in messages
+    )
     assert any("is not in source" in m for m in messages)
     assert results["1"].problems == results["2"].problems
 
@@ -216,18 +426,21 @@ def test_a_cached_check_sees_every_edit_and_checks_only_changed_files(
     # A seed edited: every file's quotes are looked up again in the new text.
     checked.clear()
     fact = (root / "content/facts/facts-0000.yaml").read_text()
-    quote = fact.split("quote: \"", 1)[1].split("\"", 1)[0]
+    quote = fact.split('quote: "', 1)[1].split('"', 1)[0]
     seed = next(p for p in (root / "seeds").iterdir() if quote in p.read_text())
     seed.write_text(seed.read_text().replace(quote, quote.upper()))
     cached = check(root, cache=cache)
     assert len(checked) == 3
     assert cached.problems == check(root).problems
-    assert any("is not in source" in p.message and p.file.endswith("facts-0000.yaml")
-               for p in cached.problems)
+    assert any(
+        "is not in source" in p.message and p.file.endswith("facts-0000.yaml")
+        for p in cached.problems
+    )
 
 
 def test_a_cached_check_reports_the_problems_of_unchanged_sources_and_actors_each_time(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from builder.load import ParseCache
 
     root = copy_fixture(tmp_path)
@@ -263,8 +476,9 @@ def test_a_fact_file_crosses_between_processes_unchanged(tmp_path: Path) -> None
     assert pickle.loads(pickle.dumps(units, pickle.HIGHEST_PROTOCOL)) == units
 
 
-def test_a_check_without_a_cache_hashes_no_source_text(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_check_without_a_cache_hashes_no_source_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The sources' digest only keys the preview's cache: a one-off check or build, which
     has none, must not spend the time to hash every source before checking can begin."""
     import hashlib
@@ -290,10 +504,14 @@ def test_a_check_without_a_cache_hashes_no_source_text(tmp_path: Path,
 
 def test_at_a_glance_key_points_cite_known_facts_at_their_place(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
-    edit(root, INDEX, "facts: [declaration-signed]\n",
-         "facts: [declaration-signed]\nglance:\n  - label: Signed\n    text: In Paris.\n"
-         "    facts: [declaration-signed]\n  - label: Russia\n    text: It objected.\n"
-         "    facts: [legit-targets]\n  - label: Empty\n    text: Nothing.\n")
+    edit(
+        root,
+        INDEX,
+        "facts: [declaration-signed]\n",
+        "facts: [declaration-signed]\nglance:\n  - label: Signed\n    text: In Paris.\n"
+        "    facts: [declaration-signed]\n  - label: Russia\n    text: It objected.\n"
+        "    facts: [legit-targets]\n  - label: Empty\n    text: Nothing.\n",
+    )
     result = check(root)
     unknown = [p for p in result.errors if "unknown fact `legit-targets`" in p.message]
     assert unknown and (unknown[0].file, unknown[0].line) == (INDEX, 12), result.problems
@@ -304,9 +522,13 @@ def test_at_a_glance_key_points_cite_known_facts_at_their_place(tmp_path: Path) 
 
 def test_at_a_glance_key_points_reach_the_page(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
-    edit(root, INDEX, "facts: [declaration-signed]\n",
-         "facts: [declaration-signed]\nglance:\n  - label: Signed\n    text: In *Paris*.\n"
-         "    facts: [declaration-signed, legitimate-targets]\n")
+    edit(
+        root,
+        INDEX,
+        "facts: [declaration-signed]\n",
+        "facts: [declaration-signed]\nglance:\n  - label: Signed\n    text: In *Paris*.\n"
+        "    facts: [declaration-signed, legitimate-targets]\n",
+    )
     result = check(root)
     assert result.ok, result.problems
     assert result.briefing is not None
@@ -314,4 +536,7 @@ def test_at_a_glance_key_points_reach_the_page(tmp_path: Path) -> None:
     assert index is not None
     [point] = index.glance
     assert (point.label, point.text, point.facts) == (
-        "Signed", "In *Paris*.", ("declaration-signed", "legitimate-targets"))
+        "Signed",
+        "In *Paris*.",
+        ("declaration-signed", "legitimate-targets"),
+    )

@@ -12,9 +12,13 @@ from builder import write
 from builder.write import SiteWriter, UnsafePath, WriteResult
 
 
-def write_site(files: dict[str, bytes], out: Path,
-               finish: Callable[[Path], None] | None = None, *,
-               digests: bool = False) -> WriteResult:
+def write_site(
+    files: dict[str, bytes],
+    out: Path,
+    finish: Callable[[Path], None] | None = None,
+    *,
+    digests: bool = False,
+) -> WriteResult:
     """`files` made the new content of `out` by one writer, as a one-process build does;
     `finish(folder)` runs on the new site before it is committed (as search indexing)."""
     with SiteWriter(out, digests=digests) as site:
@@ -26,8 +30,11 @@ def write_site(files: dict[str, bytes], out: Path,
 
 def tree(root: Path) -> dict[str, bytes]:
     """Every file of the site but the marker that says a build made it."""
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != write.SITE_MARKER}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != write.SITE_MARKER
+    }
 
 
 def test_writes_every_file(tmp_path: Path) -> None:
@@ -86,8 +93,9 @@ def test_leftovers_of_a_killed_build_are_cleaned(tmp_path: Path) -> None:
     assert not stale.exists()
 
 
-def test_source_date_epoch_sets_modification_times(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_sets_modification_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767657600")
     write_site({"a.html": b"a", "b/index.html": b"b"}, tmp_path / "site")
     assert {p.stat().st_mtime for p in (tmp_path / "site").rglob("*.html")} == {1767657600}
@@ -104,8 +112,7 @@ def test_several_writers_fill_one_site_and_their_reports_add_up(tmp_path: Path) 
         second.put("c/d/index.html", b"deep")
         result = site.commit([first.report, second.report])
 
-    assert tree(out) == {"a/index.html": b"same", "b/index.html": b"new",
-                         "c/d/index.html": b"deep"}
+    assert tree(out) == {"a/index.html": b"same", "b/index.html": b"new", "c/d/index.html": b"deep"}
     assert (result.written, result.unchanged, result.removed) == (2, 1, 0)
     assert result.sizes == {"a/index.html": 4, "b/index.html": 3, "c/d/index.html": 4}
 
@@ -167,8 +174,9 @@ def test_a_manifest_of_digests_from_an_older_version_is_ignored(tmp_path: Path) 
     assert manifest.read_text(encoding="utf-8") == '{"a.html": 4}'
 
 
-def test_a_build_hashes_nothing_unless_asked(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_hashes_nothing_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Digests cost a full pass over every byte written: only the preview asks for them."""
     write_site({"a.html": b"a"}, tmp_path / "site")
 
@@ -181,6 +189,5 @@ def test_a_build_hashes_nothing_unless_asked(tmp_path: Path,
 
 
 def test_digests_when_asked(tmp_path: Path) -> None:
-    result = write_site({"a.html": b"a", "b/index.html": b"bb"}, tmp_path / "site",
-                        digests=True)
+    result = write_site({"a.html": b"a", "b/index.html": b"bb"}, tmp_path / "site", digests=True)
     assert result.digests == {"a.html": write.digest(b"a"), "b/index.html": write.digest(b"bb")}

@@ -44,15 +44,23 @@ def test_home_leads_with_the_news_and_an_at_a_glance_box(
     glance = tab.locator("aside.glance")
     labels = glance.locator("dt").all_inner_texts()
     assert [label.lower() for label in labels] == [
-        "signed", "commits to", "the force", "us role", "russia’s answer", "still open"]
+        "signed",
+        "commits to",
+        "the force",
+        "us role",
+        "russia’s answer",
+        "still open",
+    ]
     assert glance.locator("dd").nth(0).locator("a.fn").count() >= 1  # each point is cited
     # Wide: beside the lead; phone: before it.
     prose, box = tab.locator("main .prose").bounding_box(), glance.bounding_box()
     assert prose and box and box["x"] > prose["x"] + prose["width"] - 1
     tab.close()
     phone.goto(built_site.url)
-    prose, box = (phone.locator("main .prose").bounding_box(),
-                  phone.locator("aside.glance").bounding_box())
+    prose, box = (
+        phone.locator("main .prose").bounding_box(),
+        phone.locator("aside.glance").bounding_box(),
+    )
     assert prose and box and box["y"] + box["height"] <= prose["y"]
 
 
@@ -116,9 +124,7 @@ def test_without_javascript_a_mark_links_to_its_reference(
         context.close()
 
 
-def test_marks_are_24_px_targets_and_prose_has_no_arrows(
-    page: Page, built_site: BuiltSite
-) -> None:
+def test_marks_are_24_px_targets_and_prose_has_no_arrows(page: Page, built_site: BuiltSite) -> None:
     page.goto(built_site.url + "paris-declaration/")
     sizes = page.evaluate("""() => [...document.querySelectorAll('main a.fn')].map(a => {
         const r = a.getBoundingClientRect(); return [r.width, r.height]; })""")
@@ -146,8 +152,10 @@ def test_printing_gives_plain_numbers_and_references_with_full_addresses(
         file = out / path / "index.html" if not Path(path).suffix else out / path
         types = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
         if file.is_file():
-            route.fulfill(body=file.read_bytes(),
-                          content_type=types.get(file.suffix, "text/html; charset=utf-8"))
+            route.fulfill(
+                body=file.read_bytes(),
+                content_type=types.get(file.suffix, "text/html; charset=utf-8"),
+            )
         else:
             route.fulfill(status=404, body="")
 
@@ -173,15 +181,14 @@ def test_printing_gives_plain_numbers_and_references_with_full_addresses(
 # 4. No repetition ---------------------------------------------------------------------------
 
 
-def test_a_fact_card_appears_at_most_once_on_any_page(
-    page: Page, built_site: BuiltSite
-) -> None:
+def test_a_fact_card_appears_at_most_once_on_any_page(page: Page, built_site: BuiltSite) -> None:
     repeated = []
     for html in built_site.html_pages():
         doc = BeautifulSoup(html.read_text("utf-8"), "html.parser")
         counts = Counter(a["href"] for a in doc.select("main .fact a.permalink"))
-        repeated += [f"{html.relative_to(built_site.out)}: {href}"
-                     for href, n in counts.items() if n > 1]
+        repeated += [
+            f"{html.relative_to(built_site.out)}: {href}" for href, n in counts.items() if n > 1
+        ]
     assert not repeated
     page.goto(built_site.url + "disputes/")
     notes = page.locator("main .fact-dispute")
@@ -221,14 +228,16 @@ def test_matrix_headers_stay_in_view_while_scrolling_on_a_phone(
 # 6. Pictures --------------------------------------------------------------------------------
 
 
-def test_every_shape_of_the_pictures_links_to_a_fact(
-    page: Page, built_site: BuiltSite
-) -> None:
-    for path, figure in (("", "#home-strip"), ("timeline/", "#timeline-strip"),
-                         ("mnf-u/", "#force-layers")):
+def test_every_shape_of_the_pictures_links_to_a_fact(page: Page, built_site: BuiltSite) -> None:
+    for path, figure in (
+        ("", "#home-strip"),
+        ("timeline/", "#timeline-strip"),
+        ("mnf-u/", "#force-layers"),
+    ):
         page.goto(built_site.url + path)
         links = page.locator(f"{figure} svg circle").evaluate_all(
-            "cs => cs.map(c => c.closest('a') && c.closest('a').getAttribute('href'))")
+            "cs => cs.map(c => c.closest('a') && c.closest('a').getAttribute('href'))"
+        )
         assert links and all(h and re.search(r"/facts/[a-z0-9-]+/$", h) for h in links), path
         assert page.locator(f"{figure} figcaption").inner_text()
     page.goto(built_site.url + "timeline/")

@@ -39,8 +39,10 @@ def page(browser: Browser, preview: Preview) -> Iterator[Page]:
     errors: list[str] = []
     elsewhere: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("request", lambda request: None if request.url.startswith(origin)
-           else elsewhere.append(request.url))
+    tab.on(
+        "request",
+        lambda request: None if request.url.startswith(origin) else elsewhere.append(request.url),
+    )
     yield tab
     context.close()
     assert not errors, errors
@@ -48,18 +50,19 @@ def page(browser: Browser, preview: Preview) -> Iterator[Page]:
 
 
 def test_typing_shows_passages_and_copy_gives_a_citation_that_builds(
-        preview: Preview, page: Page) -> None:
+    preview: Preview, page: Page
+) -> None:
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(preview.url))
     assert f"citation finder: {origin}{PAGE}" in preview.seen  # said at start-up
     page.goto(origin + PAGE)
-    page.get_by_label("Words you remember").press_sequentially("spokeswoman coalition war",
-                                                               delay=20)
+    page.get_by_label("Words you remember").press_sequentially(
+        "spokeswoman coalition war", delay=20
+    )
     # Results come as one types; once they answer the whole query, the address says so.
     expect(page).to_have_url(re.compile(r"q=spokeswoman\+coalition\+war"), timeout=20_000)
     first = page.locator("li.offer").first
     assert first.locator(".source").inner_text() == "beta"
-    assert first.locator("blockquote mark").all_inner_texts() == [
-        "spokeswoman", "coalition", "war"]
+    assert first.locator("blockquote mark").all_inner_texts() == ["spokeswoman", "coalition", "war"]
     assert "axis-of-war" in first.locator(".cited").inner_text()
 
     button = first.locator("button[data-copy]")
@@ -68,14 +71,18 @@ def test_typing_shows_passages_and_copy_gives_a_citation_that_builds(
     expect(button).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     [citation] = yaml.safe_load(copied)
-    assert citation == {"source": "beta",
-                        "quote": "A spokeswoman called the coalition an ‘axis of war’."}
+    assert citation == {
+        "source": "beta",
+        "quote": "A spokeswoman called the coalition an ‘axis of war’.",
+    }
 
     facts = preview.root / "content" / "facts" / "copied.yaml"
     facts.write_text(
         "- id: copied-citation\n  claim: A spokeswoman named the coalition.\n"
         "  topic: russian-responses\n  actors: [zakharova]\n  citations:\n"
-        + "".join(f"    {line}\n" for line in copied.splitlines()), encoding="utf-8")
+        + "".join(f"    {line}\n" for line in copied.splitlines()),
+        encoding="utf-8",
+    )
     result = run_cli(preview.root, "check")
     assert result.returncode == 0, result.stderr
 

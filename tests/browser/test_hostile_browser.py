@@ -19,17 +19,32 @@ pytestmark = pytest.mark.browser
 RUN = "window.__pwned=1"
 PAYLOADS = {
     # (file, text replaced, hostile replacement)
-    "claim": ("content/facts/paris.yaml", "claim: Dozens of countries joined the coalition.",
-              f"claim: '<img src=x onerror={RUN}> Dozens of coalitionjoiners "
-              f"<script>{RUN}</script> [go](javascript:{RUN})'"),
-    "actor-name": ("content/actors.yaml", "name: France",
-                   f"name: \"France\\\" onmouseover=\\\"{RUN}\\\" '><svg onload={RUN}>\""),
-    "source-title": ("content/sources.yaml", "title: Beta digest",
-                     f"title: \"</script><script>{RUN}</script> Beta coalitionjoiners\""),
-    "page-body": ("content/pages/allies.md", "Positions of the allies",
-                  f"<iframe srcdoc=\"<script>parent.{RUN}</script>\"></iframe> Positions"),
-    "site-title": ("content/site.yaml", "title: Mini briefing",
-                   f"title: \"Mini</title><script>{RUN}</script>\""),
+    "claim": (
+        "content/facts/paris.yaml",
+        "claim: Dozens of countries joined the coalition.",
+        f"claim: '<img src=x onerror={RUN}> Dozens of coalitionjoiners "
+        f"<script>{RUN}</script> [go](javascript:{RUN})'",
+    ),
+    "actor-name": (
+        "content/actors.yaml",
+        "name: France",
+        f'name: "France\\" onmouseover=\\"{RUN}\\" \'><svg onload={RUN}>"',
+    ),
+    "source-title": (
+        "content/sources.yaml",
+        "title: Beta digest",
+        f'title: "</script><script>{RUN}</script> Beta coalitionjoiners"',
+    ),
+    "page-body": (
+        "content/pages/allies.md",
+        "Positions of the allies",
+        f'<iframe srcdoc="<script>parent.{RUN}</script>"></iframe> Positions',
+    ),
+    "site-title": (
+        "content/site.yaml",
+        "title: Mini briefing",
+        f'title: "Mini</title><script>{RUN}</script>"',
+    ),
 }
 
 
@@ -111,8 +126,11 @@ def test_pages_built_for_an_accepted_base_url_request_nothing_from_another_origi
     requested: list[str] = []
     tab.on("request", lambda request: requested.append(request.url))
     try:
-        for url in (running.site.url, running.site.url + "search/?q=coalition",
-                    running.site.url + "sources/"):
+        for url in (
+            running.site.url,
+            running.site.url + "search/?q=coalition",
+            running.site.url + "sources/",
+        ):
             tab.goto(url)
             tab.wait_for_load_state("networkidle")
     finally:

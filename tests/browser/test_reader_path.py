@@ -155,7 +155,9 @@ def test_site_deployed_under_a_sub_path_loads_everything(
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_screenshots_and_no_sideways_scrolling(
-    browser_context: BrowserContext, built_site: BuiltSite, facts_json: dict[str, Any],
+    browser_context: BrowserContext,
+    built_site: BuiltSite,
+    facts_json: dict[str, Any],
     width: int,
 ) -> None:
     """Saves full-page screenshots for people to look at; a phone must never scroll sideways."""

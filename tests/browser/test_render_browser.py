@@ -29,13 +29,16 @@ def test_print_hides_navigation_and_prints_no_address_inline(
     page.goto(url)
     page.emulate_media(media="print", color_scheme="dark")
     assert page.evaluate("getComputedStyle(document.querySelector('header nav')).display") == (
-        "none")
+        "none"
+    )
     # No link prints its address after it; marks print as plain numbers.
     printed = page.evaluate("""() => [...document.querySelectorAll('a')].map(
         a => getComputedStyle(a, '::after').content).filter(c => c !== 'none' && c !== 'normal')""")
     assert printed == []
     assert page.evaluate("getComputedStyle(document.querySelector('a.fn')).backgroundColor") in (
-        "rgba(0, 0, 0, 0)", "transparent")
+        "rgba(0, 0, 0, 0)",
+        "transparent",
+    )
     # Paper is white whatever the screen's theme.
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
 

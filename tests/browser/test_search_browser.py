@@ -42,10 +42,16 @@ SEARCH_UI = """
 """
 
 PAGES = {
-    "facts/macron-26-countries/": ("Macron: 26 countries", "Fact",
-        "Twenty-six countries pledged to deploy a reassurance force."),
-    "facts/putin-vladivostok/": ("Putin answers from Vladivostok", "Fact",
-        "Putin said foreign troops would be <b>legitimate</b> targets &lt;script&gt;."),
+    "facts/macron-26-countries/": (
+        "Macron: 26 countries",
+        "Fact",
+        "Twenty-six countries pledged to deploy a reassurance force.",
+    ),
+    "facts/putin-vladivostok/": (
+        "Putin answers from Vladivostok",
+        "Fact",
+        "Putin said foreign troops would be <b>legitimate</b> targets &lt;script&gt;.",
+    ),
     "actors/putin/": ("Vladimir Putin", "Actor", "President of Russia, spoke in Vladivostok."),
     "sources/bbc/": ("BBC report", "Source", "The archived text of the BBC report."),
 }
@@ -60,15 +66,17 @@ def write_fixture_site(out: Path, base: str) -> None:
     search = out / "search" / "index.html"
     search.parent.mkdir(parents=True)
     script = f'<script src="{base}static/search.js" defer></script>'
-    search.write_text(LAYOUT.format(title="Search", body="", content=SEARCH_UI.format(base=base),
-                                    script=script))
+    search.write_text(
+        LAYOUT.format(title="Search", body="", content=SEARCH_UI.format(base=base), script=script)
+    )
     (out / "static").mkdir()
     shutil.copy(SEARCH_JS, out / "static" / "search.js")
 
 
 @pytest.fixture(scope="module", params=["/", "/briefing/"])
-def fixture_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[BuiltSite]:
+def fixture_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BuiltSite]:
     base: str = request.param
     docroot = tmp_path_factory.mktemp("search-site")
     out = docroot / base.strip("/") if base.strip("/") else docroot
@@ -94,8 +102,11 @@ def results(page: Page) -> list[tuple[str, str, str]]:
     """(kind, link text, href) of each result shown."""
     items = page.locator("[data-search-results] > li")
     return [
-        (item.locator(".search-kind").text_content() or "", item.locator("a").inner_text(),
-         item.locator("a").get_attribute("href") or "")
+        (
+            item.locator(".search-kind").text_content() or "",
+            item.locator("a").inner_text(),
+            item.locator("a").get_attribute("href") or "",
+        )
         for item in items.all()
     ]
 
@@ -118,11 +129,16 @@ def test_results_say_their_kind_and_link_to_the_page(page: Page, fixture_site: B
     page.goto(fixture_site.url + "search/?q=Vladivostok")
     page.locator("[data-search-status]").filter(has_text="2 results").wait_for()
     found = sorted(results(page))
-    assert found == sorted([
-        ("Actor", "Vladimir Putin", f"{fixture_site.base_path}actors/putin/"),
-        ("Fact", "Putin answers from Vladivostok",
-         f"{fixture_site.base_path}facts/putin-vladivostok/"),
-    ])
+    assert found == sorted(
+        [
+            ("Actor", "Vladimir Putin", f"{fixture_site.base_path}actors/putin/"),
+            (
+                "Fact",
+                "Putin answers from Vladivostok",
+                f"{fixture_site.base_path}facts/putin-vladivostok/",
+            ),
+        ]
+    )
     page.locator("[data-search-results] a", has_text="Vladimir Putin").click()
     page.wait_for_url(f"**{fixture_site.base_path}actors/putin/")
     assert page.locator("h1").inner_text() == "Vladimir Putin"
@@ -162,8 +178,9 @@ def test_the_keyboard_reaches_every_result(page: Page, fixture_site: BuiltSite) 
     page.locator("[data-search-results] > li").first.wait_for(state="detached")
 
 
-def test_without_javascript_the_box_stays_hidden(browser_context: BrowserContext,
-                                                 fixture_site: BuiltSite) -> None:
+def test_without_javascript_the_box_stays_hidden(
+    browser_context: BrowserContext, fixture_site: BuiltSite
+) -> None:
     browser = browser_context.browser
     assert browser is not None
     context = browser.new_context(java_script_enabled=False)
@@ -221,7 +238,8 @@ def test_the_search_box_shows_the_fact_as_a_fact(page: Page, real_site: BuiltSit
         shown = page.locator("[data-search-results] > li").count()
         more.click()
         page.wait_for_function(
-            f"document.querySelectorAll('[data-search-results] > li').length > {shown}")
+            f"document.querySelectorAll('[data-search-results] > li').length > {shown}"
+        )
     assert ("Fact", fact_url) in [(kind, href) for kind, _, href in results(page)]
 
 
@@ -244,8 +262,10 @@ def test_more_results_come_in_pages_and_focus_the_first_new_one(
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_search_box_with_results_passes_axe(
-    browser_context: BrowserContext, built_site: BuiltSite,
-    require_tool: Callable[[str], Path], scheme: str,
+    browser_context: BrowserContext,
+    built_site: BuiltSite,
+    require_tool: Callable[[str], Path],
+    scheme: str,
 ) -> None:
     page = browser_context.new_page()
     page.add_init_script(require_tool("axe").read_text(encoding="utf-8"))
@@ -259,7 +279,8 @@ def test_the_search_box_with_results_passes_axe(
                     ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
                 return r.violations.map(v => v.id + ": " + v.help + " at "
                     + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
-            }""")
+            }"""
+        )
     finally:
         page.close()
     assert violations == []

@@ -55,8 +55,9 @@ def test_a_broken_save_shows_the_error_and_a_fix_brings_the_page_back(
     overlay = page.locator("#briefing-problems")
     overlay.wait_for(state="visible", timeout=20_000)
     text = overlay.inner_text()
-    line = next(n for n, row in enumerate(good.splitlines(), 1)
-                if 'quote: "called the coalition' in row)
+    line = next(
+        n for n, row in enumerate(good.splitlines(), 1) if 'quote: "called the coalition' in row
+    )
     assert f"{FACTS}:{line}" in text
     assert "quote" in text
     # The last good site is still served underneath, and the server still answers.
@@ -71,8 +72,9 @@ def test_a_broken_save_shows_the_error_and_a_fix_brings_the_page_back(
 def test_bad_yaml_names_the_file_and_line_in_the_browser(preview: Preview, page: Page) -> None:
     page.goto(preview.url + "timeline/")
     with page.expect_navigation(timeout=20_000):
-        (preview.root / FACTS).write_text("- id: axis-of-war\n  claim: [unclosed\n",
-                                          encoding="utf-8")
+        (preview.root / FACTS).write_text(
+            "- id: axis-of-war\n  claim: [unclosed\n", encoding="utf-8"
+        )
     overlay = page.locator("#briefing-problems")
     overlay.wait_for(state="visible", timeout=20_000)
     assert f"{FACTS}:" in overlay.inner_text()
