@@ -271,12 +271,13 @@ class Cards:
         html = template.render(
             fact=self.view(fact_id),
             marks=self.marks(fact_id),
-            badge=self._badge_of(fact_id),
+            badge=self.badge_of(fact_id),
             bare=bare,
         )
         return Markup(html.strip())
 
-    def _badge_of(self, fact_id: str) -> Markup:
+    def badge_of(self, fact_id: str) -> Markup:
+        """The fact's event badge, or nothing for a fact of the main event."""
         event = self.view(fact_id).event
         return self.badge(event) if event is not None else Markup("")
 

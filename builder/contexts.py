@@ -671,6 +671,7 @@ def timeline_row(ctx: SiteContext, fact_id: str, key: AbstractSet[str]) -> Timel
         ctx.cards.marks(fact_id),
         fact_id in key,
         tuple(others),
+        ctx.cards.badge_of(fact_id),
     )
 
 

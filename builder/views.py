@@ -196,6 +196,8 @@ class TimelineRow:
     """One of the briefing's key facts (the home page's)."""
     other_dates: tuple[Link, ...]
     """Another account's date for the same thing (`text`), linking to that account."""
+    badge: Markup
+    """The fact's event badge when it is not of the main event, else empty."""
 
 
 @dataclass(frozen=True, slots=True)

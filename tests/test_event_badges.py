@@ -76,7 +76,6 @@ def badge_text(tag: Tag) -> str:
         "paris-declaration/index.html",  # a topic page
         "actors/uk/index.html",  # an actor page
         "allies/uk/index.html",  # an ally page
-        "timeline/index.html",  # the timeline's undated list
         "disputes/index.html",  # the disputes page
     ],
 )
@@ -109,11 +108,48 @@ def test_the_matrix_cell_resting_on_the_earlier_fact_says_so(site: Path) -> None
     assert badges[0].find_previous("a") is links[1]
 
 
+def test_timeline_rows_of_the_earlier_event_wear_its_badge(site: Path) -> None:
+    """The chronology shows lines, not cards: the line of the earlier fact starts with its
+    event in words; a line of the main event has no badge."""
+    doc = page(site, "timeline/index.html")
+
+    def row(fact_id: str) -> Tag:
+        link = doc.select_one(f'li.chrono-row a.chrono-fact[href="/facts/{fact_id}/"]')
+        assert link is not None, f"no timeline row of {fact_id}"
+        found = link.find_parent("li")
+        assert isinstance(found, Tag)
+        return found
+
+    claim = row(EARLIER).select_one(".chrono-claim")
+    assert claim is not None and claim.get_text(" ", strip=True).startswith(f"Event: {LABEL}")
+    assert row(MAIN).select_one(".event-badge") is None
+
+
+def _prose_marks_by_fact(doc: BeautifulSoup) -> dict[str, Tag]:
+    """Each group of citation marks in the prose, by the fact its references are cited for."""
+    by_fact = {}
+    for cites in doc.select(".prose .cites"):
+        first = cites.select_one("a.fn")
+        assert first is not None
+        ref = doc.select_one(str(first["href"]))
+        assert ref is not None, f"no reference {first['href']}"
+        fact = ref.select_one("a.ref-fact")
+        assert fact is not None
+        by_fact[str(fact["href"])] = cites
+    return by_fact
+
+
 def test_prose_citing_the_earlier_fact_shows_the_badge(site: Path) -> None:
-    cites = page(site, "index.html").select(".prose .inline-cite")
-    by_fact = {c.select_one("a.fact-ref")["href"]: c for c in cites}  # type: ignore[index]
-    assert LABEL in badge_text(by_fact[f"/facts/{EARLIER}/"])
-    assert by_fact["/facts/legitimate-targets/"].select_one(".event-badge") is None
+    """The badge stands just before the marks of the earlier fact, and before no other."""
+    marks = _prose_marks_by_fact(page(site, "index.html"))
+
+    def badge_before(cites: Tag) -> Tag | None:
+        before = cites.find_previous_sibling()
+        return before if isinstance(before, Tag) and "event-badge" in before["class"] else None
+
+    badge = badge_before(marks[f"/facts/{EARLIER}/"])
+    assert badge is not None and LABEL in badge.get_text(" ", strip=True)
+    assert badge_before(marks["/facts/legitimate-targets/"]) is None
 
 
 def test_the_fact_page_names_its_event_for_readers_and_search(site: Path) -> None:
