@@ -57,7 +57,7 @@ def nav_figures(root: Path, repeat: int) -> list[str]:
     inline = Path(tempfile.mkdtemp()) / "templates"
     shutil.copytree(root / "templates", inline)
     loop = (inline / "_nav.html").read_text(encoding="utf-8")
-    loop = loop.replace(" in nav %", " in layout.nav %")
+    loop = loop.replace(" in nav %", " in layout.nav %").replace("search.url", "layout.search_url")
     base = inline / "base.html"
     text = base.read_text(encoding="utf-8")
     assert "{{ layout.nav_html }}\n" in text, "base.html no longer writes out layout.nav_html"
