@@ -1536,8 +1536,8 @@ def _page(raw: RawPage, state: _State) -> Page | None:
                         hint="write `[@fact-id]` with a kebab-case id",
                     )
                 )
-    glance = _key_points(node, "glance", r, state)
-    diagram = _key_points(node, "diagram", r, state)
+    glance = _key_points(node, "glance", "key point", r, state)
+    diagram = _key_points(node, "diagram", "diagram box", r, state)
     if title is None:
         return None
     return Page(
@@ -1554,16 +1554,18 @@ def _page(raw: RawPage, state: _State) -> Page | None:
     )
 
 
-def _key_points(node: Mapping, key: str, r: _Reader, state: _State) -> tuple[KeyPoint, ...]:
-    """`glance:` key points or `diagram:` boxes, each `{label, text, facts}`; unknown fact
-    ids are errors at their place, like every other reference."""
+def _key_points(
+    node: Mapping, key: str, noun: str, r: _Reader, state: _State
+) -> tuple[KeyPoint, ...]:
+    """`glance:` key points or `diagram:` boxes (`noun` in messages), each `{label, text,
+    facts}`; unknown fact ids are errors at their place, like every other reference."""
     entry = node.entries.get(key)
     if entry is None:
         return ()
     points = []
-    for i, item in enumerate(r.sequence(entry.value, key, "a list of key points")):
+    for i, item in enumerate(r.sequence(entry.value, key, f"{noun}s")):
         p = f"{key}[{i}]."
-        point = r.mapping(item, p.rstrip("."), "a key point: `label`, `text` and `facts`")
+        point = r.mapping(item, p.rstrip("."), f"a {noun}: `label`, `text` and `facts`")
         if point is None:
             continue
         r.fields(point, KEY_POINT_FIELDS, p)
@@ -1574,7 +1576,7 @@ def _key_points(node: Mapping, key: str, r: _Reader, state: _State) -> tuple[Key
             r.problem(
                 point,
                 f"{p}facts",
-                "a key point needs at least one fact it rests on",
+                f"a {noun} needs at least one fact it rests on",
                 hint="add `facts: [fact-id]` naming the facts that say this",
             )
         if label is not None and text is not None and facts:
