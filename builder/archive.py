@@ -20,6 +20,7 @@ from pathlib import Path
 
 from builder.capture import Capture, CaptureError, capture
 from builder.errors import Problem
+from builder.fields import ID_PATTERN, parse_date
 from builder.load import RawProject, load_project, parse_yaml
 from builder.pinning import (
     SOURCES_FILE,
@@ -33,7 +34,6 @@ from builder.pinning import (
     read_pins,
     text_of,
 )
-from builder.validate import ID_PATTERN, parse_date
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 

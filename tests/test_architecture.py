@@ -27,6 +27,17 @@ STAGES = [
     "disputes",  # statuses derived from `contradicts` disputes
     "lints",  # meaning checks: claims stronger than their quotes
     "fold",  # a broken file's consequences folded into one line
+    "fields",  # located nodes read as typed fields, a problem for every mismatch
+    "records",  # what checking collects: problems, ids and their places, references
+    "check_site",  # content/site.yaml -> the Site
+    "check_sources",  # content/sources.yaml -> Sources with their texts
+    "check_actors",  # content/actors.yaml -> Actors and their positions
+    "check_citations",  # a fact's quotes, each found once in its source
+    "check_facts",  # one fact record -> a Fact
+    "fact_files",  # fact files checked one by one, spread and cached
+    "check_pages",  # content/pages/*.md -> Pages
+    "check_withdrawn",  # withdrawn ids and old ids' successors
+    "check_refs",  # references checked once every id is known
     "validate",  # raw records -> model, or every problem
     "fastpaths",  # inline markdown and template escaping, the quick way
     "snapshots",  # the briefing at a git revision, as changes are judged

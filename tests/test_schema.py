@@ -178,39 +178,39 @@ def test_the_schema_files_parse_as_json() -> None:
 
 
 def test_field_names_are_the_validators() -> None:
-    from builder import validate
+    from builder import check_actors, check_citations, check_facts, check_site, check_sources
 
     def names(schema: dict[str, Any]) -> set[str]:
         return set(schema["properties"])
 
     site = content_schema("site")
-    assert names(site) == set(validate.SITE_FIELDS)
-    assert names(site["properties"]["topics"]["items"]) == set(validate.TOPIC_FIELDS)
-    assert names(site["properties"]["issues"]["items"]) == set(validate.ISSUE_FIELDS)
-    assert names(content_schema("sources")["items"]) == set(validate.SOURCE_FIELDS)
+    assert names(site) == set(check_site.SITE_FIELDS)
+    assert names(site["properties"]["topics"]["items"]) == set(check_site.TOPIC_FIELDS)
+    assert names(site["properties"]["issues"]["items"]) == set(check_site.ISSUE_FIELDS)
+    assert names(content_schema("sources")["items"]) == set(check_sources.SOURCE_FIELDS)
     actor = content_schema("actors")["items"]
-    assert names(actor) == set(validate.ACTOR_FIELDS)
+    assert names(actor) == set(check_actors.ACTOR_FIELDS)
     assert names(actor["properties"]["positions"]["additionalProperties"]) == set(
-        validate.POSITION_FIELDS
+        check_actors.POSITION_FIELDS
     )
     fact = content_schema("facts")["items"]
-    assert names(fact) == set(validate.FACT_FIELDS)
-    assert names(fact["properties"]["citations"]["items"]) == set(validate.CITATION_FIELDS)
-    assert names(fact["properties"]["disputes"]["items"]) == set(validate.DISPUTE_FIELDS)
-    assert names(fact["properties"]["lint_ok"]["items"]) == set(validate.LINT_OK_FIELDS)
-    assert names(site["properties"]["events"]["items"]) == set(validate.EVENT_FIELDS)
+    assert names(fact) == set(check_facts.FACT_FIELDS)
+    assert names(fact["properties"]["citations"]["items"]) == set(check_citations.CITATION_FIELDS)
+    assert names(fact["properties"]["disputes"]["items"]) == set(check_facts.DISPUTE_FIELDS)
+    assert names(fact["properties"]["lint_ok"]["items"]) == set(check_facts.LINT_OK_FIELDS)
+    assert names(site["properties"]["events"]["items"]) == set(check_site.EVENT_FIELDS)
 
 
 def test_patterns_are_the_validators() -> None:
-    from builder import validate
+    from builder import fields
 
     for good in ("uk", "macron-26-countries", "a1-b2"):
-        assert validate.ID_PATTERN.fullmatch(good)
+        assert fields.ID_PATTERN.fullmatch(good)
         assert jsonschema.Draft202012Validator(
             {"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
         ).is_valid(good)
     for bad in ("UK", "-a", "a--b", "a-", "1a", "a_b"):
-        assert not validate.ID_PATTERN.fullmatch(bad)
+        assert not fields.ID_PATTERN.fullmatch(bad)
         assert not jsonschema.Draft202012Validator(
             {"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
         ).is_valid(bad)

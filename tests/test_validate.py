@@ -370,13 +370,13 @@ def _corpus_with_mistakes(root: Path, facts: int) -> None:
 def test_fact_files_checked_by_several_processes_give_what_one_process_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder import parallel, validate
+    from builder import fact_files, parallel
 
     root = tmp_path / "corpus"
     _corpus_with_mistakes(root, 800)
     assert (
         sum(len(p.read_text()) for p in (root / "content/facts").glob("*.yaml"))
-        > validate.SPREAD_MIN_CHARS
+        > fact_files.SPREAD_MIN_CHARS
     )  # big enough to be shared out
     monkeypatch.setattr(parallel, "can_fork", lambda: True)  # other tests may leave threads
     results = {}
@@ -397,19 +397,19 @@ def test_a_cached_check_sees_every_edit_and_checks_only_changed_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from benchmarks import gen_corpus
-    from builder import validate
+    from builder import fact_files
     from builder.load import ParseCache
 
     root = tmp_path / "corpus"
     gen_corpus.generate(300, root)
     checked: list[str] = []
-    real = validate.check_fact_file
+    real = fact_files.check_fact_file
 
-    def counting(path: str, text: str | None, context: validate.Context) -> validate.FactFile:
+    def counting(path: str, text: str | None, context: fact_files.Context) -> fact_files.FactFile:
         checked.append(path)
         return real(path, text, context)
 
-    monkeypatch.setattr(validate, "check_fact_file", counting)
+    monkeypatch.setattr(fact_files, "check_fact_file", counting)
     monkeypatch.setenv("BRIEFING_WORKERS", "1")
     cache = ParseCache()
     assert check(root, cache=cache).ok and len(checked) == 3
@@ -460,16 +460,18 @@ def test_a_cached_check_reports_the_problems_of_unchanged_sources_and_actors_eac
 def test_a_fact_file_crosses_between_processes_unchanged(tmp_path: Path) -> None:
     import pickle
 
-    from builder import validate
+    from builder.check_sources import check_sources
+    from builder.fact_files import check_fact_file, fact_context
     from builder.load import load_project
+    from builder.records import State
 
     root = tmp_path / "corpus"
     _corpus_with_mistakes(root, 300)
     project = load_project(root)
-    state = validate._State()
-    validate._sources(project.sources, project.seeds, state)
-    context = validate._context(state, None)
-    units = [validate.check_fact_file(raw.path, raw.text, context) for raw in project.facts]
+    state = State()
+    check_sources(project.sources, project.seeds, state)
+    context = fact_context(state, None)
+    units = [check_fact_file(raw.path, raw.text, context) for raw in project.facts]
     facts = [fact for unit in units for *_, fact in unit.defined if fact is not None]
     assert any(f.disputes for f in facts) and any(f.date is None for f in facts)
     assert any(unit.problems for unit in units)  # mistakes cross too
