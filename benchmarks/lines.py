@@ -3,11 +3,12 @@
 A line of code is a physical line holding at least one token that is not a comment and not
 part of a docstring (a string standing alone as the first statement of a module, class or
 function); blank lines, comment lines and docstrings do not count. A multi-line string that is
-not a docstring counts every line it spans.
+not a docstring counts every line it spans. Beside it, the logical lines: statements as
+Python's tokenizer ends them (a call wrapped over five lines is one), docstrings excluded.
 
 Usage: `python benchmarks/lines.py [--package DIR]`. Prints one row per module (code lines,
-physical lines), largest first, then the number of modules, the largest, the median and the
-total of code lines.
+logical lines, physical lines), largest first, then the number of modules, the largest, the
+median and the totals.
 """
 
 from __future__ import annotations
@@ -56,18 +57,21 @@ def docstring_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
-def code_lines(source: str) -> int:
-    """How many physical lines of `source` hold code (see the module docstring)."""
+def code_lines(source: str) -> tuple[int, int]:
+    """How many physical lines of `source` hold code, and how many logical lines it has
+    (see the module docstring)."""
     docstrings = docstring_lines(ast.parse(source))
     lines: set[int] = set()
+    logical = 0
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.NEWLINE and token.start[0] not in docstrings:
+            logical += 1
         if token.type in NOT_CODE:
             continue
-        span = range(token.start[0], token.end[0] + 1)
         if token.type == tokenize.STRING and token.start[0] in docstrings:
             continue
-        lines.update(span)
-    return len(lines)
+        lines.update(range(token.start[0], token.end[0] + 1))
+    return len(lines), logical
 
 
 def main(argv: list[str]) -> int:
@@ -77,18 +81,20 @@ def main(argv: list[str]) -> int:
     rows = []
     for path in sorted(args.package.glob("*.py")):
         source = path.read_text(encoding="utf-8")
-        rows.append((code_lines(source), len(source.splitlines()), path.name))
-    rows.sort(key=lambda row: (-row[0], row[2]))
-    width = max(len(name) for _, _, name in rows)
-    print(f"{'module':<{width}}  {'code':>5}  {'lines':>5}")
-    for code, physical, name in rows:
-        print(f"{name:<{width}}  {code:>5}  {physical:>5}")
-    counts = [code for code, _, _ in rows]
-    print()
-    print(f"modules: {len(counts)}")
-    print(f"largest: {max(counts)} code lines ({rows[0][2]})")
-    print(f"median:  {statistics.median(counts):g} code lines")
-    print(f"total:   {sum(counts)} code lines ({sum(p for _, p, _ in rows)} physical lines)")
+        rows.append((*code_lines(source), len(source.splitlines()), path.name))
+    rows.sort(key=lambda row: (-row[0], row[3]))
+    width = max(len(row[3]) for row in rows)
+    print(f"{'module':<{width}}  {'code':>5}  {'logical':>7}  {'lines':>5}")
+    for code, logical, physical, name in rows:
+        print(f"{name:<{width}}  {code:>5}  {logical:>7}  {physical:>5}")
+    print(f"\nmodules: {len(rows)}")
+    for i, what in enumerate(("code lines", "logical lines", "physical lines")):
+        counts = [row[i] for row in rows]
+        largest = max(rows, key=lambda row: row[i])
+        print(
+            f"{what + ':':<15} total {sum(counts):>6}, median {statistics.median(counts):>5g}, "
+            f"largest {max(counts):>5} ({largest[3]})"
+        )
     return 0
 
 
