@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from builder.errors import Problem
-from builder.fields import HIDDEN, ID_PATTERN, Reader, Ref, suggest_id
+from builder.errors import HIDDEN, Problem
+from builder.fields import ID_PATTERN, Reader, Ref, suggest_id
 from builder.load import Mapping, RawPage, Scalar
 from builder.model import KeyPoint, Page
 from builder.records import State

@@ -61,7 +61,7 @@ class Problem:
         # start a line that reads like another problem.
         lines = [_ONE_LINE.sub(_escape, f"{where}: {self.severity.value}{field}: {self.message}")]
         if self.excerpt:
-            lines.extend("    " + _CONTROL.sub(_escape, part) for part in self.excerpt.splitlines())
+            lines.extend("    " + HIDDEN.sub(_escape, part) for part in self.excerpt.splitlines())
         if self.hint:
             lines.append("  hint: " + _ONE_LINE.sub(_escape, self.hint))
         return "\n".join(lines)
@@ -77,7 +77,7 @@ class Problem:
             parts.append(f"line={self.line}")
         if self.column:
             parts.append(f"col={self.column}")
-        return f"::{kind} {','.join(parts)}::{_gh_data(_CONTROL.sub(_escape, text))}"
+        return f"::{kind} {','.join(parts)}::{_gh_data(HIDDEN.sub(_escape, text))}"
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -85,9 +85,11 @@ class Problem:
         return data
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters and bidi overrides/isolates: invisible, and able to make text display
+in another order than it reads ("Trojan Source"); refused in every text field."""
 _ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""`_CONTROL` with tabs and line breaks: what a one-line part of a message must not hold."""
+"""`HIDDEN` with tabs and line breaks: what a one-line part of a message must not hold."""
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
-from builder.errors import Problem, Severity
+from builder.errors import HIDDEN, Problem, Severity
 from builder.load import Entry, Mapping, Node, Scalar, Sequence
 from builder.model import PartialDate
 
@@ -19,9 +19,6 @@ ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 DATE_PATTERN = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 MAX_FIELD_CHARS = 5_000
 """A claim, title or quote longer than this is refused: it is surely a paste gone wrong."""
-HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Control characters and bidi overrides/isolates: invisible, and able to make text display
-in another order than it reads ("Trojan Source"); refused in every text field."""
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 T = TypeVar("T")

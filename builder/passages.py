@@ -9,7 +9,6 @@ the dot closes an abbreviation (`U.S.`, `Mr.`, `Jan.`); a line break always ends
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -109,10 +108,6 @@ class Text:
     """Each sentence's (start, end) in `text`."""
     paragraphs: tuple[int, ...]
     """Each sentence's paragraph (line) number, 0-based: runs never cross a paragraph."""
-
-    def sentence_at(self, folded_offset: int) -> int:
-        """Index of the sentence holding a folded offset."""
-        return bisect.bisect_right(self.starts, folded_offset) - 1
 
     def length(self, first: int, last: int) -> int:
         """Characters of sentences `first`..`last`, as in the source."""
