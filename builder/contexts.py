@@ -11,14 +11,31 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from builder.cards import Cards, DateView, Link, keep_entries, original_url
 from builder.jsonld import fact_jsonld, source_jsonld
 from builder.markdown import Markdown
 from builder.marks import Span, segment
-from builder.model import Actor, Briefing, DisputeKind, KeyPoint, Page, PartialDate, Source
-from builder.pictures import Column, Dot, Layer, layer_diagram, timeline_strip
+from builder.model import (
+    MONTHS,
+    Actor,
+    Briefing,
+    DisputeKind,
+    KeyPoint,
+    Page,
+    PartialDate,
+    Source,
+)
+from builder.pictures import (
+    MAX_COLUMNS,
+    MAX_DOTS,
+    Column,
+    Dot,
+    Layer,
+    layer_diagram,
+    timeline_strip,
+)
 from builder.urls import Urls
 from builder.views import (
     ActorGroup,
@@ -358,11 +375,9 @@ def home(
         strip=timeline_strip_of(
             ctx,
             "home-strip",
-            Markup(
-                "The story at a glance: one dot per fact (larger: a key fact), each a link to the "
-                "fact; the earlier, undated summit comes first, in a dashed box. The "
-                '<a href="{}">timeline</a> gives the same facts as text.'
-            ).format(ctx.urls.timeline()),
+            "The story at a glance: {how}; the earlier, undated summit comes first, in a "
+            f'dashed box. The <a href="{escape(ctx.urls.timeline())}">timeline</a> gives the '
+            "same facts as text.",
         ),
         description=(index.summary if index and index.summary else b.site.description),
         as_of=ctx.as_of,
@@ -580,19 +595,19 @@ def timeline_page(ctx: SiteContext, *, url: str) -> Context:
     strip = timeline_strip_of(
         ctx,
         "timeline-strip",
-        Markup(
-            "The timeline at a glance: one dot per fact (larger: a key fact), each a link to the "
-            "fact; an undated event comes first, in a dashed box. The chronology below gives "
-            "the same facts as text."
-        ),
+        "The timeline at a glance: {how}; an undated event comes first, in a dashed box. "
+        "The chronology below gives the same facts as text.",
     )
     view = TimelinePage("Timeline", strip, days, undated)
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["timeline"]), "page": view}
 
 
-def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: Markup) -> Markup:
+def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: str) -> Markup:
     """The timeline strip: each undated event (a topic none of whose facts is dated, such
-    as the earlier summit) as a labelled block first, then every dated day in order."""
+    as the earlier summit) as a labelled block first, then every dated day in order. A
+    day (or event) of too many facts to draw is one bar; too many days, a column per
+    month. `caption` says where the same facts are given as text: `{how}` in it becomes
+    what a mark stands for."""
     b = ctx.briefing
     key = key_facts(b)
 
@@ -600,17 +615,44 @@ def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: Markup) -> Mark
         link = ctx.fact_link(fact_id)
         return Dot(link.url, link.text, fact_id in key)
 
+    def column(label: str, url: str, fids: tuple[str, ...], dated: bool = True) -> Column:
+        if len(fids) > MAX_DOTS:
+            return Column(label, url, (), dated, count=len(fids))
+        return Column(label, url, tuple(map(dot, fids)), dated)
+
     columns = [
-        Column(label, ctx.cards.topic(fids[0]).url, tuple(map(dot, fids)), dated=False)
+        column(label, ctx.cards.topic(fids[0]).url, fids, dated=False)
         for label, fids in undated_events(b)
     ]
     timeline = ctx.urls.timeline()
-    columns.extend(
-        Column(day.human, f"{timeline}#d-{day.iso}", tuple(map(dot, fids)))
-        for day, fids in ctx.timeline_days()
-        if day is not None
-    )
-    return timeline_strip(tuple(columns), caption, figure_id)
+    days = [(day, fids) for day, fids in ctx.timeline_days() if day is not None]
+    by_month = len(days) > MAX_COLUMNS
+    if by_month:  # a column per month, linking to its first day on the timeline
+        months: dict[str, tuple[str, list[str]]] = {}
+        for day, fids in days:
+            month = months.setdefault(day.iso[:7], (day.iso, []))
+            month[1].extend(fids)
+        columns.extend(
+            column(_month_name(month), f"{timeline}#d-{first}", tuple(fids))
+            for month, (first, fids) in months.items()
+        )
+    else:
+        columns.extend(column(day.human, f"{timeline}#d-{day.iso}", fids) for day, fids in days)
+    if any(c.count for c in columns):
+        unit = "month" if by_month else "day"
+        how = (
+            f"one bar per {unit}, as long as its number of facts, each a link to them on the "
+            "timeline; a dot stands for one fact (larger: a key fact)"
+        )
+    else:
+        how = "one dot per fact (larger: a key fact), each a link to the fact"
+    return timeline_strip(tuple(columns), Markup(caption.replace("{how}", how)), figure_id)
+
+
+def _month_name(iso_month: str) -> str:
+    """`2026-01` -> `January 2026`."""
+    year, month = iso_month.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
 
 
 def undated_events(briefing: Briefing) -> list[tuple[str, tuple[str, ...]]]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 REFERENCES_TEMPLATE = "_references.html"
 REFERENCES_SLOT = "<!--references-->"
@@ -22,7 +22,8 @@ REFERENCES_SLOT = "<!--references-->"
 markdown and every text are escaped, so `<!--` only ever comes from a template."""
 COLLAPSED_FROM = 100
 """A References list this long starts folded (the timeline's would be most of the page);
-a mark's link, its preview and printing still open it."""
+a mark's link, its preview and printing still open it. Its entries are compact: the words,
+the source and the link to the passage, whose page links the original and the facts."""
 _PLACEHOLDER = re.compile(r"<!--fn ([a-z0-9-]+) ([0-9]+)-->")
 
 
@@ -84,6 +85,7 @@ class Footnotes:
         numbers: dict[tuple[str, int, int], int] = {}
         order: list[Cited] = []
         facts: list[dict[str, FactLink]] = []
+        titles: dict[str, str] = {}  # a source's title, escaped once per page
 
         def mark(match: re.Match[str]) -> str:
             cited = self.lookup(match.group(1), int(match.group(2)))
@@ -95,11 +97,11 @@ class Footnotes:
                 order.append(cited)
                 facts.append({})
             facts[n - 1].setdefault(cited.fact_url, FactLink(cited.fact_url, cited.fact_title))
-            return str(
-                Markup(
-                    '<a class="fn" href="#ref-{n}" aria-label="Reference {n}: {title}"'
-                    " data-fn>{n}</a>"
-                ).format(n=n, title=cited.source_title)
+            title = titles.get(cited.source_title)
+            if title is None:
+                title = titles[cited.source_title] = str(escape(cited.source_title))
+            return (
+                f'<a class="fn" href="#ref-{n}" aria-label="Reference {n}: {title}" data-fn>{n}</a>'
             )
 
         html = _PLACEHOLDER.sub(mark, html)

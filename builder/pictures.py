@@ -33,7 +33,14 @@ class Column:
     url: str
     """Where the label links: the day on the timeline, or the event's page."""
     dots: tuple[Dot, ...]
+    """One per fact; empty when there are too many to draw (`count` says how many)."""
     dated: bool = True
+    count: int = 0
+    """How many facts the column stands for when it draws them as one bar."""
+
+    @property
+    def facts(self) -> int:
+        return len(self.dots) or self.count
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,10 @@ class Layer:
 
 _PER_ROW = 6
 _DOT_GAP = 17
+MAX_DOTS = 18
+"""A column of more facts draws one bar (three rows of dots at most)."""
+MAX_COLUMNS = 40
+"""More dated days than this: a column per month."""
 
 
 def timeline_strip(columns: tuple[Column, ...], caption: str, figure_id: str) -> Markup:
@@ -56,6 +67,9 @@ def timeline_strip(columns: tuple[Column, ...], caption: str, figure_id: str) ->
         return Markup("")
     width = 150
     rows = max(1, *(-(-len(c.dots) // _PER_ROW) for c in columns))
+    if any(c.count for c in columns):
+        rows = max(rows, 4)  # room for the bars to differ
+    tallest = max(c.count for c in columns)
     top = 44
     height = top + rows * _DOT_GAP + 76  # room for a label of two lines and its count
     parts: list[str] = []
@@ -67,7 +81,7 @@ def timeline_strip(columns: tuple[Column, ...], caption: str, figure_id: str) ->
             if x > 10:  # the undated block ends: a gap and the axis start
                 x += 16
             axis_from = x
-        parts.append(_column(column, x, width, top, rows))
+        parts.append(_column(column, x, width, top, rows, tallest))
         x += width + 10
     total = x
     if dated_started:
@@ -100,6 +114,7 @@ def _strip_rows(columns: tuple[Column, ...], title_id: str) -> str:
     """The strip for a narrow screen: a row per date (an undated event first, dashed), its
     label at the left, its dots to the right, ten to a line."""
     width, label_w, per_line, gap = 350, 118, 10, 21
+    tallest = max(c.count for c in columns)
     parts: list[str] = []
     y = 4
     for column in columns:
@@ -116,8 +131,18 @@ def _strip_rows(columns: tuple[Column, ...], title_id: str) -> str:
             f'<a href="{escape(column.url)}"><text class="strip-label" x="8" '
             f'y="{y + 20}">{tspans}</text></a>'
         )
-        count = len(column.dots)
+        count = column.facts
         note = f"{count} fact{'s' if count != 1 else ''}"
+        if column.count:
+            parts.append(
+                _bar(
+                    column,
+                    label_w + 12,
+                    y + 10,
+                    round((width - label_w - 20) * count / tallest),
+                    12,
+                )
+            )
         parts.append(
             f'<text class="strip-count" x="8" y="{y + 20 + 15 * len(words)}">{escape(note)}</text>'
         )
@@ -137,13 +162,17 @@ def _strip_rows(columns: tuple[Column, ...], title_id: str) -> str:
     )
 
 
-def _column(column: Column, x: int, width: int, top: int, rows: int) -> str:
+def _column(column: Column, x: int, width: int, top: int, rows: int, tallest: int) -> str:
     out: list[str] = []
     if not column.dated:
         out.append(
             f'<rect class="strip-event" x="{x}" y="4" width="{width}" '
             f'height="{top + rows * _DOT_GAP + 68}" rx="6"/>'
         )
+    if column.count:
+        full = rows * _DOT_GAP
+        height = max(4, round(full * column.count / tallest))
+        out.append(_bar(column, x + 10, top + full - height + 4, width - 20, height))
     for i, dot in enumerate(column.dots):
         cx = x + 14 + (i % _PER_ROW) * 22
         cy = top + (rows - 1 - i // _PER_ROW) * _DOT_GAP + 4
@@ -157,7 +186,7 @@ def _column(column: Column, x: int, width: int, top: int, rows: int) -> str:
     label_y = top + rows * _DOT_GAP + 28
     lines = textwrap.wrap(column.label, 16)[:2]
     tspans = _tspans(lines, x + 6, 15)
-    count = len(column.dots)
+    count = column.facts
     note = f"{count} fact{'s' if count != 1 else ''}" + ("" if column.dated else ", undated")
     out.append(
         f'<a href="{escape(column.url)}"><text class="strip-label" x="{x + 6}" '
@@ -232,4 +261,14 @@ def _tspans(lines: list[str], x: int, step: int) -> str:
         f'<tspan x="{x}" dy="{0 if i == 0 else step}">'
         f"{escape(line)}{'' if i == last else ' '}</tspan>"
         for i, line in enumerate(lines)
+    )
+
+
+def _bar(column: Column, x: int, y: int, width: int, height: int) -> str:
+    """A column's facts as one bar, sized by their number, linking to where they are listed."""
+    name = escape(f"{column.label}: {column.count} facts")
+    return (
+        f'<a href="{escape(column.url)}" aria-label="{name}"><title>{name}</title>'
+        f'<rect class="strip-bar" x="{x}" y="{y}" width="{max(width, 4)}" height="{height}" '
+        'rx="2"/></a>'
     )
