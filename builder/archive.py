@@ -21,7 +21,8 @@ from pathlib import Path
 from builder.capture import Capture, CaptureError, capture
 from builder.errors import Problem
 from builder.fields import ID_PATTERN, parse_date
-from builder.load import RawProject, load_project, parse_yaml
+from builder.libyaml import parse_yaml
+from builder.load import RawProject, load_project
 from builder.pinning import (
     SOURCES_FILE,
     Fate,

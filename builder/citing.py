@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.errors import Problem
-from builder.load import Mapping, Node, Scalar, parse_yaml, read_text
+from builder.libyaml import parse_yaml
+from builder.load import Mapping, Node, Scalar, read_text
 from builder.load import Sequence as YamlList
 
 _ITEM = re.compile(r"\n-(?=[ \n])")

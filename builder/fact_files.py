@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from builder.check_facts import check_fact
 from builder.errors import Problem
 from builder.fields import Reader, Ref
-from builder.load import ParseCache, RawFile, RawText, parse_yaml
+from builder.libyaml import parse_yaml
+from builder.load import ParseCache, RawFile, RawText
 from builder.model import (
     Citation,
     Correction,

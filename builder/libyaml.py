@@ -2,8 +2,9 @@
 
 Goes in: the text of a YAML document. Comes out: a located `Node` tree built straight from
 libyaml's parse events (no composed tree, no tag resolver), or every `Problem` libyaml
-finds, worded for an editor. Nesting past `MAX_DEPTH` is refused with its place, whether
-the builder meets it or libyaml's own scanner stops at its limit first.
+finds, worded for an editor; indentation by tabs is named before libyaml is asked. Nesting
+past `MAX_DEPTH` is refused with its place, whether the builder meets it or libyaml's own
+scanner stops at its limit first.
 """
 
 from __future__ import annotations
@@ -39,7 +40,28 @@ _STANDARD_TAGS = frozenset(
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 
 
-def read(text: str, rel: str, problems: list[Problem], line_offset: int = 0) -> Node | None:
+def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 0) -> Node | None:
+    """Plain YAML text -> a located `Node` tree (None for an empty document or on error)."""
+    if "\t" in text:
+        # YAML forbids tabs in indentation; libyaml's message for it is cryptic.
+        for number, row in enumerate(text.splitlines(), 1):
+            stripped = row.lstrip(" ")
+            if stripped.startswith("\t"):
+                problems.append(
+                    Problem(
+                        rel,
+                        number + line_offset,
+                        len(row) - len(stripped) + 1,
+                        "",
+                        "a tab character is used for indentation",
+                        hint="indent with spaces only",
+                    )
+                )
+                return None
+    return _read(text, rel, problems, line_offset)
+
+
+def _read(text: str, rel: str, problems: list[Problem], line_offset: int = 0) -> Node | None:
     """`text` read by libyaml; None, with its problems, on error."""
     rows = text.split("\n")
     loader = _Loader(text)

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder import libyaml
 from builder.errors import Problem
+from builder.libyaml import parse_yaml
 from builder.nodes import MAX_DEPTH as MAX_DEPTH
 from builder.nodes import Entry as Entry
 from builder.nodes import Mapping as Mapping
@@ -362,27 +362,6 @@ def load_yaml_file(
     if cache is not None:
         return RawFile(rel, cache.parse(text, rel, problems))
     return RawFile(rel, parse_yaml(text, rel, problems))
-
-
-def parse_yaml(text: str, rel: str, problems: list[Problem], line_offset: int = 0) -> Node | None:
-    """Plain YAML text -> a located `Node` tree (None for an empty document or on error)."""
-    if "\t" in text:
-        # YAML forbids tabs in indentation; libyaml's message for it is cryptic.
-        for number, row in enumerate(text.splitlines(), 1):
-            stripped = row.lstrip(" ")
-            if stripped.startswith("\t"):
-                problems.append(
-                    Problem(
-                        rel,
-                        number + line_offset,
-                        len(row) - len(stripped) + 1,
-                        "",
-                        "a tab character is used for indentation",
-                        hint="indent with spaces only",
-                    )
-                )
-                return None
-    return libyaml.read(text, rel, problems, line_offset)
 
 
 _FRONT_MATTER = re.compile(r"^-{3,}\s*$", re.MULTILINE)

@@ -17,7 +17,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from builder.errors import Problem
-from builder.load import Mapping, Node, RawFile, RawProject, RawText, Scalar, Sequence, parse_yaml
+from builder.libyaml import parse_yaml
+from builder.load import Mapping, Node, RawFile, RawProject, RawText, Scalar, Sequence
 from builder.quotes import SourceIndex
 
 DIGEST = re.compile(r"[0-9a-f]{64}")

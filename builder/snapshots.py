@@ -12,7 +12,8 @@ from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.load import WITHDRAWN, Mapping, Node, Scalar, Sequence, decode, parse_yaml
+from builder.libyaml import parse_yaml
+from builder.load import WITHDRAWN, Mapping, Node, Scalar, Sequence, decode
 
 KINDS = ("fact", "actor", "source")
 FACTS_DIR = "content/facts"
