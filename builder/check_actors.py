@@ -22,12 +22,7 @@ def check_actors(raw: RawFile, state: State) -> None:
         r.fields(node, ACTOR_FIELDS, p)
         name = r.text(node, "name", p)
         kind = r.choice(node, "kind", p, ActorKind)
-        country = r.ident(node, "country", p, required=False)
-        if country:
-            where = node.entries["country"].value
-            state.refs.append(
-                Ref("actor", country, r.file, where.line, where.column, f"{p}country")
-            )
+        country = r.ref(node, "country", p, "actor", state.refs, required=False)
         positions: list[Position] = []
         pos_entry = node.entries.get("positions")
         if pos_entry is not None and not (

@@ -8,7 +8,7 @@ import re
 
 from builder.check_citations import check_citations
 from builder.errors import Severity
-from builder.fields import Reader, Ref
+from builder.fields import Reader
 from builder.load import Mapping
 from builder.model import Citation, Correction, Dispute, DisputeKind, Fact, Lint, LintWaiver, Status
 from builder.records import State
@@ -40,19 +40,13 @@ def check_fact(node: Mapping, i: int, r: Reader, state: State) -> tuple[str | No
     p = f"{fid}." if fid else f"[{i}]."
     r.fields(node, FACT_FIELDS, p)
     claim = r.text(node, "claim", p, what="one or two sentences")
-    topic = r.ident(node, "topic", p)
-    if topic:
-        value = node.entries["topic"].value
-        state.refs.append(Ref("topic", topic, r.file, value.line, value.column, f"{p}topic"))
+    topic = r.ref(node, "topic", p, "topic", state.refs)
     date = r.date(node, "date", p)
     actors = r.ids(node, "actors", p, "actor", state.refs)
     status = r.choice(node, "status", p, Status, required=False, default=Status.REPORTED)
     citations = check_citations(node, fid, p, r, state)
     disputes = _disputes(node, fid, p, r, state)
-    event = r.ident(node, "event", p, required=False) or ""
-    if event:
-        value = node.entries["event"].value
-        state.refs.append(Ref("event", event, r.file, value.line, value.column, f"{p}event"))
+    event = r.ref(node, "event", p, "event", state.refs, required=False) or ""
     lint_ok = _lint_ok(node, p, r)
     if claim is not None and citations:
         _check_numbers(claim, citations, node, p, r)
@@ -90,7 +84,7 @@ def _disputes(node: Mapping, fid: str | None, p: str, r: Reader, state: State) -
         if d is None:
             continue
         r.fields(d, DISPUTE_FIELDS, dp)
-        other = r.ident(d, "fact", dp)
+        other = r.ref(d, "fact", dp, "fact", state.refs)
         note = r.text(d, "note", dp, what="one line saying what differs")
         kind: DisputeKind | None = None
         if "kind" in d.entries:
@@ -105,16 +99,13 @@ def _disputes(node: Mapping, fid: str | None, p: str, r: Reader, state: State) -
                 "thing in different words, numbers or dates, `inconsistent` when "
                 "one source contradicts itself (an omission is no dispute)",
             )
-        if other:
-            value = d.entries["fact"].value
-            state.refs.append(Ref("fact", other, r.file, value.line, value.column, f"{dp}fact"))
-            if other == fid:
-                r.problem(
-                    value,
-                    f"{dp}fact",
-                    "a fact cannot dispute itself",
-                    hint="name the id of the other fact",
-                )
+        if other and other == fid:
+            r.problem(
+                d.entries["fact"].value,
+                f"{dp}fact",
+                "a fact cannot dispute itself",
+                hint="name the id of the other fact",
+            )
         if other and note is not None:
             # Without a valid kind the build fails anyway; counting the dispute as a
             # contradiction meanwhile keeps its fact's `status: disputed` from being reported

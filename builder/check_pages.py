@@ -56,10 +56,7 @@ def check_page(raw: RawPage, state: State) -> Page | None:
     r.fields(node, PAGE_FIELDS, "")
     title = r.text(node, "title", "")
     facts = r.ids(node, "facts", "", "fact", state.refs)
-    topic = r.ident(node, "topic", "", required=False)
-    if topic:
-        value = node.entries["topic"].value
-        state.refs.append(Ref("topic", topic, r.file, value.line, value.column, "topic"))
+    topic = r.ref(node, "topic", "", "topic", state.refs, required=False)
     for number, line in enumerate(raw.body.split("\n"), raw.body_line):
         if HIDDEN.search(line):
             r.visible(Scalar(line, number, 1), "body", line)

@@ -83,7 +83,7 @@ def check_site(raw: RawFile, state: State) -> Site | None:
 
 def _main_event(node: Mapping, events: list[Event], r: Reader, state: State) -> str:
     """`main_event`: required once events are declared, and one of them."""
-    main = r.ident(node, "main_event", "", required=False)
+    main = r.ref(node, "main_event", "", "event", state.refs, required=False)
     if main is None:
         if events and "main_event" not in node.entries:
             r.problem(
@@ -93,8 +93,6 @@ def _main_event(node: Mapping, events: list[Event], r: Reader, state: State) -> 
                 hint=f"name the event the briefing is about, e.g. `main_event: {events[0].id}`",
             )
         return events[0].id if events else ""
-    value = node.entries["main_event"].value
-    state.refs.append(Ref("event", main, r.file, value.line, value.column, "main_event"))
     return main
 
 

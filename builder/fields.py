@@ -200,6 +200,24 @@ class Reader:
             return None
         return value
 
+    def ref(
+        self,
+        node: Mapping,
+        key: str,
+        prefix: str,
+        kind: str,
+        refs: list[Ref],
+        *,
+        required: bool = True,
+    ) -> str | None:
+        """An id naming a `kind` defined elsewhere, noted in `refs` to be checked once every
+        id is known."""
+        value = self.ident(node, key, prefix, required=required)
+        if value:
+            where = node.entries[key].value
+            refs.append(Ref(kind, value, self.file, where.line, where.column, f"{prefix}{key}"))
+        return value
+
     def ids(
         self, node: Mapping, key: str, prefix: str, kind: str, refs: list[Ref]
     ) -> tuple[str, ...]:
