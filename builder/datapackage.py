@@ -413,16 +413,31 @@ def _foreign(
 
 
 def _csv(columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> bytes:
-    """A table as `facts.csv` is written: RFC 4180, CRLF, characters XML forbids dropped,
-    a text cell that a spreadsheet would run as a formula with a `'` before it. The header
-    row names `columns` (none: rows only)."""
+    """A table with a header row naming `columns` (none: rows only), as `csv_rows` writes it."""
+    header = [[c.name for c in columns]] if columns else []
+    return csv_rows([*header, *rows])
+
+
+def csv_rows(rows: Iterable[Sequence[object]]) -> bytes:
+    """Rows as every table of the site is written (`facts.csv` too): RFC 4180, CRLF,
+    characters XML forbids dropped, a text cell that a spreadsheet would run as a formula
+    with a `'` before it."""
+    rows = list(rows)
+    text = _write(
+        [
+            ["'" + c if type(c) is str and c.startswith(FORMULA_START) else c for c in row]
+            for row in rows
+        ]
+    )
+    if XML_ILLEGAL.search(text):  # rare: write them again from cleaned cells
+        text = _write([[_cell(c) for c in row] for row in rows])
+    return text.encode()
+
+
+def _write(rows: list[list[object]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    if columns:
-        writer.writerow([c.name for c in columns])
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return out.getvalue().encode()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
 
 
 def _cell(value: object) -> object:
