@@ -22,7 +22,7 @@ from typing import TextIO
 from builder.citing import CitedQuote, FactFiles, read_fact_files
 from builder.errors import Problem
 from builder.finder import Candidate, Ranking, rank
-from builder.load import Mapping, Scalar, load_yaml_file, read_text
+from builder.load import Mapping, load_yaml_file, read_text
 from builder.load import Sequence as YamlList
 from builder.passages import WORD, Text, fold, prepare
 from builder.quotes import Match, SourceIndex, normalise_quote
@@ -90,20 +90,15 @@ def read_sources(root: Path) -> tuple[list[Text], list[Problem]]:
         return texts, problems
     folders: dict[str, str] = {}
     for item in raw.node.items:
-        ident, file = _text(item, "id"), _text(item, "file")
+        if not isinstance(item, Mapping):
+            continue
+        ident, file = item.text("id"), item.text("file")
         if ident is None or file is None:
             continue
         text = read_text(root, file, problems, folders)
         if text is not None:
             texts.append(prepare(ident, file, text))
     return sorted(texts, key=lambda t: t.id), problems
-
-
-def _text(node: object, key: str) -> str | None:
-    if not isinstance(node, Mapping) or key not in node.entries:
-        return None
-    value = node.entries[key].value
-    return value.value if isinstance(value, Scalar) and isinstance(value.value, str) else None
 
 
 def find(library: Library, words: str, source: str | None = None, limit: int = LIMIT) -> Answer:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from builder.errors import Problem
 from builder.libyaml import parse_yaml
-from builder.load import Mapping, Node, Scalar, read_text
+from builder.load import Mapping, Node, read_text
 from builder.load import Sequence as YamlList
 
 _ITEM = re.compile(r"\n-(?=[ \n])")
@@ -107,20 +107,15 @@ def _items(text: str) -> list[tuple[int, str]]:
 def _citations(node: Node | None, rel: str) -> list[CitedQuote]:
     found: list[CitedQuote] = []
     for fact in node.items if isinstance(node, YamlList) else []:
-        ident = _text(fact, "id")
-        cited = fact.entries.get("citations") if isinstance(fact, Mapping) else None
+        if not isinstance(fact, Mapping):
+            continue
+        ident, cited = fact.text("id"), fact.entries.get("citations")
         if ident is None or cited is None or not isinstance(cited.value, YamlList):
             continue
         for item in cited.value.items:
-            source, quote = _text(item, "source"), _text(item, "quote")
-            if source is not None and quote is not None and isinstance(item, Mapping):
+            if not isinstance(item, Mapping):
+                continue
+            source, quote = item.text("source"), item.text("quote")
+            if source is not None and quote is not None:
                 found.append(CitedQuote(ident, source, quote, rel, item.entries["quote"].line))
     return found
-
-
-def _text(node: object, key: str) -> str | None:
-    """The string value of `key` in a mapping node, or None."""
-    if not isinstance(node, Mapping) or key not in node.entries:
-        return None
-    value = node.entries[key].value
-    return value.value if isinstance(value, Scalar) and isinstance(value.value, str) else None

@@ -54,6 +54,11 @@ class Mapping:
     line: int
     column: int
 
+    def text(self, key: str) -> str | None:
+        """The text of `key`'s value, or None when it is missing, null or not a scalar."""
+        entry = self.entries.get(key)
+        return entry.value.value if entry is not None and isinstance(entry.value, Scalar) else None
+
 
 @dataclass(slots=True)
 class Sequence:

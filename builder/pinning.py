@@ -62,13 +62,13 @@ def read_pins(raw: RawFile, problems: list[Problem] | None = None) -> list[Pin]:
     for item in raw.node.items:
         if not isinstance(item, Mapping):
             continue
-        sid = _scalar(item, "id")
+        sid = item.text("id")
         for file_key, digest_key in (("file", "sha256"), ("capture", "capture_sha256")):
-            file = _scalar(item, file_key)
+            file = item.text(file_key)
             if not sid or not file:
                 continue
             entry = item.entries.get(digest_key)
-            digest = _scalar(item, digest_key) or ""
+            digest = item.text(digest_key) or ""
             where = entry.value if entry is not None else item.entries[file_key]
             if digest and not DIGEST.fullmatch(digest):
                 if problems is not None:
@@ -85,13 +85,6 @@ def read_pins(raw: RawFile, problems: list[Problem] | None = None) -> list[Pin]:
                 digest = ""
             pins.append(Pin(sid, file, digest, digest_key, where.line, where.column))
     return pins
-
-
-def _scalar(node: Mapping, key: str) -> str | None:
-    entry = node.entries.get(key)
-    if entry is None or not isinstance(entry.value, Scalar):
-        return None
-    return entry.value.value
 
 
 class Fate(StrEnum):
@@ -167,13 +160,13 @@ def citing_quotes(facts: Iterable[RawText], source_id: str) -> list[CitingQuote]
         for fact in node.items if isinstance(node, Sequence) else ():
             if not isinstance(fact, Mapping):
                 continue
-            fid = _scalar(fact, "id") or "?"
+            fid = fact.text("id") or "?"
             cites = fact.entries.get("citations")
             items: list[Node] = (
                 cites.value.items if cites is not None and isinstance(cites.value, Sequence) else []
             )
             for number, cite in enumerate(items, 1):
-                if not isinstance(cite, Mapping) or _scalar(cite, "source") != source_id:
+                if not isinstance(cite, Mapping) or cite.text("source") != source_id:
                     continue
                 quote = cite.entries.get("quote")
                 if quote is not None and isinstance(quote.value, Scalar) and quote.value.value:

@@ -146,9 +146,7 @@ def _records(node: Node | None) -> list[Mapping]:
 
 
 def _text(node: Mapping, key: str) -> str:
-    entry = node.entries.get(key)
-    value = entry.value if entry is not None else None
-    return value.value or "" if isinstance(value, Scalar) else ""
+    return node.text(key) or ""
 
 
 def _texts(node: Mapping, key: str) -> tuple[str, ...]:
