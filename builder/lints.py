@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from builder.errors import Problem, Severity
-from builder.model import Actor, Briefing, Fact, Lint
+from builder.model import MONTHS, Actor, Briefing, Fact, Lint
 
 # Words with which a source reports an intention, a possibility or an offer rather than a
 # fact. `may` and `might` only in lower case: `May` is a month.
@@ -75,21 +75,9 @@ _JUDGEMENT = re.compile(
 )
 """Words of judgement: a reading of the facts, which one strand alone cannot make ours."""
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CALENDAR_NAMES = frozenset((*(month.lower() for month in MONTHS), *_DAYS))
+"""Names of months and days (lower case): a quote may give them abbreviated."""
 _DATE_WORD = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
     r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[Yy]esterday"
@@ -337,7 +325,7 @@ def _plain(claim: str) -> str:
 def _date_quoted(word: str, quoted: str) -> bool:
     """Whether a date word of the claim (lower case) is in the quotes, abbreviated or not."""
     word = " ".join(word.split())
-    if word in _MONTHS or word in _DAYS:
+    if word in _CALENDAR_NAMES:
         return re.search(rf"\b{word[:3]}", quoted) is not None
     return word in quoted
 
