@@ -225,6 +225,58 @@ def test_matrix_headers_stay_in_view_while_scrolling_on_a_phone(
     assert rows[:3] == ["United Kingdom", "France", "United States"]
 
 
+def test_every_ally_in_the_sticky_column_is_ruled_off_from_the_next_on_a_phone(
+    phone: Page, built_site: BuiltSite
+) -> None:
+    """Two allies must never read as one cell: between each pair of rows of the ally column
+    a line is drawn, read off the pixels of a screenshot (sticky cells start at fractions
+    of a pixel, and a later one can paint over the one above it)."""
+    phone.goto(built_site.url + "allies/")
+    phone.locator(".matrix-scroll").scroll_into_view_if_needed()
+    shot = phone.screenshot()
+    rows = phone.evaluate("""() => [...document.querySelectorAll('.matrix tbody th')]
+        .map(th => { const r = th.getBoundingClientRect();
+                     return [r.left, r.top, r.right, r.bottom]; })""")
+    # Chromium decodes the screenshot and reads, per boundary, the darkest row of pixels
+    # within a pixel of it across the column's middle.
+    darkest = phone.evaluate(
+        """async ([png, rows]) => {
+            const img = new Image();
+            img.src = 'data:image/png;base64,' + png;
+            await img.decode();
+            const c = document.createElement('canvas');
+            c.width = img.width; c.height = img.height;
+            const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+            const scale = img.width / window.innerWidth;
+            const out = [];
+            for (let i = 0; i + 1 < rows.length; i++) {
+                const [l, , r, bottom] = rows[i];
+                const box = document.querySelector('.matrix-scroll').getBoundingClientRect();
+                if (bottom < box.top + 2 || bottom > Math.min(box.bottom, window.innerHeight) - 2) {
+                    out.push(null); continue; }
+                const x0 = Math.round((l + 4) * scale), x1 = Math.round((r - 4) * scale);
+                let best = 255 * 3;
+                const y0 = Math.floor((bottom - 2) * scale), y1 = Math.ceil((bottom + 1) * scale);
+                for (let y = y0; y <= y1; y++) {
+                    const d = g.getImageData(x0, y, x1 - x0, 1).data;
+                    let sum = 0;
+                    for (let k = 0; k < d.length; k += 4) sum += d[k] + d[k + 1] + d[k + 2];
+                    best = Math.min(best, sum / (d.length / 4));
+                }
+                out.push(best);
+            }
+            return out; }""",
+        [__import__("base64").b64encode(shot).decode(), rows],
+    )
+    names = phone.locator(".matrix tbody th").all_inner_texts()
+    seen = [
+        (a, b, v) for a, b, v in zip(names[:-1], names[1:], darkest, strict=True) if v is not None
+    ]
+    assert len(seen) >= 5, "the matrix's rows were not on screen"
+    background = 255 * 3  # light mode: the cells are white; a line is visibly darker
+    assert all(v < background - 60 for _, _, v in seen), seen
+
+
 # 6. Pictures --------------------------------------------------------------------------------
 
 
