@@ -54,8 +54,8 @@ class Layer:
 
 _PER_ROW = 6
 _DOT_GAP = 17
-MAX_DOTS = 18
-"""A column of more facts draws one bar (three rows of dots at most)."""
+MAX_DOTS = 60
+"""A column of more facts draws one bar (ten rows of dots at most)."""
 MAX_COLUMNS = 40
 """More dated days than this: a column per month."""
 
