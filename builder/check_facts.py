@@ -66,7 +66,7 @@ def check_fact(node: Mapping, i: int, r: Reader, state: State) -> tuple[str | No
         event=event,
         lint_ok=lint_ok,
         corrections=_corrections(node, p, r),
-        minor=_flag(node, "minor", p, r),
+        minor=r.flag(node, "minor", p),
         aliases=r.ids(node, "aliases", p, "fact", []),
     )
 
@@ -166,19 +166,6 @@ def _corrections(node: Mapping, p: str, r: Reader) -> tuple[Correction, ...]:
         elif when is not None and what is not None and why is not None:
             found.append(Correction(when, what, why))
     return tuple(sorted(found, key=lambda c: (c.date.year, c.date.month, c.date.day)))
-
-
-def _flag(node: Mapping, key: str, p: str, r: Reader) -> bool:
-    value = r.text(node, key, p, required=False, what="`true` or `false`")
-    if value is None or value in ("true", "false"):
-        return value == "true"
-    r.problem(
-        node.entries[key].value,
-        f"{p}{key}",
-        f"`{value}` is not `true` or `false`",
-        hint=f"write `{key}: true`, or leave it out",
-    )
-    return False
 
 
 def _check_numbers(claim: str, citations: list[Citation], node: Mapping, p: str, r: Reader) -> None:

@@ -338,6 +338,18 @@ class Reader:
         )
         return default
 
+    def flag(self, node: Mapping, key: str, prefix: str) -> bool:
+        value = self.text(node, key, prefix, required=False, what="`true` or `false`")
+        if value is None or value in ("true", "false"):
+            return value == "true"
+        self.problem(
+            node.entries[key].value,
+            f"{prefix}{key}",
+            f"`{value}` is not `true` or `false`",
+            hint=f"write `{key}: true`, or leave it out",
+        )
+        return False
+
 
 def parse_date(value: str) -> PartialDate | None:
     """`YYYY-MM-DD` or `YYYY-MM` -> PartialDate; None when malformed or impossible."""
