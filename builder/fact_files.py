@@ -197,17 +197,12 @@ def check_fact_files(
         return check_fact_file(raw.path, raw.text, context)
 
     big = sum(len(raw.text or "") for raw in todo) >= SPREAD_MIN_CHARS
-    for raw, unit in zip(
-        todo, (spread or _loop)(one, todo) if big else map(one, todo), strict=True
-    ):
+    checked = spread(one, todo) if big and spread is not None else map(one, todo)
+    for raw, unit in zip(todo, checked, strict=True):
         units[raw.path] = unit
         if cache is not None:
             cache.keep(raw.path, (raw.text, context.digest), unit)
     return [units[raw.path] for raw in files]
-
-
-def _loop(func: Callable[[RawText], FactFile], inputs: list[RawText]) -> list[FactFile]:
-    return [func(x) for x in inputs]
 
 
 def check_fact_file(path: str, text: str | None, context: Context) -> FactFile:
