@@ -276,13 +276,10 @@ def check_pins(project: RawProject) -> list[Problem]:
 def mismatch_problem(project: RawProject, pin: Pin, actual: str) -> Problem:
     """The problem of a file that changed under its pin, naming every citing fact."""
     message = f"{pin.file} does not match its pin: expected sha256 {pin.sha256}, actual {actual}"
+    where = (SOURCES_FILE, pin.line, pin.column, f"{pin.source}.{pin.field}", message)
     if pin.field == "capture_sha256":
         return Problem(
-            SOURCES_FILE,
-            pin.line,
-            pin.column,
-            f"{pin.source}.{pin.field}",
-            message,
+            *where,
             hint="raw captures never change: restore the file from git "
             f"(`git checkout -- {pin.file}`)",
         )
@@ -298,11 +295,7 @@ def mismatch_problem(project: RawProject, pin: Pin, actual: str) -> Problem:
         else "no fact cites it"
     )
     return Problem(
-        SOURCES_FILE,
-        pin.line,
-        pin.column,
-        f"{pin.source}.{pin.field}",
-        message,
+        *where,
         hint=f"restore the file (`git checkout -- {pin.file}`), or if it was "
         f"re-archived on purpose run `briefing sources pin {pin.source}`",
         excerpt=excerpt,
