@@ -97,13 +97,15 @@ def build(
     digests: bool = False,
     watcher: Watcher | None = None,
     base: str | None = None,
+    recording: bool = False,
 ) -> BuildResult:
     """Check, plan every page, render them into a new site, index it, and swap it in place
     of `out` (default `site/`). With `base` (a git revision: what was last published), the
     site gets a `/changes/` page of what this build changes, and the result its `review`.
 
     One build at a time per output folder: a second one is refused with a problem. With
-    `digests`, the result carries every written file's digest (the preview's starting point).
+    `digests`, the result carries every written file's digest, and with `recording` its
+    renderer what each page read (the preview's starting point).
     """
     from builder.lock import BuildLocked, build_lock
     from builder.urls import BASE_URL_HINT, base_url_problem
@@ -134,7 +136,9 @@ def build(
     try:
         with tidy_new_folders(out.parent), build_lock(out):
             clean_stale(out)  # even a failing build puts back a site a killed one moved away
-            return _build(root, out, base_url, search, strict, cache, digests, watcher, base)
+            return _build(
+                root, out, base_url, search, strict, cache, digests, watcher, base, recording
+            )
     except BuildLocked as exc:
         return _refused(
             out,
@@ -176,6 +180,7 @@ def _build(
     digests: bool,
     watcher: Watcher,
     base: str | None = None,
+    recording: bool = False,
 ) -> BuildResult:
     from jinja2 import TemplateError
 
@@ -204,10 +209,10 @@ def _build(
             briefing, site=replace(briefing.site, base_url=normalise_base_url(base_url))
         )
     urls = Urls(briefing.site.base_url)
-    # Every page is rendered: what each depends on is for the preview's rebuilds (whose
-    # own plan has it), and would be nearly half of the planning's time.
-    jobs = plan_pages(briefing, urls, deps=False, review=review, base=base or "")
-    renderer = result.renderer = Renderer(briefing, urls, root / "templates", env)
+    jobs = plan_pages(briefing, urls, review=review, base=base or "")
+    renderer = result.renderer = Renderer(
+        briefing, urls, root / "templates", env, recording=recording
+    )
     try:
         with SiteWriter(out, digests=digests) as site:
             reports = render_into(jobs, renderer, site, watcher)

@@ -7,20 +7,20 @@ fact card and citation-mark fragments as `Markup`, reused on every page that sho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import TypeVar
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from builder.footnotes import Cited, placeholder
 from builder.markdown import Markdown
-from builder.model import Briefing, DisputeKind, Fact, PartialDate, Source, Status
+from builder.model import Briefing, DisputeKind, PartialDate, Source, Status
+from builder.reads import Memo, collecting
 from builder.urls import Urls, text_fragment_url
 
-V = TypeVar("V")
+Fragments = tuple[str, str, str, str, frozenset[str]]
+"""A fact's claim (HTML, text), card and marks made in another process, with what they read."""
 STATUS_LABELS = {"reported": "Reported", "claimed": "Claimed", "disputed": "Disputed"}
 DISPUTE_HEADINGS = {
     DisputeKind.CONTRADICTS: "Disputed",
@@ -168,46 +168,23 @@ def topic_links(briefing: Briefing, urls: Urls) -> dict[str, Link]:
     return links
 
 
-def card_deps(briefing: Briefing, fact_id: str) -> frozenset[str]:
-    """What a fact card shows: the fact, its actors, its sources and disputing facts."""
-    fact = briefing.fact_by_id[fact_id]
-    return frozenset(
-        {f"fact:{fact.id}"}
-        | {f"actor:{a}" for a in fact.actors}
-        | {f"source:{c.source}" for c in fact.citations}
-        | {f"fact:{d.fact}" for d in briefing.disputes_of.get(fact.id, ())}
-    )
-
-
-def cards_showing(briefing: Briefing, changed: Iterable[str]) -> set[str]:
-    """The facts whose card shows something named in `changed`: the inverse of `card_deps`
-    (a fact, its actors, its sources, the facts disputing it), found from the names."""
-    touched: set[str] = set()
-    for name in changed:
-        kind, _, key = name.partition(":")
-        if kind == "fact":  # the fact's own card, and the cards of facts it disputes
-            touched.add(key)
-            touched.update(d.fact for d in briefing.disputes_of.get(key, ()))
-        elif kind == "actor":
-            touched.update(briefing.facts_by_actor.get(key, ()))
-        elif kind == "source":
-            touched.update(briefing.facts_by_source.get(key, ()))
-    return touched
-
-
-def keep_entries(mine: dict[str, V], theirs: Mapping[str, V], but: AbstractSet[str]) -> None:
-    """Put all `theirs`'s entries but those of the keys in `but` into `mine` (whose own
-    entries stay). After an edit `but` is the few facts it touched: copying the whole and
-    dropping those is many times quicker than picking each of the others."""
-    own = {key: mine[key] for key in but if key in mine}
-    mine.update(theirs)
-    for key in but:
-        mine.pop(key, None)
-    mine.update(own)
+_MEMOS = (
+    "_claims",
+    "_views",
+    "_cards",
+    "_marks",
+    "_bare",
+    "_cited",
+    "_actor_links",
+    "_sources",
+    "_badges",
+    "_topics",
+)
 
 
 class Cards:
-    """Memoised fact views and fragments: each claim is rendered once per build."""
+    """Memoised fact views and fragments: each claim is rendered once per build. With
+    `recording`, each remembers what its making read (see `reads.Memo`)."""
 
     def __init__(
         self,
@@ -215,46 +192,51 @@ class Cards:
         urls: Urls,
         env: Environment,
         markdown: Markdown,
-        topics: Mapping[str, Link],
+        *,
+        recording: bool = False,
     ) -> None:
         self.briefing = briefing
         self.urls = urls
         self.env = env
         self.markdown = markdown
-        self.topics = topics
-        self._claims: dict[str, tuple[Markup, str]] = {}
-        self._views: dict[str, FactView] = {}
-        self._cards: dict[str, Markup] = {}
-        self._marks: dict[str, Markup] = {}
-        self._bare: dict[str, Markup] = {}
-        self._cited: dict[tuple[str, int], Cited | None] = {}
+        self._topics: Memo[str, dict[str, Link]] = Memo(recording)
+        """Each topic's home (one entry, see `topic_links`), made when first asked for."""
+        self.recording = recording
+        self._claims: Memo[str, tuple[Markup, str]] = Memo(recording)
+        self._views: Memo[str, FactView] = Memo(recording)
+        self._cards: Memo[str, Markup] = Memo(recording)
+        self._marks: Memo[str, Markup] = Memo(recording)
+        self._bare: Memo[str, Markup] = Memo(recording)
+        self._cited: Memo[tuple[str, int], Cited | None] = Memo(recording)
         # What many facts share, made once per build: actors' links, sources' links and
         # addresses, dates.
-        self._actor_links: dict[str, Link | None] = {}
-        self._sources: dict[str, SourceLinks] = {}
+        self._actor_links: Memo[str, Link | None] = Memo(recording)
+        self._sources: Memo[str, SourceLinks] = Memo(recording)
         self._dates: dict[tuple[int, int, int], DateView] = {}
         """By (year, month, day): a dataclass hashes and compares in Python, a tuple in C."""
         self.badges = event_badges(briefing)
         """Each event's badge but the main event's."""
-        self._badges: dict[str, Markup] = {}
+        self._badges: Memo[str, Markup] = Memo(recording)
+
+    def keep(self, previous: Cards, changed: AbstractSet[str]) -> None:
+        """Reuse what `previous` (the last build's) made that read nothing in `changed`."""
+        for name in _MEMOS:
+            getattr(self, name).keep(getattr(previous, name), changed)
 
     def claim(self, fact_id: str) -> tuple[Markup, str]:
         """The claim as HTML and as plain text."""
-        if fact_id not in self._claims:
-            text = self.briefing.fact_by_id[fact_id].claim
-            self._claims[fact_id] = (self.markdown.inline(text), self.markdown.plain(text))
-        return self._claims[fact_id]
+        return self._claims.get(fact_id, self._make_claim)
+
+    def _make_claim(self, fact_id: str) -> tuple[Markup, str]:
+        text = self.briefing.fact_by_id[fact_id].claim
+        return self.markdown.inline(text), self.markdown.plain(text)
 
     def view(self, fact_id: str) -> FactView:
-        if fact_id not in self._views:
-            self._views[fact_id] = self._make_view(self.briefing.fact_by_id[fact_id])
-        return self._views[fact_id]
+        return self._views.get(fact_id, self._make_view)
 
     def card(self, fact_id: str) -> Markup:
         """The fact card: claim, marks, date, actors, corroboration, disputes."""
-        if fact_id not in self._cards:
-            self._cards[fact_id] = self._render_card(fact_id, bare=False)
-        return self._cards[fact_id]
+        return self._cards.get(fact_id, self._full_card)
 
     def bare_card(self, fact_id: str) -> Markup:
         """The fact card without its dispute notes, for pages that explain the dispute
@@ -262,9 +244,13 @@ class Cards:
         fact's own page): said once, not on every side."""
         if not self.briefing.disputes_of.get(fact_id):
             return self.card(fact_id)
-        if fact_id not in self._bare:
-            self._bare[fact_id] = self._render_card(fact_id, bare=True)
-        return self._bare[fact_id]
+        return self._bare.get(fact_id, self._bare_card)
+
+    def _full_card(self, fact_id: str) -> Markup:
+        return self._render_card(fact_id, bare=False)
+
+    def _bare_card(self, fact_id: str) -> Markup:
+        return self._render_card(fact_id, bare=True)
 
     def _render_card(self, fact_id: str, *, bare: bool) -> Markup:
         template = self.env.get_template("_fact_card.html")
@@ -283,29 +269,26 @@ class Cards:
 
     def badge(self, event: EventBadge) -> Markup:
         """An event's badge as HTML (`_event_badge.html`), made once per event."""
-        made = self._badges.get(event.id)
-        if made is None:
-            html = self.env.get_template("_event_badge.html").render(event=event)
-            made = self._badges[event.id] = Markup(html.rstrip("\n"))
-        return made
+        return self._badges.get(event.id, self._make_badge)
+
+    def _make_badge(self, event_id: str) -> Markup:
+        html = self.env.get_template("_event_badge.html").render(event=self.badges[event_id])
+        return Markup(html.rstrip("\n"))
 
     def marks(self, fact_id: str) -> Markup:
         """The fact's numbered citation marks `[1][2]`, each linking to its passage."""
-        if fact_id not in self._marks:
-            template = self.env.get_template("_cite_marks.html")
-            html = template.render(fact=self.view(fact_id))
-            self._marks[fact_id] = Markup(html.strip())
-        return self._marks[fact_id]
+        return self._marks.get(fact_id, self._make_marks)
+
+    def _make_marks(self, fact_id: str) -> Markup:
+        template = self.env.get_template("_cite_marks.html")
+        return Markup(template.render(fact=self.view(fact_id)).strip())
 
     def cited(self, fact_id: str, number: int) -> Cited | None:
         """What a References list shows of citation `number` of `fact_id` (None: no such)."""
-        key = (fact_id, number)
-        found = self._cited.get(key)
-        if found is None and key not in self._cited:
-            found = self._cited[key] = self._make_cited(fact_id, number)
-        return found
+        return self._cited.get((fact_id, number), self._make_cited)
 
-    def _make_cited(self, fact_id: str, number: int) -> Cited | None:
+    def _make_cited(self, key: tuple[str, int]) -> Cited | None:
+        fact_id, number = key
         fact = self.briefing.fact_by_id.get(fact_id)
         citation = next((c for c in fact.citations if c.number == number), None) if fact else None
         if citation is None:
@@ -327,53 +310,48 @@ class Cards:
             view.claim_text,
         )
 
-    def fragments(self, fact_id: str) -> tuple[str, str, str, str]:
-        """A fact's claim (HTML and text), card and marks as plain strings: made in another
-        process, they are handed back to this one with `adopt`."""
-        html, text = self.claim(fact_id)
-        return str(html), text, str(self.card(fact_id)), str(self.marks(fact_id))
+    def fragments(self, fact_id: str) -> Fragments:
+        """A fact's claim (HTML and text), card and marks as plain strings, with what making
+        them read: made in another process, they are handed back to this one with `adopt`."""
+        if self._cards.reads is None:
+            html, text = self.claim(fact_id)
+            return str(html), text, str(self.card(fact_id)), str(self.marks(fact_id)), frozenset()
+        with collecting() as names:
+            html, text = self.claim(fact_id)
+            card, marks = str(self.card(fact_id)), str(self.marks(fact_id))
+        return str(html), text, card, marks, frozenset(names)
 
     def made(self, fact_id: str) -> bool:
         """Whether the fact's card and marks are made already (here, kept or adopted)."""
         return fact_id in self._cards and fact_id in self._marks
 
-    def adopt(self, fact_id: str, fragments: tuple[str, str, str, str]) -> None:
-        """Take a fact's fragments made elsewhere by `fragments`, as if made here."""
-        html, text, card, marks = fragments
-        self._claims[fact_id] = (Markup(html), text)
-        self._cards[fact_id] = Markup(card)
-        self._marks[fact_id] = Markup(marks)
+    def adopt(self, fact_id: str, fragments: Fragments) -> None:
+        """Take a fact's fragments made elsewhere by `fragments`, as if made here (each
+        counted as reading all that the three read: a little more than each did)."""
+        html, text, card, marks, names = fragments
+        self._claims.put(fact_id, (Markup(html), text), names)
+        self._cards.put(fact_id, Markup(card), names)
+        self._marks.put(fact_id, Markup(marks), names)
 
     def cards(self, fact_ids: tuple[str, ...]) -> tuple[Markup, ...]:
         return tuple(self.card(f) for f in fact_ids)
 
-    def keep_all_but(self, previous: Cards, touched: AbstractSet[str]) -> None:
-        """Reuse what `previous` made for every fact but `touched`: the preview passes the
-        facts whose card dependencies (`card_deps`) a change touched, the facts it removed
-        among them (see `cards_showing`), with the same templates and site."""
-        keep_entries(self._claims, previous._claims, touched)
-        keep_entries(self._views, previous._views, touched)
-        keep_entries(self._cards, previous._cards, touched)
-        keep_entries(self._marks, previous._marks, touched)
-        keep_entries(self._bare, previous._bare, touched)
-        self._cited.update(
-            {key: cited for key, cited in previous._cited.items() if key[0] not in touched}
-        )
-
     def topic(self, fact_id: str) -> Link:
         """Where the fact's topic is listed (not part of the card, so not memoised with it)."""
         topic = self.briefing.fact_by_id[fact_id].topic
-        return self.topics.get(topic, Link(self.urls.topic(topic), topic))
+        topics = self._topics.get("", self._make_topics)
+        return topics.get(topic, Link(self.urls.topic(topic), topic))
+
+    def _make_topics(self, _: str) -> dict[str, Link]:
+        return topic_links(self.briefing, self.urls)
 
     def source_links(self, source_id: str) -> SourceLinks:
         """A source's page link and original address, made once for all its citations."""
-        found = self._sources.get(source_id)
-        if found is None:
-            source = self.briefing.source_by_id[source_id]
-            found = self._sources[source_id] = SourceLinks(
-                Link(self.urls.source(source_id), source.title), original_url(source)
-            )
-        return found
+        return self._sources.get(source_id, self._make_source_links)
+
+    def _make_source_links(self, source_id: str) -> SourceLinks:
+        source = self.briefing.source_by_id[source_id]
+        return SourceLinks(Link(self.urls.source(source_id), source.title), original_url(source))
 
     def date(self, date: PartialDate | None) -> DateView | None:
         """`DateView.of(date)`, made once per date."""
@@ -386,16 +364,16 @@ class Cards:
         return found
 
     def _actor_link(self, actor_id: str) -> Link | None:
-        if actor_id not in self._actor_links:
-            actor = self.briefing.actor_by_id.get(actor_id)
-            self._actor_links[actor_id] = (
-                None if actor is None else Link(self.urls.actor(actor_id), actor.name)
-            )
-        return self._actor_links[actor_id]
+        return self._actor_links.get(actor_id, self._make_actor_link)
 
-    def _make_view(self, fact: Fact) -> FactView:
+    def _make_actor_link(self, actor_id: str) -> Link | None:
+        actor = self.briefing.actor_by_id.get(actor_id)
+        return None if actor is None else Link(self.urls.actor(actor_id), actor.name)
+
+    def _make_view(self, fact_id: str) -> FactView:
         # Made for every card, then again for the fact pages of cards another process made
         # (`benchmarks/README.md`): positional arguments, lookups in C.
+        fact = self.briefing.fact_by_id[fact_id]
         claim_html, claim_text = self.claim(fact.id)
         briefing, urls = self.briefing, self.urls
         actors = tuple([link for link in map(self._actor_link, fact.actors) if link is not None])

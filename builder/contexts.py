@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from builder.cards import Cards, DateView, Link, keep_entries, original_url
+from builder.cards import Cards, DateView, Link, original_url
 from builder.jsonld import fact_jsonld, source_jsonld
 from builder.markdown import Markdown
 from builder.marks import Span, segment
@@ -36,6 +36,7 @@ from builder.pictures import (
     layer_diagram,
     timeline_strip,
 )
+from builder.reads import Memo
 from builder.urls import Urls
 from builder.views import (
     ActorGroup,
@@ -127,6 +128,16 @@ WHAT_CHANGED = 5
 """How many of the latest dated facts the home page shows."""
 
 Context = dict[str, Any]
+MEMOS = (
+    "_nav",
+    "_nav_html",
+    "_fact_links",
+    "_topic_order",
+    "_days",
+    "_source_rows",
+    "_topic_links",
+)
+"""`SiteContext`'s memos, kept by the preview from one build to the next."""
 
 
 class SiteContext:
@@ -138,11 +149,9 @@ class SiteContext:
         self.cards = cards
         self.markdown = markdown
         self.as_of = DateView(briefing.site.as_of.iso(), briefing.site.as_of.human())
-        self._nav = nav_links(briefing, urls)
-        self._nav_elsewhere = tuple(NavItem(link.url, link.text, False) for link in self._nav)
-        """The navigation of every page it does not list (most of them)."""
-        self._nav_urls = frozenset(link.url for link in self._nav)
-        self._nav_html: dict[str, Markup] = {}
+        self._nav: Memo[str, tuple[Link, ...]] = Memo(cards.recording)
+        """The navigation's links (one entry), made when a page first asks for them."""
+        self._nav_html: Memo[str, Markup] = Memo(cards.recording)
         """The navigation's HTML by the URL it marks as current (`` for none)."""
         self._site_links = {
             "home_url": urls.home(),
@@ -157,108 +166,78 @@ class SiteContext:
             "how_to_read_url": urls.how_to_read(),
         }
         """The links every page's layout shows, made once."""
-        self._fact_links: dict[str, Link] = {}
-        self._topic_order: dict[str, tuple[str, ...]] = {}
-        self._days: list[tuple[DateView | None, tuple[str, ...]]] = []
-        self._source_rows: dict[str, tuple[tuple[Source, int, float], SourceRow]] = {}
-        self._topic_links: dict[str, tuple[Link, ...]] = {}
+        recording = cards.recording
+        self._fact_links: Memo[str, Link] = Memo(recording)
+        self._topic_order: Memo[str, dict[str, tuple[str, ...]]] = Memo(recording)
+        self._days: Memo[str, list[tuple[DateView | None, tuple[str, ...]]]] = Memo(recording)
+        self._source_rows: Memo[str, SourceRow] = Memo(recording)
+        self._topic_links: Memo[str, tuple[Link, ...]] = Memo(recording)
 
-    def keep(self, previous: SiteContext, touched: AbstractSet[str]) -> None:
-        """Reuse what `previous` (the last build's, with the same site) made for every fact
-        but `touched` (those whose card a change touched, removed ones among them), its
-        source rows where they are made from equal values, and its per-topic orders and
-        timeline days while the briefing's indexes are the very same objects:
-        `Briefing.assemble` reuses them only when no fact changed its place, date or
-        topic. A topic's links are kept then too, unless one of its facts was touched."""
-        keep_entries(self._fact_links, previous._fact_links, touched)
-        self._source_rows = dict(previous._source_rows)
-        was, now = previous.briefing, self.briefing
-        if was.timeline is now.timeline and was.facts_by_topic is now.facts_by_topic:
-            self._topic_order = previous._topic_order
-            self._days = previous._days
-            stale = {was.fact_by_id[fid].topic for fid in touched if fid in was.fact_by_id}
-            self._topic_links = {
-                topic: links for topic, links in previous._topic_links.items() if topic not in stale
-            }
-
-    def prepare(self) -> None:
-        """Make every fact's link and every topic's order now (in this process): the
-        preview does after its first build, whose pages other processes may have made, so
-        that the first edit finds them made."""
-        for topic_id in self.briefing.facts_by_topic:
-            self.topic_links(topic_id)
-        self.timeline_days()
-        for source in self.briefing.sources:
-            self.source_row(source)
+    def keep(self, previous: SiteContext, changed: AbstractSet[str]) -> None:
+        """Reuse what `previous` (the last build's) made that read nothing in `changed`."""
+        self.cards.keep(previous.cards, changed)
+        for name in MEMOS:
+            getattr(self, name).keep(getattr(previous, name), changed)
 
     def fact_link(self, fact_id: str) -> Link:
         """A link to the fact's page, its claim as plain text."""
-        link = self._fact_links.get(fact_id)
-        if link is None:
-            link = self._fact_links[fact_id] = Link(
-                self.urls.fact(fact_id), self.cards.claim(fact_id)[1]
-            )
-        return link
+        return self._fact_links.get(fact_id, self._make_fact_link)
+
+    def _make_fact_link(self, fact_id: str) -> Link:
+        return Link(self.urls.fact(fact_id), self.cards.claim(fact_id)[1])
 
     def topic_facts(self, topic_id: str) -> tuple[str, ...]:
         """The topic's facts, oldest first (see `chronological`)."""
-        if not self._topic_order:
-            order = timeline_order(self.briefing)
-            self._topic_order = {
-                tid: chronological(order, fact_ids)
-                for tid, fact_ids in self.briefing.facts_by_topic.items()
-            }
-        return self._topic_order.get(topic_id, ())
+        return self._topic_order.get("", self._make_topic_order).get(topic_id, ())
+
+    def _make_topic_order(self, _: str) -> dict[str, tuple[str, ...]]:
+        order = timeline_order(self.briefing)
+        return {
+            tid: chronological(order, fact_ids)
+            for tid, fact_ids in self.briefing.facts_by_topic.items()
+        }
 
     def topic_links(self, topic_id: str) -> tuple[Link, ...]:
         """Links to the topic's facts, oldest first (the search page's index)."""
-        links = self._topic_links.get(topic_id)
-        if links is None:
-            links = self._topic_links[topic_id] = tuple(
-                map(self.fact_link, self.topic_facts(topic_id))
-            )
-        return links
+        return self._topic_links.get(topic_id, self._make_topic_links)
+
+    def _make_topic_links(self, topic_id: str) -> tuple[Link, ...]:
+        return tuple(map(self.fact_link, self.topic_facts(topic_id)))
 
     def timeline_days(self) -> list[tuple[DateView | None, tuple[str, ...]]]:
         """The timeline's facts by date, in order."""
-        if not self._days:
-            b = self.briefing
-            runs: list[tuple[PartialDate | None, list[str]]] = []
-            last: PartialDate | None = None
-            for fid in b.timeline:  # facts of one date are next to each other
-                date = b.fact_by_id[fid].date
-                if runs and date == last:
-                    runs[-1][1].append(fid)
-                else:
-                    runs.append((date, [fid]))
-                    last = date
-            self._days = [(DateView.of(date), tuple(ids)) for date, ids in runs]
-        return self._days
+        return self._days.get("", self._make_days)
+
+    def _make_days(self, _: str) -> list[tuple[DateView | None, tuple[str, ...]]]:
+        b = self.briefing
+        runs: list[tuple[PartialDate | None, list[str]]] = []
+        last: PartialDate | None = None
+        for fid in b.timeline:  # facts of one date are next to each other
+            date = b.fact_by_id[fid].date
+            if runs and date == last:
+                runs[-1][1].append(fid)
+            else:
+                runs.append((date, [fid]))
+                last = date
+        return [(DateView.of(date), tuple(ids)) for date, ids in runs]
 
     def source_row(self, source: Source) -> SourceRow:
         """The source's row on the sources page."""
+        return self._source_rows.get(source.id, self._make_source_row)
+
+    def _make_source_row(self, source_id: str) -> SourceRow:
         b = self.briefing
-        made_from = (
-            source,
-            len(b.facts_by_source.get(source.id, ())),
-            b.coverage.get(source.id, 0.0),
-        )
-        kept = self._source_rows.get(source.id)
-        if kept is not None and kept[0] == made_from:
-            return kept[1]
-        site = b.site
-        covers = tuple(event.label for event in map(site.event, source.covers) if event)
-        row = SourceRow(
+        source = b.source_by_id[source_id]
+        covers = tuple(event.label for event in map(b.site.event, source.covers) if event)
+        return SourceRow(
             Link(self.urls.source(source.id), source.title),
             source.outlet,
             DateView.of(source.published),
             source.kind.value,
-            made_from[1],
-            _percent(made_from[2]),
+            len(b.facts_by_source.get(source.id, ())),
+            _percent(b.coverage.get(source.id, 0.0)),
             covers,
         )
-        self._source_rows[source.id] = (made_from, row)
-        return row
 
     def layout(
         self,
@@ -272,12 +251,9 @@ class SiteContext:
     ) -> Layout:
         site, urls = self.briefing.site, self.urls
         full = urls.origin + url if urls.origin else ""
-        current = url if url in self._nav_urls else ""
-        nav = (
-            tuple(NavItem(link.url, link.text, link.url == url) for link in self._nav)
-            if current
-            else self._nav_elsewhere
-        )
+        links = self._nav.get("", self._make_nav)
+        current = url if any(link.url == url for link in links) else ""
+        nav = self._nav_items(current)
         return Layout(
             lang=site.language,
             site_title=site.title,
@@ -288,22 +264,30 @@ class SiteContext:
             og_type=og_type,
             **self._site_links,
             nav=nav,
-            nav_html=self.nav_html(current, nav),
+            nav_html=self.nav_html(current),
             as_of=self.as_of,
             search_kind=search_kind,
         )
 
-    def nav_html(self, current: str, nav: tuple[NavItem, ...]) -> Markup:
-        """The navigation `nav` (whose current page is `current`) rendered with `_nav.html`,
-        once for each page it lists and once for all the others, not in every layout."""
-        made = self._nav_html.get(current)
-        if made is None:
-            search = next(
-                (item for item in nav if item.url == self.urls.search()), NavItem("", "", False)
-            )
-            html = self.cards.env.get_template(NAV_TEMPLATE).render(nav=nav, search=search)
-            made = self._nav_html[current] = Markup(html.strip())
-        return made
+    def nav_html(self, current: str) -> Markup:
+        """The navigation whose current page is `current` (`` for none) rendered with
+        `_nav.html`, once for each page it lists and once for all the others."""
+        return self._nav_html.get(current, self._make_nav_html)
+
+    def _make_nav_html(self, current: str) -> Markup:
+        nav = self._nav_items(current)
+        search = next(
+            (item for item in nav if item.url == self.urls.search()), NavItem("", "", False)
+        )
+        html = self.cards.env.get_template(NAV_TEMPLATE).render(nav=nav, search=search)
+        return Markup(html.strip())
+
+    def _make_nav(self, _: str) -> tuple[Link, ...]:
+        return nav_links(self.briefing, self.urls)
+
+    def _nav_items(self, current: str) -> tuple[NavItem, ...]:
+        links = self._nav.get("", self._make_nav)
+        return tuple(NavItem(link.url, link.text, link.url == current) for link in links)
 
     def body(self, page: Page) -> Markup:
         """The page's prose; a fact it cites from another event than the main one wears

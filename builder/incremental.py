@@ -1,38 +1,43 @@
 """Rebuild only what a change touches: goes in the previous build's state and the project
 root, comes out the new state, the output files written or removed, and the problems.
 
-A change is named the way page jobs name what they show (`fact:<id>`, `source:<id>`,
-`actor:<id>`, `page:<slug>`, `site`, `template:<name>`): the new briefing is compared with the
-previous one object by object (dataclasses compare by value), templates by their bytes. Only
-the jobs whose dependencies meet the change are rendered, only files whose bytes differ are
-written (each atomically), and the result is byte for byte what a clean build writes.
+The preview's memory lives here, in `SiteState`: the last build's briefing, plan, renderer
+(its memoised cards and fragments), machine-output parts and parsed files, each handed to
+the stage that made it as its previous result. What each page read while it was rendered
+is recorded (`builder/reads.py`); an edit is named the same way (`fact:<id>`,
+`source:<id>`, `template:<name>`, ...) by comparing the new briefing with the previous one
+object by object and templates by their bytes. A page is rendered again when it is new,
+when the plan hands it something else, or when it read something that changed; only files
+whose bytes differ are written (each atomically), and the result is byte for byte what a
+clean build writes.
 """
 
 from __future__ import annotations
 
-import operator
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
 from builder.build import build, check
-from builder.cards import cards_showing
 from builder.errors import Problem
 from builder.feeds import FILES as MACHINE_FILES
 from builder.feeds import Feeds
 from builder.load import ParseCache
 from builder.lock import build_lock
-from builder.model import Briefing, Fact
-from builder.plan import PageJob, Plan, affected, make_plan, replan, sitemap_urls
+from builder.model import Briefing
+from builder.plan import PageJob, Plan, make_plan, replan, same_job, sitemap_urls
+from builder.reads import changes
 from builder.render import Renderer, render_pages, static_files
-from builder.templating import CARD_TEMPLATES, make_environment, template_problem
+from builder.templating import make_environment, template_problem
 from builder.urls import Urls, normalise_base_url
 from builder.write import digest, update_files
 
 LOCK_WAIT_SECONDS = 30.0
+SHOWN = ("fact", "source", "actor", "page", "template")
+"""The kinds of change the preview reports (see `_shown`)."""
 PARTS_CHANGED = "parts changed"
 """The digest recorded for a machine output the preview wrote (never a real digest)."""
 
@@ -51,16 +56,19 @@ class SiteState:
     """Template name (relative to `templates/`, static files excluded) -> digest."""
     files: Mapping[str, str]
     """Every output file the build owns (pages, static files, machine outputs) -> digest."""
+    reads: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    """Page output path -> the names of what it read when it was last rendered."""
     env: Environment | None = field(default=None, compare=False, repr=False)
     """The Jinja environment with the templates compiled, reused while they do not change."""
     cache: ParseCache = field(default_factory=ParseCache, compare=False, repr=False)
     """Parsed YAML files, reused while their text does not change."""
     renderer: Renderer | None = field(default=None, compare=False, repr=False)
-    """The last rebuild's renderer: its fact cards are reused where no change touched them."""
+    """The last rebuild's renderer: its memoised fragments are reused where they read
+    nothing that changed."""
     plan: Plan | None = field(default=None, compare=False, repr=False)
     """The plan `jobs` come from, patched by the next edit that leaves the site's shape."""
     feeds: Feeds | None = field(default=None, compare=False, repr=False)
-    """The machine outputs' per-fact parts, reused where no change touched them."""
+    """The machine outputs' per-fact parts, reused where the fact's card was."""
 
 
 @dataclass
@@ -86,21 +94,27 @@ class Rebuild:
 def full_build(
     root: Path, out: Path, *, base_url: str | None = None, search: bool = True
 ) -> Rebuild:
-    """A clean build (the same as `briefing build`), remembered as the state to build on.
-    The plan and the machine outputs' parts are made again here, once, so that the first
-    edit finds them ready."""
+    """A clean build (the same as `briefing build`) that records what each page reads,
+    remembered as the state to build on. The plan and the machine outputs' parts are made
+    again here, once, so that the first edit finds them ready."""
     started = time.perf_counter()
     cache = ParseCache()
-    result = build(root, out=out, base_url=base_url, search=search, cache=cache, digests=True)
-    if not result.ok or result.briefing is None:
+    result = build(
+        root,
+        out=out,
+        base_url=base_url,
+        search=search,
+        cache=cache,
+        digests=True,
+        recording=True,
+    )
+    if not result.ok or result.briefing is None or result.renderer is None:
         return Rebuild(None, result.problems, full=True, seconds=time.perf_counter() - started)
     briefing = _with_base_url(result.briefing, base_url)
     urls = Urls(briefing.site.base_url)
     plan = make_plan(briefing, urls)
-    renderer = result.renderer  # its cards and parsed files make the first rebuild quick
-    if renderer is not None:
-        renderer.site.prepare()
-    feeds = Feeds(briefing, urls, renderer.site.cards.claim if renderer else None)
+    renderer = result.renderer
+    feeds = Feeds(briefing, urls, renderer.site.cards.claim)
     feeds.files(sitemap_urls(plan.jobs))
     state = SiteState(
         root,
@@ -110,7 +124,8 @@ def full_build(
         tuple(plan.jobs),
         template_digests(root),
         dict(result.digests),
-        renderer.env if renderer else None,
+        dict(renderer.reads),
+        renderer.env,
         cache,
         renderer,
         plan,
@@ -156,26 +171,20 @@ def rebuild(
     if plan is None:
         plan = make_plan(briefing, urls)
     jobs = tuple(plan.jobs)
-    todo = _affected(previous, plan, changed)
+    todo = _to_render(previous, plan, changed)
     env = (
         previous.env
         if previous.env is not None and templates == previous.templates
         else (make_environment(root / "templates"))
     )
-    renderer = Renderer(briefing, urls, root / "templates", env)
+    renderer = Renderer(briefing, urls, root / "templates", env, recording=True)
     feeds = Feeds(briefing, urls, renderer.site.cards.claim)
-    if "site" not in changed:
-        touched = touched_cards(previous.briefing, briefing, changed)
-        if previous.renderer is not None:
-            # Cards are made with two templates only: edits to others leave them as they were.
-            if changed.isdisjoint(f"template:{name}" for name in CARD_TEMPLATES):
-                renderer.site.cards.keep_all_but(previous.renderer.site.cards, touched)
-            renderer.site.keep(previous.renderer.site, touched)
+    was = previous.renderer
+    if was is not None and was.shared.isdisjoint(changed):
+        renderer.site.keep(was.site, changed)
         if previous.feeds is not None:
-            feeds.keep(
-                previous.feeds,
-                (briefing.fact_by_id.keys() & previous.briefing.fact_by_id.keys()) - touched,
-            )
+            cards = renderer.site.cards
+            feeds.keep(previous.feeds, filter(cards.made, previous.briefing.fact_by_id))
     try:
         files = render_pages(todo, renderer)
     except TemplateError as exc:
@@ -183,7 +192,7 @@ def rebuild(
         return Rebuild(
             previous,
             [*checked.problems, problem],
-            tuple(sorted(changed)),
+            _shown(changed),
             seconds=time.perf_counter() - started,
         )
     files.update(static_files(root / "templates"))
@@ -198,6 +207,8 @@ def rebuild(
     outputs = {job.path for job in jobs} | files.keys() | set(MACHINE_FILES)
     stale = sorted(previous.files.keys() - outputs)
     new_files = {rel: d for rel, d in previous.files.items() if rel in outputs} | digests
+    reads = {path: names for path, names in previous.reads.items() if path in outputs}
+    reads.update(renderer.reads)
     with build_lock(out, wait=LOCK_WAIT_SECONDS):
         update_files(out, changed_files, stale)
     state = SiteState(
@@ -208,6 +219,7 @@ def rebuild(
         jobs,
         templates,
         new_files,
+        reads,
         env,
         previous.cache,
         renderer,
@@ -217,7 +229,7 @@ def rebuild(
     return Rebuild(
         state,
         checked.problems,
-        tuple(sorted(changed)),
+        _shown(changed),
         rendered=len(todo),
         written=sorted(changed_files),
         removed=stale,
@@ -225,13 +237,36 @@ def rebuild(
     )
 
 
-def _affected(previous: SiteState, plan: Plan, changed: Collection[str]) -> list[PageJob]:
-    """`affected`, quicker when the plan kept every job as it was (most edits): then only
-    the jobs' dependencies need meeting the changes."""
+def _to_render(previous: SiteState, plan: Plan, changed: Collection[str]) -> list[PageJob]:
+    """The jobs of `plan` to render after `changed`: new pages, pages the plan hands
+    something else than before, and pages that read something that changed."""
+    reads = previous.reads
+    touched = frozenset(changed)
     if previous.plan is not None and plan.jobs is previous.plan.jobs:
-        touched = frozenset(changed)
-        return [job for job in plan.jobs if not touched.isdisjoint(job.deps)]
-    return affected(previous.jobs, plan.jobs, changed)
+        return [job for job in plan.jobs if _read_any(reads.get(job.path), touched)]
+    before = {job.path: job for job in previous.jobs}
+    return [
+        job
+        for job in plan.jobs
+        if _read_any(reads.get(job.path), touched) or not same_job(before.get(job.path), job)
+    ]
+
+
+def _read_any(names: frozenset[str] | None, changed: frozenset[str]) -> bool:
+    """Whether a page that read `names` (None: never rendered) must be rendered again."""
+    return names is None or not names.isdisjoint(changed)
+
+
+def _shown(changed: Collection[str]) -> tuple[str, ...]:
+    """The changes as an editor names them (`fact:<id>`, `template:<name>`, `site`...),
+    without the indexes and wholes recorded beside them."""
+    return tuple(
+        sorted(
+            name
+            for name in changed
+            if name == "site" or (name.partition(":")[0] in SHOWN and ":" in name)
+        )
+    )
 
 
 def _with_base_url(briefing: Briefing, base_url: str | None) -> Briefing:
@@ -240,61 +275,9 @@ def _with_base_url(briefing: Briefing, base_url: str | None) -> Briefing:
     return replace(briefing, site=replace(briefing.site, base_url=normalise_base_url(base_url)))
 
 
-def changes(old: Briefing, new: Briefing) -> set[str]:
-    """The dependency names of everything that differs between two briefings."""
-    found: set[str] = set()
-    if old.site != new.site:
-        found.add("site")
-    found |= _differ_facts(old.facts, new.facts)
-    found |= _differ("source", old.source_by_id, new.source_by_id)
-    found |= _differ("actor", old.actor_by_id, new.actor_by_id)
-    found |= _differ("page", {p.slug: p for p in old.pages}, {p.slug: p for p in new.pages})
-    return found
-
-
-def _differ_facts(old: tuple[Fact, ...], new: tuple[Fact, ...]) -> set[str]:
-    """The facts that differ, or sit elsewhere in file order (which lists follow)."""
-    if len(old) == len(new):
-        # Most facts are the very objects the last check made (their files did not
-        # change): only the others need comparing, unless one of them took another's place.
-        others = [(a, b) for a, b in zip(old, new, strict=True) if a is not b]
-        if all(a.id == b.id for a, b in others):
-            return {f"fact:{a.id}" for a, b in others if not _same_fact(a, b)}
-    found = _differ("fact", {f.id: f for f in old}, {f.id: f for f in new}, _same_fact)
-    old_order = [f.id for f in old]
-    new_order = [f.id for f in new]
-    if old_order != new_order:
-        found |= {f"fact:{a}" for a, b in zip(old_order, new_order, strict=False) if a != b}
-    return found
-
-
-def touched_cards(old: Briefing, new: Briefing, changed: Collection[str]) -> set[str]:
-    """Facts whose card shows something that changed, in the old briefing or the new (a
-    dispute taken away changes the card as much as one added; a fact removed is among
-    them): those whose `card_deps` meet `changed`, found from the changes rather than
-    from every fact's card. The cards of all others are reused."""
-    return cards_showing(old, changed) | cards_showing(new, changed)
-
-
-def _same_fact(a: object, b: object) -> bool:
-    """Where a fact sits in its file is not shown anywhere: adding a line above it is no
-    change."""
-    if a is b or a == b:
-        return True
-    return isinstance(a, Fact) and isinstance(b, Fact) and replace(a, line=b.line) == b
-
-
-def _differ(
-    kind: str,
-    old: Mapping[str, object],
-    new: Mapping[str, object],
-    same: Callable[[object, object], bool] = operator.eq,
-) -> set[str]:
+def _differ(kind: str, old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
     found = {f"{kind}:{key}" for key in old.keys() ^ new.keys()}
-    for key, was in old.items():
-        now = new.get(key)
-        if now is not None and now is not was and not same(was, now):
-            found.add(f"{kind}:{key}")
+    found.update(f"{kind}:{key}" for key, was in old.items() if new.get(key, was) != was)
     return found
 
 

@@ -1,35 +1,32 @@
-"""Briefing -> the plan of the site: every page, with its template, what it shows and what it
-depends on.
+"""Briefing -> the plan of the site: every page, with its template and what it shows.
 
 Goes in: a checked briefing and its URLs. Comes out: a `Plan` of page jobs, each naming
-its output path, template, context builder and (for the preview's rebuilds) what it
-depends on (`fact:<id>`, `source:<id>`, `actor:<id>`, `page:<slug>`, `site`,
-`template:<name>`); `replan` patches a plan after an edit, `affected` picks the jobs a
-change touches.
+its output path, template and context builder; `replan` patches a plan after an edit.
+What each page depends on is not planned: the preview records it while rendering
+(`builder/reads.py`).
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from builder import contexts, guide
-from builder.cards import Link, card_deps
+from builder.cards import Link
 from builder.changes import ChangeSet
 from builder.contexts import SiteContext
-from builder.footnotes import REFERENCES_TEMPLATE
 from builder.markdown import cited_facts
 from builder.model import Actor, Briefing, Fact
-from builder.templating import CARD_TEMPLATES, TEMPLATE_USES
 from builder.timepages import TEMPLATES as NOT_IN_SITEMAP
 from builder.timepages import page_specs
 from builder.urls import Urls, output_path
 
+PLAN_IGNORES = frozenset({"template", "coverage", "strands_of"})
+"""Changes no plan reads (templates, each source's coverage, each fact's strands)."""
 ContextBuilder = Callable[[SiteContext], Mapping[str, Any]]
 
 
@@ -43,46 +40,23 @@ class PageJob:
     title: str
     template: str
     build: ContextBuilder
-    deps: frozenset[str]
-    """Everything the page shows; a change to any of them means re-rendering it."""
     shows: tuple[str, ...] = ()
     """Fact ids shown as cards ("where it appears" on fact pages is made of these)."""
-
-
-@functools.cache
-def _template_deps(name: str, shows_facts: bool) -> frozenset[str]:
-    names = {name, *TEMPLATE_USES.get(name, ())}
-    if "base.html" in names:  # the layout shows the navigation and references, made apart
-        names.update((contexts.NAV_TEMPLATE, REFERENCES_TEMPLATE))
-    if shows_facts:
-        names.update(CARD_TEMPLATES)
-    return frozenset(f"template:{n}" for n in names)
 
 
 class Plan:
     """Every page job of a site and, for each fact, the pages it appears on: what
     `plan_pages` returns the jobs of, and what `replan` patches after an edit."""
 
-    def __init__(self, briefing: Briefing, urls: Urls, *, deps: bool = True) -> None:
+    def __init__(self, briefing: Briefing, urls: Urls) -> None:
         self.briefing = briefing
         self.urls = urls
         self.jobs: list[PageJob] = []
-        self.tracks = deps
-        """Whether jobs carry their `deps` (only the preview's rebuilds need them)."""
-        self.card_deps = (
-            {f.id: card_deps(briefing, f.id) for f in briefing.facts}
-            if deps
-            else dict.fromkeys(briefing.fact_by_id, frozenset())
-        )
         self.appearances: dict[str, list[Link]] = defaultdict(list)
-        self.appearance_deps: dict[str, set[str]] = defaultdict(set)
         self.listed: dict[str, tuple[str, ...]] = {}
         """Page URL -> the facts shown or cited there (fact pages left out)."""
         self._order = contexts.timeline_order(briefing)
         self._index: dict[str, int] = {}
-        self._cites: dict[str, frozenset[str]] = {}
-        # Every page's navigation shows the titles of the pages it lists.
-        self.nav_deps = {f"page:{slug}" for slug in briefing.site.nav if briefing.page(slug)}
 
     def chrono(self, ids: Iterable[str]) -> tuple[str, ...]:
         return contexts.chronological(self._order, ids)
@@ -94,19 +68,13 @@ class Plan:
         template: str,
         build: Callable[..., Mapping[str, Any]],
         *,
-        own: str = "site",
         shows: Iterable[str] = (),
         cites: Iterable[str] = (),
-        deps: Iterable[str] = (),
         **kwargs: Any,
     ) -> None:
-        """Plan one page. `own` names what the page is about (its title comes from it);
-        `shows` are the facts shown as cards, `cites` the facts cited inline or listed."""
-        self.jobs.append(
-            self.job(
-                rel, title, template, build, own=own, shows=shows, cites=cites, deps=deps, **kwargs
-            )
-        )
+        """Plan one page. `shows` are the facts shown as cards, `cites` the facts cited
+        inline or listed."""
+        self.jobs.append(self.job(rel, title, template, build, shows=shows, cites=cites, **kwargs))
 
     def job(
         self,
@@ -115,21 +83,16 @@ class Plan:
         template: str,
         build: Callable[..., Mapping[str, Any]],
         *,
-        own: str = "site",
         shows: Iterable[str] = (),
         cites: Iterable[str] = (),
-        deps: Iterable[str] = (),
         **kwargs: Any,
     ) -> PageJob:
         """One page's job (see `add`), noting where the facts it lists appear."""
         url = self.urls.path(rel)
-        shown = tuple(dict.fromkeys(f for f in shows if f in self.card_deps))
-        cited = tuple(dict.fromkeys(f for f in cites if f in self.card_deps))
+        known = self.briefing.fact_by_id
+        shown = tuple(dict.fromkeys(f for f in shows if f in known))
+        cited = tuple(dict.fromkeys(f for f in cites if f in known))
         listed = (*shown, *cited)
-        all_deps: set[str] = set()
-        if self.tracks:
-            all_deps = {"site", own, *self.nav_deps, *deps, *_template_deps(template, bool(listed))}
-            all_deps.update(*map(self.card_deps.__getitem__, shown), *map(self._cite_deps, cited))
         # Fact pages come last and are not listed under "where it appears": each lists
         # its disputes itself, and the list would depend on the order they are planned.
         if not rel.startswith("facts/"):
@@ -137,29 +100,14 @@ class Plan:
             link = Link(url, title)
             for fid in listed:
                 self.appearances[fid].append(link)
-            if self.tracks:
-                for fid in listed:
-                    self.appearance_deps[fid].add(own)
         return PageJob(
             path=output_path(rel),
             url=url,
             title=title,
             template=template,
             build=partial(build, url=url, **kwargs),
-            deps=frozenset(all_deps),
             shows=shown,
         )
-
-    def _cite_deps(self, fact_id: str) -> frozenset[str]:
-        """What a page shows of a fact it cites or lists without its card (inline marks, a
-        source page's passages): the fact itself and the titles of its sources. Not its
-        actors or disputes, which only its card shows."""
-        found = self._cites.get(fact_id)
-        if found is None:
-            fact = self.briefing.fact_by_id[fact_id]
-            found = frozenset({f"fact:{fact_id}", *(f"source:{c.source}" for c in fact.citations)})
-            self._cites[fact_id] = found
-        return found
 
     def fact_job(self, fact_id: str) -> PageJob:
         """A fact's permalink, planned after every page that lists it."""
@@ -168,9 +116,7 @@ class Plan:
             fact_id,
             "fact.html",
             contexts.fact_page,
-            own=f"fact:{fact_id}",
             shows=(d.fact for d in self.briefing.disputes_of.get(fact_id, ())),
-            deps=(*self.card_deps[fact_id], *self.appearance_deps[fact_id]) if self.tracks else (),
             fact_id=fact_id,
             appearances=tuple(self.appearances[fact_id]),
         )
@@ -186,26 +132,23 @@ def plan_pages(
     briefing: Briefing,
     urls: Urls,
     *,
-    deps: bool = True,
     review: ChangeSet | None = None,
     base: str = "",
 ) -> list[PageJob]:
-    """Every page of the site, in a stable order, with what it shows and (unless `deps` is
-    false, which leaves every job's `deps` empty) what it depends on. With a `review`
+    """Every page of the site, in a stable order, with what it shows. With a `review`
     (the changes since revision `base`), the site has a `/changes/` page too."""
-    return make_plan(briefing, urls, deps=deps, review=review, base=base).jobs
+    return make_plan(briefing, urls, review=review, base=base).jobs
 
 
 def make_plan(
     briefing: Briefing,
     urls: Urls,
     *,
-    deps: bool = True,
     review: ChangeSet | None = None,
     base: str = "",
 ) -> Plan:
     """The `Plan` of every page of the site (see `plan_pages`)."""
-    plan = Plan(briefing, urls, deps=deps)
+    plan = Plan(briefing, urls)
     known = briefing.fact_by_id
 
     # Home: key facts from the index page, and what changed (the latest dated facts).
@@ -217,7 +160,6 @@ def make_plan(
         "Home page",
         "home.html",
         contexts.home,
-        own="page:index",
         shows=(*key, *changed),
         cites=cited_facts(index.body) if index else (),
         key_facts=key,
@@ -236,10 +178,8 @@ def make_plan(
             page.title,
             "page.html",
             contexts.content_page,
-            own=f"page:{page.slug}",
             shows=(*key, *topic_facts),
             cites=cited_facts(page.body),
-            deps=_matrix_deps(briefing, matrix),
             slug=page.slug,
             key_facts=key,
             topic_facts=topic_facts,
@@ -268,7 +208,6 @@ def make_plan(
                 ally_title(actor),
                 "ally.html",
                 contexts.ally_page,
-                own=f"actor:{actor.id}",
                 shows=(f for p in actor.positions for f in p.facts),
                 actor_id=actor.id,
             )
@@ -286,8 +225,6 @@ def make_plan(
         "Actors",
         "actors.html",
         contexts.actors_page,
-        deps=[f"actor:{a.id}" for a in briefing.actors]
-        + [f"fact:{f}" for fs in briefing.facts_by_actor.values() for f in fs],
     )
     for actor in briefing.actors:
         facts = plan.chrono(briefing.facts_by_actor.get(actor.id, ()))
@@ -296,9 +233,7 @@ def make_plan(
             actor.name,
             "actor.html",
             contexts.actor_page,
-            own=f"actor:{actor.id}",
             shows=(*facts, *(f for p in actor.positions for f in p.facts)),
-            deps=[f"actor:{actor.country}"] if actor.country else [],
             actor_id=actor.id,
             facts=facts,
         )
@@ -308,8 +243,6 @@ def make_plan(
         "Sources",
         "sources.html",
         contexts.sources_page,
-        deps=[f"source:{s.id}" for s in briefing.sources]
-        + [f"fact:{f}" for fs in briefing.facts_by_source.values() for f in fs],
     )
     for source in briefing.sources:
         plan.add(
@@ -317,7 +250,6 @@ def make_plan(
             source.title,
             "source.html",
             contexts.source_page,
-            own=f"source:{source.id}",
             cites=briefing.facts_by_source.get(source.id, ()),
             source_id=source.id,
         )
@@ -329,16 +261,12 @@ def make_plan(
         guide.TITLE,
         "how-to-read.html",
         guide.guide_page,
-        deps=[f"source:{s.id}" for s in briefing.sources],
     )
     plan.add(
         "search/",
         "Search",
         "search.html",
         contexts.search_page,
-        deps=[f"fact:{f.id}" for f in briefing.facts]
-        + [f"actor:{a.id}" for a in briefing.actors]
-        + [f"source:{s.id}" for s in briefing.sources],
     )
 
     # Fact permalinks come last: "where it appears" lists the pages planned above.
@@ -346,9 +274,8 @@ def make_plan(
         plan.jobs.append(plan.fact_job(fact.id))
 
     # Corrections, and the pages left at withdrawn and old ids' URLs (`timepages`).
-    every_fact = [f"fact:{f.id}" for f in briefing.facts] if deps else []
     for rel, title, template, build, kwargs in page_specs(briefing, review, base):
-        plan.add(rel, title, template, build, deps=every_fact, **kwargs)
+        plan.add(rel, title, template, build, **kwargs)
 
     plan.add("404.html", "Page not found", "404.html", contexts.not_found_page)
     return plan
@@ -371,6 +298,8 @@ def replan(previous: Plan, new: Briefing, changed: Collection[str]) -> Plan | No
     retitled: dict[str, str] = {}  # output path -> new title
     for name in changed:
         kind, _, key = name.partition(":")
+        if kind in PLAN_IGNORES or (not key and kind in ("fact", "source", "actor")):
+            continue  # what the plan does not read, or the whole of what is compared below
         if kind == "fact":
             if not _same_fact_shape(old.fact_by_id.get(key), new.fact_by_id.get(key)):
                 return None
@@ -388,7 +317,7 @@ def replan(previous: Plan, new: Briefing, changed: Collection[str]) -> Plan | No
                 retitled[output_path(f"actors/{key}/")] = b.name
                 if b.positions:
                     retitled[output_path(f"allies/{key}/")] = ally_title(b)
-        elif kind != "template":
+        else:
             return None
     if len(old.facts) != len(new.facts) or any(
         a.id != b.id for a, b in zip(old.facts, new.facts, strict=True)
@@ -428,24 +357,23 @@ def _same_fact_shape(a: Fact | None, b: Fact | None) -> bool:
     ) == (b.topic, b.date, b.actors, [c.source for c in b.citations], [d.fact for d in b.disputes])
 
 
-def _matrix_deps(briefing: Briefing, allies: tuple[str, ...]) -> list[str]:
-    return [f"actor:{a}" for a in allies] + [
-        f"fact:{f}" for a in allies for p in briefing.actor_by_id[a].positions for f in p.facts
-    ]
-
-
-def affected(
-    old: Iterable[PageJob], new: Iterable[PageJob], changed: Collection[str]
-) -> list[PageJob]:
-    """The jobs of the new plan to re-render after `changed` names changed: those whose
-    deps in the old or the new plan meet `changed`, plus pages the old plan did not have."""
-    old_deps = {job.path: job.deps for job in old}
-    touched = frozenset(changed)
-    return [
-        job
-        for job in new
-        if job.path not in old_deps or job.deps & touched or old_deps[job.path] & touched
-    ]
+def same_job(old: PageJob | None, new: PageJob) -> bool:
+    """Whether the plan hands a page the same as before: path, title, template, context
+    builder and what it is given."""
+    if old is None:
+        return False
+    if old is new:
+        return True
+    a, b = cast(partial[Any], old.build), cast(partial[Any], new.build)
+    return (old.path, old.url, old.title, old.template, old.shows, a.func, a.keywords) == (
+        new.path,
+        new.url,
+        new.title,
+        new.template,
+        new.shows,
+        b.func,
+        b.keywords,
+    )
 
 
 def sitemap_urls(jobs: Iterable[PageJob]) -> list[str]:

@@ -16,7 +16,7 @@ from typing import TypeVar, cast
 from jinja2 import Environment, TemplateError
 
 from builder import parallel
-from builder.cards import Cards, topic_links
+from builder.cards import Cards, Fragments
 from builder.contexts import SiteContext
 from builder.errors import Problem
 from builder.feeds import machine_outputs
@@ -25,12 +25,13 @@ from builder.markdown import Markdown
 from builder.model import Briefing
 from builder.plan import PageJob, plan_pages, sitemap_urls
 from builder.progress import Watcher
+from builder.reads import collecting, reading
 from builder.repeats import say_once
 from builder.templating import (
     CARD_TEMPLATES,
+    load_templates,
     make_environment,
     template_problem,
-    templates_used,
 )
 from builder.urls import Urls, checked_path
 from builder.write import SiteWriter, TreeReport
@@ -48,22 +49,50 @@ class Renderer:
     """One build's rendering state: the Jinja environment and the memoised fact cards.
 
     Make a new one per build; its caches assume the briefing does not change. The preview
-    passes the previous build's `env` while no template changed, so templates compile once.
+    passes the previous build's `env` while no template changed, so templates compile once,
+    and asks for `recording`: then `reads` says what each page rendered here read.
     """
 
     def __init__(
-        self, briefing: Briefing, urls: Urls, templates_dir: Path, env: Environment | None = None
+        self,
+        briefing: Briefing,
+        urls: Urls,
+        templates_dir: Path,
+        env: Environment | None = None,
+        *,
+        recording: bool = False,
     ) -> None:
         self.templates_dir = templates_dir
         self.env = env if env is not None else make_environment(templates_dir)
         self.markdown = Markdown()
-        cards = Cards(briefing, urls, self.env, self.markdown, topic_links(briefing, urls))
-        self.site = SiteContext(briefing, urls, cards, self.markdown)
+        self.recording = recording
+        self.briefing = briefing
+        with collecting() as shared:
+            seen = reading(briefing) if recording else briefing
+            cards = Cards(seen, urls, self.env, self.markdown, recording=recording)
+            self.site = SiteContext(seen, urls, cards, self.markdown)
+        self.shared = frozenset(shared)
+        """What making the renderer read, and so every page: the site, the navigation's pages."""
+        self.reads: dict[str, frozenset[str]] = {}
+        """What each page rendered in this process read, by output path (when recording)."""
         self.footnotes = Footnotes(cards.cited, self.env)
         self.cards_shared = False
         """Whether `share_cards` has made every card already."""
 
     def render(self, job: PageJob) -> bytes:
+        if not self.recording:
+            return self._render(job)
+        with collecting() as names:
+            page = self._render(job)
+        self.reads[job.path] = self.shared.union(names)
+        return page
+
+    def render_recorded(self, job: PageJob) -> tuple[bytes, frozenset[str]]:
+        """The page and what it read (for another process to hand back)."""
+        page = self.render(job)
+        return page, self.reads.get(job.path, frozenset())
+
+    def _render(self, job: PageJob) -> bytes:
         context = job.build(self.site)
         html = self.env.get_template(job.template).render(context)
         return self.footnotes.number(say_once(html)).encode("utf-8")
@@ -87,15 +116,17 @@ def render_pages(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes
     if len(jobs) < PARALLEL_MIN_PAGES or parallel.workers() < 2:
         return {job.path: renderer.render(job) for job in jobs}
     _prepare_workers(renderer, jobs)
-    pages = parallel.fork_map(renderer.render, jobs)
-    return {job.path: page for job, page in zip(jobs, pages, strict=True)}
+    made = parallel.fork_map(renderer.render_recorded, jobs)
+    if renderer.recording:
+        renderer.reads.update((job.path, names) for job, (_, names) in zip(jobs, made, strict=True))
+    return {job.path: page for job, (page, _) in zip(jobs, made, strict=True)}
 
 
 def _prepare_workers(renderer: Renderer, jobs: Iterable[PageJob]) -> None:
-    """Make what every worker needs before they fork: the cards, the compiled templates."""
+    """Make what every worker needs before they fork: the cards, the compiled templates
+    (a broken one raises here, where its problem can be located)."""
     share_cards(renderer)
-    for name in templates_used({job.template for job in jobs}):
-        renderer.env.get_template(name)
+    load_templates(renderer.env, strict=True)
 
 
 def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = None) -> None:
@@ -109,10 +140,10 @@ def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = Non
     cards = renderer.site.cards
     for name in CARD_TEMPLATES:
         renderer.env.get_template(name)
-    facts = [fid for fid in renderer.site.briefing.fact_by_id if not cards.made(fid)]
+    facts = [fid for fid in renderer.briefing.fact_by_id if not cards.made(fid)]
     here = os.getpid()
 
-    def make(fact_id: str) -> tuple[str, str, str, str] | None:
+    def make(fact_id: str) -> Fragments | None:
         """A card made here stays in `cards` as it is; one made in another process comes
         back as its fragments. (This process's own half, handed back too, would be copied
         and adopted again after the others finish, while no other process works.)"""
@@ -121,7 +152,7 @@ def share_cards(renderer: Renderer, meanwhile: Callable[[], object] | None = Non
             return None
         return cards.fragments(fact_id)
 
-    def adopt(i: int, fragments: tuple[str, str, str, str] | None) -> None:
+    def adopt(i: int, fragments: Fragments | None) -> None:
         """Another process's card, taken as it arrives, between this process's own batches
         (not all at the end, while the other core idles)."""
         if fragments is not None:
@@ -150,7 +181,7 @@ def render_site(
     Pass a `renderer` to keep its fact cards afterwards."""
     if renderer is None:
         renderer = Renderer(briefing, urls, templates_dir)
-    jobs = plan_pages(briefing, urls, deps=False)
+    jobs = plan_pages(briefing, urls)
     parts = _render(jobs, renderer, dict, Watcher())
     return dict(sorted(item for part in parts for item in part.items()))
 
@@ -210,23 +241,26 @@ def _render(
                 if k == 0:
                     watcher.pages(rendered.total(), total)
 
-    def share(k: int) -> tuple[R | None, Problem | None]:
+    def share(k: int) -> tuple[R | None, Problem | None, dict[str, frozenset[str]]]:
         try:
             if k == n - 1:  # the last process: everything but the pages, then pages
-                return consume(chain(other_files(jobs, renderer).items(), pages(k))), None
-            return consume(pages(k)), None
+                made = consume(chain(other_files(jobs, renderer).items(), pages(k)))
+            else:
+                made = consume(pages(k))
+            return made, None, renderer.reads
         except TemplateError as exc:  # a traceback does not cross processes: locate it here
-            return None, template_problem(exc, renderer.templates_dir.parent)
+            return None, template_problem(exc, renderer.templates_dir.parent), {}
 
     results = []
     try:
         shares = parallel.fork_map(share, list(range(n)), processes=n)
     finally:
         tickets.close()
-    for result, problem in shares:
+    for result, problem, reads in shares:
         if problem is not None:
             raise TemplateFailed(problem)
         results.append(cast(R, result))
+        renderer.reads.update(reads)
     return results
 
 
@@ -235,5 +269,5 @@ def other_files(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes]
     facts.csv, feed.xml, sitemap.xml, robots.txt), which reuse the renderer's claims."""
     site = renderer.site
     out = static_files(renderer.templates_dir)
-    out.update(machine_outputs(site.briefing, site.urls, sitemap_urls(jobs), site.cards.claim))
+    out.update(machine_outputs(renderer.briefing, site.urls, sitemap_urls(jobs), site.cards.claim))
     return out

@@ -1,56 +1,39 @@
 """The templates folder -> a Jinja environment, and a broken template -> a located problem.
 
-Goes in: `templates/`. Comes out: an environment with every page template loaded (compiled
-once per build), the templates each page template pulls in, and `template_problem` for a
+Goes in: `templates/`. Comes out: an environment with every template loaded (compiled once
+per build), which records the templates each page loads, and `template_problem` for a
 template that fails to compile or render.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
 
-from builder import contexts
 from builder.errors import Problem
 from builder.fastpaths import EscapingTemplate
-from builder.footnotes import REFERENCES_TEMPLATE
+from builder.reads import record
 
 CARD_TEMPLATES = ("_fact_card.html", "_cite_marks.html", "_event_badge.html")
 """Rendered on their own by `Cards` (the badge is handed to the card already made)."""
-TEMPLATE_USES: Mapping[str, tuple[str, ...]] = {
-    "home.html": ("base.html", "_fact_list.html", "_key_points.html"),
-    "page.html": (
-        "base.html",
-        "_fact_list.html",
-        "_matrix.html",
-        "_event_badge.html",
-        "_key_points.html",
-    ),
-    "topic.html": ("base.html", "_fact_list.html"),
-    "ally.html": ("base.html", "_fact_list.html"),
-    "timeline.html": ("base.html", "_timeline_row.html"),
-    "actors.html": ("base.html",),
-    "actor.html": ("base.html", "_fact_list.html"),
-    "sources.html": ("base.html",),
-    "source.html": ("base.html", "_event_badge.html"),
-    "fact.html": ("base.html",),
-    "disputes.html": ("base.html",),
-    "how-to-read.html": ("base.html",),
-    "search.html": ("base.html", "_event_badge.html"),
-    "404.html": ("base.html",),
-    "corrections.html": ("base.html",),
-    "withdrawn.html": ("base.html",),
-    "redirect.html": ("base.html",),
-    "changes.html": ("base.html",),
-}
-"""Templates each page template pulls in (extends/include); a test keeps it true."""
+
+
+class RecordingEnvironment(Environment):
+    """An environment that records the name of every template a page loads, `extends`
+    and `include` among them (see `reads`), so the preview knows which pages a template
+    edit touches."""
+
+    def get_template(self, name: str | Template, *args: Any, **kwargs: Any) -> Template:
+        if isinstance(name, str):
+            record(f"template:{name}")
+        return super().get_template(name, *args, **kwargs)
 
 
 def make_environment(templates_dir: Path) -> Environment:
-    env = Environment(
+    env = RecordingEnvironment(
         loader=FileSystemLoader(str(templates_dir)),
         autoescape=True,  # every template makes HTML (a callable here runs per render)
         undefined=StrictUndefined,
@@ -63,22 +46,15 @@ def make_environment(templates_dir: Path) -> Environment:
     return env
 
 
-def load_templates(env: Environment) -> None:
-    """Compile every template pages can use, ahead of rendering. One that is missing or
-    broken is left for the page that uses it to report."""
-    for name in sorted(templates_used({*TEMPLATE_USES, *CARD_TEMPLATES})):
+def load_templates(env: Environment, *, strict: bool = False) -> None:
+    """Compile every template (static files aside) ahead of rendering. One that is broken
+    raises `TemplateError` when `strict`, else is left for the page that uses it to report."""
+    for name in env.list_templates(filter_func=lambda name: not name.startswith("static/")):
+        if strict:
+            env.get_template(name)
+            continue
         with contextlib.suppress(TemplateError, OSError):
             env.get_template(name)
-
-
-def templates_used(names: Iterable[str]) -> set[str]:
-    """`names`, the templates they pull in, and the navigation and References list every
-    layout shows."""
-    return {
-        contexts.NAV_TEMPLATE,
-        REFERENCES_TEMPLATE,
-        *(used for name in names for used in (name, *TEMPLATE_USES.get(name, ()))),
-    }
 
 
 def template_problem(exc: Exception, root: Path) -> Problem:

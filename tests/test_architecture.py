@@ -16,6 +16,7 @@ STAGES = [
     "errors",  # the problem value
     "gitrepo",  # files and commits of the project's git repository, read-only
     "model",  # frozen dataclasses and indexes
+    "reads",  # what each page read while rendering; what an edit changed
     "urls",  # every URL, honouring base_url
     "nodes",  # located YAML nodes (value, line, column)
     "libyaml",  # YAML of any shape -> located nodes, through libyaml
@@ -58,7 +59,7 @@ STAGES = [
     "feeds",  # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
     "parallel",  # work shared among forked processes, results in order
     "templating",  # templates/ -> a Jinja environment; template errors located
-    "plan",  # briefing -> every page job and what it depends on
+    "plan",  # briefing -> every page job
     "write",  # files -> site/, atomically
     "progress",  # stage and page progress on a terminal
     "render",  # page jobs -> their bytes, into the site writer

@@ -329,10 +329,26 @@ EDITS = {
         "      quote: Moscow warned on 8 January\n- id: axis-of-war",
     ),
     "template": ("templates/base.html", "</footer>", "<p>Edited.</p></footer>"),
+    # What pages read through others: a fact in another page's prose and References, a
+    # source's outlet in every References list citing it, a dispute's note on the other
+    # side's card, the templates of fragments made once and reused, a nav page's title.
+    "cited-claim": (
+        PARIS,
+        "claim: Leaders signed a declaration of intent",
+        "claim: Leaders signed a new declaration of intent",
+    ),
+    "source-outlet": ("content/sources.yaml", "outlet: Alpha News", "outlet: Alpha Newswire"),
+    "dispute-note": (PARIS, "note: Sources give different counts", "note: Counts differ"),
+    "card-template": ("templates/_fact_card.html", "</", "<!-- card --></"),
+    "marks-template": ("templates/_cite_marks.html", "</", "<!-- marks --></"),
+    "references-template": ("templates/_references.html", "</", "<!-- refs --></"),
+    "nav-title": ("content/pages/allies.md", "title: Allied positions", "title: Allies"),
+    "seed": ("seeds/beta.txt", "coalition, officials said.", "coalition, officials said today."),
+    "site-title": ("content/site.yaml", "title: Mini briefing", "title: Small briefing"),
 }
 
 
-@examples(12)
+@examples(20)
 @given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=4))
 def test_incremental_rebuilds_end_where_a_clean_build_does(
     mini: tuple[Path, dict[str, int]], edits: list[str]
@@ -352,10 +368,9 @@ def test_incremental_rebuilds_end_where_a_clean_build_does(
             path = project / rel
             text = path.read_text(encoding="utf-8")
             # The second time an edit comes, it is undone.
-            path.write_text(
-                text.replace(new, old, 1) if new in text else text.replace(old, new, 1),
-                encoding="utf-8",
-            )
+            edited = text.replace(new, old, 1) if new in text else text.replace(old, new, 1)
+            assert edited != text, f"{name}: {rel} has neither {old!r} nor {new!r}"
+            path.write_text(edited, encoding="utf-8")
             state = rebuild(state, project, out, search=False).state or state
         paris = project / PARIS
         if "2026-02-30" in paris.read_text(encoding="utf-8"):  # the editor fixes the mistake

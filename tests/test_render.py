@@ -12,14 +12,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from jinja2 import meta
 
 from builder import views
 from builder.markdown import Markdown
 from builder.model import Briefing, Page
-from builder.plan import PageJob, affected, plan_pages
+from builder.plan import plan_pages
 from builder.render import Renderer, render_pages, render_site
-from builder.templating import CARD_TEMPLATES, TEMPLATE_USES, make_environment
 from builder.urls import Urls
 from tests.render_fixture import make_briefing
 
@@ -516,65 +514,34 @@ def test_search_page_is_a_static_index(site: dict[str, bytes]) -> None:
     assert {f"/sources/{s.id}/" for s in briefing.sources} <= links
 
 
-# Incremental rendering -------------------------------------------------------------------
+# What each page read, recorded while rendering ---------------------------------------------
 
 
-def test_a_changed_fact_re_renders_only_the_pages_that_show_it() -> None:
+def test_each_page_records_what_it_read() -> None:
     briefing = make_briefing()
     jobs = plan_pages(briefing, Urls("/"))
-    redo = {job.path for job in affected(jobs, jobs, {"fact:putin-targets"})}
+    renderer = Renderer(briefing, Urls("/"), TEMPLATES, recording=True)
+    pages = render_pages(jobs, renderer)
+    assert pages == {path: data for path, data in render().items() if path in pages}
+    reads = renderer.reads
+    assert reads.keys() == {job.path for job in jobs}
+
+    def reading(name: str) -> set[str]:
+        return {path for path, names in reads.items() if name in names}
+
     assert {
         "facts/putin-targets/index.html",
         "russia/index.html",
         "timeline/index.html",
         "actors/putin/index.html",
         "sources/src-b/index.html",
-    } <= redo
-    assert "allies/uk/index.html" not in redo
-    assert "facts/uk-air/index.html" not in redo
-    assert len(redo) < len(jobs) / 2
-    everything = {job.path for job in affected(jobs, jobs, {"template:base.html"})}
-    assert everything == {job.path for job in jobs}
-    # A page listed in the navigation changes every page's navigation.
-    renamed = {job.path for job in affected(jobs, jobs, {"page:allies"})}
-    assert renamed == {job.path for job in jobs}
-
-
-def test_a_plan_without_deps_is_the_same_plan_but_for_them() -> None:
-    briefing = make_briefing()
-    full, bare = plan_pages(briefing, Urls("/")), plan_pages(briefing, Urls("/"), deps=False)
-    assert all(job.deps for job in full) and not any(job.deps for job in bare)
-
-    def shape(jobs: list[PageJob]) -> list[tuple[object, ...]]:
-        return [
-            (j.path, j.url, j.title, j.template, j.shows, j.build.func, j.build.keywords)
-            for j in jobs
-        ]  # type: ignore[attr-defined]
-
-    assert shape(full) == shape(bare)
-
-
-def test_rendering_a_subset_matches_the_full_render() -> None:
-    briefing = make_briefing()
-    jobs = plan_pages(briefing, Urls("/"))
-    full = render()
-    some = [j for j in jobs if j.path.startswith("facts/")]
-    partial = render_pages(some, Renderer(briefing, Urls("/"), TEMPLATES))
-    assert partial == {path: full[path] for path in partial}
-
-
-def test_template_dependency_map_matches_the_templates() -> None:
-    env = make_environment(TEMPLATES)
-
-    def referenced(name: str) -> set[str]:
-        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-        found = {n for n in meta.find_referenced_templates(env.parse(source)) if n}
-        return found | {m for n in found for m in referenced(n)}
-
-    for name, uses in TEMPLATE_USES.items():
-        assert referenced(name) == set(uses), name
-    for name in CARD_TEMPLATES:
-        assert referenced(name) == set(), name
+    } <= reading("fact:putin-targets")
+    assert "allies/uk/index.html" not in reading("fact:putin-targets")
+    assert "facts/uk-air/index.html" not in reading("fact:putin-targets")
+    assert len(reading("fact:putin-targets")) < len(jobs) / 2
+    # Every layout extends base.html; a page listed in the navigation titles every page's.
+    assert reading("template:base.html") == reading("page:allies") == set(reads)
+    assert reading("template:_matrix.html") == {"allies/index.html"}
 
 
 def test_a_repeated_note_is_said_in_full_once() -> None:
