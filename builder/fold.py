@@ -30,12 +30,19 @@ def broken_files(problems: Iterable[Problem], parsed: Mapping[str, bool]) -> set
 
 
 def fold(
-    problems: list[Problem], broken_by_kind: Mapping[str, list[str]], unreadable: set[str]
+    problems: list[Problem],
+    broken_by_kind: Mapping[str, list[str]],
+    unreadable: set[str],
+    wrong_lists: Mapping[str, str] | None = None,
 ) -> list[Problem]:
-    """`problems` with what follows from a broken or unreadable file folded (see above)."""
-    if not broken_by_kind and not unreadable:
+    """`problems` with what follows from a broken or unreadable file folded (see above);
+    `wrong_lists` (kind -> file) names lists that are not lists, whose file is readable:
+    every reference to an id of that kind is folded into the file, its own ones too."""
+    wrong_lists = wrong_lists or {}
+    if not broken_by_kind and not unreadable and not wrong_lists:
         return problems
     prefixes = {UNKNOWN.format(kind=kind): files for kind, files in broken_by_kind.items() if files}
+    everywhere = {UNKNOWN.format(kind=kind): file for kind, file in wrong_lists.items()}
     unreadable_messages = {SEED_NOT_FOUND.format(file=file) for file in unreadable}
     located = {p.file for p in problems if p.is_error and p.line}
     folded: dict[str, int] = {}
@@ -44,6 +51,13 @@ def fold(
         if problem.message in unreadable_messages or (
             not problem.line and problem.file in located and problem.message.startswith(EMPTY)
         ):
+            continue
+        into = next(
+            (file for prefix, file in everywhere.items() if problem.message.startswith(prefix)),
+            None,
+        )
+        if into is not None:
+            folded[into] = folded.get(into, 0) + 1
             continue
         files = next(
             (files for prefix, files in prefixes.items() if problem.message.startswith(prefix)),

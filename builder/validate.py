@@ -119,8 +119,17 @@ def _folded(problems: list[Problem], project: RawProject, units: list[FactFile])
         )
     }
     by_kind["fact"] = sorted(broken & {unit.path for unit in units})
+    # A list of site.yaml that is not a list (`events: 5`) defines none of its ids: the
+    # references to them follow from that one mistake, in every file and in site.yaml too.
+    site = project.site.path
+    wrong = {p.field for p in problems if p.is_error and p.file == site}
+    whole = {kind: site for kind, field in _SITE_LISTS if field in wrong and site not in broken}
     unreadable = {p.file for p in project.problems if p.file.startswith("seeds/")}
-    return fold(problems, by_kind, unreadable)
+    return fold(problems, by_kind, unreadable, whole)
+
+
+_SITE_LISTS = (("topic", "topics"), ("issue", "issues"), ("event", "events"))
+"""The kinds of id site.yaml defines, each by the field that lists them."""
 
 
 def _settle(state: State, site: Site | None) -> list[Fact]:

@@ -1657,6 +1657,26 @@ def test_a_syntax_error_is_reported_alone_with_its_consequences_in_one_line(
     assert len(folded) <= 1 and all(line.startswith(rel) for line in folded), run.stderr
 
 
+@pytest.mark.parametrize(("field", "kind"), [("topics", "topic"), ("issues", "issue")])
+def test_a_list_of_site_yaml_that_is_not_a_list_is_one_error_not_one_per_reference(
+    project: Path, field: str, kind: str
+) -> None:
+    site = project / SITE
+    text = site.read_text(encoding="utf-8")
+    # `topics: 5`: the list's items go, the field stays with a number for a value
+    block = re.search(rf"^{field}:\n(?:  .*\n)+", text, re.M)
+    assert block is not None
+    site.write_text(text.replace(block.group(), f"{field}: 5\n"), encoding="utf-8")
+    run = run_cli(project, "check")
+    assert run.returncode == 1, run.stderr
+    errors = [line for line in run.stderr.splitlines() if ": error" in line]
+    assert len(errors) == 1 and errors[0].startswith(SITE), run.stderr
+    assert f"expected a list of {field}" in errors[0], run.stderr
+    assert f"unknown {kind}" not in run.stderr
+    folded = [line for line in run.stderr.splitlines() if "not checked" in line]
+    assert len(folded) == 1 and folded[0].startswith(SITE), run.stderr
+
+
 def test_an_unreadable_seed_is_reported_as_unreadable_not_as_missing(project: Path) -> None:
     seed = project / "seeds" / "beta.txt"
     seed.unlink()
