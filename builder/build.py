@@ -184,9 +184,10 @@ def _build(
 ) -> BuildResult:
     from jinja2 import TemplateError
 
+    from builder.findable import search_records
     from builder.plan import plan_pages
     from builder.render import Renderer, TemplateFailed, render_into
-    from builder.search import index_site
+    from builder.search import BUNDLE_DIR, Indexing, start_index
     from builder.templating import load_templates, make_environment, template_problem
     from builder.urls import UnsafePath, Urls, normalise_base_url
     from builder.write import SiteWriter
@@ -215,13 +216,25 @@ def _build(
     )
     try:
         with SiteWriter(out, digests=digests) as site:
-            reports = render_into(jobs, renderer, site, watcher)
-            if search:
-                watcher.stage("indexing for search")
-                indexed = index_site(site.folder)
-                result.search_seconds = indexed.seconds
-                if not indexed.ok:
-                    return _failed(result, started, *indexed.problems)
+            # The indexer reads records made from the briefing, not the pages: it runs in
+            # its own process while the pages render.
+            indexing = (
+                start_index(
+                    search_records(briefing),
+                    site.folder / BUNDLE_DIR,
+                    language=briefing.site.language,
+                )
+                if search
+                else Indexing.nothing()
+            )
+            with indexing:
+                reports = render_into(jobs, renderer, site, watcher)
+                if search:
+                    watcher.stage("indexing for search")
+                    indexed = indexing.wait()
+                    result.search_seconds = indexed.seconds
+                    if not indexed.ok:
+                        return _failed(result, started, *indexed.problems)
             written = site.commit(reports)
     except TemplateError as exc:
         return _failed(result, started, template_problem(exc, root))

@@ -1,8 +1,13 @@
-"""The static search index: a built site directory in, its Pagefind bundle (`pagefind/`) out.
+"""Search records -> the site's static search index: Pagefind's bundle (`pagefind/`).
 
-Runs the Pagefind binary shipped by the `pagefind_bin` package on the (temporary) build
-directory, before it replaces the published site, so a failed index leaves the old site.
-Failures come back as `Problem`s, never as tracebacks.
+Goes in: `SearchRecord`s (`builder.findable`), the site's language and the bundle's folder.
+Comes out: the bundle, and a `SearchResult` (pages indexed, seconds, indexer CPU, problems).
+Each record becomes a small HTML page in a scratch folder beside the bundle, and one run of
+the Pagefind binary (package `pagefind_bin`) indexes that folder: the rendered pages are
+never parsed again. (Pagefind's service, behind its Python API, formats every page it holds
+each time a record is added: quadratic, minutes at 10,000 pages.) `start_index` returns at
+once, so the build renders its pages while the indexer runs in its own process; `wait()`
+gives the result. Failures come back as `Problem`s, never as tracebacks.
 """
 
 from __future__ import annotations
@@ -11,25 +16,37 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from markupsafe import Markup
 
 from builder.errors import Problem
+from builder.findable import SearchRecord
+from builder.urls import checked_path, output_path
 
 BUNDLE_DIR = "pagefind"
-"""Where Pagefind writes its bundle, relative to the site; `search.js` loads it from there."""
+"""Where the bundle goes, relative to the site; `search.js` loads it from there."""
 TIMEOUT_SECONDS = 600.0
-"""A bound, not an estimate: 10,000 fact pages take about 30 s of CPU, but several times that
-in wall time on a busy shared machine."""
+"""A bound, not an estimate: 10,000 facts take a few seconds of the indexer's CPU, but
+several times that in wall time on a busy shared machine."""
 _PLACE = "pagefind"
 """`Problem.file` for search problems: they belong to the indexing step, not a content file."""
 _REINSTALL = (
     "Reinstall the project's dependencies (`pip install -e .` installs pagefind-bin), "
     "or build without search: `briefing build --no-search`."
 )
-
 _NO_SITE = "Index a directory the build has written (this is a bug in the caller)."
+_PAGE = Markup(
+    '<!doctype html>\n<html lang="{}"><head><meta charset="utf-8">{}</head>\n'
+    '<body><main data-pagefind-body data-pagefind-meta="kind:{}">\n{}\n</main></body></html>\n'
+)
+_EVENT = Markup('<meta data-pagefind-meta="event[content]" content="{}">')
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +55,11 @@ class SearchResult:
 
     problems: tuple[Problem, ...] = ()
     pages: int = 0
-    """Pages in the index, as Pagefind counts them (pages with `data-pagefind-body`)."""
+    """Pages in the index, as Pagefind counts them."""
     seconds: float = 0.0
+    """From the indexer's start to its end (alongside the render, in a build)."""
+    cpu: float = 0.0
+    """CPU seconds of the indexer's process."""
 
     @property
     def ok(self) -> bool:
@@ -59,10 +79,191 @@ def pagefind_binary() -> Path | None:
     return executable
 
 
+def page_html(record: SearchRecord, language: str) -> str:
+    """The small page Pagefind reads for `record`: its body, its kind and event as meta."""
+    head = _EVENT.format(record.event) if record.event else Markup("")
+    return str(_PAGE.format(language, head, record.kind, record.body))
+
+
+def index_records(
+    records: Iterable[SearchRecord],
+    bundle: Path,
+    *,
+    language: str = "en",
+    binary: Path | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+) -> SearchResult:
+    """Index `records` into the folder `bundle` (replacing what it held), and wait."""
+    with start_index(records, bundle, language=language, binary=binary) as indexing:
+        return indexing.wait(timeout)
+
+
+def start_index(
+    records: Iterable[SearchRecord],
+    bundle: Path,
+    *,
+    language: str = "en",
+    binary: Path | None = None,
+) -> Indexing:
+    """Start indexing `records` into `bundle` in another process and return at once. Use
+    the result in a `with` block: leaving it stops an indexer not waited for."""
+    started = time.perf_counter()
+    executable = binary if binary is not None else pagefind_binary()
+    if executable is None or not executable.is_file():
+        return Indexing.failed(started, "the Pagefind search indexer is not installed", _REINSTALL)
+    if not bundle.parent.is_dir():
+        return Indexing.failed(started, f"there is no built site at {bundle.parent}", _NO_SITE)
+    if bundle.is_dir():
+        shutil.rmtree(bundle)  # a stale bundle would keep pages that no longer exist
+    scratch = Path(tempfile.mkdtemp(prefix=f".{bundle.name}-pages-", dir=bundle.parent))
+    try:
+        pages = write_pages(records, scratch, language)
+        if not pages:
+            shutil.rmtree(scratch, ignore_errors=True)
+            return Indexing(bundle, started)
+        log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the Indexing)
+        process = subprocess.Popen(
+            [str(executable), "--site", ".", "--output-path", str(bundle.absolute()), "--quiet"],
+            cwd=scratch,  # Pagefind reads pagefind.yml/.toml/.json there: there are none
+            env=_clean_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    except OSError as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        return Indexing.failed(
+            started, f"cannot run the search indexer: {exc.strerror}", _REINSTALL
+        )
+    return Indexing(bundle, started, process, log, scratch)
+
+
+def write_pages(records: Iterable[SearchRecord], folder: Path, language: str) -> int:
+    """Each record as `folder/<its path>/index.html`; how many were written."""
+    count = 0
+    made: set[Path] = set()
+    for record in records:
+        target = folder / checked_path(output_path(record.path))
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_text(page_html(record, language), encoding="utf-8")
+        count += 1
+    return count
+
+
+class Indexing:
+    """An indexer started by `start_index`: `wait()` for its `SearchResult`."""
+
+    def __init__(
+        self,
+        bundle: Path,
+        started: float,
+        process: subprocess.Popen[bytes] | None = None,
+        log: IO[bytes] | None = None,
+        scratch: Path | None = None,
+        result: SearchResult | None = None,
+    ) -> None:
+        self.bundle = bundle
+        self._started = started
+        self._process = process
+        self._log = log
+        self._scratch = scratch
+        self._result = result
+        self._output = ""
+        """The last distinct lines the indexer printed (read when it is closed)."""
+
+    @classmethod
+    def nothing(cls) -> Indexing:
+        """No indexer: a build without search."""
+        return cls(Path(), time.perf_counter(), result=SearchResult())
+
+    @classmethod
+    def failed(cls, started: float, message: str, hint: str) -> Indexing:
+        return cls(Path(), started, result=_failed(started, message, hint))
+
+    def wait(self, timeout: float = TIMEOUT_SECONDS) -> SearchResult:
+        """The indexer's result, once it has finished (stopped after `timeout` seconds)."""
+        if self._result is None:
+            self._result = self._finish(timeout)
+        return self._result
+
+    def _finish(self, timeout: float) -> SearchResult:
+        process = self._process
+        if process is None:  # nothing to index
+            return SearchResult(seconds=time.perf_counter() - self._started)
+        deadline = time.monotonic() + timeout
+        while True:  # wait4, not wait: the indexer's own CPU time comes with its status
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                process.returncode = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > deadline:
+                self.close()
+                return _failed(
+                    self._started,
+                    f"the search indexer did not finish within {timeout:g} seconds",
+                    "Build without search (`--no-search`) and report this with the site's size.",
+                )
+            time.sleep(0.01)
+        self.close()
+        cpu = usage.ru_utime + usage.ru_stime
+        if process.returncode != 0:
+            return _failed(
+                self._started,
+                f"the search indexer failed (exit status {process.returncode})",
+                "The previous site was kept. Build with `--no-search` to publish without search.",
+                excerpt=self._output,
+                cpu=cpu,
+            )
+        pages = _indexed_pages(self.bundle)
+        if pages is None:
+            return _failed(
+                self._started,
+                "the search indexer wrote no index",
+                "Build with `--no-search` meanwhile, and report this.",
+                excerpt=self._output,
+                cpu=cpu,
+            )
+        return SearchResult(pages=pages, seconds=time.perf_counter() - self._started, cpu=cpu)
+
+    def close(self) -> None:
+        """Stop the indexer if it still runs; remove its scratch folder and log."""
+        if self._process is not None and self._process.returncode is None:
+            self._process.kill()
+            self._process.wait()
+            if self._result is None:
+                self._result = _failed(
+                    self._started,
+                    "the search indexer was stopped before it finished",
+                    "Build again; the previous site was kept.",
+                )
+        if self._log is not None and not self._log.closed:
+            self._log.seek(0)
+            text = self._log.read().decode("utf-8", "replace").strip()
+            self._output = "\n".join(list(dict.fromkeys(text.splitlines()))[-10:])
+            self._log.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+    def __enter__(self) -> Indexing:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 def index_site(
     site_dir: Path, *, binary: Path | None = None, timeout: float = TIMEOUT_SECONDS
 ) -> SearchResult:
-    """Index every page of `site_dir` into `site_dir/pagefind/`, replacing any old bundle."""
+    """Index every page of a built site that carries `data-pagefind-body` (the rendered
+    pages, parsed) into `site_dir/pagefind/`, replacing any old bundle."""
     started = time.perf_counter()
     executable = binary if binary is not None else pagefind_binary()
     if executable is None or not executable.is_file():
@@ -71,11 +272,11 @@ def index_site(
         return _failed(started, f"there is no built site at {site_dir} to index", _NO_SITE)
     bundle = site_dir / BUNDLE_DIR
     if bundle.is_dir():
-        shutil.rmtree(bundle)  # a stale bundle would keep pages that no longer exist
+        shutil.rmtree(bundle)
     try:
         completed = subprocess.run(
             [str(executable), "--site", ".", "--output-subdir", BUNDLE_DIR, "--quiet"],
-            cwd=site_dir,  # Pagefind reads pagefind.yml/.toml/.json from its working dir
+            cwd=site_dir,
             env=_clean_environment(),
             capture_output=True,
             text=True,
@@ -123,6 +324,8 @@ def _indexed_pages(bundle: Path) -> int | None:
         return None
 
 
-def _failed(started: float, message: str, hint: str, excerpt: str = "") -> SearchResult:
+def _failed(
+    started: float, message: str, hint: str, excerpt: str = "", cpu: float = 0.0
+) -> SearchResult:
     problem = Problem(_PLACE, 0, 0, "", message, hint=hint, excerpt=excerpt)
-    return SearchResult(problems=(problem,), seconds=time.perf_counter() - started)
+    return SearchResult(problems=(problem,), seconds=time.perf_counter() - started, cpu=cpu)

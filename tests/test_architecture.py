@@ -63,7 +63,8 @@ STAGES = [
     "write",  # files -> site/, atomically
     "progress",  # stage and page progress on a terminal
     "render",  # page jobs -> their bytes, into the site writer
-    "search",  # Pagefind indexing
+    "findable",  # what search finds: one record per fact, actor, source, topic, page
+    "search",  # search records -> the Pagefind bundle
     "lock",  # one build at a time per output folder
     "build",  # the build as one function; check = build minus write
     "incremental",  # rebuild only what a change touches

@@ -1,15 +1,21 @@
-"""The search index: the real Pagefind binary run on a small built site."""
+"""The search index: the real Pagefind binary run on search records and on a built site."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markupsafe import Markup
 
-from builder.search import BUNDLE_DIR, index_site, pagefind_binary
+from builder.build import check
+from builder.findable import SearchRecord, search_records
+from builder.markdown import Markdown
+from builder.search import BUNDLE_DIR, index_records, index_site, pagefind_binary, start_index
 from tests.conftest import ROOT, BuiltSite
 
 PAGE = """<!doctype html>
@@ -167,3 +173,150 @@ def test_two_builds_of_the_real_site_give_the_same_index(tmp_path: Path) -> None
         assert not [p for p in result.problems if p.is_error]
         digests.append(bundle_digest(tmp_path / name))
     assert digests[0] == digests[1]
+
+
+# Search records: what the build indexes --------------------------------------------------
+
+RECORDS = (
+    SearchRecord(
+        "facts/macron-26-countries/",
+        "Fact",
+        "Macron: 26 countries",
+        Markup("<h1>Macron: 26 countries</h1>\n<p>Twenty-six countries pledged a force.</p>"),
+    ),
+    SearchRecord(
+        "facts/putin-vladivostok/",
+        "Fact",
+        "Putin answers from Vladivostok",
+        Markup("<h1>Putin answers from Vladivostok</h1>\n<p>Foreign troops are targets.</p>"),
+        event="Earlier summit",
+    ),
+    SearchRecord(
+        "actors/france/", "Actor", "France", Markup("<h1>France</h1>\n<p>Co-lead nation.</p>")
+    ),
+    SearchRecord(
+        "sources/bbc/", "Source", "BBC report", Markup("<h1>BBC report</h1>\n<p>Archived.</p>")
+    ),
+)
+
+
+def fragments(bundle: Path) -> dict[str, dict[str, Any]]:
+    """Each indexed page's fragment (what a search result shows), by its URL."""
+    found = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        fragment = json.loads(data)
+        found[fragment["url"]] = fragment
+    return found
+
+
+def test_records_are_indexed_with_their_url_title_kind_and_event(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    bundle = tmp_path / "site" / BUNDLE_DIR
+    result = index_records(RECORDS, bundle)
+    assert result.ok, result.problems
+    assert result.pages == len(RECORDS)
+    assert result.cpu > 0
+    found = fragments(bundle)
+    assert sorted(found) == sorted(f"/{r.path}" for r in RECORDS)
+    putin = found["/facts/putin-vladivostok/"]
+    assert putin["meta"] == {
+        "title": "Putin answers from Vladivostok",
+        "kind": "Fact",
+        "event": "Earlier summit",
+    }
+    assert "Foreign troops are targets." in putin["content"]
+    assert found["/actors/france/"]["meta"] == {"title": "France", "kind": "Actor"}
+    assert not [p for p in (tmp_path / "site").iterdir() if p.name != BUNDLE_DIR], "scratch left"
+
+
+def test_records_give_the_same_bundle_in_any_folder(tmp_path: Path) -> None:
+    """Page numbers follow the order the filesystem lists the scratch pages in, which the
+    records' fixed order and the folder's filesystem decide: the same on every build."""
+    bundles = []
+    for name in ("one", "another-name"):
+        (tmp_path / name).mkdir()
+        assert index_records(RECORDS, tmp_path / name / BUNDLE_DIR).ok
+        bundles.append(bundle_digest(tmp_path / name))
+    assert bundles[0] == bundles[1]
+    assert index_records(RECORDS, tmp_path / "one" / BUNDLE_DIR).ok
+    assert bundle_digest(tmp_path / "one") == bundles[0]
+
+
+def test_a_record_bundle_replaces_a_stale_one(tmp_path: Path) -> None:
+    stale = tmp_path / BUNDLE_DIR / "fragment" / "en_deadbeef.pf_fragment"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    assert index_records(RECORDS, tmp_path / BUNDLE_DIR).ok
+    assert not stale.exists()
+
+
+def test_records_indexer_failures_are_problems(tmp_path: Path) -> None:
+    missing = index_records(RECORDS, tmp_path / BUNDLE_DIR, binary=tmp_path / "no-pagefind")
+    assert "not installed" in missing.problems[0].message
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n")
+    broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
+    failed = index_records(RECORDS, tmp_path / BUNDLE_DIR, binary=broken)
+    (problem,) = failed.problems
+    assert "exit status 3" in problem.message
+    assert "something broke" in problem.excerpt
+    nowhere = index_records(RECORDS, tmp_path / "no" / "site" / BUNDLE_DIR)
+    assert "no built site" in nowhere.problems[0].message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pagefind"], "nothing left behind"
+
+
+def test_an_indexer_not_waited_for_is_stopped_and_tidied(tmp_path: Path) -> None:
+    slow = tmp_path / "pagefind"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
+    (tmp_path / "site").mkdir()
+    with start_index(RECORDS, tmp_path / "site" / BUNDLE_DIR, binary=slow) as indexing:
+        pass  # the build failed before it waited
+    assert list((tmp_path / "site").iterdir()) == []
+    result = indexing.wait()  # after the block: the indexer was stopped, not waited for
+    assert not result.ok
+    timed_out = index_records(RECORDS, tmp_path / "site" / BUNDLE_DIR, binary=slow, timeout=0.5)
+    assert "did not finish within 0.5 seconds" in timed_out.problems[0].message
+    assert timed_out.seconds < 10
+
+
+def test_no_records_make_no_bundle_and_no_problem(tmp_path: Path) -> None:
+    result = index_records((), tmp_path / BUNDLE_DIR)
+    assert result.ok and result.pages == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_real_briefing_has_a_record_for_each_page_marked_for_search(
+    built_site: BuiltSite,
+) -> None:
+    briefing = check(ROOT).briefing
+    assert briefing is not None
+    records = search_records(briefing)
+    marked = {}
+    for page in built_site.html_pages():
+        html = page.read_text(encoding="utf-8")
+        if (
+            BUNDLE_DIR not in page.relative_to(built_site.out).parts
+            and "data-pagefind-body" in html
+        ):
+            kind = html.split('data-pagefind-meta="kind:', 1)[1].split('"', 1)[0]
+            marked[page.parent.relative_to(built_site.out).as_posix() + "/"] = kind
+    assert {r.path: r.kind for r in records} == marked
+    assert len({r.path for r in records}) == len(records)
+
+
+def test_a_fact_is_found_by_its_claim_quotes_actors_and_sources() -> None:
+    briefing = check(ROOT).briefing
+    assert briefing is not None
+    fact = next(f for f in briefing.facts if len(f.citations) > 1 and f.actors)
+    (record,) = [r for r in search_records(briefing) if r.path == f"facts/{fact.id}/"]
+    claim = Markdown().plain(fact.claim)
+    assert record.title == claim
+    body = str(record.body)
+    assert body.startswith(f"<h1>{Markup.escape(claim)}</h1>")
+    for citation in fact.citations:
+        assert str(Markup.escape(citation.passage)) in body
+        assert str(Markup.escape(briefing.source_by_id[citation.source].title)) in body
+    for actor in fact.actors:
+        assert str(Markup.escape(briefing.actor_by_id[actor].name)) in body

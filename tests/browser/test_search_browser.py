@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -11,8 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from markupsafe import Markup
 
-from builder.search import index_site
+from builder.findable import SearchRecord
+from builder.search import BUNDLE_DIR, index_records
 from tests.conftest import ROOT, BuiltSite, serve
 
 if TYPE_CHECKING:
@@ -58,11 +61,10 @@ PAGES = {
 
 
 def write_fixture_site(out: Path, base: str) -> None:
-    for path, (title, kind, text) in PAGES.items():
+    for path, (title, _kind, text) in PAGES.items():
         page = out / path / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        body = f' data-pagefind-body data-pagefind-meta="kind:{kind}"'
-        page.write_text(LAYOUT.format(title=title, body=body, content=f"<p>{text}</p>", script=""))
+        page.write_text(LAYOUT.format(title=title, body="", content=f"<p>{text}</p>", script=""))
     search = out / "search" / "index.html"
     search.parent.mkdir(parents=True)
     script = f'<script src="{base}static/search.js" defer></script>'
@@ -82,7 +84,11 @@ def fixture_site(
     out = docroot / base.strip("/") if base.strip("/") else docroot
     out.mkdir(parents=True, exist_ok=True)
     write_fixture_site(out, base)
-    assert index_site(out).ok
+    records = [
+        SearchRecord(path, kind, title, Markup("<h1>{}</h1><p>{}</p>").format(title, Markup(text)))
+        for path, (title, kind, text) in PAGES.items()
+    ]
+    assert index_records(records, out / BUNDLE_DIR).ok
     running = serve(BuiltSite(out=out, docroot=docroot, base_path=base))
     yield running.site
     running.stop()
@@ -212,20 +218,52 @@ def a_word_only_one_claim_has(site: BuiltSite) -> tuple[str, str]:
     raise AssertionError("every claim word is shared")
 
 
-def test_the_index_finds_a_fact_by_a_word_of_its_claim(page: Page, real_site: BuiltSite) -> None:
-    word, fact_url = a_word_only_one_claim_has(real_site)
-    page.goto(real_site.url + "search/")
-    found = page.evaluate(
-        """async ([base, word]) => {
+def search_index(page: Page, site: BuiltSite, words: str) -> list[list[str]]:
+    """(url, kind, title) of every result Pagefind's own API gives for `words`."""
+    page.goto(site.url + "search/")
+    found: list[list[str]] = page.evaluate(
+        """async ([base, words]) => {
             const pagefind = await import(base + "pagefind/pagefind.js");
             await pagefind.options({ baseUrl: base });
-            const answer = await pagefind.search(word);
+            const answer = await pagefind.search(words);
             const data = await Promise.all(answer.results.map((r) => r.data()));
             return data.map((d) => [d.url, d.meta.kind, d.meta.title]);
         }""",
-        [real_site.base_path, word],
+        [site.base_path, words],
     )
+    return found
+
+
+def test_the_index_finds_a_fact_by_a_word_of_its_claim(page: Page, real_site: BuiltSite) -> None:
+    word, fact_url = a_word_only_one_claim_has(real_site)
+    found = search_index(page, real_site, word)
     assert [fact_url, "Fact"] in [row[:2] for row in found], (word, found)
+
+
+def test_the_index_finds_a_fact_by_words_of_its_quote(page: Page, real_site: BuiltSite) -> None:
+    """Words a fact quotes from its source, and no claim uses, find the fact (its page
+    lists the quote under References, which the rendered page kept out of search)."""
+    facts = json.loads((real_site.out / "facts.json").read_text(encoding="utf-8"))["facts"]
+    in_claims = Counter(
+        word for f in facts for word in set(re.findall(r"[A-Za-z]{7,}", f["claim"]["text"].lower()))
+    )
+    for fact in sorted(facts, key=lambda f: f["id"]):
+        quoted = {w for c in fact["citations"] for w in re.findall(r"[A-Za-z]{8,}", c["passage"])}
+        unused = sorted(w for w in quoted if not in_claims[w.lower()])
+        if len(unused) >= 2:
+            break
+    else:
+        raise AssertionError("every quoted word is in some claim")
+    found = search_index(page, real_site, " ".join(unused[:2]))
+    assert [fact["url"], "Fact"] in [row[:2] for row in found], (unused[:2], found)
+
+
+def test_the_index_finds_an_actor_by_name(page: Page, real_site: BuiltSite) -> None:
+    with (real_site.out / "actors.csv").open(encoding="utf-8", newline="") as table:
+        actor = next(row for row in csv.DictReader(table) if row["id"] == "macron")
+    found = search_index(page, real_site, actor["name"])
+    url = f"{real_site.base_path}actors/macron/"
+    assert found[0] == [url, "Actor", actor["name"]], "the actor's own page comes first"
 
 
 def test_the_search_box_shows_the_fact_as_a_fact(page: Page, real_site: BuiltSite) -> None:
