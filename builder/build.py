@@ -216,11 +216,11 @@ def _build(
     )
     try:
         with SiteWriter(out, digests=digests) as site:
-            # The indexer reads records made from the briefing, not the pages: it runs in
-            # its own process while the pages render.
+            # The indexer reads records made from the briefing, not the pages: it makes
+            # them and runs in its own process while the pages render.
             indexing = (
                 start_index(
-                    search_records(briefing),
+                    partial(search_records, briefing),
                     site.folder / BUNDLE_DIR,
                     language=briefing.site.language,
                 )

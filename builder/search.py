@@ -15,19 +15,23 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable
+import traceback
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, NoReturn
 
 from markupsafe import Markup
 
 from builder.errors import Problem
 from builder.findable import SearchRecord
+from builder.parallel import can_fork
 from builder.urls import checked_path, output_path
 
 BUNDLE_DIR = "pagefind"
@@ -46,6 +50,10 @@ _PAGE = Markup(
     '<!doctype html>\n<html lang="{}"><head><meta charset="utf-8">{}</head>\n'
     '<body><main data-pagefind-body data-pagefind-meta="kind:{}">\n{}\n</main></body></html>\n'
 )
+_RECORDS_FAILED = 70
+"""The forked indexer's exit status when making the records or their pages failed."""
+_RECORDS_BUG = "making the search records failed (a bug: please report it)"
+_RECORDS_HINT = "Build with `--no-search` meanwhile."
 _EVENT = Markup('<meta data-pagefind-meta="event[content]" content="{}">')
 
 
@@ -94,19 +102,22 @@ def index_records(
     timeout: float = TIMEOUT_SECONDS,
 ) -> SearchResult:
     """Index `records` into the folder `bundle` (replacing what it held), and wait."""
-    with start_index(records, bundle, language=language, binary=binary) as indexing:
+    with start_index(lambda: records, bundle, language=language, binary=binary) as indexing:
         return indexing.wait(timeout)
 
 
 def start_index(
-    records: Iterable[SearchRecord],
+    records: Callable[[], Iterable[SearchRecord]],
     bundle: Path,
     *,
     language: str = "en",
     binary: Path | None = None,
 ) -> Indexing:
-    """Start indexing `records` into `bundle` in another process and return at once. Use
-    the result in a `with` block: leaving it stops an indexer not waited for."""
+    """Start indexing the records `records()` gives into `bundle` in another process and
+    return at once. From a single-threaded process, that process is forked from this one
+    and makes the records and their pages itself before it becomes the indexer, so this
+    one goes on at once; otherwise they are made here first. Use the result in a `with`
+    block: leaving it stops an indexer not waited for."""
     started = time.perf_counter()
     executable = binary if binary is not None else pagefind_binary()
     if executable is None or not executable.is_file():
@@ -116,26 +127,58 @@ def start_index(
     if bundle.is_dir():
         shutil.rmtree(bundle)  # a stale bundle would keep pages that no longer exist
     scratch = Path(tempfile.mkdtemp(prefix=f".{bundle.name}-pages-", dir=bundle.parent))
+    argv = [str(executable), "--site", ".", "--output-path", str(bundle.absolute()), "--quiet"]
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the Indexing)
+    indexing = Indexing(bundle, started, log=log, scratch=scratch)
     try:
-        pages = write_pages(records, scratch, language)
-        if not pages:
-            shutil.rmtree(scratch, ignore_errors=True)
-            return Indexing(bundle, started)
-        log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the Indexing)
-        process = subprocess.Popen(
-            [str(executable), "--site", ".", "--output-path", str(bundle.absolute()), "--quiet"],
-            cwd=scratch,  # Pagefind reads pagefind.yml/.toml/.json there: there are none
-            env=_clean_environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        if can_fork():
+            indexing.pid = os.fork()
+            if indexing.pid == 0:  # pragma: no cover (the child ends in exec or _exit)
+                _become_indexer(records, scratch, language, argv, log.fileno())
+        elif write_pages(records(), scratch, language):
+            process = subprocess.Popen(
+                argv,
+                cwd=scratch,  # Pagefind reads pagefind.yml/.toml/.json there: there are none
+                env=_clean_environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            process.returncode = 0  # reaped by the Indexing (wait4), not by Popen
+            indexing.pid = process.pid
     except OSError as exc:
-        shutil.rmtree(scratch, ignore_errors=True)
+        indexing.close()
         return Indexing.failed(
             started, f"cannot run the search indexer: {exc.strerror}", _REINSTALL
         )
-    return Indexing(bundle, started, process, log, scratch)
+    except Exception:  # a bug in making the records: said as in the forked child
+        indexing.close()
+        return Indexing.failed(started, _RECORDS_BUG, _RECORDS_HINT, traceback.format_exc())
+    return indexing
+
+
+def _become_indexer(
+    records: Callable[[], Iterable[SearchRecord]],
+    scratch: Path,
+    language: str,
+    argv: list[str],
+    log: int,
+) -> NoReturn:  # pragma: no cover (runs in the forked child)
+    """In the forked child: write the pages, then run Pagefind in this process's place
+    (exit status 0 without it when there is nothing to index)."""
+    status = _RECORDS_FAILED
+    try:
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        if write_pages(records(), scratch, language):
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            os.chdir(scratch)  # Pagefind reads pagefind.yml/.toml/.json there: there are none
+            os.execve(argv[0], argv, _clean_environment())
+        status = 0
+    except BaseException:
+        os.write(2, traceback.format_exc().encode("utf-8", "replace"))
+    finally:
+        os._exit(status)
 
 
 def write_pages(records: Iterable[SearchRecord], folder: Path, language: str) -> int:
@@ -159,14 +202,15 @@ class Indexing:
         self,
         bundle: Path,
         started: float,
-        process: subprocess.Popen[bytes] | None = None,
+        *,
         log: IO[bytes] | None = None,
         scratch: Path | None = None,
         result: SearchResult | None = None,
     ) -> None:
         self.bundle = bundle
+        self.pid = 0
+        """The indexer's process (0: none, or reaped)."""
         self._started = started
-        self._process = process
         self._log = log
         self._scratch = scratch
         self._result = result
@@ -179,8 +223,8 @@ class Indexing:
         return cls(Path(), time.perf_counter(), result=SearchResult())
 
     @classmethod
-    def failed(cls, started: float, message: str, hint: str) -> Indexing:
-        return cls(Path(), started, result=_failed(started, message, hint))
+    def failed(cls, started: float, message: str, hint: str, excerpt: str = "") -> Indexing:
+        return cls(Path(), started, result=_failed(started, message, hint, excerpt))
 
     def wait(self, timeout: float = TIMEOUT_SECONDS) -> SearchResult:
         """The indexer's result, once it has finished (stopped after `timeout` seconds)."""
@@ -189,14 +233,14 @@ class Indexing:
         return self._result
 
     def _finish(self, timeout: float) -> SearchResult:
-        process = self._process
-        if process is None:  # nothing to index
+        if not self.pid:  # nothing to index
+            self.close()
             return SearchResult(seconds=time.perf_counter() - self._started)
         deadline = time.monotonic() + timeout
         while True:  # wait4, not wait: the indexer's own CPU time comes with its status
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
             if pid:
-                process.returncode = os.waitstatus_to_exitcode(status)
+                self.pid = 0
                 break
             if time.monotonic() > deadline:
                 self.close()
@@ -206,17 +250,21 @@ class Indexing:
                     "Build without search (`--no-search`) and report this with the site's size.",
                 )
             time.sleep(0.01)
+        empty = self._scratch is not None and not any(self._scratch.iterdir())
         self.close()
         cpu = usage.ru_utime + usage.ru_stime
-        if process.returncode != 0:
+        code = os.waitstatus_to_exitcode(status)
+        if code == _RECORDS_FAILED:
+            return _failed(self._started, _RECORDS_BUG, _RECORDS_HINT, self._output, cpu)
+        if code != 0:
             return _failed(
                 self._started,
-                f"the search indexer failed (exit status {process.returncode})",
+                f"the search indexer failed (exit status {code})",
                 "The previous site was kept. Build with `--no-search` to publish without search.",
                 excerpt=self._output,
                 cpu=cpu,
             )
-        pages = _indexed_pages(self.bundle)
+        pages = 0 if empty else _indexed_pages(self.bundle)
         if pages is None:
             return _failed(
                 self._started,
@@ -229,9 +277,11 @@ class Indexing:
 
     def close(self) -> None:
         """Stop the indexer if it still runs; remove its scratch folder and log."""
-        if self._process is not None and self._process.returncode is None:
-            self._process.kill()
-            self._process.wait()
+        if self.pid:
+            with suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
             if self._result is None:
                 self._result = _failed(
                     self._started,

@@ -6,6 +6,8 @@ import gzip
 import hashlib
 import json
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -271,7 +273,7 @@ def test_an_indexer_not_waited_for_is_stopped_and_tidied(tmp_path: Path) -> None
     slow.write_text("#!/bin/sh\nexec sleep 30\n")
     slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
     (tmp_path / "site").mkdir()
-    with start_index(RECORDS, tmp_path / "site" / BUNDLE_DIR, binary=slow) as indexing:
+    with start_index(lambda: RECORDS, tmp_path / "site" / BUNDLE_DIR, binary=slow) as indexing:
         pass  # the build failed before it waited
     assert list((tmp_path / "site").iterdir()) == []
     result = indexing.wait()  # after the block: the indexer was stopped, not waited for
@@ -320,3 +322,59 @@ def test_a_fact_is_found_by_its_claim_quotes_actors_and_sources() -> None:
         assert str(Markup.escape(briefing.source_by_id[citation.source].title)) in body
     for actor in fact.actors:
         assert str(Markup.escape(briefing.actor_by_id[actor].name)) in body
+
+
+FRESH_PROCESS = """
+import os, sys
+from pathlib import Path
+from builder.search import index_records, start_index
+from tests.test_search import RECORDS
+
+def records():
+    Path(sys.argv[1], "maker").write_text(str(os.getpid()))
+    return RECORDS
+
+def broken():
+    raise RuntimeError("no records today")
+
+site = Path(sys.argv[1], "site")
+site.mkdir()
+with start_index(records, site / "pagefind") as indexing:
+    made = indexing.wait()
+with start_index(broken, site / "pagefind") as indexing:
+    failed = indexing.wait()
+print(os.getpid(), made.pages, made.ok, failed.problems[0].message, "|", failed.problems[0].excerpt)
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_the_indexer_makes_the_records_in_its_own_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    """From a single-threaded process (the command line's build) the indexer is forked and
+    makes the records and their pages itself, so the build renders meanwhile; from one
+    with threads (the preview) they are made first, in the caller. A bug there is a
+    problem with its traceback either way."""
+    script = (
+        FRESH_PROCESS
+        if fork
+        else FRESH_PROCESS.replace(
+            "import os, sys",
+            "import os, sys\nimport builder.search\nbuilder.search.can_fork = lambda: False",
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    pid, pages, ok, message = done.stdout.split(maxsplit=3)
+    assert (pages, ok) == (str(len(RECORDS)), "True")
+    maker = (tmp_path / "maker").read_text()
+    assert (maker != pid) is fork
+    assert message.startswith("making the search records failed")
+    assert "RuntimeError: no records today" in message.split("|")[1]
+    assert list((tmp_path / "site").iterdir()) == [], "no scratch left; the old bundle gone"
