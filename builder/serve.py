@@ -2,21 +2,25 @@
 serves the built site, rebuilds what each save touches and reloads the open pages.
 
 `watchfiles` reports saves; `incremental.rebuild` redoes only what a save touched; the
-preview server (`builder.preview`) tells open pages to reload. Content problems never stop the
-preview: every page it serves carries an overlay with the same text as `briefing check`, and
-the last good site stays in place until the content is fixed.
+search box is answered from the pages in memory (`builder.preview_search`), updated with the
+pages each rebuild wrote; the preview server (`builder.preview`) tells open pages to reload.
+Content problems never stop the preview: every page it serves carries an overlay with the
+same text as `briefing check`, and the last good site stays in place until the content is
+fixed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Iterable
+from http import HTTPStatus
 from pathlib import Path
 from typing import TextIO
 
@@ -25,55 +29,68 @@ from watchfiles import DefaultFilter, watch
 from builder.cite_page import PAGE, FinderPage
 from builder.errors import Problem
 from builder.incremental import SiteState, full_build, rebuild
-from builder.preview import PreviewServer, PreviewState, serve_in_background, stop_server
+from builder.preview import (
+    PREFIX,
+    PreviewServer,
+    PreviewState,
+    serve_in_background,
+    stop_server,
+)
+from builder.preview_search import STANDIN_MODULE, SearchIndex, answer
 from builder.urls import Urls
 from builder.write import output_clash
 
 # The editor's loop -------------------------------------------------------------------------
 
 WATCHED = ("content", "templates", "seeds")
-SEARCH_QUIET_SECONDS = 3.0
 INDEXER_NICENESS = 10
+SEARCH = PREFIX + "search"
+PAGEFIND_MODULE = "pagefind/pagefind.js"
+"""Where the search box loads Pagefind from; the preview answers it with its own module."""
 
 
-class SearchIndexer:
-    """Re-indexes the site for search in the background once saves pause for a moment, so a
-    reload never waits for the indexer and a burst of saves costs one run."""
+class PreviewSearch:
+    """The preview's search (`preview_search`): every page read once in the background,
+    then only the pages each rebuild writes or removes, before the open pages reload."""
 
-    def __init__(self, out: Path, log: TextIO) -> None:
+    def __init__(self, state: PreviewState, out: Path) -> None:
         self.out = out
-        self.log = log
-        self._wanted = threading.Event()
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="preview-search", daemon=True)
-        self._thread.start()
+        self.state = state
+        self.index = SearchIndex()
+        self.base_path = ""
 
-    def request(self) -> None:
-        self._wanted.set()
+    def start(self, base_path: str) -> None:
+        """Serve the search under `base_path` and read every page (again) in the background."""
+        self.base_path = base_path
+        index = self.index = SearchIndex()
+        tools = self.state.tools
+        for path in [p for p in tools if p.endswith(PAGEFIND_MODULE)]:
+            del tools[path]
+        tools[SEARCH] = lambda query: _json(*answer(index, query))
+        tools[base_path + PAGEFIND_MODULE] = lambda _: (
+            HTTPStatus.OK,
+            (STANDIN_MODULE % json.dumps(SEARCH)).encode(),
+            "text/javascript; charset=utf-8",
+        )
+        threading.Thread(
+            target=self._load, args=(index,), name="preview-search", daemon=True
+        ).start()
 
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wanted.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        from builder.search import index_site
-
-        # Lower this thread's priority (Linux: per thread); the indexer process it starts
-        # inherits it, so rebuilds after a save get the CPU first.
+    def _load(self, index: SearchIndex) -> None:
+        # Lower this thread's priority (Linux: per thread): rebuilds after a save come first.
         with contextlib.suppress(AttributeError, OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INDEXER_NICENESS)
-        while True:
-            self._wanted.wait()
-            # Wait for a pause in saving: the indexer competes with rebuilds for the CPU.
-            while self._wanted.is_set() and not self._stopping.is_set():
-                self._wanted.clear()
-                self._stopping.wait(SEARCH_QUIET_SECONDS)
-            if self._stopping.is_set():
-                return
-            result = index_site(self.out)
-            for problem in result.problems:
-                print(problem.as_text(), file=self.log, flush=True)
+        index.load(self.out, self.base_path)
+
+    def update(self, base_path: str, written: Iterable[str], removed: Iterable[str]) -> None:
+        if base_path != self.base_path:
+            self.start(base_path)
+        else:
+            self.index.update(self.out, base_path, written, removed)
+
+
+def _json(status: int, body: bytes) -> tuple[HTTPStatus, bytes, str]:
+    return HTTPStatus(status), body, "application/json"
 
 
 def describe_changes(changes: Iterable[str]) -> str:
@@ -132,7 +149,7 @@ def serve_command(
         print("  hint: another program uses the port; try --port 0 for a free one", file=sys.stderr)
         return 2
     started = time.monotonic()
-    result = full_build(root, out, search=True)
+    result = full_build(root, out, search=False)
     _report(result.problems, log)
     if result.state is not None:
         state.base_path = _base_path(result.state)
@@ -147,12 +164,12 @@ def serve_command(
     )
     print(f"citation finder: http://{shown_host}:{server.server_port}{PAGE}", file=log, flush=True)
     previous_handler = signal.signal(signal.SIGTERM, lambda *_: state.stop())
-    indexer = SearchIndexer(out, log)
+    search = PreviewSearch(state, out)
+    search.start(state.base_path)
     try:
-        _watch_and_rebuild(root, out, state, result.state, indexer)
+        _watch_and_rebuild(root, out, state, result.state, search)
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
-        indexer.stop()
         stop_server(server, state)
     print("stopped", file=log)
     return 0
@@ -163,7 +180,7 @@ def _base_path(site_state: SiteState) -> str:
 
 
 def _watch_and_rebuild(
-    root: Path, out: Path, state: PreviewState, site_state: SiteState | None, indexer: SearchIndexer
+    root: Path, out: Path, state: PreviewState, site_state: SiteState | None, search: PreviewSearch
 ) -> None:
     """The loop: each batch of saves -> one rebuild -> one reload (or the problems shown)."""
     log = state.log
@@ -187,7 +204,7 @@ def _watch_and_rebuild(
             continue
         saved_at = _save_time(path for _, path in batch)
         try:
-            result = rebuild(site_state, root, out, search=True)
+            result = rebuild(site_state, root, out, search=False)
         except Exception as exc:  # a bug in briefing, not the editor's content
             problem = Problem(
                 "",
@@ -203,6 +220,10 @@ def _watch_and_rebuild(
         site_state = result.state
         if site_state is not None:
             state.base_path = _base_path(site_state)
+        if result.ok and result.full:  # the first good build: every page is new
+            search.start(state.base_path)
+        elif result.ok:
+            search.update(state.base_path, result.written, result.removed)
         _report(result.problems, log)
         generation = state.publish(result.problems, saved_at=saved_at)
         elapsed = (time.monotonic() - saved_at) * 1000
@@ -222,8 +243,6 @@ def _watch_and_rebuild(
             file=log,
             flush=True,
         )
-        if any(rel.endswith(".html") for rel in result.written) or result.removed:
-            indexer.request()
 
 
 def _report(problems: Iterable[Problem], log: TextIO) -> None:

@@ -79,6 +79,7 @@ STAGES = [
     "archive",  # `briefing sources add|pin|verify`
     "preview",  # the preview's HTTP server: safe paths, reload stream, overlay
     "cite_page",  # the citation finder as a page of the preview
+    "preview_search",  # the preview's search: the pages in memory, answered by words
     "serve",  # `briefing serve`: watch, rebuild, reload
     "cli",  # argument parsing; problems become text
     "__main__",

@@ -78,3 +78,14 @@ def test_bad_yaml_names_the_file_and_line_in_the_browser(preview: Preview, page:
     overlay = page.locator("#briefing-problems")
     overlay.wait_for(state="visible", timeout=20_000)
     assert f"{FACTS}:" in overlay.inner_text()
+
+
+def test_the_search_box_finds_a_saved_word_after_the_reload(preview: Preview, page: Page) -> None:
+    page.goto(preview.url + "search/?q=quokkas")
+    page.wait_for_selector("text=No results", timeout=20_000)
+    with page.expect_navigation(timeout=20_000):
+        edit(preview.root, FACTS, "an 'axis of war'.", "an 'axis of quokkas'.")
+    result = page.locator(".search-result > a").first
+    result.wait_for(timeout=20_000)
+    assert result.inner_text() == "A spokeswoman called the coalition an 'axis of quokkas'."
+    assert page.locator(".search-result mark").first.inner_text() == "quokkas'."
