@@ -13,15 +13,16 @@ that is not found on the pages they list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from markupsafe import Markup
 
-from builder.cards import STATUS_LABELS, event_badges
+from builder.cards import STATUS_LABELS, EventBadge, event_badges
 from builder.contexts import STANCE_LABELS
 from builder.markdown import Markdown
-from builder.model import Actor, Briefing, Fact, Page, Source
+from builder.model import Actor, Briefing, Fact, Page, Source, Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,52 +43,81 @@ class SearchRecord:
 def search_records(briefing: Briefing) -> tuple[SearchRecord, ...]:
     """Every page a reader can find, in a fixed order: pages, topics, allies, actors,
     sources, facts (each as the briefing lists them)."""
+    return tuple(make() for _, make in record_makers(briefing))
+
+
+def record_makers(briefing: Briefing) -> list[tuple[str, Callable[[], SearchRecord]]]:
+    """Each record's path and how to make it, in `search_records`' order: the preview makes
+    again only the records whose making read what an edit changed."""
     markdown = Markdown()
-    return (
-        *(page_record(briefing, page, markdown) for page in briefing.pages if page.slug != "index"),
-        *topic_records(briefing),
-        *(ally_record(briefing, actor) for actor in briefing.actors if actor.positions),
-        *(actor_record(briefing, actor) for actor in briefing.actors),
-        *(source_record(source) for source in briefing.sources),
-        *fact_records(briefing, briefing.facts, markdown),
-    )
+    badges = event_badges(briefing)
+    with_page = {p.topic for p in briefing.pages if p.topic and p.slug != "index"}
+    return [
+        *(
+            (f"{page.slug}/", partial(page_record, briefing, page, markdown))
+            for page in briefing.pages
+            if page.slug != "index"
+        ),
+        *(
+            (f"topics/{topic.id}/", partial(topic_record, topic))
+            for topic in briefing.site.topics
+            if topic.id not in with_page
+        ),
+        *(
+            (f"allies/{actor.id}/", partial(ally_record, briefing, actor))
+            for actor in briefing.actors
+            if actor.positions
+        ),
+        *((f"actors/{a.id}/", partial(actor_record, briefing, a)) for a in briefing.actors),
+        *((f"sources/{s.id}/", partial(source_record, s)) for s in briefing.sources),
+        *(
+            (f"facts/{fact.id}/", partial(fact_record, briefing, fact, markdown, badges))
+            for fact in briefing.facts
+        ),
+    ]
 
 
 def fact_records(
     briefing: Briefing, facts: Iterable[Fact], markdown: Markdown | None = None
 ) -> Iterator[SearchRecord]:
-    """The records of `facts` (the preview remakes only those an edit touched)."""
+    """The records of `facts`."""
     markdown = markdown if markdown is not None else Markdown()
     badges = event_badges(briefing)
-    actors, topics = briefing.actor_by_id, briefing.topic_by_id
     for fact in facts:
-        claim = markdown.plain(fact.claim)
-        badge = badges.get(fact.event)
-        topic = topics.get(fact.topic)
-        sources = dict.fromkeys(
-            briefing.source_by_id[c.source].title
-            for c in fact.citations
-            if c.source in briefing.source_by_id
-        )
-        facts_of = (
-            fact.date.human() if fact.date else "undated",
-            ", ".join(actors[a].name for a in fact.actors if a in actors),
-            topic.title if topic else "",
-            STATUS_LABELS[fact.status.value],
-            badge.label if badge else "",
-        )
-        yield SearchRecord(
-            f"facts/{fact.id}/",
-            "Fact",
+        yield fact_record(briefing, fact, markdown, badges)
+
+
+def fact_record(
+    briefing: Briefing, fact: Fact, markdown: Markdown, badges: Mapping[str, EventBadge]
+) -> SearchRecord:
+    actors, topics = briefing.actor_by_id, briefing.topic_by_id
+    claim = markdown.plain(fact.claim)
+    badge = badges.get(fact.event)
+    topic = topics.get(fact.topic)
+    sources = dict.fromkeys(
+        briefing.source_by_id[c.source].title
+        for c in fact.citations
+        if c.source in briefing.source_by_id
+    )
+    facts_of = (
+        fact.date.human() if fact.date else "undated",
+        ", ".join(actors[a].name for a in fact.actors if a in actors),
+        topic.title if topic else "",
+        STATUS_LABELS[fact.status.value],
+        badge.label if badge else "",
+    )
+    return SearchRecord(
+        f"facts/{fact.id}/",
+        "Fact",
+        claim,
+        _body(
             claim,
-            _body(
-                claim,
-                *(c.passage for c in fact.citations),
-                ". ".join(part for part in facts_of if part),
-                "; ".join(sources),
-            ),
-            badge.label if badge else "",
-        )
+            *(c.passage for c in fact.citations),
+            ". ".join(part for part in facts_of if part),
+            "; ".join(sources),
+        ),
+        badge.label if badge else "",
+    )
 
 
 def actor_record(briefing: Briefing, actor: Actor) -> SearchRecord:
@@ -140,9 +170,13 @@ def topic_records(briefing: Briefing) -> Iterator[SearchRecord]:
     with_page = {p.topic for p in briefing.pages if p.topic and p.slug != "index"}
     for topic in briefing.site.topics:
         if topic.id not in with_page:
-            yield SearchRecord(
-                f"topics/{topic.id}/", "Topic", topic.title, _body(topic.title, topic.summary)
-            )
+            yield topic_record(topic)
+
+
+def topic_record(topic: Topic) -> SearchRecord:
+    return SearchRecord(
+        f"topics/{topic.id}/", "Topic", topic.title, _body(topic.title, topic.summary)
+    )
 
 
 def page_record(briefing: Briefing, page: Page, markdown: Markdown) -> SearchRecord:

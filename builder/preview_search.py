@@ -1,14 +1,15 @@
-"""The preview's search: the pages readers search, held in memory and answered by words.
+"""The preview's search: what a reader can find, held in memory and answered by words.
 
-Goes in: the built site folder, then the pages each rebuild writes or removes. Comes out:
-the preview's answers to the search box, in the shape the search box reads from Pagefind
-(`STANDIN_MODULE` is served in place of `pagefind/pagefind.js`), so a save shows in search
-as soon as its pages are written, with no indexer run. The published site keeps Pagefind.
+Goes in: the briefing after each good build. Comes out: the preview's answers to the search
+box, in the shape the search box reads from Pagefind (`STANDIN_MODULE` is served in place of
+`pagefind/pagefind.js`), so a save shows in search as soon as its pages are written, with no
+indexer run. The published site keeps Pagefind.
 
-What is indexed is what Pagefind indexes: pages marked `data-pagefind-body`, without the
-parts marked `data-pagefind-ignore`, titled by their first `<h1>`, with their `kind` and
-`event` meta. A page matches when each word of the query begins a word of the page
-(letter case and accents aside); no stemming. Title matches rank first.
+The records are the site's own (`findable`): one per fact, actor, ally, source, topic and
+page. Each remembers what making it read (`reads`), and after an edit only the records that
+read something it changed are made again. A record matches when each word of the query
+begins one of its words (letter case and accents aside); no stemming. Title matches rank
+first.
 """
 
 from __future__ import annotations
@@ -20,17 +21,16 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from pathlib import Path
+
+from builder.findable import SearchRecord, record_makers
+from builder.model import Briefing
+from builder.reads import collecting, reading
 
 EXCERPT_WORDS = 24
 """About as many words as the search box asks Pagefind for (`excerptLength`)."""
 _WORD = re.compile(r"\w+")
-_VOID = frozenset(
-    "area base br col embed hr img input link meta source track wbr".split()  # noqa: SIM905
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +42,12 @@ class Record:
     kind: str
     event: str
     text: str
-    """The page's searchable text, in reading order, whitespace folded."""
+    """What a reader searches on the page, whitespace folded."""
     words: frozenset[str]
     """Its words, folded (`fold`)."""
     title_words: frozenset[str]
+    reads: frozenset[str]
+    """What making it read (see `reads`)."""
 
 
 def fold(text: str) -> str:
@@ -54,143 +56,69 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-class _Reader(HTMLParser):
-    """The text of a page's `data-pagefind-body` element, less its ignored parts."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
-        self.body_at = -1
-        """Depth of the indexed element (-1: outside it)."""
-        self.ignore_at = -1
-        self.h1_at = -1
-        self.event_at = -1
-        self.kind = ""
-        self.parts: list[str] = []
-        self.title: list[str] = []
-        self.event: list[str] = []
-        self.indexed = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            return
-        self.depth += 1
-        names = dict(attrs)
-        if self.body_at < 0 and "data-pagefind-body" in names:
-            self.body_at, self.indexed = self.depth, True
-            meta = names.get("data-pagefind-meta") or ""
-            if meta.startswith("kind:"):
-                self.kind = meta[5:]
-        if self.body_at < 0:
-            return
-        if self.ignore_at < 0 and "data-pagefind-ignore" in names:
-            self.ignore_at = self.depth
-        if self.h1_at < 0 and not self.title and tag == "h1":
-            self.h1_at = self.depth
-        if names.get("data-pagefind-meta") == "event":
-            self.event_at = self.depth
-        if tag in ("p", "li", "h1", "h2", "h3", "dt", "dd", "div", "section", "br"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
-        if self.depth == self.ignore_at:
-            self.ignore_at = -1
-        if self.depth == self.h1_at:
-            self.h1_at = -1
-        if self.depth == self.event_at:
-            self.event_at = -1
-        if self.depth == self.body_at:
-            self.body_at = -1
-        self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.body_at < 0:
-            return
-        if self.h1_at >= 0:
-            self.title.append(data)
-        if self.event_at >= 0:
-            self.event.append(data)
-        if self.ignore_at < 0:
-            self.parts.append(data)
-
-
-def read_record(page: bytes, url: str) -> Record | None:
-    """The page's record, or None for a page not meant to be searched."""
-    if b"data-pagefind-body" not in page:
-        return None
-    reader = _Reader()
-    reader.feed(page.decode("utf-8", "replace"))
-    reader.close()
-    if not reader.indexed:
-        return None
-    text = " ".join("".join(reader.parts).split())
-    title = " ".join("".join(reader.title).split())
+def _record(made: SearchRecord, url: str, names: AbstractSet[str]) -> Record:
+    text = " ".join(made.body.striptags().split())
     return Record(
         url,
-        title,
-        reader.kind,
-        " ".join("".join(reader.event).split()),
+        made.title,
+        made.kind,
+        made.event,
         text,
         frozenset(_WORD.findall(fold(text))),
-        frozenset(_WORD.findall(fold(title))),
+        frozenset(_WORD.findall(fold(made.title))),
+        frozenset(names),
     )
 
 
-def page_url(base_path: str, rel: str) -> str:
-    """The URL a page file is served at: `facts/x/index.html` -> `<base>facts/x/`."""
-    if rel == "index.html" or rel.endswith("/index.html"):
-        rel = rel[: -len("index.html")]
-    return base_path + rel
+_ABOUT = {"facts": "fact", "actors": "actor", "allies": "actor", "sources": "source"}
+
+
+def _about(path: str) -> str:
+    """The name of what a record is about (its maker is handed it, not reading it): the
+    fact of `facts/x/`, the actor of `actors/x/` and `allies/x/`, the source, the page of
+    `<slug>/`; a topic's record shows the site's topics."""
+    head, _, rest = path.strip("/").partition("/")
+    if head == "topics":
+        return "site"
+    return f"{_ABOUT[head]}:{rest}" if rest else f"page:{head}"
 
 
 class SearchIndex:
-    """The searchable pages of the preview's site, by URL, with each word's pages."""
+    """The records of the preview's site, by URL, with each word's records."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         """Held while the records change or are read."""
         self._writing = threading.Lock()
-        """Held from reading pages to recording them: a page read before a rebuild wrote
-        it again is not recorded after the rebuild's newer reading."""
+        """Held while records are made: one refresh at a time, in the order asked."""
         self._ready = threading.Event()
         self._records: dict[str, Record] = {}
         self._pages: dict[str, set[str]] = {}
-        """Folded word -> URLs of the pages that have it."""
+        """Folded word -> URLs of the records that have it."""
         self._vocabulary: list[str] = []
         """Every folded word, sorted (for prefix lookups)."""
 
-    def load(self, site_dir: Path, base_path: str) -> None:
-        """Read every page of the site (the preview does this once, in the background)."""
-        pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
-        self.update(site_dir, base_path, pages, ())
-        self._ready.set()
-
-    def update(
-        self, site_dir: Path, base_path: str, written: Iterable[str], removed: Iterable[str]
+    def refresh(
+        self, briefing: Briefing, base_path: str, changed: AbstractSet[str] | None = None
     ) -> int:
-        """Read again the pages a rebuild wrote, forget those it removed; how many were read."""
+        """Bring the records up to date with `briefing`: every one (`changed` None, or the
+        site changed, which every record shows), else those new, gone, or whose making read
+        a name in `changed`. How many were made or dropped."""
+        everything = changed is None or "site" in changed
         with self._writing:
-            return self._update(site_dir, base_path, written, removed)
-
-    def _update(
-        self, site_dir: Path, base_path: str, written: Iterable[str], removed: Iterable[str]
-    ) -> int:
-        found: dict[str, Record | None] = {}
-        for rel in written:
-            if rel.endswith(".html"):
-                try:
-                    data = (site_dir / rel).read_bytes()
-                except OSError:
-                    data = b""
-                found[page_url(base_path, rel)] = read_record(data, page_url(base_path, rel))
-        for rel in removed:
-            if rel.endswith(".html"):
-                found[page_url(base_path, rel)] = None
-        with self._lock:
-            for url, record in found.items():
-                self._put(url, record)
+            makers = {base_path + path: make for path, make in record_makers(reading(briefing))}
+            found: dict[str, Record | None] = dict.fromkeys(self._records.keys() - makers)
+            for url, make in makers.items():
+                old = self._records.get(url)
+                if everything or old is None or not old.reads.isdisjoint(changed or ()):
+                    with collecting() as names:
+                        made = make()
+                    names.add(_about(url[len(base_path) :]))
+                    found[url] = _record(made, url, names)
+            with self._lock:
+                for url, record in found.items():
+                    self._put(url, record)
+        self._ready.set()
         return len(found)
 
     def _put(self, url: str, record: Record | None) -> None:
@@ -209,7 +137,8 @@ class SearchIndex:
             pages.add(url)
 
     def search(self, query: str, timeout: float = 30.0) -> list[str]:
-        """The URLs of the pages matching every word of `query`, best first."""
+        """The URLs of the records matching every word of `query`, best first (waiting up
+        to `timeout` for the first records)."""
         self._ready.wait(timeout)
         terms = _WORD.findall(fold(query))
         if not terms:
@@ -226,7 +155,7 @@ class SearchIndex:
                 matched = pages if matched is None else matched & pages
                 if not matched:
                     return []
-                for url in pages & matched:
+                for url in matched:
                     record = self._records[url]
                     if any(w.startswith(term) for w in record.title_words):
                         hits[url] += 10

@@ -2,8 +2,9 @@
 serves the built site, rebuilds what each save touches and reloads the open pages.
 
 `watchfiles` reports saves; `incremental.rebuild` redoes only what a save touched; the
-search box is answered from the pages in memory (`builder.preview_search`), updated with the
-pages each rebuild wrote; the preview server (`builder.preview`) tells open pages to reload.
+search box is answered from records in memory (`builder.preview_search`), those an edit
+touched made again before the reload; the preview server (`builder.preview`) tells open
+pages to reload.
 Content problems never stop the preview: every page it serves carries an overlay with the
 same text as `briefing check`, and the last good site stays in place until the content is
 fixed.
@@ -29,6 +30,7 @@ from watchfiles import DefaultFilter, watch
 from builder.cite_page import PAGE, FinderPage
 from builder.errors import Problem
 from builder.incremental import SiteState, full_build, rebuild
+from builder.model import Briefing
 from builder.preview import (
     PREFIX,
     PreviewServer,
@@ -37,6 +39,7 @@ from builder.preview import (
     stop_server,
 )
 from builder.preview_search import STANDIN_MODULE, SearchIndex, answer
+from builder.reads import changes
 from builder.urls import Urls
 from builder.write import output_clash
 
@@ -50,18 +53,18 @@ PAGEFIND_MODULE = "pagefind/pagefind.js"
 
 
 class PreviewSearch:
-    """The preview's search (`preview_search`): every page read once in the background,
-    then only the pages each rebuild writes or removes, before the open pages reload."""
+    """The preview's search (`preview_search`): every record made once in the background,
+    then only those each edit touched, before the open pages reload."""
 
-    def __init__(self, state: PreviewState, out: Path) -> None:
-        self.out = out
+    def __init__(self, state: PreviewState) -> None:
         self.state = state
         self.index = SearchIndex()
+        self.briefing: Briefing | None = None
         self.base_path = ""
 
-    def start(self, base_path: str) -> None:
-        """Serve the search under `base_path` and read every page (again) in the background."""
-        self.base_path = base_path
+    def start(self, briefing: Briefing, base_path: str) -> None:
+        """Answer searches under `base_path` from `briefing`'s records, made in the background."""
+        self.briefing, self.base_path = briefing, base_path
         index = self.index = SearchIndex()
         tools = self.state.tools
         for path in [p for p in tools if p.endswith(PAGEFIND_MODULE)]:
@@ -72,21 +75,27 @@ class PreviewSearch:
             (STANDIN_MODULE % json.dumps(SEARCH)).encode(),
             "text/javascript; charset=utf-8",
         )
-        threading.Thread(
-            target=self._load, args=(index,), name="preview-search", daemon=True
-        ).start()
+        loader = threading.Thread(
+            target=self._load, args=(index, briefing, base_path), name="preview-search"
+        )
+        loader.daemon = True
+        loader.start()
 
-    def _load(self, index: SearchIndex) -> None:
+    def _load(self, index: SearchIndex, briefing: Briefing, base_path: str) -> None:
         # Lower this thread's priority (Linux: per thread): rebuilds after a save come first.
         with contextlib.suppress(AttributeError, OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INDEXER_NICENESS)
-        index.load(self.out, self.base_path)
+        index.refresh(briefing, base_path)
 
-    def update(self, base_path: str, written: Iterable[str], removed: Iterable[str]) -> None:
-        if base_path != self.base_path:
-            self.start(base_path)
-        else:
-            self.index.update(self.out, base_path, written, removed)
+    def update(self, briefing: Briefing, base_path: str) -> None:
+        """The records `briefing` changed since the last update, made again."""
+        if self.briefing is None or base_path != self.base_path:
+            self.start(briefing, base_path)
+            return
+        changed = changes(self.briefing, briefing)
+        self.briefing = briefing
+        if changed:
+            self.index.refresh(briefing, base_path, changed)
 
 
 def _json(status: int, body: bytes) -> tuple[HTTPStatus, bytes, str]:
@@ -164,8 +173,9 @@ def serve_command(
     )
     print(f"citation finder: http://{shown_host}:{server.server_port}{PAGE}", file=log, flush=True)
     previous_handler = signal.signal(signal.SIGTERM, lambda *_: state.stop())
-    search = PreviewSearch(state, out)
-    search.start(state.base_path)
+    search = PreviewSearch(state)
+    if result.state is not None:
+        search.start(result.state.briefing, state.base_path)
     try:
         _watch_and_rebuild(root, out, state, result.state, search)
     finally:
@@ -220,10 +230,8 @@ def _watch_and_rebuild(
         site_state = result.state
         if site_state is not None:
             state.base_path = _base_path(site_state)
-        if result.ok and result.full:  # the first good build: every page is new
-            search.start(state.base_path)
-        elif result.ok:
-            search.update(state.base_path, result.written, result.removed)
+        if result.ok and site_state is not None:
+            search.update(site_state.briefing, state.base_path)
         _report(result.problems, log)
         generation = state.publish(result.problems, saved_at=saved_at)
         elapsed = (time.monotonic() - saved_at) * 1000

@@ -11,51 +11,49 @@ from urllib.parse import quote
 
 import pytest
 
-from builder.build import build
-from builder.preview_search import SearchIndex, excerpt, page_url, read_record
+from builder.build import check
+from builder.findable import search_records
+from builder.model import Briefing
+from builder.preview_search import SearchIndex, excerpt
+from builder.reads import changes
 from tests.helpers import copy_fixture, edit
 from tests.serve_process import Preview, running_preview
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_fixture(tmp_path_factory.mktemp("search"))
-    assert build(root, out=root / "site", search=False).ok
-    return root / "site"
+def briefing(tmp_path_factory: pytest.TempPathFactory) -> Briefing:
+    checked = check(copy_fixture(tmp_path_factory.mktemp("search")))
+    assert checked.briefing is not None
+    return checked.briefing
 
 
 @pytest.fixture(scope="module")
-def index(site: Path) -> SearchIndex:
+def index(briefing: Briefing) -> SearchIndex:
     found = SearchIndex()
-    found.load(site, "/")
+    found.refresh(briefing, "/")
     return found
 
 
-def test_a_fact_page_is_read_as_pagefind_reads_it(site: Path) -> None:
-    page = (site / "facts" / "axis-of-war" / "index.html").read_bytes()
-    record = read_record(page, "/facts/axis-of-war/")
-    assert record is not None
-    assert record.title == "A spokeswoman called the coalition an 'axis of war'."
-    assert record.kind == "Fact"
-    assert "axis of war" in record.text
-    # The header, navigation and footer are outside what is searched, References marked out.
-    assert "Mini briefing" not in record.text
-    assert 'id="references"' in page.decode() and "Open this passage" not in record.text
+def test_the_preview_holds_the_records_the_site_indexes(
+    briefing: Briefing, index: SearchIndex
+) -> None:
+    for record in search_records(briefing):
+        shown = index.result("/" + record.path, record.title)
+        assert shown is not None, record.path
+        assert shown["meta"] == {
+            "title": record.title,
+            "kind": record.kind,
+            **({"event": record.event} if record.event else {}),
+        }
+    assert index.result("/timeline/", "x") is None  # lists are not records
 
 
-def test_pages_not_meant_for_search_are_left_out(site: Path) -> None:
-    assert read_record((site / "timeline" / "index.html").read_bytes(), "/timeline/") is None
-    assert read_record((site / "404.html").read_bytes(), "/404.html") is None
-    assert page_url("/b/", "facts/x/index.html") == "/b/facts/x/"
-    assert page_url("/", "index.html") == "/"
-
-
-def test_every_word_must_begin_a_word_of_the_page(index: SearchIndex) -> None:
+def test_every_word_must_begin_a_word_of_the_record(index: SearchIndex) -> None:
     assert "/facts/axis-of-war/" in index.search("axis of war")
     assert "/facts/axis-of-war/" in index.search("SPOKESWOM")  # a prefix, any letter case
     assert "/facts/axis-of-war/" not in index.search("spokeswoman declaration")
     assert index.search("zzzz-nothing") == [] and index.search("  ") == []
-    # A page whose title has the words ranks before pages that only mention them.
+    # A record whose title has the words ranks before records that only mention them.
     assert index.search("spokeswoman axis")[0] == "/facts/axis-of-war/"
 
 
@@ -66,19 +64,31 @@ def test_an_excerpt_marks_the_words_and_escapes_the_rest() -> None:
     assert "&lt;b&gt;met&lt;/b&gt;" in shown
 
 
-def test_a_rewritten_page_replaces_its_record_and_a_removed_one_goes(tmp_path: Path) -> None:
+def test_an_edit_makes_again_only_the_records_that_read_what_it_changed(
+    tmp_path: Path,
+) -> None:
     root = copy_fixture(tmp_path)
-    out = root / "site"
-    assert build(root, out=out, search=False).ok
+    before = check(root).briefing
+    assert before is not None
     index = SearchIndex()
-    index.load(out, "/")
-    page = out / "facts" / "axis-of-war" / "index.html"
-    page.write_bytes(page.read_bytes().replace(b"axis of war", b"zebra crossing"))
-    assert index.update(out, "/", ["facts/axis-of-war/index.html"], []) == 1
-    assert index.search("zebra") == ["/facts/axis-of-war/"]
-    assert "/facts/axis-of-war/" not in index.search("axis")
-    index.update(out, "/", [], ["facts/axis-of-war/index.html"])
-    assert index.search("zebra") == []
+    assert index.refresh(before, "/b/") == len(search_records(before))
+    edit(root, "content/facts/russia.yaml", "an 'axis of war'.", "an 'axis of zebras'.")
+    after = check(root).briefing
+    assert after is not None
+    assert index.refresh(after, "/b/", changes(before, after)) == 1
+    assert index.search("zebras") == ["/b/facts/axis-of-war/"]
+    # An actor's new name: its records, and those of the facts that name it.
+    edit(root, "content/actors.yaml", "name: Maria Zakharova", "name: Maria Quokka")
+    renamed = check(root).briefing
+    assert renamed is not None
+    made = index.refresh(renamed, "/b/", changes(after, renamed))
+    assert set(index.search("quokka")) == {
+        "/b/actors/zakharova/",
+        "/b/facts/axis-of-war/",
+        "/b/facts/legitimate-targets/",
+    }
+    assert made == 3
+    assert index.search("zakharova") == []  # the old name is found nowhere any more
 
 
 # In `briefing serve` --------------------------------------------------------------------
@@ -116,8 +126,7 @@ def test_search_in_the_preview_finds_a_saved_word_once_the_page_reloads(
     assert search(preview, "quokka") == []
     edit(preview.root, "content/facts/russia.yaml", "an 'axis of war'.", "an 'axis of quokkas'.")
     preview.wait_for(r"rebuilt \d+ pages")  # printed once the open pages are told to reload
-    # The fact's page (its title has the word) first, then the source page that lists it.
-    assert search(preview, "quokka") == ["/facts/axis-of-war/", "/sources/beta/"]
+    assert search(preview, "quokka") == ["/facts/axis-of-war/"]
     status, body, _ = fetch(preview, "/__briefing__/search?q=quokka&url=/facts/axis-of-war/")
     result = json.loads(body)
     assert result["meta"]["kind"] == "Fact" and "<mark>quokkas" in result["excerpt"]
