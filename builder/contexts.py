@@ -66,6 +66,7 @@ from builder.views import (
     MatrixCell,
     MatrixFact,
     MatrixRow,
+    MonthLink,
     NavItem,
     NotFoundPage,
     Passage,
@@ -125,6 +126,9 @@ NAV_TEMPLATE = "_nav.html"
 """The navigation fragment, rendered once per navigation state and put in every layout."""
 KIND_LABELS = {"country": "Countries", "person": "People", "organisation": "Organisations"}
 WHAT_CHANGED = 5
+TIMELINE_MONTHS_FROM = 500
+"""A timeline of more dated facts than this is a page per month, beside a first page with
+the strip, the months and the undated facts."""
 """How many of the latest dated facts the home page shows."""
 
 Context = dict[str, Any]
@@ -359,9 +363,8 @@ def home(
         strip=timeline_strip_of(
             ctx,
             "home-strip",
-            "The story at a glance: {how}; the earlier, undated summit comes first, in a "
-            f'dashed box. The <a href="{escape(ctx.urls.timeline())}">timeline</a> gives the '
-            "same facts as text.",
+            "The story at a glance: {how}. The "
+            f'<a href="{escape(ctx.urls.timeline())}">timeline</a> gives the same facts as text.',
         ),
         description=(index.summary if index and index.summary else b.site.description),
         as_of=ctx.as_of,
@@ -564,14 +567,28 @@ def ally_page(ctx: SiteContext, *, url: str, actor_id: str) -> Context:
     return {"layout": ctx.layout(url, title, description, search_kind="Ally"), "page": view}
 
 
-def timeline_page(ctx: SiteContext, *, url: str) -> Context:
+def timeline_page(ctx: SiteContext, *, url: str, month: str = "") -> Context:
+    """The timeline: every dated fact, one line each, and the undated ones by event; when it
+    is a page per month, the first page (no `month`) or that `month`'s page."""
     b = ctx.briefing
     key_ids = key_facts(b)
+    months = timeline_months(b)
     days = tuple(
         TimelineDay(day, f"d-{day.iso}", tuple(timeline_row(ctx, f, key_ids) for f in fact_ids))
         for day, fact_ids in ctx.timeline_days()
-        if day is not None
+        if day is not None and (day.iso[:7] == month if months else True)
     )
+    links = tuple(
+        MonthLink(ctx.urls.timeline_month(m), month_name(m), _facts(len(fids)), m == month)
+        for m, fids in months
+    )
+    title = f"Timeline: {month_name(month)}" if month else "Timeline"
+    if month:
+        view = TimelinePage(
+            title, Markup(""), days, (), links, month_name(month), ctx.urls.timeline()
+        )
+        summary = f"Every dated fact of {month_name(month)}, oldest first, one line each."
+        return {"layout": ctx.layout(url, title, summary), "page": view}
     undated = tuple(
         UndatedGroup(label, f"undated-{key}", tuple(timeline_row(ctx, f, key_ids) for f in fids))
         for key, label, fids in undated_by_event(b)
@@ -579,11 +596,28 @@ def timeline_page(ctx: SiteContext, *, url: str) -> Context:
     strip = timeline_strip_of(
         ctx,
         "timeline-strip",
-        "The timeline at a glance: {how}; an undated event comes first, in a dashed box. "
-        "The chronology below gives the same facts as text.",
+        "The timeline at a glance: {how}. "
+        + (
+            "Each month's page gives the same facts as text."
+            if months
+            else "The chronology below gives the same facts as text."
+        ),
     )
-    view = TimelinePage("Timeline", strip, days, undated)
+    view = TimelinePage(title, strip, () if months else days, undated, links)
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["timeline"]), "page": view}
+
+
+def timeline_months(briefing: Briefing) -> list[tuple[str, tuple[str, ...]]]:
+    """A timeline too long for one page, by month (`2026-01`, its facts in order); empty
+    when it fits on one page."""
+    if len(briefing.timeline) <= TIMELINE_MONTHS_FROM:
+        return []
+    months: dict[str, list[str]] = {}
+    for fid in briefing.timeline:
+        date = briefing.fact_by_id[fid].date
+        if date is not None:
+            months.setdefault(f"{date.year:04d}-{date.month:02d}", []).append(fid)
+    return [(m, tuple(fids)) for m, fids in months.items()]
 
 
 def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: str) -> Markup:
@@ -608,7 +642,13 @@ def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: str) -> Markup:
         column(label, ctx.cards.topic(fids[0]).url, fids, dated=False)
         for label, fids in undated_events(b)
     ]
-    timeline = ctx.urls.timeline()
+    paged = bool(timeline_months(b))
+
+    def where(iso: str, *, day: bool = True) -> str:
+        """The date's place on the timeline: its day, or (`day=False`) its month's page."""
+        page = ctx.urls.timeline_month(iso[:7]) if paged else ctx.urls.timeline()
+        return f"{page}#d-{iso}" if day else page
+
     days = [(day, fids) for day, fids in ctx.timeline_days() if day is not None]
     by_month = len(days) > MAX_COLUMNS
     if by_month:  # a column per month, linking to its first day on the timeline
@@ -617,23 +657,36 @@ def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: str) -> Markup:
             month = months.setdefault(day.iso[:7], (day.iso, []))
             month[1].extend(fids)
         columns.extend(
-            column(_month_name(month), f"{timeline}#d-{first}", tuple(fids))
+            column(
+                month_name(month), where(month, day=False) if paged else where(first), tuple(fids)
+            )
             for month, (first, fids) in months.items()
         )
     else:
-        columns.extend(column(day.human, f"{timeline}#d-{day.iso}", fids) for day, fids in days)
+        columns.extend(column(day.human, where(day.iso), fids) for day, fids in days)
+    dots = "one dot per fact (larger: a key fact), each a link to the fact"
     if any(c.count for c in columns):
         unit = "month" if by_month else "day"
-        how = (
-            f"one bar per {unit}, as long as its number of facts, each a link to them on the "
-            "timeline; a dot stands for one fact (larger: a key fact)"
-        )
+        target = "that month's page" if paged and by_month else "them on the timeline"
+        how = f"one bar per {unit}, as long as its number of facts, each a link to {target}"
+        if any(c.dots for c in columns):
+            how += f"; elsewhere {dots}"
     else:
-        how = "one dot per fact (larger: a key fact), each a link to the fact"
+        how = dots
+    undated = [c.label for c in columns if not c.dated]
+    if undated:  # e.g. an earlier summit: before the dated days, in a dashed box
+        names = " and ".join(f"“{escape(label)}”" for label in undated)
+        events = "event" if len(undated) == 1 else "events"
+        verb = "comes" if len(undated) == 1 else "come"
+        how += f"; the undated {events} {names} {verb} first, in a dashed box"
     return timeline_strip(tuple(columns), Markup(caption.replace("{how}", how)), figure_id)
 
 
-def _month_name(iso_month: str) -> str:
+def _facts(count: int) -> str:
+    return f"{count:,} fact{'s' if count != 1 else ''}"
+
+
+def month_name(iso_month: str) -> str:
     """`2026-01` -> `January 2026`."""
     year, month = iso_month.split("-")
     return f"{MONTHS[int(month) - 1]} {year}"

@@ -132,7 +132,7 @@ def _strip_rows(columns: tuple[Column, ...], title_id: str) -> str:
             f'y="{y + 20}">{tspans}</text></a>'
         )
         count = column.facts
-        note = f"{count} fact{'s' if count != 1 else ''}"
+        note = f"{count:,} fact{'s' if count != 1 else ''}"
         if column.count:
             parts.append(
                 _bar(
@@ -187,7 +187,7 @@ def _column(column: Column, x: int, width: int, top: int, rows: int, tallest: in
     lines = textwrap.wrap(column.label, 16)[:2]
     tspans = _tspans(lines, x + 6, 15)
     count = column.facts
-    note = f"{count} fact{'s' if count != 1 else ''}" + ("" if column.dated else ", undated")
+    note = f"{count:,} fact{'s' if count != 1 else ''}" + ("" if column.dated else ", undated")
     out.append(
         f'<a href="{escape(column.url)}"><text class="strip-label" x="{x + 6}" '
         f'y="{label_y}">{tspans}</text></a>'
@@ -266,7 +266,7 @@ def _tspans(lines: list[str], x: int, step: int) -> str:
 
 def _bar(column: Column, x: int, y: int, width: int, height: int) -> str:
     """A column's facts as one bar, sized by their number, linking to where they are listed."""
-    name = escape(f"{column.label}: {column.count} facts")
+    name = escape(f"{column.label}: {column.count:,} facts")
     return (
         f'<a href="{escape(column.url)}" aria-label="{name}"><title>{name}</title>'
         f'<rect class="strip-bar" x="{x}" y="{y}" width="{max(width, 4)}" height="{height}" '

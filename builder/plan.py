@@ -212,13 +212,28 @@ def make_plan(
                 actor_id=actor.id,
             )
 
-    plan.add(
-        "timeline/",
-        "Timeline",
-        "timeline.html",
-        contexts.timeline_page,
-        shows=(*briefing.timeline, *briefing.undated),
-    )
+    months = contexts.timeline_months(briefing)
+    if not months:
+        plan.add(
+            "timeline/",
+            "Timeline",
+            "timeline.html",
+            contexts.timeline_page,
+            shows=(*briefing.timeline, *briefing.undated),
+        )
+    else:  # too long for one page: the first holds the strip, the months and what is undated
+        plan.add(
+            "timeline/", "Timeline", "timeline.html", contexts.timeline_page, shows=briefing.undated
+        )
+        for month, fids in months:
+            plan.add(
+                f"timeline/{month}/",
+                f"Timeline: {contexts.month_name(month)}",
+                "timeline.html",
+                contexts.timeline_page,
+                shows=fids,
+                month=month,
+            )
 
     plan.add(
         "actors/",

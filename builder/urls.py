@@ -160,6 +160,10 @@ class Urls:
     def timeline(self) -> str:
         return self.path("timeline/")
 
+    def timeline_month(self, month: str) -> str:
+        """A month's page of a timeline too long for one page (`month`: `2026-01`)."""
+        return self.path(f"timeline/{month}/")
+
     def disputes(self) -> str:
         return self.path("disputes/")
 

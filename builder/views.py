@@ -223,6 +223,21 @@ class TimelinePage:
     """The timeline strip (an inline SVG picture), or empty."""
     days: tuple[TimelineDay, ...]
     undated: tuple[UndatedGroup, ...]
+    months: tuple[MonthLink, ...] = ()
+    """A timeline too long for one page: its months, each a page (on every one of them)."""
+    month: str = ""
+    """The month this page holds (`September 2025`), or empty on the timeline's first page."""
+    first_url: str = ""
+    """The timeline's first page (the strip, the months, the undated facts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLink:
+    url: str
+    name: str
+    facts: str
+    """`1,653 facts`."""
+    current: bool = False
 
 
 @dataclass(frozen=True, slots=True)

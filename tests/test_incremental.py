@@ -384,3 +384,22 @@ def test_changes_names_the_facts_that_differ(
     assert {name for name in found if name.startswith("fact:")} == expected
     if len(expected) == 1:  # one fact's claim: that fact, and so the whole list of facts
         assert found == {*expected, "fact"}
+
+
+def test_a_fact_moving_month_on_a_timeline_paged_by_month_ends_where_a_clean_build_does(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder import contexts
+
+    monkeypatch.setattr(contexts, "TIMELINE_MONTHS_FROM", 2)  # the mini timeline, paged
+    out, state = start(root)
+    assert (out / "timeline" / "2026-01" / "index.html").is_file()
+    edit(
+        root,
+        "content/facts/russia.yaml",
+        "date: 2026-01-08\n  actors: [zakharova]",
+        "date: 2025-12-30\n  actors: [zakharova]",
+    )
+    state, _ = step(state, root, out)
+    assert (out / "timeline" / "2025-12" / "index.html").is_file()
+    assert_same_as_clean_build(root, out, tmp_path)
