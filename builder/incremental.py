@@ -140,6 +140,41 @@ def full_build(
     )
 
 
+@dataclass(frozen=True)
+class Edit:
+    """An edit checked, before anything is rendered: the new briefing and what changed."""
+
+    briefing: Briefing | None
+    """None when the content has errors."""
+    problems: list[Problem]
+    templates: Mapping[str, str] = field(default_factory=dict)
+    changed: frozenset[str] = frozenset()
+    """Everything that differs from the previous build, as pages record their reads."""
+    started: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.briefing is not None and not any(p.is_error for p in self.problems)
+
+
+def check_edit(previous: SiteState, root: Path, *, base_url: str | None = None) -> Edit:
+    """Check the content after a change and name what changed (the first half of
+    `rebuild`: the preview's search is brought up to date from it before pages render)."""
+    started = time.perf_counter()
+    checked = check(root, cache=previous.cache)
+    if not checked.ok or checked.briefing is None:
+        return Edit(None, checked.problems, started=started)
+    # Facts keep the history the full build read from git: editing does not change it.
+    briefing = replace(
+        _with_base_url(checked.briefing, base_url), history=previous.briefing.history
+    )
+    templates = template_digests(root)
+    changed = changes(previous.briefing, briefing) | _differ(
+        "template", previous.templates, templates
+    )
+    return Edit(briefing, checked.problems, templates, frozenset(changed), started)
+
+
 def rebuild(
     previous: SiteState | None,
     root: Path,
@@ -147,26 +182,21 @@ def rebuild(
     *,
     base_url: str | None = None,
     search: bool = True,
+    edit: Edit | None = None,
 ) -> Rebuild:
-    """Bring `out` up to date with the content after a change.
+    """Bring `out` up to date with the content after a change (`edit`, if it was checked
+    already with `check_edit`).
 
     With no previous state this is a full build. With content errors nothing is written and
     the previous state is kept, so the last good site stays served."""
     if previous is None:
         return full_build(root, out, base_url=base_url, search=search)
-    started = time.perf_counter()
-    checked = check(root, cache=previous.cache)
-    if not checked.ok or checked.briefing is None:
-        return Rebuild(previous, checked.problems, seconds=time.perf_counter() - started)
-    # Facts keep the history the full build read from git: editing does not change it.
-    briefing = replace(
-        _with_base_url(checked.briefing, base_url), history=previous.briefing.history
-    )
+    edit = edit if edit is not None else check_edit(previous, root, base_url=base_url)
+    started = edit.started
+    if not edit.ok or edit.briefing is None:
+        return Rebuild(previous, edit.problems, seconds=time.perf_counter() - started)
+    briefing, templates, changed = edit.briefing, edit.templates, edit.changed
     urls = Urls(briefing.site.base_url)
-    templates = template_digests(root)
-    changed = changes(previous.briefing, briefing) | _differ(
-        "template", previous.templates, templates
-    )
     plan = replan(previous.plan, briefing, changed) if previous.plan is not None else None
     if plan is None:
         plan = make_plan(briefing, urls)
@@ -191,7 +221,7 @@ def rebuild(
         problem = template_problem(exc, root)
         return Rebuild(
             previous,
-            [*checked.problems, problem],
+            [*edit.problems, problem],
             _shown(changed),
             seconds=time.perf_counter() - started,
         )
@@ -228,7 +258,7 @@ def rebuild(
     )
     return Rebuild(
         state,
-        checked.problems,
+        edit.problems,
         _shown(changed),
         rendered=len(todo),
         written=sorted(changed_files),

@@ -3,7 +3,7 @@ serves the built site, rebuilds what each save touches and reloads the open page
 
 `watchfiles` reports saves; `incremental.rebuild` redoes only what a save touched; the
 search box is answered from records in memory (`builder.preview_search`), those an edit
-touched made again before the reload; the preview server (`builder.preview`) tells open
+touched made again as soon as the edit is checked; the preview server (`builder.preview`) tells open
 pages to reload.
 Content problems never stop the preview: every page it serves carries an overlay with the
 same text as `briefing check`, and the last good site stays in place until the content is
@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from http import HTTPStatus
 from pathlib import Path
 from typing import TextIO
@@ -29,7 +30,7 @@ from watchfiles import DefaultFilter, watch
 
 from builder.cite_page import PAGE, FinderPage
 from builder.errors import Problem
-from builder.incremental import SiteState, full_build, rebuild
+from builder.incremental import SiteState, check_edit, full_build, rebuild
 from builder.model import Briefing
 from builder.preview import (
     PREFIX,
@@ -87,12 +88,16 @@ class PreviewSearch:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INDEXER_NICENESS)
         index.refresh(briefing, base_path)
 
-    def update(self, briefing: Briefing, base_path: str) -> None:
-        """The records `briefing` changed since the last update, made again."""
+    def update(
+        self, briefing: Briefing, base_path: str, changed: AbstractSet[str] | None = None
+    ) -> None:
+        """The records that read what `changed` names (by default: what differs from the
+        briefing of the last update) made again."""
         if self.briefing is None or base_path != self.base_path:
             self.start(briefing, base_path)
             return
-        changed = changes(self.briefing, briefing)
+        if changed is None:
+            changed = changes(self.briefing, briefing)
         self.briefing = briefing
         if changed:
             self.index.refresh(briefing, base_path, changed)
@@ -161,7 +166,7 @@ def serve_command(
     result = full_build(root, out, search=False)
     _report(result.problems, log)
     if result.state is not None:
-        state.base_path = _base_path(result.state)
+        state.base_path = _base_path(result.state.briefing)
         print(f"built {result.rendered} pages in {time.monotonic() - started:.2f} s", file=log)
     state.problems = tuple(result.problems)
     serve_in_background(server)
@@ -185,8 +190,8 @@ def serve_command(
     return 0
 
 
-def _base_path(site_state: SiteState) -> str:
-    return Urls(site_state.briefing.site.base_url).base_path
+def _base_path(briefing: Briefing) -> str:
+    return Urls(briefing.site.base_url).base_path
 
 
 def _watch_and_rebuild(
@@ -214,7 +219,11 @@ def _watch_and_rebuild(
             continue
         saved_at = _save_time(path for _, path in batch)
         try:
-            result = rebuild(site_state, root, out, search=False)
+            edit = check_edit(site_state, root) if site_state is not None else None
+            if edit is not None and edit.ok and edit.briefing is not None:
+                # Search finds the saved words while the pages are still being made.
+                search.update(edit.briefing, _base_path(edit.briefing), edit.changed)
+            result = rebuild(site_state, root, out, search=False, edit=edit)
         except Exception as exc:  # a bug in briefing, not the editor's content
             problem = Problem(
                 "",
@@ -229,8 +238,8 @@ def _watch_and_rebuild(
             continue
         site_state = result.state
         if site_state is not None:
-            state.base_path = _base_path(site_state)
-        if result.ok and site_state is not None:
+            state.base_path = _base_path(site_state.briefing)
+        if result.ok and result.full and site_state is not None:
             search.update(site_state.briefing, state.base_path)
         _report(result.problems, log)
         generation = state.publish(result.problems, saved_at=saved_at)
