@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from builder.changes import ChangeSet
     from builder.load import ParseCache
     from builder.render import Renderer
+    from builder.search import SearchResult
 
 
 @dataclass
@@ -52,7 +53,8 @@ class BuildResult(CheckResult):
     files: int = 0
     written: int = 0
     bytes: int = 0
-    search_seconds: float | None = None
+    search: SearchResult | None = None
+    """What search indexing did (pages, seconds beside the render, the indexer's CPU)."""
     digests: Mapping[str, str] = field(default_factory=dict, repr=False)
     """Digest of every file written, by output path, when the build was asked for them
     (`build(..., digests=True)`: the incremental preview starts from them); else empty."""
@@ -232,7 +234,7 @@ def _build(
                 if search:
                     watcher.stage("indexing for search")
                     indexed = indexing.wait()
-                    result.search_seconds = indexed.seconds
+                    result.search = indexed
                     if not indexed.ok:
                         return _failed(result, started, *indexed.problems)
             written = site.commit(reports)

@@ -282,8 +282,12 @@ def _build(args: argparse.Namespace) -> int:
             f"in {result.seconds:.2f} s",
             file=sys.stderr,
         )
-        if result.search_seconds is not None:
-            print(f"search index: {result.search_seconds:.2f} s", file=sys.stderr)
+        if result.search is not None:
+            print(
+                f"search index: {result.search.pages} pages in {result.search.seconds:.2f} s, "
+                f"beside the render ({result.search.cpu:.2f} s CPU)",
+                file=sys.stderr,
+            )
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from builder.cards import STATUS_LABELS, EventBadge, event_badges
 from builder.contexts import STANCE_LABELS
@@ -200,6 +200,6 @@ def _stances(briefing: Briefing, actor: Actor) -> Iterator[str]:
 
 def _body(title: str, *paragraphs: str) -> Markup:
     """`<h1>title</h1>` and a `<p>` for each paragraph that says something."""
-    parts = [Markup("<h1>{}</h1>").format(title)]
-    parts.extend(Markup("<p>{}</p>").format(p) for p in paragraphs if p.strip())
-    return Markup("\n").join(parts)
+    parts = [f"<h1>{escape(title)}</h1>"]
+    parts.extend([f"<p>{escape(p)}</p>" for p in paragraphs if p and not p.isspace()])
+    return Markup("\n".join(parts))

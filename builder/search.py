@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, NoReturn
 
-from markupsafe import Markup
+from markupsafe import escape
 
 from builder.errors import Problem
 from builder.findable import SearchRecord
@@ -46,15 +46,12 @@ _REINSTALL = (
     "or build without search: `briefing build --no-search`."
 )
 _NO_SITE = "Index a directory the build has written (this is a bug in the caller)."
-_PAGE = Markup(
-    '<!doctype html>\n<html lang="{}"><head><meta charset="utf-8">{}</head>\n'
-    '<body><main data-pagefind-body data-pagefind-meta="kind:{}">\n{}\n</main></body></html>\n'
-)
+
+
 _RECORDS_FAILED = 70
 """The forked indexer's exit status when making the records or their pages failed."""
 _RECORDS_BUG = "making the search records failed (a bug: please report it)"
 _RECORDS_HINT = "Build with `--no-search` meanwhile."
-_EVENT = Markup('<meta data-pagefind-meta="event[content]" content="{}">')
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +86,12 @@ def pagefind_binary() -> Path | None:
 
 def page_html(record: SearchRecord, language: str) -> str:
     """The small page Pagefind reads for `record`: its body, its kind and event as meta."""
-    head = _EVENT.format(record.event) if record.event else Markup("")
-    return str(_PAGE.format(language, head, record.kind, record.body))
+    head = f'<meta data-pagefind-meta="event[content]" content="{escape(record.event)}">'
+    return (
+        f'<!doctype html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
+        f"{head if record.event else ''}</head>\n<body><main data-pagefind-body "
+        f'data-pagefind-meta="kind:{escape(record.kind)}">\n{record.body}\n</main></body></html>\n'
+    )
 
 
 def index_records(
@@ -184,13 +185,15 @@ def _become_indexer(
 def write_pages(records: Iterable[SearchRecord], folder: Path, language: str) -> int:
     """Each record as `folder/<its path>/index.html`; how many were written."""
     count = 0
-    made: set[Path] = set()
+    made: set[str] = set()
     for record in records:
-        target = folder / checked_path(output_path(record.path))
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_text(page_html(record, language), encoding="utf-8")
+        target = os.path.join(folder, checked_path(output_path(record.path)))
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        with open(target, "wb") as page:
+            page.write(page_html(record, language).encode("utf-8"))
         count += 1
     return count
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import stat
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from builder.findable import SearchRecord, search_records
 from builder.markdown import Markdown
 from builder.search import BUNDLE_DIR, index_records, index_site, pagefind_binary, start_index
 from tests.conftest import ROOT, BuiltSite
+from tests.helpers import copy_fixture, run_cli
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
@@ -378,3 +380,23 @@ def test_the_indexer_makes_the_records_in_its_own_process(
     assert message.startswith("making the search records failed")
     assert "RuntimeError: no records today" in message.split("|")[1]
     assert list((tmp_path / "site").iterdir()) == [], "no scratch left; the old bundle gone"
+
+
+def test_the_command_line_build_indexes_and_says_so(tmp_path: Path) -> None:
+    """`briefing build` (a single-threaded process: the forked indexer) indexes every record
+    and says how many pages, how long beside the render, and the indexer's CPU."""
+    root = copy_fixture(tmp_path)
+    done = run_cli(root, "build")
+    assert done.returncode == 0, done.stderr
+    briefing = check(root).briefing
+    assert briefing is not None
+    pages = len(search_records(briefing))
+    assert re.search(
+        rf"^search index: {pages} pages in [\d.]+ s, beside the render ", done.stderr, re.M
+    )
+    assert sorted(fragments(root / "site" / BUNDLE_DIR)) == sorted(
+        f"/{r.path}" for r in search_records(briefing)
+    )
+    assert [p.name for p in (root / "site").iterdir() if p.name.startswith(".")] == [
+        ".briefing-site"
+    ], "no scratch folder left in the site"
