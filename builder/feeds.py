@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -67,13 +67,13 @@ def machine_outputs(
     """Every machine-readable file of the site. `page_urls` are the site's HTML page URLs
     (site-absolute paths as `Urls` builds them) for the sitemap; `claim(fact_id)` gives a
     claim as (html, plain text) when the pages have rendered it already."""
-    return Feeds(briefing, urls, claim).files(page_urls)
+    return dict(Feeds(briefing, urls, claim).made(page_urls))
 
 
 class FactParts(NamedTuple):
     """One fact's share of the machine outputs."""
 
-    json: str
+    json: bytes
     """Its record in `facts.json`'s `facts` list, indented as it stands there."""
     csv: bytes
     """Its rows of `facts.csv`, one per citation."""
@@ -99,7 +99,7 @@ class Feeds:
         self._parts: dict[str, FactParts] = {}
         self.keys: dict[str, tuple[object, ...]] = {}
         """What each file was last joined from: equal keys, equal bytes."""
-        self._json_head: tuple[tuple[object, ...], str] | None = None
+        self._json_head: tuple[tuple[object, ...], bytes] | None = None
         """`facts.json` before its facts, and what it was made from (kept by `keep`)."""
         self.dataset = Dataset(briefing, urls)
 
@@ -119,6 +119,15 @@ class Feeds:
     ) -> dict[str, bytes]:
         """Every machine-readable file; with `unchanged` (an earlier `keys`), only those
         whose parts differ from the ones it names."""
+        return dict(self.made(page_urls, unchanged))
+
+    def made(
+        self,
+        page_urls: Iterable[str] = (),
+        unchanged: Mapping[str, tuple[object, ...]] | None = None,
+    ) -> Iterator[tuple[str, bytes]]:
+        """`files` one at a time, each made when asked for: a build writes each and lets
+        it go before the next is made."""
         parts = [self._part(fid) for fid in sorted(self.briefing.fact_by_id)]
         dated = sorted((p for p in parts if p.when), key=lambda p: p.when or (), reverse=True)
         b = self.briefing
@@ -133,16 +142,14 @@ class Feeds:
             "sitemap.xml": (_sitemap, (self.urls.origin, *sorted(set(page_urls)))),
             "robots.txt": (_robots, (self.urls.origin + self.urls.sitemap(),)),
         }
-        out: dict[str, bytes] = {}
         for name, (join, key) in joins.items():
             self.keys[name] = key
             if unchanged is None or unchanged.get(name) != key:
-                out[name] = join(*key)
+                yield name, join(*key)
         for name, data in self.dataset.files(CSV_HEADER).items():
             self.keys[name] = (data,)
             if unchanged is None or unchanged.get(name) != (data,):
-                out[name] = data
-        return out
+                yield name, data
 
     def _full(self, path: str) -> str:
         """A site-absolute path with the origin when `base_url` has one."""
@@ -161,7 +168,7 @@ class Feeds:
         fact_url = self._full(self.urls.fact(fact.id))
         record = self._record(fact, text, fact_url)
         return FactParts(
-            "    " + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    "),
+            _indented(record).encode(),
             _rows(record),
             self._entry(fact, html, text, fact_url) if fact.date else None,
             (fact.date.year, fact.date.month, fact.date.day) if fact.date else None,
@@ -263,7 +270,7 @@ class Feeds:
 
     # The files ----------------------------------------------------------------------------
 
-    def _make_json_head(self) -> str:
+    def _make_json_head(self) -> bytes:
         """`facts.json` up to its `facts` list, which `_join_json` adds."""
         briefing, urls, full = self.briefing, self.urls, self._full
         site = briefing.site
@@ -316,7 +323,7 @@ class Feeds:
                 }
                 for w in briefing.withdrawn
             ]
-        return json.dumps(data, ensure_ascii=False, indent=2).removesuffix("\n}")
+        return json.dumps(data, ensure_ascii=False, indent=2).removesuffix("\n}").encode()
 
     def _feed_head(self) -> tuple[tuple[str, str], ...]:
         """What `feed.xml` shows before its entries. Links are full URLs when `base_url`
@@ -370,10 +377,20 @@ def _rows(record: dict[str, Any]) -> bytes:
     return csv_rows([[*fact, *(c[k] for k in keys)] for c in record["citations"]])
 
 
-def _join_json(head: str, *facts: str) -> bytes:
+def _indented(record: dict[str, Any]) -> str:
+    """A fact's record as it stands in the `facts` list of `json.dumps(indent=2)`."""
+    return "    " + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def _join_json(head: bytes, *facts: bytes) -> bytes:
     """`facts.json` as `json.dumps(indent=2)` lays it out, from its head and facts."""
-    listed = "[\n" + ",\n".join(facts) + "\n  ]" if facts else "[]"
-    return f'{head},\n  "facts": {listed}\n}}\n'.encode()
+    if not facts:
+        return head + b',\n  "facts": []\n}\n'
+    pieces = [head, b',\n  "facts": [\n']
+    for fact in facts:  # one join of every piece: the file is copied once
+        pieces += (fact, b",\n")
+    pieces[-1] = b"\n  ]\n}\n"
+    return b"".join(pieces)
 
 
 def _join_csv(*facts: bytes) -> bytes:

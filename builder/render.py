@@ -19,7 +19,7 @@ from builder import parallel
 from builder.cards import Cards, Fragments
 from builder.contexts import SiteContext
 from builder.errors import Problem
-from builder.feeds import machine_outputs
+from builder.feeds import Feeds
 from builder.footnotes import Footnotes
 from builder.markdown import Markdown
 from builder.model import Briefing
@@ -216,7 +216,7 @@ def _render(
             for done, job in enumerate(jobs, 1):
                 yield job.path, renderer.render(job)
                 watcher.pages(done, total)
-            yield from other_files(jobs, renderer).items()
+            yield from other_files(jobs, renderer)
 
         return [consume(everything())]
 
@@ -244,7 +244,7 @@ def _render(
     def share(k: int) -> tuple[R | None, Problem | None, dict[str, frozenset[str]]]:
         try:
             if k == n - 1:  # the last process: everything but the pages, then pages
-                made = consume(chain(other_files(jobs, renderer).items(), pages(k)))
+                made = consume(chain(other_files(jobs, renderer), pages(k)))
             else:
                 made = consume(pages(k))
             return made, None, renderer.reads
@@ -264,10 +264,10 @@ def _render(
     return results
 
 
-def other_files(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes]:
+def other_files(jobs: Iterable[PageJob], renderer: Renderer) -> Iterator[tuple[str, bytes]]:
     """Everything but the pages: static files and the machine-readable outputs (facts.json,
-    facts.csv, feed.xml, sitemap.xml, robots.txt), which reuse the renderer's claims."""
+    facts.csv, feed.xml, sitemap.xml, robots.txt), which reuse the renderer's claims; each
+    made when the one before is written."""
     site = renderer.site
-    out = static_files(renderer.templates_dir)
-    out.update(machine_outputs(renderer.briefing, site.urls, sitemap_urls(jobs), site.cards.claim))
-    return out
+    yield from static_files(renderer.templates_dir).items()
+    yield from Feeds(renderer.briefing, site.urls, site.cards.claim).made(sitemap_urls(jobs))
