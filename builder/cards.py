@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup
 
-from builder.footnotes import Cited, placeholder
+from builder.footnotes import Cited, FactLink, placeholder
 from builder.markdown import Markdown
 from builder.model import Briefing, DisputeKind, PartialDate, Source, Status
 from builder.reads import Memo, collecting
@@ -296,7 +296,6 @@ class Cards:
         source = self.briefing.source_by_id[citation.source]
         links = self.source_links(citation.source)
         url = self.urls.citation(citation.source, citation.anchor)
-        view = self.view(fact_id)
         return Cited(
             (citation.source, citation.start, citation.end),
             citation.passage,
@@ -306,8 +305,9 @@ class Cards:
             links.link.text,
             "outlet unknown" if source.outlet == "unknown" else source.outlet,
             source.published.human() if source.published else "date unknown",
-            view.url,
-            view.claim_text,
+            # Not from the fact's view: a worker would make the views of every fact its
+            # long pages cite, where the claims were handed to it with the cards.
+            FactLink(self.urls.fact(fact_id), self.claim(fact_id)[1]),
         )
 
     def fragments(self, fact_id: str) -> Fragments:

@@ -93,6 +93,23 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> No
     ]
 
 
+def test_a_references_template_without_its_macros_is_a_problem_at_the_file(
+    tmp_path: Path,
+) -> None:
+    root = copy_fixture(tmp_path)
+    (root / "templates" / "_references.html").write_text(
+        "{% if references %}<ol>{% for ref in references %}<li>{{ ref.number }}</li>"
+        "{% endfor %}</ol>{% endif %}\n",
+        encoding="utf-8",
+    )
+    result = run_cli(root, "build", "--no-search")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "_references.html" in result.stderr
+    assert "defines no macro entry(ref, collapsed)" in result.stderr
+    assert not (root / "site").exists()
+
+
 def test_base_url_sub_path_prefixes_every_internal_link(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
     assert build(root, base_url="/briefing/", search=False).ok
