@@ -19,8 +19,11 @@ from builder.model import Briefing, DisputeKind, PartialDate, Source, Status
 from builder.reads import Memo, collecting
 from builder.urls import Urls, text_fragment_url
 
-Fragments = tuple[str, str, str, str, frozenset[str]]
-"""A fact's claim (HTML, text), card and marks made in another process, with what they read."""
+Fragments = tuple[
+    tuple[str, str, frozenset[str]], tuple[str, frozenset[str]], tuple[str, frozenset[str]]
+]
+"""A fact's claim (HTML, text), card and marks made in another process, each with what
+making it read (nothing when not recording)."""
 STATUS_LABELS = {"reported": "Reported", "claimed": "Claimed", "disputed": "Disputed"}
 DISPUTE_HEADINGS = {
     DisputeKind.CONTRADICTS: "Disputed",
@@ -311,27 +314,42 @@ class Cards:
         )
 
     def fragments(self, fact_id: str) -> Fragments:
-        """A fact's claim (HTML and text), card and marks as plain strings, with what making
-        them read: made in another process, they are handed back to this one with `adopt`."""
-        if self._cards.reads is None:
+        """A fact's claim (HTML and text), card and marks as plain strings, each with what
+        making it read: made in another process, they are handed back to this one with
+        `adopt`."""
+        if not self.recording:
             html, text = self.claim(fact_id)
-            return str(html), text, str(self.card(fact_id)), str(self.marks(fact_id)), frozenset()
-        with collecting() as names:
+            none = frozenset[str]()
+            return (
+                (str(html), text, none),
+                (str(self.card(fact_id)), none),
+                (
+                    str(self.marks(fact_id)),
+                    none,
+                ),
+            )
+        with collecting() as claim_read:
             html, text = self.claim(fact_id)
-            card, marks = str(self.card(fact_id)), str(self.marks(fact_id))
-        return str(html), text, card, marks, frozenset(names)
+        with collecting() as card_read:
+            card = str(self.card(fact_id))
+        with collecting() as marks_read:
+            marks = str(self.marks(fact_id))
+        return (
+            (str(html), text, frozenset(claim_read)),
+            (card, frozenset(card_read)),
+            (marks, frozenset(marks_read)),
+        )
 
     def made(self, fact_id: str) -> bool:
         """Whether the fact's card and marks are made already (here, kept or adopted)."""
         return fact_id in self._cards and fact_id in self._marks
 
     def adopt(self, fact_id: str, fragments: Fragments) -> None:
-        """Take a fact's fragments made elsewhere by `fragments`, as if made here (each
-        counted as reading all that the three read: a little more than each did)."""
-        html, text, card, marks, names = fragments
-        self._claims.put(fact_id, (Markup(html), text), names)
-        self._cards.put(fact_id, Markup(card), names)
-        self._marks.put(fact_id, Markup(marks), names)
+        """Take a fact's fragments made elsewhere by `fragments`, as if made here."""
+        (html, text, claim_read), (card, card_read), (marks, marks_read) = fragments
+        self._claims.put(fact_id, (Markup(html), text), claim_read)
+        self._cards.put(fact_id, Markup(card), card_read)
+        self._marks.put(fact_id, Markup(marks), marks_read)
 
     def cards(self, fact_ids: tuple[str, ...]) -> tuple[Markup, ...]:
         return tuple(self.card(f) for f in fact_ids)
