@@ -15,8 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from builder.briefing import Briefing
 from builder.errors import Problem, Severity, sorted_problems
-from builder.model import Briefing
 from builder.progress import Watcher
 
 if TYPE_CHECKING:

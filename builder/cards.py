@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup
 
+from builder.briefing import Briefing
 from builder.footnotes import Cited, FactLink, placeholder
 from builder.markdown import Markdown
-from builder.model import Briefing, DisputeKind, PartialDate, Source, Status
+from builder.model import DisputeKind, PartialDate, Source, Status
 from builder.reads import Memo, collecting
 from builder.urls import Urls, text_fragment_url
 

@@ -13,20 +13,12 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from builder.briefing import Briefing
 from builder.cards import Cards, DateView, Link, original_url
 from builder.jsonld import fact_jsonld, source_jsonld
 from builder.markdown import Markdown
 from builder.marks import Span, segment
-from builder.model import (
-    MONTHS,
-    Actor,
-    Briefing,
-    DisputeKind,
-    KeyPoint,
-    Page,
-    PartialDate,
-    Source,
-)
+from builder.model import MONTHS, Actor, DisputeKind, KeyPoint, Page, PartialDate, Source
 from builder.pictures import (
     MAX_COLUMNS,
     MAX_DOTS,

@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from builder.model import ActorKind, Briefing, Fact, Source, SourceKind, Stance, Status
+from builder.briefing import Briefing
+from builder.model import ActorKind, Fact, Source, SourceKind, Stance, Status
 from builder.selectors import Selectors, select, source_sha256
 from builder.urls import Urls
 

@@ -23,10 +23,11 @@ from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from builder.briefing import Briefing
 from builder.datapackage import FILES as DATASET_FILES
 from builder.datapackage import XML_ILLEGAL, Dataset, csv_rows
 from builder.markdown import Markdown
-from builder.model import Briefing, Fact, PartialDate
+from builder.model import Fact, PartialDate
 from builder.selectors import source_sha256
 from builder.urls import Urls, text_fragment_url
 

@@ -21,13 +21,13 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
+from builder.briefing import Briefing
 from builder.build import build, check
 from builder.errors import Problem
 from builder.feeds import FILES as MACHINE_FILES
 from builder.feeds import Feeds
 from builder.load import ParseCache
 from builder.lock import build_lock
-from builder.model import Briefing
 from builder.plan import PageJob, Plan, make_plan, replan, same_job, sitemap_urls
 from builder.reads import changes
 from builder.render import Renderer, render_pages, static_files

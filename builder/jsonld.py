@@ -13,8 +13,9 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from builder.briefing import Briefing
 from builder.cards import original_url
-from builder.model import ActorKind, Briefing, Source
+from builder.model import ActorKind, Source
 from builder.urls import Urls, text_fragment_url
 
 CONTEXT = "https://schema.org"

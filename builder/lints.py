@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from builder.briefing import Briefing
 from builder.errors import Problem, Severity
-from builder.model import MONTHS, Actor, Briefing, Fact, Lint
+from builder.model import MONTHS, Actor, Fact, Lint
 
 # Words with which a source reports an intention, a possibility or an offer rather than a
 # fact. `may` and `might` only in lower case: `May` is a month.

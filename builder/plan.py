@@ -16,11 +16,12 @@ from functools import partial
 from typing import Any, cast
 
 from builder import contexts, guide
+from builder.briefing import Briefing
 from builder.cards import Link
 from builder.changes import ChangeSet
 from builder.contexts import SiteContext
 from builder.markdown import cited_facts
-from builder.model import Actor, Briefing, Fact
+from builder.model import Actor, Fact
 from builder.timepages import TEMPLATES as NOT_IN_SITEMAP
 from builder.timepages import page_specs
 from builder.urls import Urls, output_path

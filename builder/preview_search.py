@@ -24,8 +24,8 @@ from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from builder.briefing import Briefing
 from builder.findable import SearchRecord, record_makers
-from builder.model import Briefing
 from builder.reads import collecting, reading
 
 EXCERPT_WORDS = 24

@@ -21,7 +21,8 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any, Generic, TypeVar, cast
 
-from builder.model import Briefing, Fact, Page
+from builder.briefing import Briefing
+from builder.model import Fact, Page
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -16,13 +16,13 @@ from typing import TypeVar, cast
 from jinja2 import Environment, TemplateError
 
 from builder import parallel
+from builder.briefing import Briefing
 from builder.cards import Cards, Fragments
 from builder.contexts import SiteContext
 from builder.errors import Problem
 from builder.feeds import Feeds
 from builder.footnotes import Footnotes
 from builder.markdown import Markdown
-from builder.model import Briefing
 from builder.plan import PageJob, plan_pages, sitemap_urls
 from builder.progress import Watcher
 from builder.reads import collecting, reading

@@ -28,10 +28,10 @@ from typing import TextIO
 
 from watchfiles import DefaultFilter, watch
 
+from builder.briefing import Briefing
 from builder.cite_page import PAGE, FinderPage
 from builder.errors import Problem
 from builder.incremental import SiteState, check_edit, full_build, rebuild
-from builder.model import Briefing
 from builder.preview import (
     PREFIX,
     PreviewServer,

@@ -14,10 +14,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from builder.briefing import Briefing
 from builder.cards import DateView, Link
 from builder.changes import ChangeSet
 from builder.contexts import SiteContext
-from builder.model import Briefing, PartialDate
+from builder.model import PartialDate
 
 Context = Mapping[str, Any]
 PageSpec = tuple[str, str, str, Callable[..., Context], dict[str, Any]]

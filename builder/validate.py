@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from builder.briefing import Briefing
 from builder.check_actors import check_actors, check_countries
 from builder.check_pages import check_page
 from builder.check_refs import check_refs
@@ -23,7 +24,7 @@ from builder.fact_files import FactFile, Spread, check_fact_files, fact_context
 from builder.fold import broken_files, fold
 from builder.lints import LintMemo, lint_briefing
 from builder.load import ParseCache, RawProject
-from builder.model import Briefing, Fact, Site
+from builder.model import Fact, Site
 from builder.pinning import check_pins
 from builder.records import State, define
 

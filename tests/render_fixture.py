@@ -8,10 +8,10 @@ a topic without a page, and a page that cites a fact inline.
 
 from __future__ import annotations
 
+from builder.briefing import Briefing
 from builder.model import (
     Actor,
     ActorKind,
-    Briefing,
     Citation,
     Dispute,
     DisputeKind,

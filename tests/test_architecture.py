@@ -15,7 +15,8 @@ STAGES = [
     "__init__",
     "errors",  # the problem value
     "gitrepo",  # files and commits of the project's git repository, read-only
-    "model",  # frozen dataclasses and indexes
+    "model",  # frozen dataclasses of the briefing's records
+    "briefing",  # the whole briefing and its derived indexes
     "reads",  # what each page read while rendering; what an edit changed
     "urls",  # every URL, honouring base_url
     "nodes",  # located YAML nodes (value, line, column)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from builder.briefing import Briefing
 from builder.build import CheckResult, check
-from builder.model import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,9 +13,10 @@ import pytest
 from frictionless import validate
 
 from builder import datapackage
+from builder.briefing import Briefing
 from builder.datapackage import Dataset
 from builder.feeds import CSV_HEADER, machine_outputs
-from builder.model import Briefing, Position, Stance
+from builder.model import Position, Stance
 from builder.urls import Urls
 from tests.conftest import BuiltSite
 from tests.test_feeds import cite, make_briefing

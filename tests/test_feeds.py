@@ -17,12 +17,12 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builder.briefing import Briefing
 from builder.feeds import CSV_HEADER, Feeds, machine_outputs
 from builder.markdown import Markdown
 from builder.model import (
     Actor,
     ActorKind,
-    Briefing,
     Citation,
     Dispute,
     DisputeKind,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from builder import load
+from builder.briefing import Briefing
 from builder.build import build, check
 from builder.incremental import Rebuild, SiteState, full_build, rebuild
-from builder.model import Briefing
 from builder.plan import Plan, make_plan, replan
 from builder.reads import changes
 from builder.urls import Urls

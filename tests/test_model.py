@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from builder.briefing import Briefing
 from builder.build import check
-from builder.model import Briefing, Fact, PartialDate, Source
+from builder.model import Fact, PartialDate, Source
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 

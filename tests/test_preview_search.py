@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
+from builder.briefing import Briefing
 from builder.build import check
 from builder.findable import search_records
-from builder.model import Briefing
 from builder.preview_search import SearchIndex, excerpt
 from builder.reads import changes
 from tests.helpers import copy_fixture, edit

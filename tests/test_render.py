@@ -14,8 +14,9 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from builder import views
+from builder.briefing import Briefing
 from builder.markdown import Markdown
-from builder.model import Briefing, Page
+from builder.model import Page
 from builder.plan import plan_pages
 from builder.render import Renderer, render_pages, render_site
 from builder.urls import Urls

@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builder.briefing import Briefing
 from builder.build import check
 from builder.feeds import machine_outputs
-from builder.model import Briefing
 from builder.selectors import CONTEXT, select
 from builder.urls import Urls
 from tests.conftest import BuiltSite
