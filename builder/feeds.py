@@ -380,7 +380,22 @@ def _rows(record: dict[str, Any]) -> bytes:
 
 def _indented(record: dict[str, Any]) -> str:
     """A fact's record as it stands in the `facts` list of `json.dumps(indent=2)`."""
-    return "    " + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    return "    " + _layout(record, "    ")
+
+
+def _layout(value: Any, pad: str) -> str:
+    """`json.dumps(value, indent=2)` at indentation `pad`, its scalars by `json.dumps`.
+
+    Not `json.dumps(indent=...)` itself: with an indent it encodes in Python through
+    closures that refer to each other, leaving cycles only the collector frees (the command
+    line runs without it); every scalar here takes the C encoder."""
+    inner = pad + "  "
+    if isinstance(value, dict) and value:
+        items = (f"{inner}{_scalar(k)}: {_layout(v, inner)}" for k, v in value.items())
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and value:
+        return "[\n" + ",\n".join(inner + _layout(v, inner) for v in value) + f"\n{pad}]"
+    return _scalar(value)
 
 
 def _join_json(head: bytes, *facts: bytes) -> bytes:
@@ -478,3 +493,7 @@ _XML.filters["attribute"] = _as_attribute
 def _render(template: str, **context: object) -> _Escaped:
     """A template of `builder/formats/` rendered, without the characters XML forbids."""
     return _Escaped(_xml_text(_XML.get_template(template).render(context)))
+
+
+def _scalar(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
