@@ -19,9 +19,9 @@ from functools import partial
 
 from markupsafe import Markup, escape
 
+from builder.actor_pages import STANCE_LABELS
 from builder.briefing import Briefing
 from builder.cards import STATUS_LABELS, EventBadge, event_badges
-from builder.contexts import STANCE_LABELS
 from builder.markdown import Markdown
 from builder.model import Actor, Fact, Page, Source, Topic
 

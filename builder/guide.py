@@ -14,7 +14,8 @@ from typing import Any
 from markupsafe import Markup
 
 from builder.cards import STATUS_LABELS, EventBadge, Link
-from builder.contexts import BUILTIN_SUMMARIES, BUILTIN_TITLES, DISPUTE_GROUPS, SiteContext
+from builder.contexts import DISPUTE_GROUPS
+from builder.site_context import BUILTIN_SUMMARIES, BUILTIN_TITLES, SiteContext
 
 PATH = "how-to-read/"
 TITLE = BUILTIN_TITLES["how-to-read"]

@@ -15,13 +15,13 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, cast
 
-from builder import contexts, guide
+from builder import actor_pages, contexts, guide, site_context, source_pages, timeline_pages
 from builder.briefing import Briefing
 from builder.cards import Link
 from builder.changes import ChangeSet
-from builder.contexts import SiteContext
 from builder.markdown import cited_facts
 from builder.model import Actor, Fact
+from builder.site_context import SiteContext
 from builder.timepages import TEMPLATES as NOT_IN_SITEMAP
 from builder.timepages import page_specs
 from builder.urls import Urls, output_path
@@ -56,11 +56,11 @@ class Plan:
         self.appearances: dict[str, list[Link]] = defaultdict(list)
         self.listed: dict[str, tuple[str, ...]] = {}
         """Page URL -> the facts shown or cited there (fact pages left out)."""
-        self._order = contexts.timeline_order(briefing)
+        self._order = site_context.timeline_order(briefing)
         self._index: dict[str, int] = {}
 
     def chrono(self, ids: Iterable[str]) -> tuple[str, ...]:
-        return contexts.chronological(self._order, ids)
+        return site_context.chronological(self._order, ids)
 
     def add(
         self,
@@ -208,30 +208,34 @@ def make_plan(
                 f"allies/{actor.id}/",
                 ally_title(actor),
                 "ally.html",
-                contexts.ally_page,
+                actor_pages.ally_page,
                 shows=(f for p in actor.positions for f in p.facts),
                 actor_id=actor.id,
             )
 
-    months = contexts.timeline_months(briefing)
+    months = timeline_pages.timeline_months(briefing)
     if not months:
         plan.add(
             "timeline/",
             "Timeline",
             "timeline.html",
-            contexts.timeline_page,
+            timeline_pages.timeline_page,
             shows=(*briefing.timeline, *briefing.undated),
         )
     else:  # too long for one page: the first holds the strip, the months and what is undated
         plan.add(
-            "timeline/", "Timeline", "timeline.html", contexts.timeline_page, shows=briefing.undated
+            "timeline/",
+            "Timeline",
+            "timeline.html",
+            timeline_pages.timeline_page,
+            shows=briefing.undated,
         )
         for month, fids in months:
             plan.add(
                 f"timeline/{month}/",
-                f"Timeline: {contexts.month_name(month)}",
+                f"Timeline: {timeline_pages.month_name(month)}",
                 "timeline.html",
-                contexts.timeline_page,
+                timeline_pages.timeline_page,
                 shows=fids,
                 month=month,
             )
@@ -240,7 +244,7 @@ def make_plan(
         "actors/",
         "Actors",
         "actors.html",
-        contexts.actors_page,
+        actor_pages.actors_page,
     )
     for actor in briefing.actors:
         facts = plan.chrono(briefing.facts_by_actor.get(actor.id, ()))
@@ -248,7 +252,7 @@ def make_plan(
             f"actors/{actor.id}/",
             actor.name,
             "actor.html",
-            contexts.actor_page,
+            actor_pages.actor_page,
             shows=(*facts, *(f for p in actor.positions for f in p.facts)),
             actor_id=actor.id,
             facts=facts,
@@ -258,14 +262,14 @@ def make_plan(
         "sources/",
         "Sources",
         "sources.html",
-        contexts.sources_page,
+        source_pages.sources_page,
     )
     for source in briefing.sources:
         plan.add(
             f"sources/{source.id}/",
             source.title,
             "source.html",
-            contexts.source_page,
+            source_pages.source_page,
             cites=briefing.facts_by_source.get(source.id, ()),
             source_id=source.id,
         )

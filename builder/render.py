@@ -18,7 +18,6 @@ from jinja2 import Environment, TemplateError
 from builder import parallel
 from builder.briefing import Briefing
 from builder.cards import Cards, Fragments
-from builder.contexts import SiteContext
 from builder.errors import Problem
 from builder.feeds import Feeds
 from builder.footnotes import Footnotes
@@ -27,6 +26,7 @@ from builder.plan import PageJob, plan_pages, sitemap_urls
 from builder.progress import Watcher
 from builder.reads import collecting, reading
 from builder.repeats import say_once
+from builder.site_context import SiteContext
 from builder.templating import (
     CARD_TEMPLATES,
     load_templates,

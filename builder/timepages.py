@@ -17,8 +17,8 @@ from markupsafe import Markup
 from builder.briefing import Briefing
 from builder.cards import DateView, Link
 from builder.changes import ChangeSet
-from builder.contexts import SiteContext
 from builder.model import PartialDate
+from builder.site_context import SiteContext
 
 Context = Mapping[str, Any]
 PageSpec = tuple[str, str, str, Callable[..., Context], dict[str, Any]]

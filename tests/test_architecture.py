@@ -46,14 +46,17 @@ STAGES = [
     "changes",  # what a change does to the published briefing
     "history",  # each fact's first-published and last-changed dates, from git
     "markdown",  # the one markdown renderer
-    "marks",  # cited passages marked in source texts
     "pictures",  # inline SVG pictures whose shapes link to facts
     "footnotes",  # one page's citations numbered, its References list
     "repeats",  # a note a page repeats, said once
     "cards",  # fact cards, rendered once
     "jsonld",  # schema.org JSON-LD of fact and source pages
     "views",
-    "contexts",  # template contexts (the tested contract)
+    "site_context",  # what every context is built from: briefing, URLs, cards, layout
+    "timeline_pages",  # the chronology, undated facts by event, the timeline strip
+    "actor_pages",  # actors, allies and the positions matrix
+    "source_pages",  # sources, each text cut at its cited passages and marked
+    "contexts",  # the other pages' contexts (the tested contract)
     "datapackage",  # the tables beside facts.csv and their Data Package descriptor
     "guide",  # the "How to read this briefing" page
     "timepages",  # corrections, withdrawn ids, redirects, the review page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.marks import Span, segment
+from builder.source_pages import Span, segment
 
 
 def test_overlapping_passages_split_at_every_boundary() -> None:
