@@ -20,7 +20,6 @@ from pathlib import Path
 
 from builder.capture import Capture, CaptureError, capture
 from builder.errors import Problem
-from builder.fields import ID_PATTERN, parse_date
 from builder.libyaml import parse_yaml
 from builder.load import RawProject, load_project
 from builder.pinning import (
@@ -35,6 +34,7 @@ from builder.pinning import (
     read_pins,
     text_of,
 )
+from builder.values import ID_PATTERN, parse_date
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 

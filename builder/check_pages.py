@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from builder.errors import HIDDEN, Problem
-from builder.fields import ID_PATTERN, Reader, Ref, suggest_id
+from builder.fields import Reader, Ref
 from builder.load import Mapping, RawPage, Scalar
 from builder.model import KeyPoint, Page
 from builder.records import State
 from builder.urls import RESERVED_SLUGS
+from builder.values import ID_PATTERN, suggest_id
 
 CITE_PATTERN = re.compile(r"\[@([^\]\s]*)\]")
 MAX_BODY_CHARS = 200_000

@@ -20,6 +20,7 @@ from builder.briefing import Briefing
 from builder.model import ActorKind, Fact, Source, SourceKind, Stance, Status
 from builder.selectors import Selectors, select, source_sha256
 from builder.urls import Urls
+from builder.values import DATE_JSON_PATTERN, ID_JSON_PATTERN
 
 TABLES = ("citations.csv", "actors.csv", "sources.csv", "positions.csv", "events.csv")
 DESCRIPTOR = "datapackage.json"
@@ -31,8 +32,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 forbids, dropped from every table as from the feed."""
 
-ID_PATTERN = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-DATE_PATTERN = "^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
 """`YYYY-MM-DD`, or `YYYY-MM` when only the month is known: a string, as Table Schema's
 `date` type cannot hold both."""
 
@@ -58,7 +57,7 @@ class Column:
 
 
 def _id(name: str, description: str, required: bool = True) -> Column:
-    constraints: dict[str, object] = {"pattern": ID_PATTERN}
+    constraints: dict[str, object] = {"pattern": ID_JSON_PATTERN}
     if required:
         constraints["required"] = True
     return Column(name, "string", description, constraints)
@@ -81,7 +80,7 @@ def _date(name: str, description: str) -> Column:
         name,
         "string",
         description + " YYYY-MM-DD, or YYYY-MM for a month.",
-        {"pattern": DATE_PATTERN},
+        {"pattern": DATE_JSON_PATTERN},
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
@@ -14,9 +13,8 @@ from typing import NamedTuple, TypeVar
 from builder.errors import HIDDEN, Problem, Severity
 from builder.load import Entry, Mapping, Node, Scalar, Sequence
 from builder.model import PartialDate
+from builder.values import ID_PATTERN, parse_date, suggest_id
 
-ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
-DATE_PATTERN = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 MAX_FIELD_CHARS = 5_000
 """A claim, title or quote longer than this is refused: it is surely a paste gone wrong."""
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -349,27 +347,3 @@ class Reader:
             hint=f"write `{key}: true`, or leave it out",
         )
         return False
-
-
-def parse_date(value: str) -> PartialDate | None:
-    """`YYYY-MM-DD` or `YYYY-MM` -> PartialDate; None when malformed or impossible."""
-    import calendar
-
-    match = DATE_PATTERN.fullmatch(value.strip())
-    if not match:
-        return None
-    year, month = int(match.group(1)), int(match.group(2))
-    day = int(match.group(3)) if match.group(3) else 0
-    if not 1 <= month <= 12 or year < 1:
-        return None
-    if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return None
-    return PartialDate(year, month, day)
-
-
-def suggest_id(value: str) -> str:
-    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    if not slug or not slug[0].isalpha():
-        slug = "x-" + slug if slug else "my-id"
-    return slug

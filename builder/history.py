@@ -20,9 +20,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from builder.fields import parse_date
 from builder.model import Fact, FactHistory
 from builder.snapshots import COMPARED, FACTS_DIR, snapshot_from
+from builder.values import parse_date
 
 CACHE_NAME = "briefing-fact-versions.json"
 CACHE_FORMAT = 1

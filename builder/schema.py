@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from builder.model import ActorKind, DisputeKind, Lint, SourceKind, Stance, Status
+from builder.values import DATE_JSON_PATTERN, ID_JSON_PATTERN
 
 Schema = dict[str, Any]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"
 KINDS = ("site", "sources", "actors", "facts")
 """Each content file kind; `facts` covers every file under `content/facts/`."""
 
@@ -65,13 +64,13 @@ def _object(properties: Schema, required: list[str], description: str) -> Schema
 COMMON_DEFS: Schema = {
     "id": {
         "type": "string",
-        "pattern": ID_PATTERN,
+        "pattern": ID_JSON_PATTERN,
         "description": "kebab-case: lower-case letters, digits and single hyphens, "
         "starting with a letter (e.g. `macron-26-countries`).",
     },
     "date": {
         "type": "string",
-        "pattern": DATE_PATTERN,
+        "pattern": DATE_JSON_PATTERN,
         "description": "YYYY-MM-DD, or YYYY-MM when the source gives only the month. "
         "Leave the field out when no source states a date: never guess one.",
     },

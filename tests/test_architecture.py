@@ -29,6 +29,7 @@ STAGES = [
     "disputes",  # statuses derived from `contradicts` disputes
     "lints",  # meaning checks: claims stronger than their quotes
     "fold",  # a broken file's consequences folded into one line
+    "values",  # how ids and dates are written: patterns, parsing, a suggested id
     "fields",  # located nodes read as typed fields, a problem for every mismatch
     "records",  # what checking collects: problems, ids and their places, references
     "check_site",  # content/site.yaml -> the Site

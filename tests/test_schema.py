@@ -202,15 +202,15 @@ def test_field_names_are_the_validators() -> None:
 
 
 def test_patterns_are_the_validators() -> None:
-    from builder import fields
+    from builder import values
 
     for good in ("uk", "macron-26-countries", "a1-b2"):
-        assert fields.ID_PATTERN.fullmatch(good)
+        assert values.ID_PATTERN.fullmatch(good)
         assert jsonschema.Draft202012Validator(
             {"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
         ).is_valid(good)
     for bad in ("UK", "-a", "a--b", "a-", "1a", "a_b"):
-        assert not fields.ID_PATTERN.fullmatch(bad)
+        assert not values.ID_PATTERN.fullmatch(bad)
         assert not jsonschema.Draft202012Validator(
             {"$ref": "#/$defs/id", "$defs": COMMON_DEFS}
         ).is_valid(bad)
