@@ -13,7 +13,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from builder.actor_pages import actor_groups, position_matrix
+from builder.actor_pages import actor_groups
+from builder.allies import position_matrix
 from builder.briefing import Briefing
 from builder.cards import DateView, Link
 from builder.jsonld import fact_jsonld

@@ -19,7 +19,7 @@ from functools import partial
 
 from markupsafe import Markup, escape
 
-from builder.actor_pages import STANCE_LABELS
+from builder.allies import STANCE_LABELS
 from builder.briefing import Briefing
 from builder.cards import STATUS_LABELS, EventBadge, event_badges
 from builder.markdown import Markdown

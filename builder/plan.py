@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any, cast
 
 from builder import actor_pages, contexts, guide, site_context, source_pages, timeline_pages
+from builder.allies import ally_page
 from builder.briefing import Briefing
 from builder.cards import Link
 from builder.changes import ChangeSet
@@ -208,7 +209,7 @@ def make_plan(
                 f"allies/{actor.id}/",
                 ally_title(actor),
                 "ally.html",
-                actor_pages.ally_page,
+                ally_page,
                 shows=(f for p in actor.positions for f in p.facts),
                 actor_id=actor.id,
             )

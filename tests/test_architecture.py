@@ -55,7 +55,8 @@ STAGES = [
     "views",
     "site_context",  # what every context is built from: briefing, URLs, cards, layout
     "timeline_pages",  # the chronology, undated facts by event, the timeline strip
-    "actor_pages",  # actors, allies and the positions matrix
+    "allies",  # the positions matrix and each ally's page
+    "actor_pages",  # the actors' list and pages; facts grouped by actor
     "source_pages",  # sources, each text cut at its cited passages and marked
     "contexts",  # the other pages' contexts (the tested contract)
     "datapackage",  # the tables beside facts.csv and their Data Package descriptor
