@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from builder.check_context import Context
 from builder.check_facts import check_fact
 from builder.errors import Problem
 from builder.fields import Reader, Ref
@@ -21,10 +22,8 @@ from builder.model import (
     Lint,
     LintWaiver,
     PartialDate,
-    Source,
     Status,
 )
-from builder.quotes import SourceIndex
 from builder.records import State, list_of_records
 
 Spread = Callable[[Callable[[RawText], "FactFile"], list[RawText]], list["FactFile"]]
@@ -33,17 +32,6 @@ Spread = Callable[[Callable[[RawText], "FactFile"], list[RawText]], list["FactFi
 SPREAD_MIN_CHARS = 300_000
 """Fact files are checked by several processes only when at least this much text is to be
 checked (a few files' worth): below it, starting a process costs more than it saves."""
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What checking a fact file needs from elsewhere: the valid sources, each with its index.
-    `digest` changes whenever anything a fact file's check reads from them changes; it is
-    empty without a `ParseCache`, the only reader of it."""
-
-    sources: dict[str, Source]
-    indexes: dict[str, SourceIndex]
-    digest: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,43 +129,6 @@ def _unpack_fact_file(
         problems,
         tuple(map(Ref._make, refs)),
     )
-
-
-def fact_context(state: State, cache: ParseCache | None) -> Context:
-    """The sources with their indexes (reused from `cache` while a source's text is the same)."""
-    indexes: dict[str, SourceIndex] = {}
-    read = tuple(
-        (sid, state.sources[sid].file, state.sources[sid].text) for sid in sorted(state.sources)
-    )
-    for sid, _, text in read:
-        kept = cache.made(f"index:{sid}", text) if cache is not None else None
-        index = kept if isinstance(kept, SourceIndex) else SourceIndex(text)
-        if cache is not None and kept is None:
-            cache.keep(f"index:{sid}", text, index)
-        indexes[sid] = index
-    return Context(dict(state.sources), indexes, _sources_digest(read, cache))
-
-
-def _sources_digest(read: tuple[tuple[str, str, str], ...], cache: ParseCache | None) -> str:
-    """The digest of the sources as read, `(id, file, text)` each, kept in `cache`; empty
-    without a cache, its only reader (a one-off build hashes no source text before
-    checking can begin)."""
-    if cache is None:
-        return ""
-    # Comparing the texts with the last ones (mostly the very same strings) is quicker
-    # than hashing them again.
-    known = cache.made("context", read)
-    if isinstance(known, str):
-        return known
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=16)
-    for sid, file, text in read:
-        digest.update(f"{sid}\0{file}\0{len(text)}\0".encode())
-        digest.update(text.encode())
-    made = digest.hexdigest()
-    cache.keep("context", read, made)
-    return made
 
 
 def check_fact_files(

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from builder.briefing import Briefing
 from builder.check_actors import check_actors, check_countries
+from builder.check_context import fact_context
 from builder.check_pages import check_page
 from builder.check_refs import check_refs
 from builder.check_site import check_site
@@ -20,7 +21,7 @@ from builder.check_withdrawn import check_retired, check_withdrawn
 from builder.disputes import settle_statuses
 from builder.errors import Problem
 from builder.events import settle_events
-from builder.fact_files import FactFile, Spread, check_fact_files, fact_context
+from builder.fact_files import FactFile, Spread, check_fact_files
 from builder.fold import broken_files, fold
 from builder.lints import LintMemo, lint_briefing
 from builder.load import ParseCache, RawProject

@@ -37,6 +37,7 @@ STAGES = [
     "check_actors",  # content/actors.yaml -> Actors and their positions
     "check_citations",  # a fact's quotes, each found once in its source
     "check_facts",  # one fact record -> a Fact
+    "check_context",  # the sources as fact files are checked against them, with a digest
     "fact_files",  # fact files checked one by one, spread and cached
     "check_pages",  # content/pages/*.md -> Pages
     "check_withdrawn",  # withdrawn ids and old ids' successors

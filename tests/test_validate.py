@@ -398,6 +398,7 @@ def test_a_cached_check_sees_every_edit_and_checks_only_changed_files(
 ) -> None:
     from benchmarks import gen_corpus
     from builder import fact_files
+    from builder.check_context import Context
     from builder.load import ParseCache
 
     root = tmp_path / "corpus"
@@ -405,7 +406,7 @@ def test_a_cached_check_sees_every_edit_and_checks_only_changed_files(
     checked: list[str] = []
     real = fact_files.check_fact_file
 
-    def counting(path: str, text: str | None, context: fact_files.Context) -> fact_files.FactFile:
+    def counting(path: str, text: str | None, context: Context) -> fact_files.FactFile:
         checked.append(path)
         return real(path, text, context)
 
@@ -460,8 +461,9 @@ def test_a_cached_check_reports_the_problems_of_unchanged_sources_and_actors_eac
 def test_a_fact_file_crosses_between_processes_unchanged(tmp_path: Path) -> None:
     import pickle
 
+    from builder.check_context import fact_context
     from builder.check_sources import check_sources
-    from builder.fact_files import check_fact_file, fact_context
+    from builder.fact_files import check_fact_file
     from builder.load import load_project
     from builder.records import State
 
