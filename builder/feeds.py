@@ -35,6 +35,8 @@ SCHEMA_VERSION = 1
 FILES = ("facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", *DATASET_FILES)
 """What `machine_outputs` makes."""
 
+ENCODED_AT_ONCE = 500
+"""Facts' records encoded by one `json.dumps` (see `_records_json`)."""
 CSV_HEADER = (
     "fact_id",
     "claim",
@@ -129,7 +131,11 @@ class Feeds:
     ) -> Iterator[tuple[str, bytes]]:
         """`files` one at a time, each made when asked for: a build writes each and lets
         it go before the next is made."""
-        parts = [self._part(fid) for fid in sorted(self.briefing.fact_by_id)]
+        ids = sorted(self.briefing.fact_by_id)
+        new = [fid for fid in ids if fid not in self._parts]
+        for start in range(0, len(new), ENCODED_AT_ONCE):
+            self._make_parts(new[start : start + ENCODED_AT_ONCE])
+        parts = [self._parts[fid] for fid in ids]
         dated = sorted((p for p in parts if p.when), key=lambda p: p.when or (), reverse=True)
         b = self.briefing
         made_from = (b.site, b.actors, b.sources, b.withdrawn)
@@ -158,22 +164,19 @@ class Feeds:
 
     # One fact's parts ----------------------------------------------------------------------
 
-    def _part(self, fact_id: str) -> FactParts:
-        found = self._parts.get(fact_id)
-        if found is None:
-            found = self._parts[fact_id] = self._make_part(self.briefing.fact_by_id[fact_id])
-        return found
-
-    def _make_part(self, fact: Fact) -> FactParts:
-        html, text = self._claim(fact.id)
-        fact_url = self._full(self.urls.fact(fact.id))
-        record = self._record(fact, text, fact_url)
-        return FactParts(
-            _indented(record).encode(),
-            _rows(record),
-            self._entry(fact, html, text, fact_url) if fact.date else None,
-            (fact.date.year, fact.date.month, fact.date.day) if fact.date else None,
-        )
+    def _make_parts(self, fact_ids: list[str]) -> None:
+        made = []
+        for fid in fact_ids:
+            fact = self.briefing.fact_by_id[fid]
+            html, text = self._claim(fid)
+            fact_url = self._full(self.urls.fact(fid))
+            record = self._record(fact, text, fact_url)
+            entry = self._entry(fact, html, text, fact_url) if fact.date else None
+            made.append((fact, record, entry))
+        encoded = _records_json([record for _, record, _ in made])
+        for (fact, record, entry), data in zip(made, encoded, strict=True):
+            when = (fact.date.year, fact.date.month, fact.date.day) if fact.date else None
+            self._parts[fact.id] = FactParts(data, _rows(record), entry, when)
 
     def _record(self, fact: Fact, text: str, fact_url: str) -> dict[str, Any]:
         """The fact's object in `facts.json`'s `facts` list."""
@@ -378,24 +381,16 @@ def _rows(record: dict[str, Any]) -> bytes:
     return csv_rows([[*fact, *(c[k] for k in keys)] for c in record["citations"]])
 
 
-def _indented(record: dict[str, Any]) -> str:
-    """A fact's record as it stands in the `facts` list of `json.dumps(indent=2)`."""
-    return "    " + _layout(record, "    ")
-
-
-def _layout(value: Any, pad: str) -> str:
-    """`json.dumps(value, indent=2)` at indentation `pad`, its scalars by `json.dumps`.
-
-    Not `json.dumps(indent=...)` itself: with an indent it encodes in Python through
-    closures that refer to each other, leaving cycles only the collector frees (the command
-    line runs without it); every scalar here takes the C encoder."""
-    inner = pad + "  "
-    if isinstance(value, dict) and value:
-        items = (f"{inner}{_scalar(k)}: {_layout(v, inner)}" for k, v in value.items())
-        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list) and value:
-        return "[\n" + ",\n".join(inner + _layout(v, inner) for v in value) + f"\n{pad}]"
-    return _scalar(value)
+def _records_json(records: list[dict[str, Any]]) -> list[bytes]:
+    """Each record as it stands in `facts.json`'s `facts` list, from one `json.dumps` of
+    them all: each call leaves reference cycles that only the cycle collector frees, which
+    the command line keeps off. In that layout a line of four spaces and `}` ends a
+    record (strings hold no line break), so the text splits there."""
+    if not records:
+        return []
+    text = json.dumps({"facts": records}, ensure_ascii=False, indent=2)
+    body = text.removeprefix('{\n  "facts": [\n').removesuffix("\n  ]\n}")
+    return [(record + "\n    }").encode() for record in body[: -len("\n    }")].split("\n    },\n")]
 
 
 def _join_json(head: bytes, *facts: bytes) -> bytes:
@@ -493,7 +488,3 @@ _XML.filters["attribute"] = _as_attribute
 def _render(template: str, **context: object) -> _Escaped:
     """A template of `builder/formats/` rendered, without the characters XML forbids."""
     return _Escaped(_xml_text(_XML.get_template(template).render(context)))
-
-
-def _scalar(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
