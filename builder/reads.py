@@ -137,22 +137,23 @@ class Memo(Generic[K, V]):
 class _ReadingMapping(Mapping[str, Any]):
     """A briefing mapping that records each entry read, and the whole when iterated."""
 
-    __slots__ = ("_data", "_name")
+    __slots__ = ("_data", "_name", "_prefix")
 
     def __init__(self, data: Mapping[str, Any], name: str) -> None:
         self._data = data
         self._name = name
+        self._prefix = name + ":"
 
     def __getitem__(self, key: str) -> Any:
-        record(f"{self._name}:{key}")
+        record(self._prefix + key)
         return self._data[key]
 
     def __contains__(self, key: object) -> bool:
-        record(f"{self._name}:{key}")
+        record(f"{self._prefix}{key}")
         return key in self._data
 
     def get(self, key: str, default: Any = None) -> Any:
-        record(f"{self._name}:{key}")
+        record(self._prefix + key)
         return self._data.get(key, default)
 
     def __iter__(self) -> Iterator[str]:
@@ -169,14 +170,12 @@ class _ReadingBriefing:
 
     def __init__(self, briefing: Briefing) -> None:
         self._briefing = briefing
-        self._mappings = {
-            name: _ReadingMapping(getattr(briefing, name), kind) for name, kind in ENTRIES.items()
-        }
+        # Plain attributes, found without calling `__getattr__` (pages read them often).
+        for name, kind in ENTRIES.items():
+            setattr(self, name, _ReadingMapping(getattr(briefing, name), kind))
 
     def __getattr__(self, name: str) -> Any:
-        mapping = self._mappings.get(name)
-        if mapping is not None:
-            return mapping
+        """A field read as a whole (the mappings are attributes of their own)."""
         whole = WHOLES.get(name)
         if whole is None:
             raise AttributeError(f"briefing field {name!r} has no dependency name (reads.py)")

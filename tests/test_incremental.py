@@ -389,9 +389,9 @@ def test_changes_names_the_facts_that_differ(
 def test_a_fact_moving_month_on_a_timeline_paged_by_month_ends_where_a_clean_build_does(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder import contexts
+    from builder import timeline_pages
 
-    monkeypatch.setattr(contexts, "TIMELINE_MONTHS_FROM", 2)  # the mini timeline, paged
+    monkeypatch.setattr(timeline_pages, "TIMELINE_MONTHS_FROM", 2)  # the mini timeline, paged
     out, state = start(root)
     assert (out / "timeline" / "2026-01" / "index.html").is_file()
     edit(
