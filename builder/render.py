@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -40,7 +39,11 @@ R = TypeVar("R")
 
 PARALLEL_MIN_PAGES = 500
 """Below this many pages, forking workers costs more than it saves."""
+PAGE_BATCH = 8
+"""Pages a worker takes at a time."""
 
+Reads = dict[str, frozenset[str]]
+"""What each page read, by output path (see `Renderer.reads`)."""
 Files = Iterable[tuple[str, bytes]]
 """Output files as (path relative to the site root, bytes), in the order they are made."""
 
@@ -116,7 +119,7 @@ def render_pages(jobs: Iterable[PageJob], renderer: Renderer) -> dict[str, bytes
     if len(jobs) < PARALLEL_MIN_PAGES or parallel.workers() < 2:
         return {job.path: renderer.render(job) for job in jobs}
     _prepare_workers(renderer, jobs)
-    made = parallel.fork_map(renderer.render_recorded, jobs)
+    made = parallel.fork_map(renderer.render_recorded, jobs, batch=PAGE_BATCH)
     if renderer.recording:
         renderer.reads.update((job.path, names) for job, (_, names) in zip(jobs, made, strict=True))
     return {job.path: page for job, (page, _) in zip(jobs, made, strict=True)}
@@ -190,15 +193,15 @@ def render_into(
     jobs: list[PageJob], renderer: Renderer, site: SiteWriter, watcher: Watcher
 ) -> list[TreeReport]:
     """Every file of the site, written into `site` as it is made: the reports of the
-    writers, one per process that made files.
+    writers, one per batch of files.
 
-    On a big site the pages are shared out among the machine's cores in small batches,
-    each to whichever process is free, after every fact's card was made once for all;
-    one of the processes makes the other files first, then joins in. Each process streams
-    what it renders into its own writer, so no process holds the whole site. Each file is
-    made by exactly one process, with the same bytes as in one. Raises `TemplateError` or
-    `TemplateFailed` when a template breaks, and `UnsafePath` before anything is written
-    when a page's path would leave the site.
+    On a big site the pages are shared out among worker processes, one per core, in small
+    batches, each to whichever worker is free, after every fact's card was made once for
+    all; the first batch is the other files. Each worker writes what it renders into the
+    site, so no process holds the whole site. Each file is made by exactly one process,
+    with the same bytes as in one. Raises `TemplateError` or `TemplateFailed` when a
+    template breaks, and `UnsafePath` before anything is written when a page's path would
+    leave the site.
     """
     return _render(jobs, renderer, lambda files: site.writer().put_all(files), watcher)
 
@@ -206,8 +209,8 @@ def render_into(
 def _render(
     jobs: list[PageJob], renderer: Renderer, consume: Callable[[Files], R], watcher: Watcher
 ) -> list[R]:
-    """Every file of the site, handed to `consume` in each process that makes files; the
-    results of `consume`, one per such process (see `render_into`)."""
+    """Every file of the site, handed to `consume` in the process that makes them; the
+    results of `consume`, one per batch of files (see `render_into`)."""
     total = len(jobs)
     if total < PARALLEL_MIN_PAGES or parallel.workers() < 2 or not parallel.can_fork():
         watcher.stage("rendering and writing pages")
@@ -225,43 +228,32 @@ def _render(
     watcher.stage("making fact cards")
     _prepare_workers(renderer, jobs)
     watcher.stage("rendering and writing pages")
-    # One process per core, the last making the other files before it joins in: a third
-    # process on two cores would only take turns with the others, each turn emptying the
-    # core's caches. Pages go out in small batches to whichever process is free: on a
-    # shared machine cores are not equally fast.
-    n = parallel.workers()
-    rendered = parallel.Counter(n)
-    tickets, size = parallel.Tickets.for_batches(total, 8)
+    # Pages go out in small batches to whichever worker is free (on a shared machine cores
+    # are not equally fast), the other files first; each worker writes what it renders.
+    batches: list[list[PageJob] | None] = [None]
+    batches += [jobs[start : start + PAGE_BATCH] for start in range(0, total, PAGE_BATCH)]
+    done = 0
 
-    def pages(k: int) -> Iterator[tuple[str, bytes]]:
-        for batch in tickets:
-            for job in jobs[batch * size : (batch + 1) * size]:
-                yield job.path, renderer.render(job)
-                rendered.add(k)
-                if k == 0:
-                    watcher.pages(rendered.total(), total)
-
-    def share(k: int) -> tuple[R | None, Problem | None, dict[str, frozenset[str]]]:
+    def write(batch: list[PageJob] | None) -> tuple[R | None, Problem | None, Reads]:
         try:
-            if k == n - 1:  # the last process: everything but the pages, then pages
-                made = consume(chain(other_files(jobs, renderer), pages(k)))
-            else:
-                made = consume(pages(k))
-            return made, None, renderer.reads
+            if batch is None:
+                return consume(other_files(jobs, renderer)), None, {}
+            made = consume((job.path, renderer.render(job)) for job in batch)
+            reads = renderer.reads
+            return made, None, {job.path: reads[job.path] for job in batch if job.path in reads}
         except TemplateError as exc:  # a traceback does not cross processes: locate it here
             return None, template_problem(exc, renderer.templates_dir.parent), {}
 
-    results = []
-    try:
-        shares = parallel.fork_map(share, list(range(n)), processes=n)
-    finally:
-        tickets.close()
-    for result, problem, reads in shares:
+    def count(_batch: int, written: tuple[R | None, Problem | None, Reads]) -> None:
+        nonlocal done
+        _, problem, reads = written
         if problem is not None:
             raise TemplateFailed(problem)
-        results.append(cast(R, result))
         renderer.reads.update(reads)
-    return results
+        done = min(done + PAGE_BATCH, total)
+        watcher.pages(done, total)
+
+    return [cast(R, made) for made, _, _ in parallel.fork_map(write, batches, taken=count)]
 
 
 def other_files(jobs: Iterable[PageJob], renderer: Renderer) -> Iterator[tuple[str, bytes]]:

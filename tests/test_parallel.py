@@ -45,10 +45,10 @@ def test_fork_map_returns_every_result_in_input_order(monkeypatch: pytest.Monkey
     offset = 1000  # a closure over local state: workers inherit it
     results = parallel.fork_map(lambda x: (x + offset, os.getpid()), list(range(10)))
     assert [r[0] for r in results] == [x + offset for x in range(10)]
-    assert len({r[1] for r in results}) == 3  # really spread over three processes
+    assert os.getpid() not in {r[1] for r in results}  # made by the workers
 
 
-def test_a_failing_worker_fails_the_call_with_its_traceback(
+def test_a_failing_worker_fails_the_call_with_its_exception(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("BRIEFING_WORKERS", "2")
@@ -58,7 +58,7 @@ def test_a_failing_worker_fails_the_call_with_its_traceback(
             raise ValueError("bad input 3")
         return x
 
-    with pytest.raises(parallel.WorkerFailed, match="bad input 3"):
+    with pytest.raises(ValueError, match="bad input 3"):
         parallel.fork_map(explode, [0, 1, 2, 3])
 
 
@@ -109,33 +109,6 @@ def test_a_template_that_fails_in_a_worker_is_reported_at_its_file_and_line(
     assert not list(tmp_path.glob(".site.tmp-*"))
 
 
-def test_a_shared_counter_adds_up_what_every_process_counted(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("BRIEFING_WORKERS", "3")
-    counter = parallel.Counter(3)
-
-    def count(k: int) -> int:
-        for _ in range(100 * (k + 1)):
-            counter.add(k)
-        return os.getpid()
-
-    assert len(set(parallel.fork_map(count, [0, 1, 2]))) == 3
-    assert counter.total() == 600
-
-
-def test_tickets_go_out_once_each_to_whichever_process_asks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("BRIEFING_WORKERS", "3")
-    tickets = parallel.Tickets(500)
-    try:
-        taken = parallel.fork_map(lambda _: list(tickets), [0, 1, 2])
-    finally:
-        tickets.close()
-    assert sorted(t for share in taken for t in share) == list(range(500))
-
-
 def test_batches_to_whichever_process_is_free_keep_the_input_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -175,37 +148,6 @@ def test_each_result_is_taken_once_here(
     assert [r[0] for r in results] == [x * x for x in range(60)]
 
 
-def test_batches_are_taken_while_this_process_still_works(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """With batches, the other processes' results are taken between this process's own
-    batches, not all once every process is done."""
-    monkeypatch.setenv("BRIEFING_WORKERS", "2")
-    here = os.getpid()
-    order: list[str] = []
-    made_there = parallel.Counter(1)
-
-    def work(x: int) -> int:
-        if os.getpid() == here:
-            deadline = time.monotonic() + 10
-            while made_there.total() < 4 and time.monotonic() < deadline:
-                time.sleep(0.001)  # however late the other process starts
-            order.append("made here")
-            time.sleep(0.01)  # the other process sends a few batches meanwhile
-        else:
-            made_there.add(0)
-            time.sleep(0.002)
-        return os.getpid()
-
-    def take(i: int, pid: int) -> None:
-        if pid != here:
-            order.append("taken")
-
-    parallel.fork_map(work, list(range(200)), batch=2, taken=take)
-    last_made_here = len(order) - 1 - order[::-1].index("made here")
-    assert "taken" in order[:last_made_here]
-
-
 def test_batches_come_back_whole_however_much_the_others_sent_meanwhile(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -222,10 +164,12 @@ def test_batches_come_back_whole_however_much_the_others_sent_meanwhile(
     assert {r[1] for r in results} - {here}  # the other process did its share
 
 
-@pytest.mark.parametrize("how", ["raises", "dies"])
+@pytest.mark.parametrize(
+    ("how", "error", "match"),
+    [("raises", ValueError, "bad input .* elsewhere"), ("dies", parallel.WorkerFailed, "died")],
+)
 def test_a_batch_failing_in_another_process_fails_the_call(
-    monkeypatch: pytest.MonkeyPatch,
-    how: str,
+    monkeypatch: pytest.MonkeyPatch, how: str, error: type[Exception], match: str
 ) -> None:
     monkeypatch.setenv("BRIEFING_WORKERS", "2")
     here = os.getpid()
@@ -238,8 +182,7 @@ def test_a_batch_failing_in_another_process_fails_the_call(
             raise ValueError(f"bad input {x} elsewhere")
         return x
 
-    match = "bad input .* elsewhere" if how == "raises" else "died"
-    with pytest.raises(parallel.WorkerFailed, match=match):
+    with pytest.raises(error, match=match):
         parallel.fork_map(
             elsewhere_fails, list(range(100)), batch=2, meanwhile=lambda: time.sleep(0.05)
         )
@@ -274,8 +217,8 @@ def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
 def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every card ends up in this process, the same as made here alone; a card this process
-    made itself is kept as it is, not handed back and adopted again."""
+    """Every card made by the workers ends up in this process once, the same as made here
+    alone."""
     from builder.build import check
     from builder.cards import Cards
     from builder.render import Renderer, share_cards
@@ -295,7 +238,7 @@ def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
     original = Cards.adopt
 
     def adopt(self: Cards, fact_id: str, fragments: tuple[str, str, str, str]) -> None:
-        assert not self.made(fact_id), f"{fact_id} was made here and adopted again"
+        assert not self.made(fact_id), f"{fact_id} was adopted twice"
         adopted.append(fact_id)
         original(self, fact_id, fragments)
 
@@ -316,7 +259,7 @@ def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
     share_cards(alone)
 
     ids = list(briefing.fact_by_id)
-    assert 0 < len(adopted) < len(ids)  # some made there, handed back; the rest made here
+    assert sorted(adopted) == sorted(ids)  # each made by a worker, handed back once
     for fid in ids:
         assert shared.site.cards.made(fid)
         assert shared.site.cards.fragments(fid) == alone.site.cards.fragments(fid)
