@@ -45,7 +45,7 @@ def test_fork_map_returns_every_result_in_input_order(monkeypatch: pytest.Monkey
     offset = 1000  # a closure over local state: workers inherit it
     results = parallel.fork_map(lambda x: (x + offset, os.getpid()), list(range(10)))
     assert [r[0] for r in results] == [x + offset for x in range(10)]
-    assert os.getpid() not in {r[1] for r in results}  # made by the workers
+    assert {r[1] for r in results} - {os.getpid()}  # some made by the workers
 
 
 def test_a_failing_worker_fails_the_call_with_its_exception(
@@ -217,8 +217,8 @@ def test_a_page_path_leaving_the_site_is_refused_before_any_worker_writes(
 def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every card made by the workers ends up in this process once, the same as made here
-    alone."""
+    """Every card ends up in this process, the same as made here alone; a card this process
+    made itself is kept as it is, not handed back and adopted again."""
     from builder.build import check
     from builder.cards import Cards
     from builder.render import Renderer, share_cards
@@ -238,7 +238,7 @@ def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
     original = Cards.adopt
 
     def adopt(self: Cards, fact_id: str, fragments: tuple[str, str, str, str]) -> None:
-        assert not self.made(fact_id), f"{fact_id} was adopted twice"
+        assert not self.made(fact_id), f"{fact_id} was made here and adopted again"
         adopted.append(fact_id)
         original(self, fact_id, fragments)
 
@@ -259,7 +259,7 @@ def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
     share_cards(alone)
 
     ids = list(briefing.fact_by_id)
-    assert sorted(adopted) == sorted(ids)  # each made by a worker, handed back once
+    assert 0 < len(adopted) < len(ids)  # some made there, handed back; the rest made here
     for fid in ids:
         assert shared.site.cards.made(fid)
         assert shared.site.cards.fragments(fid) == alone.site.cards.fragments(fid)
