@@ -312,56 +312,6 @@ class Indexing:
         self.close()
 
 
-def index_site(
-    site_dir: Path, *, binary: Path | None = None, timeout: float = TIMEOUT_SECONDS
-) -> SearchResult:
-    """Index every page of a built site that carries `data-pagefind-body` (the rendered
-    pages, parsed) into `site_dir/pagefind/`, replacing any old bundle."""
-    started = time.perf_counter()
-    executable = binary if binary is not None else pagefind_binary()
-    if executable is None or not executable.is_file():
-        return _failed(started, "the Pagefind search indexer is not installed", _REINSTALL)
-    if not site_dir.is_dir():
-        return _failed(started, f"there is no built site at {site_dir} to index", _NO_SITE)
-    bundle = site_dir / BUNDLE_DIR
-    if bundle.is_dir():
-        shutil.rmtree(bundle)
-    try:
-        completed = subprocess.run(
-            [str(executable), "--site", ".", "--output-subdir", BUNDLE_DIR, "--quiet"],
-            cwd=site_dir,
-            env=_clean_environment(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return _failed(
-            started,
-            f"the search indexer did not finish within {timeout:g} seconds",
-            "Build without search (`--no-search`) and report this with the site's size.",
-        )
-    except OSError as exc:
-        return _failed(started, f"cannot run the search indexer: {exc.strerror}", _REINSTALL)
-    if completed.returncode != 0:
-        output = (completed.stderr or completed.stdout).strip()
-        return _failed(
-            started,
-            f"the search indexer failed (exit status {completed.returncode})",
-            "The previous site was kept. Build with `--no-search` to publish without search.",
-            excerpt="\n".join(list(dict.fromkeys(output.splitlines()))[-10:]),
-        )
-    pages = _indexed_pages(bundle)
-    if pages is None:
-        return _failed(
-            started,
-            "the search indexer wrote no index",
-            "Check that pages carry `data-pagefind-body`; build with `--no-search` meanwhile.",
-        )
-    return SearchResult(pages=pages, seconds=time.perf_counter() - started)
-
-
 def _clean_environment() -> dict[str, str]:
     """The environment without PAGEFIND_* settings, so every build indexes the same way."""
     return {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
