@@ -174,6 +174,7 @@ def _become_indexer(
         if write_pages(records(), scratch, language):
             os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
             os.chdir(scratch)  # Pagefind reads pagefind.yml/.toml/.json there: there are none
+            status = 127  # the shell's status for a program that cannot run
             os.execve(argv[0], argv, _clean_environment())
         status = 0
     except BaseException:

@@ -237,6 +237,11 @@ with start_index(records, site / "pagefind") as indexing:
     made = indexing.wait()
 with start_index(broken, site / "pagefind") as indexing:
     failed = indexing.wait()
+not_a_program = Path(sys.argv[1], "pagefind")
+not_a_program.write_text("not a program")
+with start_index(records, site / "pagefind", binary=not_a_program) as indexing:
+    refused = indexing.wait()
+print(refused.problems[0].message, file=sys.stderr)
 print(os.getpid(), made.pages, made.ok, failed.problems[0].message, "|", failed.problems[0].excerpt)
 """
 
@@ -271,6 +276,12 @@ def test_the_indexer_makes_the_records_in_its_own_process(
     assert (maker != pid) is fork
     assert message.startswith("making the search records failed")
     assert "RuntimeError: no records today" in message.split("|")[1]
+    refused = done.stderr.strip().splitlines()[-1]
+    assert refused == (
+        "the search indexer failed (exit status 127)"
+        if fork
+        else "cannot run the search indexer: Permission denied"
+    )
     assert list((tmp_path / "site").iterdir()) == [], "no scratch left; the old bundle gone"
 
 
