@@ -80,9 +80,12 @@ Lookup = Callable[[str, int], "Cited | None"]
 class Footnotes:
     """Numbers one page's citations at a time, with what `lookup` says each one shows."""
 
-    def __init__(self, lookup: Lookup, env: Environment) -> None:
+    def __init__(self, lookup: Lookup, env: Environment, *, per_page: bool = False) -> None:
         self.lookup = lookup
         self.env = env
+        self.per_page = per_page
+        """Forget what was looked up and made after each page: a renderer that records what
+        each page reads (the preview's) needs every page to look up what it shows."""
         self._macros: Any = None
         """The template's macros, once it is loaded."""
         self._known: dict[str, tuple[Cited, str] | None] = {}
@@ -93,6 +96,8 @@ class Footnotes:
 
     def number(self, html: str) -> str:
         """`html` with its placeholders numbered and its References list in the slot."""
+        if self.per_page:
+            self._known, self._compact, self._macros = {}, {}, None
         if "<!--fn " not in html:
             return html.replace(REFERENCES_SLOT, "", 1)
         numbers: dict[tuple[str, int, int], int] = {}

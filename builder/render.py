@@ -78,7 +78,7 @@ class Renderer:
         """What making the renderer read, and so every page: the site, the navigation's pages."""
         self.reads: dict[str, frozenset[str]] = {}
         """What each page rendered in this process read, by output path (when recording)."""
-        self.footnotes = Footnotes(cards.cited, self.env)
+        self.footnotes = Footnotes(cards.cited, self.env, per_page=recording)
         self.cards_shared = False
         """Whether `share_cards` has made every card already."""
 
