@@ -78,8 +78,9 @@ class FactParts(NamedTuple):
     """Its record in `facts.json`'s `facts` list, indented as it stands there."""
     csv: bytes
     """Its rows of `facts.csv`, one per citation."""
-    entry: _Escaped | None
-    """Its `<entry>` of `feed.xml` (None for an undated fact, which the feed leaves out)."""
+    entry: bytes | None
+    """Its `<entry>` of `feed.xml`, encoded (None for an undated fact, which the feed
+    leaves out)."""
     when: tuple[int, int, int] | None
     """Its date as (year, month, day), which sorts as dates do."""
 
@@ -167,7 +168,7 @@ class Feeds:
             html, text = self._claim(fid)
             fact_url = self._full(self.urls.fact(fid))
             record = self._record(fact, text, fact_url)
-            entry = self._entry(fact, html, text, fact_url) if fact.date else None
+            entry = self._entry(fact, html, text, fact_url).encode() if fact.date else None
             when = (fact.date.year, fact.date.month, fact.date.day) if fact.date else None
             self._parts[fid] = FactParts(_record_line(record), _rows(record), entry, when)
 
@@ -396,9 +397,13 @@ def _join_csv(*facts: bytes) -> bytes:
     return b"".join((csv_rows([CSV_HEADER]), *facts))
 
 
-def _feed(head: tuple[tuple[str, str], ...], *entries: _Escaped) -> bytes:
-    """Dated facts, newest first (ties in id order)."""
-    return _XML.get_template("feed.xml").render(dict(head), entries=entries).encode()
+def _feed(head: tuple[tuple[str, str], ...], *entries: bytes) -> bytes:
+    """Dated facts, newest first (ties in id order). The template is rendered around one
+    stand-in entry, where the encoded entries are joined: the feed is never held as text
+    (at 10,000 facts that text took 30 MB more than the file's bytes)."""
+    around = _XML.get_template("feed.xml").render(dict(head), entries=[_ENTRIES]).encode()
+    before, after = around.split(_ENTRIES.encode())
+    return b"".join((before, *entries, after))
 
 
 def _sitemap(origin: str, *paths: str) -> bytes:
@@ -444,6 +449,10 @@ def _xml_text(text: str) -> str:
 
 class _Escaped(str):
     """Text escaped for XML already: an attribute's value, an entry of the feed."""
+
+
+_ENTRIES = _Escaped("<!--entries-->")
+"""Where `_feed` puts the entries: no escaped value can write `<!--`."""
 
 
 def _as_text(value: object) -> str:
