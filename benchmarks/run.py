@@ -293,15 +293,6 @@ def ours(root: Path, out: Path, python: str = sys.executable, *, search: bool = 
     return Contender(Measure(), lambda: timed(cmd, REPO, env), out)
 
 
-def search_seconds(root: Path, out: Path, plain: Measure) -> float | None:
-    """The search step's share: one build with search minus the median build without."""
-    if not plain.ok:
-        return None
-    shutil.rmtree(out, ignore_errors=True)
-    with_search = timed(build_cmd(root, out, search=True), REPO, builder_env())
-    return max(0.0, with_search.wall - plain.wall)
-
-
 def probe_search(root: Path, out: Path) -> dict[str, float]:
     """The search step alone, as the build runs it: records made from the checked
     briefing and indexed by Pagefind (`--probe-search`, in a fresh process)."""
@@ -458,10 +449,15 @@ def measure_help(runs: int) -> float:
 
 
 def measure_real(work: Path, runs: int) -> tuple[Measure, float | None]:
-    out = work / "site-real"
-    real = ours(REPO, out)
-    interleave([real], runs)
-    return real.measure, search_seconds(REPO, out, real.measure)
+    """The real briefing's build, and its search step's share: the median build with
+    search minus the median without, in the same rounds (one build each would leave a
+    difference smaller than the machine's drift)."""
+    real = ours(REPO, work / "site-real")
+    searched = ours(REPO, work / "site-real-search", search=True)
+    interleave([real, searched], max(runs, 5))
+    if not (real.measure.ok and searched.measure.ok):
+        return real.measure, None
+    return real.measure, max(0.0, searched.measure.wall - real.measure.wall)
 
 
 # Report -------------------------------------------------------------------------------------
