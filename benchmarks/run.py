@@ -659,7 +659,7 @@ def report(
             f"({real[0].pages} pages)"
         )
         if real[1] is not None:
-            lines.append(f"- Pagefind indexing (real briefing): {real[1]:.2f} s")
+            lines.append(f"- the search step's share (real briefing): {real[1]:.2f} s")
     for r in results:
         if r.search is not None:
             lines.append(f"- the search step's share ({r.n:,} facts): {r.search:.2f} s")
