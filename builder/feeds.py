@@ -377,8 +377,8 @@ def _rows(record: dict[str, Any]) -> bytes:
 
 def _record_line(record: dict[str, Any]) -> bytes:
     """A fact's line of `facts.json`'s `facts` list: compact, as the standard library's C
-    encoder writes it (an indented `json.dumps` runs the pure-Python encoder, about four
-    times slower on 10,000 facts), so a diff of two builds shows one line per changed fact."""
+    encoder writes it (with an indent `json.dumps` runs its pure-Python encoder; see
+    `benchmarks/stdlib.md`), so a diff of two builds shows one line per changed fact."""
     return b"    " + json.dumps(record, ensure_ascii=False).encode()
 
 
@@ -399,8 +399,8 @@ def _join_csv(*facts: bytes) -> bytes:
 
 def _feed(head: tuple[tuple[str, str], ...], *entries: bytes) -> bytes:
     """Dated facts, newest first (ties in id order). The template is rendered around one
-    stand-in entry, where the encoded entries are joined: the feed is never held as text
-    (at 10,000 facts that text took 30 MB more than the file's bytes)."""
+    stand-in entry, where the encoded entries are joined: the feed is never held as text,
+    which takes more memory than its bytes (`benchmarks/README.md`)."""
     around = _XML.get_template("feed.xml").render(dict(head), entries=[_ENTRIES]).encode()
     before, after = around.split(_ENTRIES.encode())
     return b"".join((before, *entries, after))
