@@ -46,11 +46,11 @@ class Builder:
             check=True,
         )
 
-    def once(self) -> Run:
+    def once(self, sample: bool = False) -> Run:
         """One full build into a removed output folder (the cwd is the tree: `python -m`
-        puts it first on the module path)."""
+        puts it first on the module path); with `sample`, its memory sampled."""
         shutil.rmtree(self.out, ignore_errors=True)
-        return run.timed(run.build_cmd(self.root, self.out), self.tree, self.env)
+        return run.timed(run.build_cmd(self.root, self.out), self.tree, self.env, sample)
 
 
 def revision(rev: str) -> str:
@@ -121,6 +121,8 @@ def alternate(builders: tuple[Builder, Builder], runs: int, say: Callable[[str],
         for builder in builders if i % 2 == 0 else builders[::-1]:
             builder.measure.runs.append(builder.once())
         say(f"round {i + 1} of {runs}")
+    for builder in builders:  # memory apart: sampling it takes CPU from the build timed
+        builder.measure.memory_runs.append(builder.once(sample=True))
 
 
 def same_output(a: Path, b: Path) -> tuple[int, list[str]]:
@@ -160,8 +162,8 @@ def report(base: Builder, new: Builder, n: int, work: Path) -> str:
             f"Full builds (`--no-search`) of the {n:,}-fact synthetic corpus (`gen_corpus.py`), "
             f"each revision with its own templates, {len(base.measure.runs)} rounds, the order "
             "swapped every round, after one untimed build each; medians; peak memory is the "
-            "whole process tree's PSS (shared pages counted once), beside the largest process's "
-            "maxrss.",
+            "whole process tree's PSS (shared pages counted once), sampled in one more build "
+            "each, beside the largest process's maxrss.",
             "",
             "| builder | wall | CPU | peak memory |",
             "|---|---|---|---|",

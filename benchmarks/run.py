@@ -47,7 +47,8 @@ class Run:
     """The largest single process's peak resident memory (maxrss)."""
     pss: int = 0
     """The peak of the whole process tree's proportional set size: the parent and every
-    worker, pages they share counted once (sampled; 0 where /proc has no smaps_rollup)."""
+    worker, pages they share counted once (sampled in a memory run; 0 in a timed run, and
+    where /proc has no smaps_rollup)."""
 
 
 @dataclass
@@ -75,9 +76,14 @@ class Measure:
     def rss(self) -> int:
         return int(statistics.median(r.rss for r in self.runs)) if self.runs else 0
 
+    memory_runs: list[Run] = field(default_factory=list)
+    """Runs whose memory was sampled (`MEMORY_RUNS`), apart from the timed ones: sampling
+    takes CPU the build would have had."""
+
     @property
     def pss(self) -> int:
-        return int(statistics.median(r.pss for r in self.runs)) if self.runs else 0
+        sampled = [r.pss for r in self.memory_runs if r.pss]
+        return int(statistics.median(sampled)) if sampled else 0
 
 
 @dataclass
@@ -103,7 +109,8 @@ def load_result(path: Path) -> SizeResult:
 
     def measure(d: dict[str, object]) -> Measure:
         runs = [Run(**r) for r in d.pop("runs")]  # type: ignore[attr-defined]
-        return Measure(runs=runs, **d)  # type: ignore[arg-type]
+        memory = [Run(**r) for r in d.pop("memory_runs", [])]  # type: ignore[attr-defined]
+        return Measure(runs=runs, memory_runs=memory, **d)  # type: ignore[arg-type]
 
     other, searched = data.get("other"), data.get("searched")
     return SizeResult(
@@ -125,12 +132,19 @@ class CommandFailed(Exception):
 
 PSS_INTERVAL = 0.02
 """Seconds between two samples of the process tree's memory."""
+MEMORY_RUNS = 1
+"""Runs of each contender, after the timed rounds, whose memory is sampled. Reading every
+process's `smaps_rollup` every 20 ms took some 2.9 s of CPU beside a 10,000-fact build on
+two cores and added about 13 % to its wall time, so timed runs are not sampled."""
 
 
-def timed(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None) -> Run:
+def timed(
+    cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None, sample: bool = False
+) -> Run:
     """Run `cmd` to completion in a fresh process; its own rusage gives CPU and the largest
     process's peak (RUSAGE_CHILDREN of that one process, via wait4, counting its reaped
-    children too); the whole tree's proportional set size is sampled while it runs."""
+    children too); with `sample`, the whole tree's proportional set size is sampled while
+    it runs (which costs the machine CPU: time such a run for memory only)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -138,7 +152,7 @@ def timed(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = Non
         )
         peak = 0
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if sample else 0)
             if pid:
                 break
             peak = max(peak, tree_pss(proc.pid))
@@ -179,24 +193,30 @@ class Contender:
     """One builder under test: a call that runs it once, and the folder it writes."""
 
     measure: Measure
-    once: Callable[[], Run] | None = None
+    once: Callable[[bool], Run] | None = None
+    """Runs the builder once; with True, its memory sampled (`timed`'s `sample`)."""
     out: Path | None = None
 
 
 def interleave(contenders: Sequence[Contender], runs: int) -> None:
     """Run each contender once per round, round after round, so that the noise of a shared
-    machine falls on all of them alike; each run writes into a removed output folder."""
-    for _ in range(runs):
+    machine falls on all of them alike, then `MEMORY_RUNS` more rounds with their memory
+    sampled; each run writes into a removed output folder."""
+    for round_ in range(runs + MEMORY_RUNS):
+        sample = round_ >= runs
         for c in contenders:
             if c.once is None or c.out is None:
                 continue
             shutil.rmtree(c.out, ignore_errors=True)
             try:
-                c.measure.runs.append(c.once())
+                run = c.once(sample)
             except CommandFailed as exc:
                 c.measure.note = f"failed: {exc}"
                 c.measure.runs.clear()
+                c.measure.memory_runs.clear()
                 c.once = None
+                continue
+            (c.measure.memory_runs if sample else c.measure.runs).append(run)
     for c in contenders:
         if c.out is not None and c.measure.ok:
             c.measure.pages, c.measure.bytes = tree_size(c.out)
@@ -290,7 +310,7 @@ def prepare_corpus(n: int, work: Path) -> Path:
 def ours(root: Path, out: Path, python: str = sys.executable, *, search: bool = False) -> Contender:
     env = builder_env()
     cmd = build_cmd(root, out, search=search, python=python)
-    return Contender(Measure(), lambda: timed(cmd, REPO, env), out)
+    return Contender(Measure(), lambda sample: timed(cmd, REPO, env, sample), out)
 
 
 def probe_search(root: Path, out: Path) -> dict[str, float]:
@@ -345,9 +365,9 @@ def hugo(n: int, work: Path, bench: Path = SHARED_BENCH) -> Contender:
     site = work / f"hugo-{n}"
     subprocess.run(["bash", bench / "hugo_prepare.sh", corpus, site], check=True)
 
-    def once() -> Run:
+    def once(sample: bool) -> Run:
         shutil.rmtree(site / "resources", ignore_errors=True)
-        return timed([binary, "--quiet"], site)
+        return timed([binary, "--quiet"], site, sample=sample)
 
     return Contender(Measure(), once, site / "public")
 
@@ -358,7 +378,11 @@ def naive(n: int, work: Path, bench: Path = SHARED_BENCH) -> Contender:
     corpus = reference_corpus(n, work, bench)
     out = work / f"naive-{n}"
     script = bench / "naive_build.py"
-    return Contender(Measure(), lambda: timed([sys.executable, script, corpus, out], work), out)
+    return Contender(
+        Measure(),
+        lambda sample: timed([sys.executable, script, corpus, out], work, None, sample),
+        out,
+    )
 
 
 def reference_corpus(n: int, work: Path, bench: Path = SHARED_BENCH) -> Path:
@@ -562,9 +586,11 @@ def report(
         "`round by round` divides each of our rounds by Hugo's in the same round "
         "(median, smallest and largest), which this shared machine's drift touches least; "
         "peak memory is the whole process tree's proportional set size (PSS: the parent and "
-        "every worker, shared pages counted once; sampled every 20 ms), beside the largest "
-        "single process's maxrss (wait4 rusage). Hugo and the plain-Python script "
-        "build the reference page set from the reference corpus of the same size, in the same run.",
+        "every worker, shared pages counted once; sampled every 20 ms in one more run of each "
+        "builder after the timed rounds, since sampling takes CPU from what it measures), "
+        "beside the largest single process's maxrss (wait4 rusage, timed runs). Hugo and "
+        "the plain-Python script build the reference page set from the reference corpus of "
+        "the same size, in the same run.",
         "",
         "## Full build",
         "",
