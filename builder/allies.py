@@ -59,7 +59,7 @@ def position_matrix(ctx: SiteContext, allies: tuple[str, ...]) -> Matrix:
                     urls.fact(fid),
                     f"fact {n}",
                     f"{actor.name}, {issue.title}: ",
-                    ctx.cards.view(fid).event,
+                    ctx.cards.badge_of(fid),
                 )
                 for n, fid in enumerate(pos.facts, start=1)
             )

@@ -137,6 +137,10 @@ class SourceLinks:
         return text_fragment_url(self.original, passage) if self.original else ""
 
 
+_NO_BADGE = Markup("")
+"""The badge of a fact of the main event."""
+
+
 def event_badges(briefing: Briefing) -> dict[str, EventBadge]:
     """The badge of each event but the main one, by event id."""
     site = briefing.site
@@ -267,9 +271,10 @@ class Cards:
         return Markup(html.strip())
 
     def badge_of(self, fact_id: str) -> Markup:
-        """The fact's event badge, or nothing for a fact of the main event."""
-        event = self.view(fact_id).event
-        return self.badge(event) if event is not None else Markup("")
+        """The fact's event badge, or nothing for a fact of the main event (read from the
+        fact, not its view: pages that list every fact ask for every badge)."""
+        event = self.badges.get(self.briefing.fact_by_id[fact_id].event)
+        return self.badge(event) if event is not None else _NO_BADGE
 
     def badge(self, event: EventBadge) -> Markup:
         """An event's badge as HTML (`_event_badge.html`), made once per event."""

@@ -285,7 +285,7 @@ def search_page(ctx: SiteContext, *, url: str) -> Context:
             FactEntryGroup(
                 topic.title,
                 tuple(
-                    FactEntry(link, ctx.cards.badges.get(b.fact_by_id[fid].event))
+                    FactEntry(link, ctx.cards.badge_of(fid))
                     for link, fid in zip(
                         ctx.topic_links(topic.id), ctx.topic_facts(topic.id), strict=True
                     )

@@ -98,7 +98,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
     passage_url = ctx.cards.source_links(source_id).passage_url
     citation = ctx.urls.citation
     fact_by_id = b.fact_by_id
-    badges = ctx.cards.badges
+    badge_of = ctx.cards.badge_of
     passages: list[Passage] = []
     spans: list[Span] = []
     for fid in fact_ids:
@@ -116,7 +116,7 @@ def source_page(ctx: SiteContext, *, url: str, source_id: str) -> Context:
                         cit.number,
                         cit.passage,
                         passage_url(cit.passage),
-                        badges.get(fact_by_id[fid].event),
+                        badge_of(fid),
                     )
                 )
     in_text_order = sorted(range(len(spans)), key=lambda i: spans[i].start)  # stable

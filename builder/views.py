@@ -103,8 +103,9 @@ class MatrixFact:
     text: str
     hidden: str
     """Read by screen readers before `text`: which ally and issue the link is about."""
-    event: EventBadge | None
-    """The fact's event when it is not the main one: a cell resting on it says so."""
+    badge: Markup
+    """The fact's event badge when it is not of the main event, else empty: a cell resting
+    on another event says so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,8 +305,8 @@ class Passage:
     number: int
     text: str
     original_url: str
-    event: EventBadge | None
-    """The citing fact's event when it is not the main one."""
+    badge: Markup
+    """The citing fact's event badge when it is not of the main event, else empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,10 +443,11 @@ class DisputesPage:
 
 @dataclass(frozen=True, slots=True)
 class FactEntry:
-    """A fact in the search page's index: its link and, outside the main event, its event."""
+    """A fact in the search page's index: its link and, outside the main event, its event's
+    badge (else empty)."""
 
     link: Link
-    event: EventBadge | None
+    badge: Markup
 
 
 @dataclass(frozen=True, slots=True)
