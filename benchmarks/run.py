@@ -56,6 +56,9 @@ class Measure:
     """Several runs of one command and what the last one wrote."""
 
     runs: list[Run] = field(default_factory=list)
+    memory_runs: list[Run] = field(default_factory=list)
+    """Runs whose memory was sampled (`MEMORY_RUNS`), apart from the timed ones: sampling
+    takes CPU the build would have had."""
     pages: int = 0
     bytes: int = 0
     note: str = ""
@@ -75,10 +78,6 @@ class Measure:
     @property
     def rss(self) -> int:
         return int(statistics.median(r.rss for r in self.runs)) if self.runs else 0
-
-    memory_runs: list[Run] = field(default_factory=list)
-    """Runs whose memory was sampled (`MEMORY_RUNS`), apart from the timed ones: sampling
-    takes CPU the build would have had."""
 
     @property
     def pss(self) -> int:
@@ -479,9 +478,15 @@ def measure_real(work: Path, runs: int) -> tuple[Measure, float | None]:
     real = ours(REPO, work / "site-real")
     searched = ours(REPO, work / "site-real-search", search=True)
     interleave([real, searched], max(runs, 5))
-    if not (real.measure.ok and searched.measure.ok):
-        return real.measure, None
-    return real.measure, max(0.0, searched.measure.wall - real.measure.wall)
+    return real.measure, search_share(searched.measure, real.measure)
+
+
+def search_share(searched: Measure, plain: Measure) -> float | None:
+    """The search step's share of the default build: its median wall time minus the
+    median of the build without search, taken in the same rounds."""
+    if not (searched.ok and plain.ok):
+        return None
+    return max(0.0, searched.wall - plain.wall)
 
 
 # Report -------------------------------------------------------------------------------------
@@ -848,7 +853,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         search, step = None, {}
         if searched is not None and searched.measure.ok and mine.measure.ok:
-            search = max(0.0, searched.measure.wall - mine.measure.wall)
+            search = search_share(searched.measure, mine.measure)
             say(f"{n:,} facts: the search step alone")
             step = measure_search_step(
                 args.work / f"corpus-{n}", args.work / f"search-{n}", args.runs

@@ -75,7 +75,7 @@ class FactParts(NamedTuple):
     """One fact's share of the machine outputs."""
 
     json: bytes
-    """Its record in `facts.json`'s `facts` list, indented as it stands there."""
+    """Its line of `facts.json`'s `facts` list (`_record_line`)."""
     csv: bytes
     """Its rows of `facts.csv`, one per citation."""
     entry: bytes | None
