@@ -132,9 +132,9 @@ class CommandFailed(Exception):
 PSS_INTERVAL = 0.02
 """Seconds between two samples of the process tree's memory."""
 MEMORY_RUNS = 1
-"""Runs of each contender, after the timed rounds, whose memory is sampled. Reading every
-process's `smaps_rollup` every 20 ms took some 2.9 s of CPU beside a 10,000-fact build on
-two cores and added about 13 % to its wall time, so timed runs are not sampled."""
+"""Runs of each contender, after the timed rounds, whose memory is sampled: reading every
+process's `smaps_rollup` every 20 ms takes CPU from the build it times (`stages.py`
+measures how much), so timed runs are not sampled."""
 
 
 def timed(
