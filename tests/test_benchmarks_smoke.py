@@ -188,6 +188,35 @@ def test_round_by_round_divides_each_of_our_rounds_by_hugos_in_the_same_round() 
     assert paired(measure(4.0), Measure()) == "n/a"
 
 
+def test_the_stages_benchmark_prints_each_stage_the_encoders_and_the_sampling_cost(
+    tmp_path: Path,
+) -> None:
+    """`benchmarks/stages.py` times each stage of a build in this process, the two
+    `facts.json` encoders and sampled against plain builds, and leaves this process's
+    worker setting and cycle collector as it found them."""
+    import gc
+    import os
+
+    from benchmarks import stages
+
+    results = tmp_path / "stages.md"
+    before = os.environ.get("BRIEFING_WORKERS")
+    args = ["--size", str(N), "--runs", "1", "--work", str(tmp_path), "--results", str(results)]
+    assert stages.main(args) == 0
+    assert os.environ.get("BRIEFING_WORKERS") == before and gc.isenabled()
+    text = results.read_text(encoding="utf-8")
+    for row in (
+        "| checking | ",
+        "| the fact cards | ",
+        "| pages: fact.html | ",
+        "| file: facts.json | ",
+    ):
+        assert row in text
+    assert re.search(r"one compact line each .*: \d+\.\d\d s of CPU", text)
+    assert re.search(r"sampled every 20 ms: \d+\.\d\d s wall; the sampling took", text)
+    assert str(tmp_path) not in text
+
+
 def test_two_revisions_are_compared_in_turn_with_their_output(tmp_path: Path) -> None:
     """`benchmarks/compare.py` builds the corpus with a commit's builder and with this
     tree's, in turn, and says whether they wrote the same bytes (in a clean checkout, the
