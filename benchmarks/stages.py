@@ -149,8 +149,9 @@ def report(
             f"| all pages | {pages:.2f} s | |",
             f"| all machine-readable and static files | {files:.2f} s | |",
             "",
-            "The first machine-readable file's row (`facts.json`) holds the making of every "
-            "fact's parts of them all: its JSON line, its CSV rows and its feed entry.",
+            "`facts.json`'s row holds the making of `facts.csv` too (each fact's JSON line "
+            "and CSV rows come from one record, written side by side); `feed.xml`'s row, "
+            "each dated fact's entry.",
             "",
             "## facts.json's records",
             "",

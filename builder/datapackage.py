@@ -185,9 +185,12 @@ class Dataset:
     unchanged; the small tables and the descriptor are made again only when the site, the
     actors or the sources changed."""
 
-    def __init__(self, briefing: Briefing, urls: Urls) -> None:
+    def __init__(self, briefing: Briefing, urls: Urls, *, memo: bool = True) -> None:
         self.briefing = briefing
         self.urls = urls
+        self.memo = memo
+        """Keep each fact's selectors and rows for the next build (the preview's); a build
+        makes the selectors again for `citations.csv` rather than hold them all."""
         self._rows: dict[str, tuple[Fact, tuple[Source, ...], bytes]] = {}
         self._selected: dict[str, tuple[Fact, tuple[Source, ...], tuple[Selectors, ...]]] = {}
         self._small: tuple[tuple[object, ...], dict[str, bytes]] | None = None
@@ -210,7 +213,9 @@ class Dataset:
                     for cit, source in zip(fact.citations, cited, strict=True)
                 ]
             )
-            found = self._selected[fact.id] = (fact, cited, made)
+            found = (fact, cited, made)
+            if self.memo:
+                self._selected[fact.id] = found
         return found[2]
 
     def _cited(self, fact: Fact) -> tuple[Source, ...]:
@@ -227,7 +232,8 @@ class Dataset:
             found = self._rows.get(fact.id)
             if found is None or found[0] != fact or found[1] != cited:
                 found = (fact, cited, _citation_rows(fact, cited, self.selectors(fact)))
-            rows[fact.id] = found
+            if self.memo:
+                rows[fact.id] = found
             pieces.append(found[2])
         self._rows = rows
         self._selected = {fid: self._selected[fid] for fid in rows if fid in self._selected}

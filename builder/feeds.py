@@ -5,20 +5,21 @@ path -> bytes, byte-identical for identical input (no wall clock, sorted iterati
 Formats are documented in `docs/facts-json.md`.
 
 JSON is written by `json`, the CSV by `csv` (`datapackage.csv_rows`), the feed and the
-sitemap by the Jinja templates in `builder/formats/`, which escape every value as XML. Each
-fact's share of `facts.json`, `facts.csv` and `feed.xml` is made once (`Feeds.part`) and the
-files are joined from those parts, so the preview remakes only the parts of the facts an
-edit touched (`Feeds.keep`).
+sitemap by the Jinja templates in `builder/formats/`, which escape every value as XML. Each file is
+written in one pass over the facts, each fact's share made as it is written; the preview
+keeps the shares (`memo`), so it remakes only those of the facts an edit touched
+(`Feeds.keep`).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from html import escape as html_escape
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -71,56 +72,53 @@ def machine_outputs(
     return dict(Feeds(briefing, urls, claim).made(page_urls))
 
 
-class FactParts(NamedTuple):
-    """One fact's share of the machine outputs."""
-
-    json: bytes
-    """Its line of `facts.json`'s `facts` list (`_record_line`)."""
-    csv: bytes
-    """Its rows of `facts.csv`, one per citation."""
-    entry: bytes | None
-    """Its `<entry>` of `feed.xml`, encoded (None for an undated fact, which the feed
-    leaves out)."""
-    when: tuple[int, int, int] | None
-    """Its date as (year, month, day), which sorts as dates do."""
-
-
 class Feeds:
-    """One build's machine outputs, joined from each fact's memoised `FactParts`.
+    """One build's machine outputs, each file made in one pass over the facts.
 
-    Make one per build (its parts assume the briefing does not change); the preview hands
-    over the previous build's parts of the facts an edit did not touch with `keep`.
+    Make one per build (what it keeps assumes the briefing does not change). With `memo`
+    (the preview's), each fact's share of `facts.json`, `facts.csv` and `feed.xml` is kept,
+    `keep` hands over the previous build's shares of the facts an edit did not touch, and
+    `keys` says what each file was made from. Without it (a build's), no fact's share
+    outlives the file it went into: the largest file is the most held at once.
     """
 
-    def __init__(self, briefing: Briefing, urls: Urls, claim: Claim | None = None) -> None:
+    def __init__(
+        self, briefing: Briefing, urls: Urls, claim: Claim | None = None, *, memo: bool = True
+    ) -> None:
         self.briefing = briefing
         self.urls = urls
+        self.memo = memo
         self._claim = claim if claim is not None else self._markdown_claim
         self._markdown: Markdown | None = None
         self.feed_id = _feed_id(urls, briefing.site.title)
-        self._parts: dict[str, FactParts] = {}
+        self._tables: dict[str, tuple[bytes, bytes]] = {}
+        """Each fact's line of `facts.json` and rows of `facts.csv` (with `memo`)."""
+        self._entries: dict[str, bytes] = {}
+        """Each dated fact's `<entry>` of `feed.xml`, encoded (with `memo`)."""
         self.keys: dict[str, tuple[object, ...]] = {}
-        """What each file was last joined from: equal keys, equal bytes."""
+        """What each file was last made from, with `memo`: equal keys, equal bytes."""
         self._json_head: tuple[tuple[object, ...], bytes] | None = None
         """`facts.json` before its facts, and what it was made from (kept by `keep`)."""
-        self.dataset = Dataset(briefing, urls)
+        self.dataset = Dataset(briefing, urls, memo=memo)
 
     def keep(self, previous: Feeds, fact_ids: Iterable[str]) -> None:
-        """Reuse `previous`'s parts of `fact_ids`: the facts nothing shown in their parts
-        changed (not their claim, sources, disputes), with the same site and URLs."""
+        """Reuse `previous`'s shares of `fact_ids`: the facts nothing shown in them changed
+        (not their claim, sources, disputes), with the same site and URLs."""
         self._json_head = previous._json_head
         self.dataset.keep(previous.dataset)
         for fid in fact_ids:
-            if fid in previous._parts:
-                self._parts[fid] = previous._parts[fid]
+            if fid in previous._tables:
+                self._tables[fid] = previous._tables[fid]
+            if fid in previous._entries:
+                self._entries[fid] = previous._entries[fid]
 
     def files(
         self,
         page_urls: Iterable[str] = (),
         unchanged: Mapping[str, tuple[object, ...]] | None = None,
     ) -> dict[str, bytes]:
-        """Every machine-readable file; with `unchanged` (an earlier `keys`), only those
-        whose parts differ from the ones it names."""
+        """Every machine-readable file; with `unchanged` (an earlier `keys`, with `memo`),
+        only those whose shares differ from the ones it names."""
         return dict(self.made(page_urls, unchanged))
 
     def made(
@@ -130,29 +128,46 @@ class Feeds:
     ) -> Iterator[tuple[str, bytes]]:
         """`files` one at a time, each made when asked for: a build writes each and lets
         it go before the next is made."""
-        ids = sorted(self.briefing.fact_by_id)
-        new = [fid for fid in ids if fid not in self._parts]
-        self._make_parts(new)
-        parts = [self._parts[fid] for fid in ids]
-        dated = sorted((p for p in parts if p.when), key=lambda p: p.when or (), reverse=True)
-        b = self.briefing
-        made_from = (b.site, b.actors, b.sources, b.withdrawn)
-        if self._json_head is None or self._json_head[0] != made_from:
-            self._json_head = (made_from, self._make_json_head())
-        head = self._json_head[1]
-        joins: dict[str, tuple[Callable[..., bytes], tuple[object, ...]]] = {
-            "facts.json": (_join_json, (head, *(p.json for p in parts))),
-            "facts.csv": (_join_csv, tuple(p.csv for p in parts)),
-            "feed.xml": (_feed, (self._feed_head(), *(p.entry for p in dated))),
-            "sitemap.xml": (_sitemap, (self.urls.origin, *sorted(set(page_urls)))),
-            "robots.txt": (_robots, (self.urls.origin + self.urls.sitemap(),)),
+        assert unchanged is None or self.memo, "only kept shares say what did not change"
+        facts = self.briefing.fact_by_id
+        ids = sorted(facts)
+        # Newest first; ties in id order (a stable sort keeps them so, reversed or not).
+        dated = sorted((fid for fid in ids if facts[fid].date), key=self._when, reverse=True)
+        head, feed_head = self._head(), self._feed_head()
+        origin, locs = self.urls.origin, sorted(set(page_urls))
+        sitemap = origin + self.urls.sitemap()
+        keys: dict[str, tuple[object, ...]] = {
+            "sitemap.xml": (origin, *locs),
+            "robots.txt": (sitemap,),
         }
-        for name, (join, key) in joins.items():
-            self.keys[name] = key
-            if unchanged is None or unchanged.get(name) != key:
-                yield name, join(*key)
+        if self.memo:
+            tables = [self._table(fid) for fid in ids]
+            keys["facts.json"] = (head, *(line for line, _ in tables))
+            keys["facts.csv"] = tuple(rows for _, rows in tables)
+            keys["feed.xml"] = (feed_head, *(self._entry(fid) for fid in dated))
+            del tables
+            self.keys = keys
+
+        def wanted(name: str) -> bool:
+            return unchanged is None or unchanged.get(name) != keys.get(name)
+
+        if wanted("facts.json") or wanted("facts.csv"):
+            json_file, csv_file = self._facts_files(head, ids)
+            if wanted("facts.json"):
+                yield "facts.json", json_file
+            del json_file
+            if wanted("facts.csv"):
+                yield "facts.csv", csv_file
+            del csv_file
+        if wanted("feed.xml"):
+            yield "feed.xml", _feed(feed_head, map(self._entry, dated))
+        if wanted("sitemap.xml"):
+            yield "sitemap.xml", _sitemap(origin, *locs)
+        if wanted("robots.txt"):
+            yield "robots.txt", _robots(sitemap)
         for name, data in self.dataset.files(CSV_HEADER).items():
-            self.keys[name] = (data,)
+            if self.memo:
+                self.keys[name] = (data,)
             if unchanged is None or unchanged.get(name) != (data,):
                 yield name, data
 
@@ -160,17 +175,61 @@ class Feeds:
         """A site-absolute path with the origin when `base_url` has one."""
         return self.urls.origin + path
 
-    # One fact's parts ----------------------------------------------------------------------
+    def _when(self, fact_id: str) -> tuple[int, int, int]:
+        """A dated fact's date as (year, month, day), which sorts as dates do."""
+        date = self.briefing.fact_by_id[fact_id].date
+        assert date is not None
+        return (date.year, date.month, date.day)
 
-    def _make_parts(self, fact_ids: list[str]) -> None:
-        for fid in fact_ids:
-            fact = self.briefing.fact_by_id[fid]
-            html, text = self._claim(fid)
-            fact_url = self._full(self.urls.fact(fid))
-            record = self._record(fact, text, fact_url)
-            entry = self._entry(fact, html, text, fact_url).encode() if fact.date else None
-            when = (fact.date.year, fact.date.month, fact.date.day) if fact.date else None
-            self._parts[fid] = FactParts(_record_line(record), _rows(record), entry, when)
+    def _head(self) -> bytes:
+        """`facts.json` before its facts, made again only when what it shows changed."""
+        b = self.briefing
+        made_from = (b.site, b.actors, b.sources, b.withdrawn)
+        if self._json_head is None or self._json_head[0] != made_from:
+            self._json_head = (made_from, self._make_json_head())
+        return self._json_head[1]
+
+    def _facts_files(self, head: bytes, ids: list[str]) -> tuple[bytes, bytes]:
+        """`facts.json` and `facts.csv`, written side by side in one pass over the facts
+        (a fact's line and rows come from the same record)."""
+        json_file, csv_file = io.BytesIO(), io.BytesIO()
+        json_file.write(head + b',\n  "facts": [')
+        csv_file.write(csv_rows([CSV_HEADER]))
+        between = b"\n"
+        for fid in ids:
+            line, rows = self._table(fid)
+            json_file.write(between)
+            json_file.write(line)
+            csv_file.write(rows)
+            between = b",\n"
+        json_file.write(b"\n  ]\n}\n" if ids else b"]\n}\n")
+        return json_file.getvalue(), csv_file.getvalue()
+
+    # One fact's share ----------------------------------------------------------------------
+
+    def _table(self, fact_id: str) -> tuple[bytes, bytes]:
+        """The fact's line of `facts.json` and its rows of `facts.csv`."""
+        made = self._tables.get(fact_id)
+        if made is None:
+            fact = self.briefing.fact_by_id[fact_id]
+            record = self._record(
+                fact, self._claim(fact_id)[1], self._full(self.urls.fact(fact_id))
+            )
+            made = (_record_line(record), _rows(record))
+            if self.memo:
+                self._tables[fact_id] = made
+        return made
+
+    def _entry(self, fact_id: str) -> bytes:
+        """A dated fact's `<entry>` of the feed, encoded."""
+        made = self._entries.get(fact_id)
+        if made is None:
+            fact = self.briefing.fact_by_id[fact_id]
+            html, text = self._claim(fact_id)
+            made = self._make_entry(fact, html, text, self._full(self.urls.fact(fact_id))).encode()
+            if self.memo:
+                self._entries[fact_id] = made
+        return made
 
     def _record(self, fact: Fact, text: str, fact_url: str) -> dict[str, Any]:
         """The fact's object in `facts.json`'s `facts` list."""
@@ -225,7 +284,7 @@ class Feeds:
             ]
         return record
 
-    def _entry(self, fact: Fact, claim_html: str, text: str, fact_url: str) -> _Escaped:
+    def _make_entry(self, fact: Fact, claim_html: str, text: str, fact_url: str) -> _Escaped:
         """The fact's `<entry>` of the feed."""
         assert fact.date is not None
         briefing = self.briefing
@@ -269,7 +328,7 @@ class Feeds:
     # The files ----------------------------------------------------------------------------
 
     def _make_json_head(self) -> bytes:
-        """`facts.json` up to its `facts` list, which `_join_json` adds."""
+        """`facts.json` up to its `facts` list, which `_facts_files` adds."""
         briefing, urls, full = self.briefing, self.urls, self._full
         site = briefing.site
         data: dict[str, object] = {
@@ -382,28 +441,18 @@ def _record_line(record: dict[str, Any]) -> bytes:
     return b"    " + json.dumps(record, ensure_ascii=False).encode()
 
 
-def _join_json(head: bytes, *facts: bytes) -> bytes:
-    """`facts.json`: its head as `json.dumps(indent=2)` lays it out, then one fact a line."""
-    if not facts:
-        return head + b',\n  "facts": []\n}\n'
-    pieces = [head, b',\n  "facts": [\n']
-    for fact in facts:  # one join of every piece: the file is copied once
-        pieces += (fact, b",\n")
-    pieces[-1] = b"\n  ]\n}\n"
-    return b"".join(pieces)
-
-
-def _join_csv(*facts: bytes) -> bytes:
-    return b"".join((csv_rows([CSV_HEADER]), *facts))
-
-
-def _feed(head: tuple[tuple[str, str], ...], *entries: bytes) -> bytes:
+def _feed(head: tuple[tuple[str, str], ...], entries: Iterable[bytes]) -> bytes:
     """Dated facts, newest first (ties in id order). The template is rendered around one
-    stand-in entry, where the encoded entries are joined: the feed is never held as text,
+    stand-in entry, where the encoded entries are written: the feed is never held as text,
     which takes more memory than its bytes (`benchmarks/README.md`)."""
     around = _XML.get_template("feed.xml").render(dict(head), entries=[_ENTRIES]).encode()
     before, after = around.split(_ENTRIES.encode())
-    return b"".join((before, *entries, after))
+    out = io.BytesIO()
+    out.write(before)
+    for entry in entries:
+        out.write(entry)
+    out.write(after)
+    return out.getvalue()
 
 
 def _sitemap(origin: str, *paths: str) -> bytes:

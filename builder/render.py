@@ -262,4 +262,5 @@ def other_files(jobs: Iterable[PageJob], renderer: Renderer) -> Iterator[tuple[s
     made when the one before is written."""
     site = renderer.site
     yield from static_files(renderer.templates_dir).items()
-    yield from Feeds(renderer.briefing, site.urls, site.cards.claim).made(sitemap_urls(jobs))
+    feeds = Feeds(renderer.briefing, site.urls, site.cards.claim, memo=False)
+    yield from feeds.made(sitemap_urls(jobs))

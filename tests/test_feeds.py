@@ -437,7 +437,7 @@ def test_claims_rendered_by_the_pages_are_reused() -> None:
         return f"<em>{fact_id}</em>", f"plain {fact_id}"
 
     out = machine_outputs(briefing, Urls("/"), (), claim)
-    assert sorted(asked) == sorted(f.id for f in briefing.facts)
+    assert set(asked) == {f.id for f in briefing.facts}  # asked, never rendered here
     data = json.loads(out["facts.json"])
     assert {f["claim"]["text"] for f in data["facts"]} == {f"plain {f.id}" for f in briefing.facts}
     assert "&lt;em&gt;formula&lt;/em&gt;" in out["feed.xml"].decode()
@@ -547,7 +547,7 @@ def test_kept_parts_are_reused_and_unchanged_files_left_out() -> None:
     again = Feeds(briefing, Urls("/"), claim)
     again.keep(first, [f.id for f in briefing.facts if f.id != "formula"])
     assert again.files(PAGES, unchanged=first.keys) == {}
-    assert asked == ["formula"]  # only the fact not kept is made again
+    assert set(asked) == {"formula"}  # only the fact not kept is made again
 
     edited = replace(briefing.fact_by_id["formula"], claim="Plain now.")
     facts = tuple(edited if f.id == "formula" else f for f in briefing.facts)
@@ -575,3 +575,27 @@ def test_any_claim_keeps_the_standard_layouts(claim: str) -> None:
     out = machine_outputs(make_briefing(hostile=claim, topic=claim), Urls("/"), PAGES)
     assert out["feed.xml"] == _as_elementtree_writes_it(out["feed.xml"])
     assert out["facts.csv"] == _as_csv_writer_writes_it(json.loads(out["facts.json"]))
+
+
+@pytest.mark.parametrize("facts", ["all", "none"])
+def test_a_build_makes_the_same_files_keeping_no_fact_s_share(facts: str) -> None:
+    """A build writes each file in one pass and keeps nothing for a next build; the files
+    are the preview's, byte for byte (with no facts too: `"facts": []`)."""
+    briefing = make_briefing()
+    if facts == "none":
+        briefing = Briefing.assemble(briefing.site, briefing.sources, briefing.actors, (), ())
+    kept = Feeds(briefing, Urls("/"))
+    streamed = Feeds(briefing, Urls("/"), memo=False)
+    files = streamed.files(PAGES)
+    assert files == kept.files(PAGES)
+    data = json.loads(files["facts.json"])
+    if briefing.facts:
+        assert files["facts.json"] == _as_json_writes_it(data)
+    else:  # the standard encoder's own layout, empty list and all
+        assert (
+            files["facts.json"] == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+        )
+    assert len(data["facts"]) == len(briefing.facts)
+    assert streamed.keys == {}  # nothing a later build could compare against
+    with pytest.raises(AssertionError):
+        streamed.files(PAGES, unchanged=kept.keys)
