@@ -305,6 +305,7 @@ class Cards:
         source = self.briefing.source_by_id[citation.source]
         links = self.source_links(citation.source)
         url = self.urls.citation(citation.source, citation.anchor)
+        published = self.date(source.published)  # one text per date, not per citation
         return Cited(
             (citation.source, citation.start, citation.end),
             citation.passage,
@@ -313,7 +314,7 @@ class Cards:
             links.passage_url(citation.passage),
             links.link.text,
             "outlet unknown" if source.outlet == "unknown" else source.outlet,
-            source.published.human() if source.published else "date unknown",
+            published.human if published else "date unknown",
             # Not from the fact's view: a worker would make the views of every fact its
             # long pages cite, where the claims were handed to it with the cards.
             FactLink(self.urls.fact(fact_id), self.claim(fact_id)[1]),

@@ -88,8 +88,8 @@ class Footnotes:
         each page reads (the preview's) needs every page to look up what it shows."""
         self._macros: Any = None
         """The template's macros, once it is loaded."""
-        self._known: dict[str, tuple[Cited, str] | None] = {}
-        """What each placeholder met so far stands for (`_look_up`)."""
+        self._titles: dict[str, str] = {}
+        """Each source's title escaped for a mark's label, made once per source."""
         self._compact: dict[str, str] = {}
         """Each cited passage's compact entry by its `passage_url`, with `_NUMBER` for its
         number: all but the number is the same on every page that lists it."""
@@ -97,22 +97,21 @@ class Footnotes:
     def number(self, html: str) -> str:
         """`html` with its placeholders numbered and its References list in the slot."""
         if self.per_page:
-            self._known, self._compact, self._macros = {}, {}, None
+            self._titles, self._compact, self._macros = {}, {}, None
         if "<!--fn " not in html:
             return html.replace(REFERENCES_SLOT, "", 1)
         numbers: dict[tuple[str, int, int], int] = {}
         order: list[Cited] = []
         facts: list[dict[str, FactLink]] = []
-        known = self._known
+        lookup, titles = self.lookup, self._titles
 
         def mark(match: re.Match[str]) -> str:
-            placeholder = match[0]
-            found = known.get(placeholder)
-            if found is None and placeholder not in known:
-                found = known[placeholder] = self._look_up(match[1], int(match[2]))
-            if found is None:
+            cited = lookup(match[1], int(match[2]))
+            if cited is None:
                 return ""
-            cited, title = found
+            title = titles.get(cited.source_title)
+            if title is None:
+                title = titles[cited.source_title] = str(escape(cited.source_title))
             n = numbers.get(cited.passage_key)
             if n is None:
                 n = numbers[cited.passage_key] = len(order) + 1
@@ -136,11 +135,6 @@ class Footnotes:
         entries = self._entries(references, collapsed)
         listing = self._macros.references(Markup("".join(entries)), len(entries), collapsed)
         return html.replace(REFERENCES_SLOT, listing.strip(), 1)
-
-    def _look_up(self, fact_id: str, number: int) -> tuple[Cited, str] | None:
-        """What the citation shows, and its source's title escaped for a mark's label."""
-        cited = self.lookup(fact_id, number)
-        return None if cited is None else (cited, str(escape(cited.source_title)))
 
     def _load_macros(self) -> Any:
         """The References template's macros; a template error if it lacks one."""
