@@ -71,9 +71,11 @@ def check(
     cache: ParseCache | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> CheckResult:
-    """Load and validate everything; nothing is written. The preview passes a `cache` so
-    files whose text did not change are not parsed again. `meanwhile()`, if given, runs
-    in this process while other processes check fact files (the build loads its templates)."""
+    """Load and validate everything, then run the meaning checks; nothing is written. The
+    preview passes a `cache` so files whose text did not change are not parsed again.
+    `meanwhile()`, if given, runs in this process while other processes check fact files
+    (the build loads its templates)."""
+    from builder.lints import LINT_BATCH, LintMemo, lint_briefing
     from builder.load import load_project
     from builder.parallel import fork_map
     from builder.validate import validate
@@ -85,6 +87,14 @@ def check(
         cache=cache,
         spread=partial(fork_map, batch=2, meanwhile=meanwhile),
     )
+    if briefing is not None:  # the meaning checks: warnings on a briefing without errors
+        memo = cache.made("lints", None) if cache is not None else None
+        if not isinstance(memo, LintMemo):
+            memo = LintMemo()
+            if cache is not None:
+                cache.keep("lints", None, memo)
+        spread = partial(fork_map, batch=LINT_BATCH)
+        problems = [*problems, *lint_briefing(briefing, memo, spread)]
     return CheckResult(briefing, sorted_problems(problems), strict, time.perf_counter() - started)
 
 

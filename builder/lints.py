@@ -12,7 +12,7 @@ reread, they do not prove it wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from builder.briefing import Briefing
@@ -104,6 +104,14 @@ class Finding:
     hint: str
 
 
+LINT_BATCH = 250
+"""Facts checked at a time by a `spread` worker: the checks of 10,000 facts take most of a
+second on one core. A briefing of one batch is checked here."""
+
+Spread = Callable[[Callable[[int], "list[Finding]"], list[int]], "list[list[Finding]]"]
+"""`map` shared out among processes, results in input order (`parallel.fork_map`)."""
+
+
 class LintMemo:
     """Each fact's findings by what they were found from, kept by the preview between
     rebuilds: an edit re-checks only the facts it changed (all of them when actors did)."""
@@ -118,28 +126,51 @@ class LintMemo:
         if actors != self.actors:
             self.actors, self.names, self.found = actors, _ActorNames(actors), {}
 
-    def findings(self, fact: Fact, briefing: Briefing) -> list[Finding]:
-        key = (
-            fact.claim,
-            tuple(c.passage for c in fact.citations),
-            len(briefing.strands_of.get(fact.id, ())),
+    def findings(self, briefing: Briefing, spread: Spread | None = None) -> list[list[Finding]]:
+        """Each fact's findings, in file order; those of the facts that changed since the
+        last call are made again (by `spread`, when given, for a briefing of more than
+        one batch)."""
+        facts = briefing.facts
+        keys = [
+            (
+                fact.claim,
+                tuple(c.passage for c in fact.citations),
+                len(briefing.strands_of.get(fact.id, ())),
+            )
+            for fact in facts
+        ]
+        found: list[list[Finding]] = []
+        todo: list[int] = []
+        for i, (fact, key) in enumerate(zip(facts, keys, strict=True)):
+            kept = self.found.get(fact.id)
+            fresh = kept is None or kept[0] != key
+            found.append([] if fresh or kept is None else kept[1])
+            if fresh:
+                todo.append(i)
+        names = self.names
+
+        def one(i: int) -> list[Finding]:
+            return list(check_fact(facts[i], briefing, names))
+
+        made = (
+            spread(one, todo) if spread is not None and len(todo) > LINT_BATCH else map(one, todo)
         )
-        kept = self.found.get(fact.id)
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        found = list(check_fact(fact, briefing, self.names))
-        self.found[fact.id] = (key, found)
+        for i, findings in zip(todo, made, strict=True):
+            found[i] = findings
+            self.found[facts[i].id] = (keys[i], findings)
         return found
 
 
-def lint_briefing(briefing: Briefing, memo: LintMemo | None = None) -> list[Problem]:
+def lint_briefing(
+    briefing: Briefing, memo: LintMemo | None = None, spread: Spread | None = None
+) -> list[Problem]:
     """Every meaning warning of the briefing, fact by fact in file order; `memo` keeps
-    findings from an earlier call (the preview's)."""
+    findings from an earlier call (the preview's); `spread` shares the facts out among
+    the cores (the build's)."""
     memo = memo if memo is not None else LintMemo()
     memo.start(briefing.actors)
     problems: list[Problem] = []
-    for fact in briefing.facts:
-        found = memo.findings(fact, briefing)
+    for fact, found in zip(briefing.facts, memo.findings(briefing, spread), strict=True):
         waived = {w.lint for w in fact.lint_ok}
         for finding in found:
             if finding.lint not in waived:

@@ -23,7 +23,6 @@ from builder.errors import Problem
 from builder.events import settle_events
 from builder.fact_files import FactFile, Spread, check_fact_files
 from builder.fold import broken_files, fold
-from builder.lints import LintMemo, lint_briefing
 from builder.load import ParseCache, RawProject
 from builder.model import Fact, Site
 from builder.pinning import check_pins
@@ -89,12 +88,6 @@ def validate(
         briefing = replace(briefing, withdrawn=tuple(withdrawn))
     if cache is not None:
         cache.keep("briefing", None, briefing)
-    memo = cache.made("lints", None) if cache is not None else None
-    if not isinstance(memo, LintMemo):
-        memo = LintMemo()
-        if cache is not None:
-            cache.keep("lints", None, memo)
-    state.problems.extend(lint_briefing(briefing, memo))
     return briefing, state.problems
 
 

@@ -306,3 +306,33 @@ def test_the_preview_rechecks_only_what_changed(tmp_path: Path) -> None:
     [warning] = lint_briefing(edited, memo)
     assert "Russia" in warning.message
     assert all(memo.found[fid] is kept[fid] for fid in kept if fid != fact.id)
+
+
+def test_a_big_briefing_is_checked_on_several_cores_with_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past two batches of facts the checks are shared out among the cores; the warnings
+    are the same, in the same order, as on one core."""
+    from dataclasses import replace
+    from functools import partial
+
+    from builder.lints import LINT_BATCH, LintMemo, lint_briefing
+    from builder.parallel import fork_map
+
+    result = check(copy_fixture(tmp_path))
+    briefing = result.briefing
+    assert briefing is not None
+    copies = []
+    for n in range(2 * LINT_BATCH // len(briefing.facts) + 2):
+        for fact in briefing.facts:
+            claim = f"Russia agreed: {fact.claim}" if n % 3 == 1 else fact.claim
+            copies.append(replace(fact, id=f"{fact.id}-{n}", claim=claim))
+    big = replace(briefing, facts=tuple(copies))
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    here = lint_briefing(big, LintMemo())
+    memo = LintMemo()
+    shared = lint_briefing(big, memo, partial(fork_map, batch=LINT_BATCH))
+    assert len(copies) > 2 * LINT_BATCH
+    assert shared == here
+    assert sum("Russia" in p.message for p in here) > LINT_BATCH // 10  # found in each batch
+    assert len(memo.found) == len(copies)  # kept for the preview's next pass
