@@ -12,7 +12,6 @@ unavailable, unsafe (other threads are running) or not worth it (one core,
 from __future__ import annotations
 
 import gc
-import itertools
 import multiprocessing
 import os
 import sys
@@ -51,6 +50,10 @@ class WorkerFailed(RuntimeError):
     """A worker process died (killed, out of memory) before it finished its work."""
 
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds this process's work runs before the pool's thread may take its turn (while
+workers run; Python's default is 0.005)."""
+
 _work: tuple[Callable[[Any], Any], Sequence[Any], int] | None = None
 """The function, inputs and batch size of the `fork_map` running, set before its workers
 fork: they inherit them, so nothing else needs pickling to reach them."""
@@ -77,11 +80,11 @@ def fork_map(
     method): workers inherit it. Results must be picklable; plain `str`, `bytes` and tuples
     cross cheapest.
 
-    `meanwhile()`, if given, runs here while the workers start (work that must stay in
-    this process). `taken(i, result)`, if given, is called here for each input's result,
-    in no set order: the workers' as their batches arrive, between this process's own. A
-    worker that raises fails the call with its exception; one that dies, with
-    `WorkerFailed`.
+    `meanwhile()`, if given, runs here while the workers go on through the inputs (work
+    that must stay in this process). `taken(i, result)`, if given, is called here for each
+    input's result, in no set order: the workers' as their batches arrive, between this
+    process's own. A worker that raises fails the call with its exception; one that dies,
+    with `WorkerFailed`.
     """
     global _work
     starts = range(0, len(inputs), max(batch, 1))
@@ -102,31 +105,72 @@ def fork_map(
     _work = (func, inputs, starts.step)
     todo = iter(starts)
     sent: dict[Future[list[Any]], int] = {}
+    lock = threading.Lock()
+    """Guards `todo` and `sent`: the pool's thread hands out batches too."""
+    open_ = True
+    refused: list[BrokenProcessPool] = []
+    """The pool's refusal of a batch handed out on its thread, raised here."""
+
+    def send(_done: object = None) -> None:
+        """Give the workers the next batch, if any: called for each batch a worker finishes,
+        on the pool's thread as its result arrives, so that a worker has more to do while
+        this process is busy (with `meanwhile`, or a long batch of its own)."""
+        with lock:
+            start = next(todo, None) if open_ else None
+            if start is None:
+                return
+            try:
+                future = pool.submit(_batch, start)  # the first forks the workers
+            except BrokenProcessPool as exc:
+                refused.append(exc)
+                return
+            sent[future] = start
+        future.add_done_callback(send)
+
+    def arrived() -> None:
+        """Take what the workers finished."""
+        with lock:
+            done = [(future, sent.pop(future)) for future in list(sent) if future.done()]
+        for future, start in done:
+            take(start, future.result())  # a worker's exception raises here
+        if refused:
+            raise refused[0]
+
     # What exists now is shared with the workers: keep the cycle collector off it, so
     # that no process copies memory pages only to scan them (the `gc.freeze` advice).
     gc.freeze()
+    # The pool's thread reads what the workers send back, a few kilobytes at a time, each
+    # read waiting for the interpreter's lock, which this process's work holds: at Python's
+    # default 5 ms a batch of cards (about 200 KB) took as long to be read as to be made,
+    # and the worker waited on its full pipe. Here it gets its turn ten times as often.
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
     pool = ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork"))
     try:
-
-        def arrived() -> None:
-            """Take what the workers finished, and keep two batches waiting for each."""
-            for future in [f for f in sent if f.done()]:
-                take(sent.pop(future), future.result())  # a worker's exception raises here
-            for start in itertools.islice(todo, 2 * (processes - 1) - len(sent)):
-                sent[pool.submit(_batch, start)] = start  # the first forks the workers
-
-        arrived()
+        for _ in range(2 * (processes - 1)):  # two batches waiting for each worker
+            send()
         if meanwhile is not None:
             meanwhile()
-        for start in todo:
+        while True:
+            with lock:
+                start = next(todo, None)
+            if start is None:
+                break
             take(start, _batch(start))
             arrived()
-        for future in as_completed(sent):
-            take(sent[future], future.result())
+        with lock:
+            rest = dict(sent)
+        for future in as_completed(rest):
+            take(rest[future], future.result())
+        if refused:
+            raise refused[0]
     except BrokenProcessPool as exc:
         raise WorkerFailed(f"a build worker died ({exc})") from None
     finally:
+        with lock:
+            open_ = False
         pool.shutdown(cancel_futures=True)
+        sys.setswitchinterval(switch)
         gc.unfreeze()
         _work = None
     return results

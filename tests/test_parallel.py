@@ -263,3 +263,32 @@ def test_cards_shared_out_are_all_here_once_and_as_one_process_makes_them(
     for fid in ids:
         assert shared.site.cards.made(fid)
         assert shared.site.cards.fragments(fid) == alone.site.cards.fragments(fid)
+
+
+def test_the_workers_keep_working_while_this_process_is_busy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker is handed its next batch as it hands one back, not only when this process
+    is between two batches of its own: during a long `meanwhile` here, the other process
+    goes on through the inputs (it used to stop after the two batches it had been given)."""
+    import multiprocessing
+
+    monkeypatch.setenv("BRIEFING_WORKERS", "2")
+    here = os.getpid()
+    done_elsewhere = multiprocessing.get_context("fork").Value("i", 0)
+
+    def work(x: int) -> tuple[int, int]:
+        if os.getpid() != here:
+            with done_elsewhere.get_lock():
+                done_elsewhere.value += 1
+        return x * x, os.getpid()
+
+    def meanwhile() -> None:
+        deadline = time.monotonic() + 20
+        while done_elsewhere.value < 40 and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    results = parallel.fork_map(work, list(range(50)), batch=1, meanwhile=meanwhile)
+    assert [r[0] for r in results] == [x * x for x in range(50)]
+    assert done_elsewhere.value >= 40  # well past the two batches it had at first
+    assert sum(r[1] != here for r in results) >= 40
