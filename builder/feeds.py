@@ -18,19 +18,16 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from html import escape as html_escape
-from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from builder.briefing import Briefing
 from builder.datapackage import FILES as DATASET_FILES
-from builder.datapackage import XML_ILLEGAL, Dataset, csv_rows
+from builder.datapackage import Dataset, csv_rows
 from builder.markdown import Markdown
 from builder.model import Fact, PartialDate
 from builder.selectors import source_sha256
 from builder.urls import Urls, text_fragment_url
+from builder.xmlformats import Escaped, render, xml_text
 
 SCHEMA_VERSION = 1
 FILES = ("facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", *DATASET_FILES)
@@ -284,7 +281,7 @@ class Feeds:
             ]
         return record
 
-    def _make_entry(self, fact: Fact, claim_html: str, text: str, fact_url: str) -> _Escaped:
+    def _make_entry(self, fact: Fact, claim_html: str, text: str, fact_url: str) -> Escaped:
         """The fact's `<entry>` of the feed."""
         assert fact.date is not None
         briefing = self.briefing
@@ -307,11 +304,11 @@ class Feeds:
             for c in fact.corrections
         ]
         updated = fact.corrections[-1].date if fact.corrections else fact.date
-        return _render(
+        return render(
             "entry.xml",
             # Emptied by what XML forbids, they are written as empty elements.
-            id=_xml_text(fact_url if self.urls.origin else _urn(f"{self.feed_id}:facts/{fact.id}")),
-            title=_xml_text(text),
+            id=xml_text(fact_url if self.urls.origin else _urn(f"{self.feed_id}:facts/{fact.id}")),
+            title=xml_text(text),
             updated=_timestamp(updated),
             url=fact_url,
             categories=categories,
@@ -397,7 +394,7 @@ class Feeds:
             "self_url": self._full(urls.feed()),
             "home_url": self._full(urls.home()),
         }
-        return tuple((name, _xml_text(value)) for name, value in head.items())
+        return tuple((name, xml_text(value)) for name, value in head.items())
 
 
 def allies_matrix(briefing: Briefing) -> list[dict[str, object]]:
@@ -445,7 +442,7 @@ def _feed(head: tuple[tuple[str, str], ...], entries: Iterable[bytes]) -> bytes:
     """Dated facts, newest first (ties in id order). The template is rendered around one
     stand-in entry, where the encoded entries are written: the feed is never held as text,
     which takes more memory than its bytes (`benchmarks/README.md`)."""
-    around = _XML.get_template("feed.xml").render(dict(head), entries=[_ENTRIES]).encode()
+    around = render("feed.xml", **dict(head), entries=[_ENTRIES]).encode()
     before, after = around.split(_ENTRIES.encode())
     out = io.BytesIO()
     out.write(before)
@@ -458,7 +455,7 @@ def _feed(head: tuple[tuple[str, str], ...], entries: Iterable[bytes]) -> bytes:
 def _sitemap(origin: str, *paths: str) -> bytes:
     """Every HTML page, sorted. The sitemap protocol wants full URLs: with a bare-path
     `base_url` the `loc`s are site-absolute paths (set an origin to make it valid)."""
-    return _render("sitemap.xml", locs=[origin + p for p in paths]).encode()
+    return render("sitemap.xml", locs=[origin + p for p in paths]).encode()
 
 
 def _robots(sitemap: str) -> bytes:
@@ -488,49 +485,5 @@ def _urn(name: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, name).urn
 
 
-# XML -----------------------------------------------------------------------------------------
-
-
-def _xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 forbids (which no escaping can write)."""
-    return XML_ILLEGAL.sub("", text)
-
-
-class _Escaped(str):
-    """Text escaped for XML already: an attribute's value, an entry of the feed."""
-
-
-_ENTRIES = _Escaped("<!--entries-->")
+_ENTRIES = Escaped("<!--entries-->")
 """Where `_feed` puts the entries: no escaped value can write `<!--`."""
-
-
-def _as_text(value: object) -> str:
-    """What every `{{ value }}` of the XML templates writes: character data as ElementTree
-    escapes it. (The characters XML forbids are dropped from the whole entry, `_render`.)"""
-    return value if type(value) is _Escaped else xml_escape(str(value))
-
-
-_ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
-
-
-def _as_attribute(value: str) -> _Escaped:
-    """A value between double quotes, as ElementTree escapes it (line ends and tabs kept
-    as references, which a parser would otherwise turn into spaces)."""
-    return _Escaped(xml_escape(value, _ATTRIBUTE_ENTITIES))
-
-
-_XML = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "formats"),
-    finalize=_as_text,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    auto_reload=False,
-)
-_XML.filters["attribute"] = _as_attribute
-
-
-def _render(template: str, **context: object) -> _Escaped:
-    """A template of `builder/formats/` rendered, without the characters XML forbids."""
-    return _Escaped(_xml_text(_XML.get_template(template).render(context)))

@@ -63,6 +63,7 @@ STAGES = [
     "datapackage",  # the tables beside facts.csv and their Data Package descriptor
     "guide",  # the "How to read this briefing" page
     "timepages",  # corrections, withdrawn ids, redirects, the review page
+    "xmlformats",  # the XML templates (feed, entries, sitemap), escaped as ElementTree does
     "feeds",  # facts.json, facts.csv, feed.xml, sitemap.xml, robots.txt
     "parallel",  # work shared among forked processes, results in order
     "templating",  # templates/ -> a Jinja environment; template errors located
