@@ -17,8 +17,6 @@ from typing import Any
 from jinja2 import Environment, TemplateAssertionError, UndefinedError
 from markupsafe import Markup, escape
 
-from builder.urls import text_fragment_url
-
 REFERENCES_TEMPLATE = "_references.html"
 """Its macros make a References list: `entry(ref, collapsed)` each entry, then
 `references(entries, count, collapsed)` the list (macros: no context made for each call)."""
@@ -54,29 +52,15 @@ class Cited:
     passage: str
     passage_url: str
     """The highlighted passage on the source page."""
-    origin: str
-    """The site's origin (`https://host`), or `` without a full `base_url`."""
-    original: str
-    """The source's own web address, or `` (the same text for all its citations)."""
+    print_url: str
+    """The passage's absolute address, printed on paper; `` without a full `base_url`."""
+    original_url: str
     source_title: str
     outlet: str
     date: str
     """The source's date as people write it, or `unknown`."""
     fact: FactLink
     """The citing fact's page and claim, for "cited for" on pages that show it."""
-
-    # Made when a References list shows them (the fact pages' lists, not the compact ones),
-    # not kept for each of a build's citations in each process.
-
-    @property
-    def print_url(self) -> str:
-        """The passage's absolute address, printed on paper; `` without a full `base_url`."""
-        return self.origin + self.passage_url if self.origin else ""
-
-    @property
-    def original_url(self) -> str:
-        """A text-fragment link to the passage in the original document, or ``."""
-        return text_fragment_url(self.original, self.passage) if self.original else ""
 
 
 @dataclass(frozen=True, slots=True)
