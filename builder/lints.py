@@ -143,9 +143,10 @@ class LintMemo:
         todo: list[int] = []
         for i, (fact, key) in enumerate(zip(facts, keys, strict=True)):
             kept = self.found.get(fact.id)
-            fresh = kept is None or kept[0] != key
-            found.append([] if fresh or kept is None else kept[1])
-            if fresh:
+            if kept is not None and kept[0] == key:
+                found.append(kept[1])
+            else:
+                found.append([])  # made below
                 todo.append(i)
         names = self.names
 
