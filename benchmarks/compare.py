@@ -121,8 +121,9 @@ def alternate(builders: tuple[Builder, Builder], runs: int, say: Callable[[str],
         for builder in builders if i % 2 == 0 else builders[::-1]:
             builder.measure.runs.append(builder.once())
         say(f"round {i + 1} of {runs}")
-    for builder in builders:  # memory apart: sampling it takes CPU from the build timed
-        builder.measure.memory_runs.append(builder.once(sample=True))
+    for i in range(run.MEMORY_RUNS):  # memory apart: sampling takes CPU from the build timed
+        for builder in builders if i % 2 == 0 else builders[::-1]:
+            builder.measure.memory_runs.append(builder.once(sample=True))
 
 
 def same_output(a: Path, b: Path) -> tuple[int, list[str]]:
@@ -162,8 +163,9 @@ def report(base: Builder, new: Builder, n: int, work: Path) -> str:
             f"Full builds (`--no-search`) of the {n:,}-fact synthetic corpus (`gen_corpus.py`), "
             f"each revision with its own templates, {len(base.measure.runs)} rounds, the order "
             "swapped every round, after one untimed build each; medians; peak memory is the "
-            "whole process tree's PSS (shared pages counted once), sampled in one more build "
-            "each, beside the largest process's maxrss.",
+            "whole process tree's PSS (shared pages counted once), the median of "
+            f"{run.MEMORY_RUNS} more builds each with their memory sampled, in turn, beside "
+            "the largest process's maxrss.",
             "",
             "| builder | wall | CPU | peak memory |",
             "|---|---|---|---|",

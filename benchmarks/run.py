@@ -131,7 +131,7 @@ class CommandFailed(Exception):
 
 PSS_INTERVAL = 0.02
 """Seconds between two samples of the process tree's memory."""
-MEMORY_RUNS = 1
+MEMORY_RUNS = 3
 """Runs of each contender, after the timed rounds, whose memory is sampled: reading every
 process's `smaps_rollup` every 20 ms takes CPU from the build it times (`stages.py`
 measures how much), so timed runs are not sampled."""
@@ -565,7 +565,10 @@ def mem(m: Measure) -> str:
     if not m.ok:
         return "n/a"
     if m.pss:
-        return f"{m.pss / MB:.0f} MB (largest process {m.rss / MB:.0f} MB)"
+        sampled = sorted(r.pss for r in m.memory_runs if r.pss)
+        runs = f"{sampled[0] / MB:.0f}–{sampled[-1] / MB:.0f} MB in" if len(sampled) > 1 else "in"
+        largest = f"largest process {m.rss / MB:.0f} MB"
+        return f"{m.pss / MB:.0f} MB ({runs} {len(sampled)} sampled; {largest})"
     return f"{m.rss / MB:.0f} MB (largest process)"
 
 
@@ -591,8 +594,9 @@ def report(
         "`round by round` divides each of our rounds by Hugo's in the same round "
         "(median, smallest and largest), which this shared machine's drift touches least; "
         "peak memory is the whole process tree's proportional set size (PSS: the parent and "
-        "every worker, shared pages counted once; sampled every 20 ms in one more run of each "
-        "builder after the timed rounds, since sampling takes CPU from what it measures), "
+        "every worker, shared pages counted once; sampled every 20 ms in "
+        f"{MEMORY_RUNS} more rounds of each builder after the timed ones, since sampling "
+        "takes CPU from what it measures; the median, with the range), "
         "beside the largest single process's maxrss (wait4 rusage, timed runs). Hugo and "
         "the plain-Python script build the reference page set from the reference corpus of "
         "the same size, in the same run.",
