@@ -441,6 +441,7 @@ def run() -> None:
     # cost time (`benchmarks/README.md`). The preview server, which lives on, turns it
     # back on.
     gc.disable()
+    steady_malloc()
     if os.environ.get("BRIEFING_DEBUG"):
         sys.exit(main())
     try:
@@ -460,6 +461,30 @@ def run() -> None:
         )
         code = 70
     _leave(code)
+
+
+M_MMAP_THRESHOLD = -3
+"""glibc's `mallopt` parameter: the size from which a block gets a mapping of its own."""
+
+
+def steady_malloc() -> bool:
+    """Keep glibc's malloc giving large blocks mappings of their own, which go back to the
+    system when freed; True where that was set (Linux with glibc).
+
+    By default glibc raises that threshold each time such a block is freed, up to 32 MB: after
+    the first large page of a build is freed, every later page's text comes from the heap,
+    whose holes stay in memory. At 10,000 facts that kept some 30 MB more in the build's
+    processes at its peak (`benchmarks/malloc.md`). The one place this is set, beside the
+    cycle collector's tuning; forked workers inherit it."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, 128 * 1024))
 
 
 def _leave(code: int) -> None:
