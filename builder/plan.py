@@ -214,7 +214,7 @@ def make_plan(
                 actor_id=actor.id,
             )
 
-    months = timeline_pages.timeline_months(briefing)
+    months = timeline_pages.timeline_months(site_context.timeline_days(briefing))
     if not months:
         plan.add(
             "timeline/",

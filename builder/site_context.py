@@ -115,22 +115,12 @@ class SiteContext:
     def _make_topic_links(self, topic_id: str) -> tuple[Link, ...]:
         return tuple(map(self.fact_link, self.topic_facts(topic_id)))
 
-    def timeline_days(self) -> list[tuple[DateView | None, tuple[str, ...]]]:
+    def timeline_days(self) -> Days:
         """The timeline's facts by date, in order."""
         return self._days.get("", self._make_days)
 
-    def _make_days(self, _: str) -> list[tuple[DateView | None, tuple[str, ...]]]:
-        b = self.briefing
-        runs: list[tuple[PartialDate | None, list[str]]] = []
-        last: PartialDate | None = None
-        for fid in b.timeline:  # facts of one date are next to each other
-            date = b.fact_by_id[fid].date
-            if runs and date == last:
-                runs[-1][1].append(fid)
-            else:
-                runs.append((date, [fid]))
-                last = date
-        return [(DateView.of(date), tuple(ids)) for date, ids in runs]
+    def _make_days(self, _: str) -> Days:
+        return timeline_days(self.briefing)
 
     def source_row(self, source: Source) -> SourceRow:
         """The source's row on the sources page."""
@@ -245,3 +235,21 @@ def nav_links(briefing: Briefing, urls: Urls) -> tuple[Link, ...]:
 
 def percent(share: float) -> str:
     return f"{share * 100:.1f}\u00a0%"
+
+
+Days = list[tuple[DateView | None, tuple[str, ...]]]
+"""The timeline's facts by date, in order (`timeline_days`)."""
+
+
+def timeline_days(briefing: Briefing) -> Days:
+    """The timeline's facts by date, in order (what `SiteContext.timeline_days` keeps)."""
+    runs: list[tuple[PartialDate | None, list[str]]] = []
+    last: PartialDate | None = None
+    for fid in briefing.timeline:  # facts of one date are next to each other
+        date = briefing.fact_by_id[fid].date
+        if runs and date == last:
+            runs[-1][1].append(fid)
+        else:
+            runs.append((date, [fid]))
+            last = date
+    return [(DateView.of(date), tuple(ids)) for date, ids in runs]

@@ -12,7 +12,7 @@ from builder.briefing import Briefing
 from builder.cards import Link
 from builder.model import MONTHS
 from builder.pictures import MAX_COLUMNS, MAX_DOTS, Column, Dot, timeline_strip
-from builder.site_context import BUILTIN_SUMMARIES, Context, SiteContext
+from builder.site_context import BUILTIN_SUMMARIES, Context, Days, SiteContext
 from builder.views import MonthLink, TimelineDay, TimelinePage, TimelineRow, UndatedGroup
 
 TIMELINE_MONTHS_FROM = 500
@@ -25,7 +25,7 @@ def timeline_page(ctx: SiteContext, *, url: str, month: str = "") -> Context:
     is a page per month, the first page (no `month`) or that `month`'s page."""
     b = ctx.briefing
     key_ids = key_facts(b)
-    months = timeline_months(b)
+    months = timeline_months(ctx.timeline_days())
     days = tuple(
         TimelineDay(day, f"d-{day.iso}", tuple(timeline_row(ctx, f, key_ids) for f in fact_ids))
         for day, fact_ids in ctx.timeline_days()
@@ -60,16 +60,16 @@ def timeline_page(ctx: SiteContext, *, url: str, month: str = "") -> Context:
     return {"layout": ctx.layout(url, view.title, BUILTIN_SUMMARIES["timeline"]), "page": view}
 
 
-def timeline_months(briefing: Briefing) -> list[tuple[str, tuple[str, ...]]]:
+def timeline_months(days: Days) -> list[tuple[str, tuple[str, ...]]]:
     """A timeline too long for one page, by month (`2026-01`, its facts in order); empty
-    when it fits on one page."""
-    if len(briefing.timeline) <= TIMELINE_MONTHS_FROM:
+    when it fits on one page. From the facts by day (`timeline_days`), not fact by fact:
+    a page of the preview records every fact it reads."""
+    if sum(len(fids) for _, fids in days) <= TIMELINE_MONTHS_FROM:
         return []
     months: dict[str, list[str]] = {}
-    for fid in briefing.timeline:
-        date = briefing.fact_by_id[fid].date
-        if date is not None:
-            months.setdefault(f"{date.year:04d}-{date.month:02d}", []).append(fid)
+    for day, fids in days:
+        if day is not None:
+            months.setdefault(day.iso[:7], []).extend(fids)
     return [(m, tuple(fids)) for m, fids in months.items()]
 
 
@@ -95,7 +95,7 @@ def timeline_strip_of(ctx: SiteContext, figure_id: str, caption: str) -> Markup:
         column(label, ctx.cards.topic(fids[0]).url, fids, dated=False)
         for label, fids in undated_events(b)
     ]
-    paged = bool(timeline_months(b))
+    paged = bool(timeline_months(ctx.timeline_days()))
 
     def where(iso: str, *, day: bool = True) -> str:
         """The date's place on the timeline: its day, or (`day=False`) its month's page."""
