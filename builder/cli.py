@@ -463,19 +463,15 @@ def run() -> None:
     _leave(code)
 
 
-M_MMAP_THRESHOLD = -3
-"""glibc's `mallopt` parameter: the size from which a block gets a mapping of its own."""
+M_MMAP_THRESHOLD = -3  # glibc's `mallopt` parameter
 
 
 def steady_malloc() -> bool:
-    """Keep glibc's malloc giving large blocks mappings of their own, which go back to the
-    system when freed; True where that was set (Linux with glibc).
-
-    By default glibc raises that threshold each time such a block is freed, up to 32 MB: after
-    the first large page of a build is freed, every later page's text comes from the heap,
-    whose holes stay in memory. At 10,000 facts that kept some 30 MB more in the build's
-    processes at its peak (`benchmarks/malloc.md`). The one place this is set, beside the
-    cycle collector's tuning; forked workers inherit it."""
+    """Keep glibc's malloc giving blocks of 128 KB or more (a page's text) mappings of their
+    own, which go back to the system when freed; True where set (Linux with glibc). By
+    default each such block freed raises that size, up to 32 MB, and later pages come from a
+    heap that keeps their holes: some 30 MB more at a 10,000-fact build's peak
+    (`benchmarks/malloc.md`). Set here, beside the collector; forked workers inherit it."""
     if not sys.platform.startswith("linux"):
         return False
     import ctypes
