@@ -18,6 +18,9 @@ from builder.reads import Memo
 from builder.urls import Urls
 from builder.views import Layout, NavItem, SourceRow
 
+Days = list[tuple[DateView | None, tuple[str, ...]]]
+"""The timeline's facts by date, in order (`timeline_days`)."""
+
 BUILTIN_TITLES = {
     "timeline": "Timeline",
     "disputes": "Disputes",
@@ -235,10 +238,6 @@ def nav_links(briefing: Briefing, urls: Urls) -> tuple[Link, ...]:
 
 def percent(share: float) -> str:
     return f"{share * 100:.1f}\u00a0%"
-
-
-Days = list[tuple[DateView | None, tuple[str, ...]]]
-"""The timeline's facts by date, in order (`timeline_days`)."""
 
 
 def timeline_days(briefing: Briefing) -> Days:

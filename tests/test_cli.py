@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -122,7 +123,7 @@ def test_a_command_runs_without_the_cycle_collector_and_serve_turns_it_back_on(
             gc.enable()
 
 
-@pytest.mark.skipif(__import__("platform").libc_ver()[0] != "glibc", reason="glibc's malloc only")
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc only")
 def test_a_command_gives_freed_pages_back_to_the_system() -> None:
     """A page's text, once written and freed, gives its memory back even after a larger
     block was freed before it (glibc would otherwise take later pages from the heap and
