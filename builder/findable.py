@@ -13,7 +13,7 @@ that is not found on the pages they list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -76,16 +76,6 @@ def record_makers(briefing: Briefing) -> list[tuple[str, Callable[[], SearchReco
             for fact in briefing.facts
         ),
     ]
-
-
-def fact_records(
-    briefing: Briefing, facts: Iterable[Fact], markdown: Markdown | None = None
-) -> Iterator[SearchRecord]:
-    """The records of `facts`."""
-    markdown = markdown if markdown is not None else Markdown()
-    badges = event_badges(briefing)
-    for fact in facts:
-        yield fact_record(briefing, fact, markdown, badges)
 
 
 def fact_record(
@@ -164,14 +154,6 @@ def source_record(source: Source) -> SearchRecord:
         source.title,
         _body(source.title, ". ".join(part for part in byline if part), source.text),
     )
-
-
-def topic_records(briefing: Briefing) -> Iterator[SearchRecord]:
-    """Topics with a page of their own are found as that page, not twice."""
-    with_page = {p.topic for p in briefing.pages if p.topic and p.slug != "index"}
-    for topic in briefing.site.topics:
-        if topic.id not in with_page:
-            yield topic_record(topic)
 
 
 def topic_record(topic: Topic) -> SearchRecord:
