@@ -31,7 +31,7 @@ from builder.xmlformats import Escaped, render, xml_text
 
 SCHEMA_VERSION = 1
 FILES = ("facts.json", "facts.csv", "feed.xml", "sitemap.xml", "robots.txt", *DATASET_FILES)
-"""What `machine_outputs` makes."""
+"""What `Feeds.files` makes."""
 
 CSV_HEADER = (
     "fact_id",
@@ -55,18 +55,6 @@ CSV_HEADER = (
 
 Claim = Callable[[str], tuple[str, str]]
 """A fact id -> its claim as (html, plain text)."""
-
-
-def machine_outputs(
-    briefing: Briefing,
-    urls: Urls,
-    page_urls: Iterable[str] = (),
-    claim: Claim | None = None,
-) -> dict[str, bytes]:
-    """Every machine-readable file of the site. `page_urls` are the site's HTML page URLs
-    (site-absolute paths as `Urls` builds them) for the sitemap; `claim(fact_id)` gives a
-    claim as (html, plain text) when the pages have rendered it already."""
-    return dict(Feeds(briefing, urls, claim).made(page_urls))
 
 
 class Feeds:

@@ -15,7 +15,7 @@ from frictionless import validate
 from builder import datapackage
 from builder.briefing import Briefing
 from builder.datapackage import Dataset
-from builder.feeds import CSV_HEADER, machine_outputs
+from builder.feeds import CSV_HEADER, Feeds
 from builder.model import Position, Stance
 from builder.urls import Urls
 from tests.conftest import BuiltSite
@@ -136,7 +136,7 @@ def test_a_hostile_briefing_gives_a_valid_dataset(tmp_path: Path) -> None:
     )
     actors = tuple(france if a.id == "france" else a for a in briefing.actors)
     hostile = Briefing.assemble(briefing.site, briefing.sources, actors, briefing.facts, ())
-    out = machine_outputs(hostile, Urls("/"))
+    out = Feeds(hostile, Urls("/")).files()
     for name, data in out.items():
         (tmp_path / name).write_bytes(data)
     assert errors_of(tmp_path) == []
@@ -192,7 +192,7 @@ def test_each_passage_is_selected_once_for_the_json_and_the_table(
         "select",
         lambda text, start, end: asked.append((start, end)) or real(text, start, end),
     )
-    out = machine_outputs(briefing, Urls("/"))
+    out = Feeds(briefing, Urls("/")).files()
     assert len(asked) == sum(len(f.citations) for f in briefing.facts)
     targets = [
         c["target"]["selector"][1]

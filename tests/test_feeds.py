@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.briefing import Briefing
-from builder.feeds import CSV_HEADER, Feeds, machine_outputs
+from builder.feeds import CSV_HEADER, Feeds
 from builder.markdown import Markdown
 from builder.model import (
     Actor,
@@ -170,11 +170,11 @@ PAGES = [
 def outputs(request: pytest.FixtureRequest) -> Outputs:
     urls = Urls(request.param)
     pages = [urls.path(p.lstrip("/")) for p in PAGES]
-    return urls, machine_outputs(make_briefing(request.param), urls, pages)
+    return urls, Feeds(make_briefing(request.param), urls).files(pages)
 
 
 def test_every_machine_output_is_made() -> None:
-    out = machine_outputs(make_briefing(), Urls("/"), PAGES)
+    out = Feeds(make_briefing(), Urls("/")).files(PAGES)
     assert sorted(out) == [
         "actors.csv",
         "citations.csv",
@@ -200,7 +200,7 @@ def test_facts_json_validates_against_the_published_schema(outputs: Outputs) -> 
 def test_facts_json_round_trips_the_model() -> None:
     briefing = make_briefing("https://example.org/briefing/")
     urls = Urls(briefing.site.base_url)
-    data = json.loads(machine_outputs(briefing, urls)["facts.json"])
+    data = json.loads(Feeds(briefing, urls).files()["facts.json"])
     assert data["as_of"] == "2026-01-08"
     assert data["site"]["url"] == "https://example.org/briefing/"
     by_id = {f["id"]: f for f in data["facts"]}
@@ -237,7 +237,7 @@ def test_a_quote_that_differs_from_its_passage_keeps_both() -> None:
     edited = replace(fact, citations=(first, *fact.citations[1:]))
     facts = tuple(edited if f.id == fact.id else f for f in briefing.facts)
     changed = Briefing.assemble(briefing.site, briefing.sources, briefing.actors, facts, ())
-    data = json.loads(machine_outputs(changed, Urls("/"))["facts.json"])
+    data = json.loads(Feeds(changed, Urls("/")).files()["facts.json"])
     cited = next(f for f in data["facts"] if f["id"] == fact.id)["citations"]
     assert cited[0]["quote"] == first.quote
     assert cited[0]["passage"] == "The leaders signed a declaration of intent."
@@ -270,7 +270,7 @@ def test_csv_has_the_documented_header_and_one_row_per_citation(outputs: Outputs
 
 
 def test_csv_neutralises_spreadsheet_formulas() -> None:
-    rows = read_csv(machine_outputs(make_briefing(), Urls("/")))
+    rows = read_csv(Feeds(make_briefing(), Urls("/")).files())
     formula = next(row for row in rows if row[0] == "formula")
     cells = dict(zip(rows[0], formula, strict=True))
     assert cells["claim"] == '\'=HYPERLINK("http://bad.example") -1 +1 @x'
@@ -310,21 +310,21 @@ def test_feed_is_atom_with_unique_ids_newest_first(outputs: Outputs) -> None:
 
 def test_feed_ids_are_permalinks_with_an_origin_and_stable_urns_without() -> None:
     with_origin = ET.fromstring(
-        machine_outputs(make_briefing(), Urls("https://example.org/b/"))["feed.xml"]
+        Feeds(make_briefing(), Urls("https://example.org/b/")).files()["feed.xml"]
     )
     assert with_origin.findtext(f"{ATOM}id") == "https://example.org/b/"
     assert with_origin.findtext(f"{ATOM}entry/{ATOM}id") == "https://example.org/b/facts/formula/"
-    bare = machine_outputs(make_briefing(), Urls("/b/"))["feed.xml"]
+    bare = Feeds(make_briefing(), Urls("/b/")).files()["feed.xml"]
     root = ET.fromstring(bare)
     assert root.findtext(f"{ATOM}id", "").startswith("urn:uuid:")
     assert root.find(f"{ATOM}link[@rel='self']").get("href") == "/b/feed.xml"  # type: ignore[union-attr]
     # Another base path is another feed.
-    other = ET.fromstring(machine_outputs(make_briefing(), Urls("/c/"))["feed.xml"])
+    other = ET.fromstring(Feeds(make_briefing(), Urls("/c/")).files()["feed.xml"])
     assert other.findtext(f"{ATOM}id") != root.findtext(f"{ATOM}id")
 
 
 def test_feed_author_comes_from_the_site() -> None:
-    out = machine_outputs(make_briefing(author="The desk"), Urls("/"))
+    out = Feeds(make_briefing(author="The desk"), Urls("/")).files()
     assert ET.fromstring(out["feed.xml"]).findtext(f"{ATOM}author/{ATOM}name") == "The desk"
 
 
@@ -346,8 +346,8 @@ def test_robots_allows_all_and_names_the_sitemap(outputs: Outputs) -> None:
 
 
 def test_outputs_are_byte_identical_across_calls() -> None:
-    first = machine_outputs(make_briefing(), Urls("https://example.org/"), PAGES)
-    second = machine_outputs(make_briefing(), Urls("https://example.org/"), list(reversed(PAGES)))
+    first = Feeds(make_briefing(), Urls("https://example.org/")).files(PAGES)
+    second = Feeds(make_briefing(), Urls("https://example.org/")).files(list(reversed(PAGES)))
     assert first == second
 
 
@@ -389,7 +389,7 @@ def test_hostile_text_stays_inert(outputs: Outputs) -> None:
 def test_unsafe_links_in_claims_do_not_reach_the_feed() -> None:
     claim = "See [here](javascript:alert(1)) and [there](https://ok.example/)."
     briefing = make_briefing(hostile=claim)
-    feed = ET.fromstring(machine_outputs(briefing, Urls("/"))["feed.xml"])
+    feed = ET.fromstring(Feeds(briefing, Urls("/")).files()["feed.xml"])
     entry = next(
         e for e in feed.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title", "").startswith("See ")
     )
@@ -436,7 +436,7 @@ def test_claims_rendered_by_the_pages_are_reused() -> None:
         asked.append(fact_id)
         return f"<em>{fact_id}</em>", f"plain {fact_id}"
 
-    out = machine_outputs(briefing, Urls("/"), (), claim)
+    out = Feeds(briefing, Urls("/"), claim).files(())
     assert set(asked) == {f.id for f in briefing.facts}  # asked, never rendered here
     data = json.loads(out["facts.json"])
     assert {f["claim"]["text"] for f in data["facts"]} == {f"plain {f.id}" for f in briefing.facts}
@@ -519,10 +519,8 @@ def _as_json_writes_it(data: dict[str, Any]) -> bytes:
 @pytest.mark.parametrize("hostile", [HOSTILE, "", "tab\there \"quoted\" <b> & 'a'"])
 def test_the_files_keep_the_standard_encoders_layout(outputs: Outputs, hostile: str) -> None:
     urls, _ = outputs
-    out = machine_outputs(
-        make_briefing(urls.base_url, hostile=hostile),
-        urls,
-        [urls.path(p.lstrip("/")) for p in PAGES],
+    out = Feeds(make_briefing(urls.base_url, hostile=hostile), urls).files(
+        [urls.path(p.lstrip("/")) for p in PAGES]
     )
     data = json.loads(out["facts.json"])
     assert out["facts.json"] == _as_json_writes_it(data)
@@ -558,7 +556,7 @@ def test_kept_parts_are_reused_and_unchanged_files_left_out() -> None:
     assert sorted(out) == ["facts.csv", "facts.json", "feed.xml"]
     assert out == {
         name: data
-        for name, data in machine_outputs(changed, Urls("/"), PAGES).items()
+        for name, data in Feeds(changed, Urls("/")).files(PAGES).items()
         if data != before[name]
     }
 
@@ -572,7 +570,7 @@ AWKWARD = ",\"\r\n\t =+-@;'\x00\x07\x0b\x1b\x1f\ud800\udfff\ufffe\uffff\ufeff\u2
 )
 def test_any_claim_keeps_the_standard_layouts(claim: str) -> None:
     """The claim is in the feed's text, the topic's title in its attributes."""
-    out = machine_outputs(make_briefing(hostile=claim, topic=claim), Urls("/"), PAGES)
+    out = Feeds(make_briefing(hostile=claim, topic=claim), Urls("/")).files(PAGES)
     assert out["feed.xml"] == _as_elementtree_writes_it(out["feed.xml"])
     assert out["facts.csv"] == _as_csv_writer_writes_it(json.loads(out["facts.json"]))
 

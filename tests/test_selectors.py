@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from builder.briefing import Briefing
 from builder.build import check
-from builder.feeds import machine_outputs
+from builder.feeds import Feeds
 from builder.selectors import CONTEXT, select
 from builder.urls import Urls
 from tests.conftest import BuiltSite
@@ -95,8 +95,8 @@ def test_positions_count_code_points_after_astral_characters(tmp_path: Path) -> 
     before = check(REPO)
     after = check(root)
     assert before.briefing is not None and after.briefing is not None, after.problems
-    old = json.loads(machine_outputs(before.briefing, Urls("/"))["facts.json"])
-    new = json.loads(machine_outputs(after.briefing, Urls("/"))["facts.json"])
+    old = json.loads(Feeds(before.briefing, Urls("/")).files()["facts.json"])
+    new = json.loads(Feeds(after.briefing, Urls("/")).files()["facts.json"])
     assert reanchor_all(new, root) > 0
     shift = len(ASTRAL)
     assert shift < len(ASTRAL.encode("utf-16-le")) // 2  # the astral characters count once
@@ -145,7 +145,7 @@ def test_any_passage_of_any_text_reanchors_once(text: str, data: st.DataObject) 
 def test_an_unpinned_sources_citations_carry_no_digest() -> None:
     from tests.test_feeds import make_briefing
 
-    data = json.loads(machine_outputs(make_briefing(), Urls("/"))["facts.json"])
+    data = json.loads(Feeds(make_briefing(), Urls("/")).files()["facts.json"])
     digests = {c["target"]["sha256"] for f in data["facts"] for c in f["citations"]}
     assert digests == {None}
 
@@ -157,6 +157,6 @@ def test_a_pinned_sources_digest_goes_with_its_citations() -> None:
     pinned = replace(briefing.source_by_id["seed-b"], sha256="AB" * 32)
     sources = tuple(pinned if s.id == "seed-b" else s for s in briefing.sources)
     changed = Briefing.assemble(briefing.site, sources, briefing.actors, briefing.facts, ())
-    data = json.loads(machine_outputs(changed, Urls("/"))["facts.json"])
+    data = json.loads(Feeds(changed, Urls("/")).files()["facts.json"])
     digests = {c["source"]: c["target"]["sha256"] for f in data["facts"] for c in f["citations"]}
     assert digests == {"seed-a": None, "seed-b": "ab" * 32}
