@@ -266,3 +266,17 @@ def test_outputs_that_differ_are_named(tmp_path: Path) -> None:
         (root / "page.html").write_text(text, encoding="utf-8")
     (a / "only-here.html").write_text("x", encoding="utf-8")
     assert same_output(a, b) == (3, ["only-here.html", "page.html"])
+
+
+def test_the_preview_memory_benchmark_prints_both_settings_round_by_round(tmp_path: Path) -> None:
+    """`benchmarks/preview_memory.py` runs the preview's rebuilds in a fresh process for each
+    malloc setting and prints the resident memory after the full build and each round."""
+    from benchmarks import preview_memory
+
+    results = tmp_path / "preview_memory.md"
+    args = ["--size", str(N), "--rounds", "2", "--work", str(tmp_path), "--results", str(results)]
+    assert preview_memory.main(args) == 0
+    text = results.read_text(encoding="utf-8")
+    assert re.search(r"\| glibc's default \| \d+ MB \| \d+, \d+ MB \| \d+ MB \|", text)
+    assert re.search(r"\| held \(`cli.steady_malloc`\) \| \d+ MB \| \d+, \d+ MB \| \d+ MB \|", text)
+    assert str(tmp_path) not in text
