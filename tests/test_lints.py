@@ -334,5 +334,5 @@ def test_a_big_briefing_is_checked_on_several_cores_with_the_same_findings(
     shared = lint_briefing(big, memo, partial(fork_map, batch=LINT_BATCH))
     assert len(copies) > 2 * LINT_BATCH
     assert shared == here
-    assert sum("Russia" in p.message for p in here) > LINT_BATCH // 10  # found in each batch
+    assert sum("Russia" in p.message for p in here) > LINT_BATCH // 10  # not a quiet briefing
     assert len(memo.found) == len(copies)  # kept for the preview's next pass
